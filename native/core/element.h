@@ -1,0 +1,223 @@
+/*
+ * Element classes and instances: what an element author needs.
+ *
+ * A class is a static pl_class at the bottom of its file, registered with
+ * PL_REGISTER_CLASS(). It declares its parameter table (the single source of
+ * truth for configuration parsing, handlers, documentation and the widget's
+ * forms), its handlers, its counters (drop reasons included) and the
+ * functions it implements. An author picks the simplest that fits:
+ *
+ *   simple_action  one packet in, the same (or another) packet out or NULL
+ *                  (then the element freed it, usually with pl_drop()).
+ *                  The core runs the batch loop in place.
+ *   classify       one packet in, an output port out: the core builds one
+ *                  sub-batch per output and pushes each once.
+ *   push           the whole batch (batch-aware elements).
+ *   run_task       a task (sources): called by its worker thread, returns
+ *                  the packets it moved (0 = idle).
+ */
+#ifndef PL_ELEMENT_H
+#define PL_ELEMENT_H
+
+#include "../include/pktlab.h"
+#include "pool.h"
+
+#include <stdarg.h>
+
+#define PL_HIST_BINS 258          /* bin k = batch size k (1..256), 257 = larger */
+#define PL_MAX_PORTS 256
+
+struct pl_engine;
+typedef struct pl_element pl_element;
+
+/* Everything a worker thread carries down the call chain. */
+typedef struct pl_ctx {
+    int tid;
+    pl_pool *pool;
+    uint64_t *port_stats;         /* this thread: [nports][4] */
+    uint64_t *hist;               /* this thread: [nports][PL_HIST_BINS] */
+    uint64_t *counters;           /* this thread: [ncounters] */
+    struct pl_engine *eng;
+    int per_packet;
+    int cycles;
+} pl_ctx;
+
+typedef void (*pl_push_fn)(pl_element *e, int port, pl_packet *batch, pl_ctx *ctx);
+
+/* An output port's target: replaced as a whole (one atomic store) by live change. */
+typedef struct pl_edge {
+    pl_element *to;
+    pl_push_fn push;
+    int to_port;
+    uint32_t stat;                /* global port index into the statistics */
+} pl_edge;
+
+typedef enum {
+    PL_P_POSITIONAL = 1,          /* may be given without keyword, in table order */
+    PL_P_LIVE = 2,                /* writable while running, via handler lower(name) */
+    PL_P_REQUIRED = 4
+} pl_param_flags;
+
+typedef struct pl_bytes {
+    uint8_t *data;
+    size_t len;
+} pl_bytes;
+
+typedef struct pl_args {          /* PL_T_ARGS: the remaining positional arguments */
+    int n;
+    char **v;
+} pl_args;
+
+typedef struct pl_param {
+    const char *name;
+    pl_ptype type;
+    size_t offset;                /* into the element's state */
+    const char *def;              /* default as text, NULL = none */
+    double min, max;              /* min > max: unbounded */
+    unsigned flags;
+    const char *doc;
+} pl_param;
+
+typedef struct pl_handler {
+    const char *name;
+    const char *doc;
+    /* Write the value into buf (NUL-terminated, at most len bytes). */
+    int (*read)(pl_element *e, char *buf, size_t len);
+    int (*write)(pl_element *e, const char *value, pl_error *err);
+} pl_handler;
+
+typedef struct pl_class {
+    const char *name;
+    const char *ports;            /* Click port count spec: "1/1", "0/1", "1/1-2", "1/-" */
+    const char *processing;       /* "h/h" push, "l/l" pull, "a/a" agnostic */
+    const char *doc;              /* the manual page */
+    size_t state_size;
+    const pl_param *params;       /* terminated by {0} */
+    const pl_handler *handlers;   /* terminated by {0} */
+    const char *const *counters;  /* NULL-terminated names */
+    int ndrops;                   /* the first ndrops counters count packets freed here */
+    int unused_output_counter;    /* classify: counter for packets sent to an unconnected port */
+    int (*configure)(pl_element *e, pl_error *err);   /* after parameters were parsed */
+    int (*initialize)(pl_element *e, pl_error *err);  /* ports known, before start */
+    void (*cleanup)(pl_element *e);
+    pl_packet *(*simple_action)(pl_element *e, pl_packet *p, pl_ctx *ctx);
+    int (*classify)(pl_element *e, pl_packet *p, pl_ctx *ctx);
+    pl_push_fn push;
+    uint32_t (*run_task)(pl_element *e, pl_ctx *ctx);
+    /* In-memory I/O (FromMemory, ToMemory), reached through pl_element_feed and
+     * pl_element_drain. Control thread only; memio.c serializes the calls, so
+     * each element sees one producer (feed) or one consumer (drain) at a time. */
+    int (*feed)(pl_element *e, const uint8_t *data, const uint32_t *lens, uint32_t n,
+                uint32_t *accepted, pl_error *err);
+    int (*drain)(pl_element *e, uint8_t *data, size_t cap, pl_pkt_meta *meta, uint32_t maxn,
+                 uint32_t *got, pl_error *err);
+} pl_class;
+
+struct pl_element {
+    const pl_class *cls;
+    struct pl_engine *eng;
+    char *name;
+    char *config;
+    int index;
+    int line, col;
+    int ninputs, noutputs;
+    _Atomic(pl_edge *) *out;      /* noutputs */
+    uint32_t port_base;           /* global index of output 0 */
+    uint32_t counter_base;        /* index of counter 0 */
+    int thread;                   /* worker running this task, -1 if none */
+    _Atomic int task_done;
+    pl_push_fn push;              /* entry point for packets arriving */
+    _Alignas(64) unsigned char state[];
+};
+
+#define PL_STATE(e, type) ((type *)(void *)(e)->state)
+
+/* Live parameters are read with relaxed atomics: the control thread writes them. */
+#define PL_LIVE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+static inline uint64_t pl_rdtsc(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    return __builtin_ia32_rdtsc();
+#else
+    return 0;
+#endif
+}
+
+/* Statistics are written by their one owning thread and read by the control
+ * thread at any time: relaxed atomic load+store (plain moves on x86, no locked
+ * instruction), so readers never see a torn value and TSan sees no race. */
+#define PL_STAT_ADD(x, n) \
+    __atomic_store_n(&(x), __atomic_load_n(&(x), __ATOMIC_RELAXED) + (n), __ATOMIC_RELAXED)
+
+/* Push a batch out of port `port` of `e`: count it, then hand it on. */
+static inline void pl_output(pl_ctx *ctx, pl_element *e, int port, pl_packet *b)
+{
+    pl_edge *o = atomic_load_explicit(&e->out[port], memory_order_acquire);
+    uint64_t *s = ctx->port_stats + (size_t)o->stat * 4;
+    uint32_t n = b->b_count;
+    PL_STAT_ADD(s[0], n);
+    PL_STAT_ADD(s[1], b->b_bytes);
+    PL_STAT_ADD(s[2], 1);
+    PL_STAT_ADD(ctx->hist[(size_t)o->stat * PL_HIST_BINS + (n > 256 ? 257 : n)], 1);
+    if (__builtin_expect(ctx->cycles, 0)) {
+        uint64_t t0 = pl_rdtsc();
+        o->push(o->to, o->to_port, b, ctx);
+        PL_STAT_ADD(s[3], pl_rdtsc() - t0);
+        return;
+    }
+    o->push(o->to, o->to_port, b, ctx);
+}
+
+static inline void pl_count(pl_ctx *ctx, pl_element *e, int counter, uint64_t n)
+{
+    PL_STAT_ADD(ctx->counters[e->counter_base + (uint32_t)counter], n);
+}
+
+/* Free one packet and count it under drop reason `counter`. */
+static inline void pl_drop(pl_ctx *ctx, pl_element *e, int counter, pl_packet *p)
+{
+    pl_count(ctx, e, counter, 1);
+    pl_packet_free(ctx->pool, p);
+}
+
+static inline void pl_drop_batch(pl_ctx *ctx, pl_element *e, int counter, pl_packet *b)
+{
+    if (!b)
+        return;
+    pl_count(ctx, e, counter, b->b_count);
+    pl_batch_free(ctx->pool, b);
+}
+
+/* Sources push through this: in per-packet mode it emits batches of one. */
+void pl_output_source(pl_ctx *ctx, pl_element *e, int port, pl_packet *b);
+
+/* Sum a counter of `e` over threads (control side). */
+uint64_t pl_counter_total(pl_element *e, int counter);
+/* Sum packets through output `port` of `e` over threads (control side). */
+uint64_t pl_output_total(pl_element *e, int port, int field);
+
+/* Worker threads of the engine (per-thread state is sized with it). */
+int pl_element_nthreads(const pl_element *e);
+
+/* Ask the engine to stop (Click's please_stop_driver). */
+void pl_engine_request_stop(struct pl_engine *eng);
+/* Append a line to the engine's bounded log (Print and friends). */
+void pl_log(struct pl_engine *eng, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+int pl_seterr(pl_error *err, int status, const pl_element *e, const char *keyword,
+              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* ---- class registration: a pointer in a dedicated section per class ---- */
+#define PL_REGISTER_CLASS(c)                                                     \
+    __attribute__((used, section("pl_classes"), aligned(sizeof(void *))))       \
+    const pl_class *const pl_classreg_##c = &(c)
+
+const pl_class *pl_class_lookup(const char *name);
+int pl_class_id(const pl_class *c);
+const pl_class *pl_class_at(int i);
+
+/* Format helpers for handlers. */
+int pl_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

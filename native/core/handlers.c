@@ -1,0 +1,186 @@
+/*
+ * Handlers: Click's default ones (class, name, config, ports, handlers,
+ * icounts, ocounts), one per parameter (read: current value; write: live
+ * parameters only), then each class's own table.
+ */
+#include "args.h"
+#include "engine.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static const pl_param *param_for(const pl_element *el, const char *handler)
+{
+    for (const pl_param *p = el->cls->params; p && p->name; p++)
+        if (!strcasecmp(p->name, handler))
+            return p;
+    return NULL;
+}
+
+static const pl_handler *class_handler(const pl_element *el, const char *name)
+{
+    for (const pl_handler *h = el->cls->handlers; h && h->name; h++)
+        if (!strcmp(h->name, name))
+            return h;
+    return NULL;
+}
+
+/* Packets that arrived at each input: the sum over the edges into it. */
+static uint64_t input_total(pl_engine *e, const pl_element *el, int port)
+{
+    uint64_t sum = 0;
+    for (int i = 0; i < e->nconns; i++) {
+        const pl_conn *c = &e->conns[i];
+        if (c->to == el->index && c->to_port == port)
+            sum += pl_stats_port_total(e, e->elems[c->from]->port_base + (uint32_t)c->from_port, 0);
+    }
+    return sum;
+}
+
+static int list_handlers(const pl_element *el, char *buf, size_t len)
+{
+    static const char *builtin[] = {"class", "name", "config", "ports", "handlers", "icounts",
+                                    "ocounts"};
+    size_t k = 0;
+    buf[0] = 0;
+#define ADD(s, mode)                                                              \
+    do {                                                                          \
+        int n_ = snprintf(buf + k, len > k ? len - k : 0, "%s\t%s\n", (s), (mode)); \
+        if (n_ < 0 || (size_t)n_ >= len - k)                                      \
+            return PL_ERR_HANDLER;                                                \
+        k += (size_t)n_;                                                          \
+    } while (0)
+    for (size_t i = 0; i < sizeof builtin / sizeof *builtin; i++)
+        ADD(builtin[i], "r");
+    for (const pl_param *p = el->cls->params; p && p->name; p++) {
+        char lower[48];
+        size_t n = strlen(p->name);
+        if (n >= sizeof lower)
+            n = sizeof lower - 1;
+        for (size_t i = 0; i < n; i++)
+            lower[i] = (char)tolower((unsigned char)p->name[i]);
+        lower[n] = 0;
+        if (!class_handler(el, lower))
+            ADD(lower, (p->flags & PL_P_LIVE) ? "rw" : "r");
+    }
+    for (const pl_handler *h = el->cls->handlers; h && h->name; h++)
+        ADD(h->name, h->read && h->write ? "rw" : h->write ? "w" : "r");
+#undef ADD
+    return PL_OK;
+}
+
+int pl_builtin_handler_read(pl_element *el, const char *name, char *buf, size_t len, int *found)
+{
+    pl_engine *e = el->eng;
+    *found = 1;
+    if (!strcmp(name, "class"))
+        return pl_fmt(buf, len, "%s", el->cls->name);
+    if (!strcmp(name, "name"))
+        return pl_fmt(buf, len, "%s", el->name);
+    if (!strcmp(name, "config"))
+        return pl_fmt(buf, len, "%s", el->config);
+    if (!strcmp(name, "ports"))
+        return pl_fmt(buf, len, "%d input%s\n%d output%s", el->ninputs, el->ninputs == 1 ? "" : "s",
+                      el->noutputs, el->noutputs == 1 ? "" : "s");
+    if (!strcmp(name, "handlers"))
+        return list_handlers(el, buf, len);
+    if (!strcmp(name, "icounts") || !strcmp(name, "ocounts")) {
+        int in = name[0] == 'i';
+        int n = in ? el->ninputs : el->noutputs;
+        size_t k = 0;
+        buf[0] = 0;
+        for (int p = 0; p < n; p++) {
+            uint64_t v = e->state == PL_S_BUILD ? 0
+                         : in ? input_total(e, el, p)
+                              : pl_stats_port_total(e, el->port_base + (uint32_t)p, 0);
+            int w = snprintf(buf + k, len - k, "%s%llu", p ? "," : "", (unsigned long long)v);
+            if (w < 0 || (size_t)w >= len - k)
+                return PL_ERR_HANDLER;
+            k += (size_t)w;
+        }
+        return PL_OK;
+    }
+    *found = 0;
+    return PL_ERR_HANDLER;
+}
+
+int pl_handler_read(pl_engine *e, int elem, const char *handler, char *buf, size_t len,
+                    pl_error *err)
+{
+    if (elem < 0 || elem >= e->nelems)
+        return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "no element with index %d", elem);
+    if (!len)
+        return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "empty buffer");
+    pl_element *el = e->elems[elem];
+    const pl_handler *h = class_handler(el, handler);
+    int rc;
+    if (h) {
+        if (!h->read)
+            return pl_seterr(err, PL_ERR_HANDLER, el, handler, "handler '%s.%s' is write-only",
+                             el->name, handler);
+        rc = h->read(el, buf, len);
+    } else {
+        int found;
+        rc = pl_builtin_handler_read(el, handler, buf, len, &found);
+        if (!found) {
+            const pl_param *p = param_for(el, handler);
+            if (!p)
+                return pl_seterr(err, PL_ERR_HANDLER, el, handler, "%s has no handler '%s'",
+                                 el->name, handler);
+            rc = pl_format_value(el, p, buf, len);
+        }
+    }
+    if (rc)
+        return pl_seterr(err, PL_ERR_HANDLER, el, handler, "reading '%s.%s' failed", el->name,
+                         handler);
+    return PL_OK;
+}
+
+/* Write a live parameter: parse into a scratch copy, then publish atomically. */
+static int write_param(pl_element *el, const pl_param *p, const char *value, pl_error *err)
+{
+    union { int64_t i; uint64_t u; uint8_t b; double d; } tmp = {0};
+    switch (p->type) {
+    case PL_T_INT: case PL_T_UINT: case PL_T_BOOL: case PL_T_REAL: case PL_T_TIME:
+    case PL_T_BANDWIDTH:
+        break;
+    default:
+        return pl_seterr(err, PL_ERR_HANDLER, el, p->name, "%s cannot change while running",
+                         p->name);
+    }
+    if (pl_parse_value(el, p, value, &tmp, err))
+        return err->status;
+    void *f = el->state + p->offset;
+    switch (p->type) {
+    case PL_T_INT: __atomic_store_n((int64_t *)f, tmp.i, __ATOMIC_RELAXED); break;
+    case PL_T_UINT: __atomic_store_n((uint64_t *)f, tmp.u, __ATOMIC_RELAXED); break;
+    case PL_T_BOOL: __atomic_store_n((uint8_t *)f, tmp.b, __ATOMIC_RELAXED); break;
+    default: __atomic_store((double *)f, &tmp.d, __ATOMIC_RELAXED); break;
+    }
+    return PL_OK;
+}
+
+int pl_handler_write(pl_engine *e, int elem, const char *handler, const char *value, pl_error *err)
+{
+    if (elem < 0 || elem >= e->nelems)
+        return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "no element with index %d", elem);
+    pl_element *el = e->elems[elem];
+    const pl_handler *h = class_handler(el, handler);
+    if (h) {
+        if (!h->write)
+            return pl_seterr(err, PL_ERR_HANDLER, el, handler, "handler '%s.%s' is read-only",
+                             el->name, handler);
+        return h->write(el, value ? value : "", err);
+    }
+    const pl_param *p = param_for(el, handler);
+    if (!p)
+        return pl_seterr(err, PL_ERR_HANDLER, el, handler, "%s has no handler '%s'", el->name,
+                         handler);
+    if (!(p->flags & PL_P_LIVE))
+        return pl_seterr(err, PL_ERR_HANDLER, el, handler,
+                         "handler '%s.%s' is read-only (%s is not live-writable)", el->name,
+                         handler, p->name);
+    return write_param(el, p, value ? value : "", err);
+}

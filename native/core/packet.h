@@ -1,0 +1,137 @@
+/*
+ * Packets and batches.
+ *
+ * A packet is a metadata header followed, in the same pool buffer, by its data
+ * area (headroom + room for one frame). A batch is a singly linked list of
+ * packets through `next`; its first packet carries the count, the total
+ * length and a pointer to the last packet, so appending, splitting off the
+ * head and joining two batches are O(1) (the paper's "count" annotation and
+ * "previous of first = last").
+ *
+ * Clones share data: a clone's `data` points into its origin's buffer and the
+ * origin's reference count keeps the buffer alive. Writers call
+ * pl_packet_uniqueify() first, as in Click.
+ */
+#ifndef PL_PACKET_H
+#define PL_PACKET_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define PL_HEADROOM 128
+#define PL_BUFSIZE 2048          /* data area: headroom + frame */
+#define PL_ANNO_SIZE 48          /* generic annotation bytes, as Click's */
+
+struct pl_pool;
+
+typedef struct pl_packet {
+    struct pl_packet *next;      /* batch link, then free-list link */
+    struct pl_packet *b_tail;    /* batch head only: last packet */
+    uint32_t b_count;            /* batch head only: number of packets */
+    uint32_t len;                /* frame length from data */
+    uint64_t b_bytes;            /* batch head only: sum of len */
+    uint8_t *data;
+    uint8_t *buf;                /* start of the data area this packet uses */
+    uint8_t *buf_end;
+    struct pl_packet *origin;    /* owner of the data area (self unless a clone) */
+    _Atomic uint32_t refs;       /* references to this packet's data area */
+    uint16_t mac_off, net_off;   /* header offsets from buf, 0xffff = unset */
+    uint8_t flags;
+    uint8_t paint;
+    uint16_t _pad;
+    uint32_t dst_ip;             /* destination IP annotation, network order */
+    uint64_t timestamp;
+    uint8_t anno[PL_ANNO_SIZE];
+    uint8_t area[];              /* PL_BUFSIZE bytes of data area */
+} pl_packet;
+
+#define PL_PKT_SHARED_REFS 0x1   /* refs must be changed atomically */
+#define PL_PKT_STATIC 0x2        /* not from a pool: never recycled */
+
+#define PL_OFF_UNSET 0xffff
+
+static inline uint32_t pl_batch_count(const pl_packet *b) { return b ? b->b_count : 0; }
+
+/* Make `p` a batch of one. */
+static inline pl_packet *pl_batch_one(pl_packet *p)
+{
+    p->next = NULL;
+    p->b_tail = p;
+    p->b_count = 1;
+    p->b_bytes = p->len;
+    return p;
+}
+
+/* Append packet `p` to batch `*b` (which may be NULL). */
+static inline void pl_batch_append(pl_packet **b, pl_packet *p)
+{
+    p->next = NULL;
+    if (!*b) {
+        pl_batch_one(p);
+        *b = p;
+        return;
+    }
+    (*b)->b_tail->next = p;
+    (*b)->b_tail = p;
+    (*b)->b_count++;
+    (*b)->b_bytes += p->len;
+}
+
+/* Join batch `add` after batch `*b`. */
+static inline void pl_batch_join(pl_packet **b, pl_packet *add)
+{
+    if (!add)
+        return;
+    if (!*b) {
+        *b = add;
+        return;
+    }
+    (*b)->b_tail->next = add;
+    (*b)->b_tail = add->b_tail;
+    (*b)->b_count += add->b_count;
+    (*b)->b_bytes += add->b_bytes;
+}
+
+/* Recompute count and bytes after elements changed lengths in place. */
+static inline void pl_batch_recount(pl_packet *b)
+{
+    uint32_t n = 0;
+    uint64_t bytes = 0;
+    pl_packet *last = b;
+    for (pl_packet *p = b; p; p = p->next) {
+        n++;
+        bytes += p->len;
+        last = p;
+    }
+    if (b) {
+        b->b_count = n;
+        b->b_bytes = bytes;
+        b->b_tail = last;
+    }
+}
+
+#define PL_BATCH_FOREACH(p, b) for (pl_packet *p = (b); p; p = p->next)
+/* Safe against `p` being unlinked or freed in the body. */
+#define PL_BATCH_FOREACH_SAFE(p, nx, b) \
+    for (pl_packet *p = (b), *nx = p ? p->next : NULL; p; p = nx, nx = p ? p->next : NULL)
+
+static inline uint32_t pl_headroom(const pl_packet *p) { return (uint32_t)(p->data - p->buf); }
+static inline uint32_t pl_tailroom(const pl_packet *p)
+{
+    return (uint32_t)(p->buf_end - (p->data + p->len));
+}
+/* True when writing p's data would be seen by another packet. */
+static inline bool pl_packet_shared(const pl_packet *p)
+{
+    const pl_packet *o = p->origin;
+    return (o->flags & PL_PKT_STATIC) || atomic_load_explicit(&o->refs, memory_order_relaxed) > 1;
+}
+
+/* Click's pull/push(): move the data start. Callers check room. */
+static inline void pl_packet_pull(pl_packet *p, uint32_t n) { p->data += n; p->len -= n; }
+static inline void pl_packet_push(pl_packet *p, uint32_t n) { p->data -= n; p->len += n; }
+
+#endif

@@ -1,0 +1,128 @@
+#include "pool.h"
+
+#include <stdlib.h>
+
+void pl_pool_init(pl_pool *pool, uint64_t limit, int atomic_refs)
+{
+    memset(pool, 0, sizeof *pool);
+    pool->limit = limit;
+    pool->atomic_refs = atomic_refs;
+}
+
+void pl_pool_destroy(pl_pool *pool)
+{
+    pl_slab *s = pool->slabs;
+    while (s) {
+        pl_slab *next = s->next;
+        free(s);
+        s = next;
+    }
+    memset(pool, 0, sizeof *pool);
+}
+
+int pl_pool_grow(pl_pool *pool)
+{
+    uint64_t n = PL_SLAB_PACKETS;
+    if (pool->allocated + n > pool->limit)
+        n = pool->limit > pool->allocated ? pool->limit - pool->allocated : 0;
+    if (n == 0)
+        return 0;
+    size_t bytes = 64 + n * PL_PACKET_STRIDE;
+    pl_slab *s = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
+    if (!s)
+        return 0;
+    s->next = pool->slabs;
+    pool->slabs = s;
+    uint8_t *base = (uint8_t *)s + 64;
+    /* Push in reverse so the free list hands out buffers in address order. */
+    for (uint64_t i = n; i-- > 0;) {
+        pl_packet *p = (pl_packet *)(base + i * PL_PACKET_STRIDE);
+        p->flags = 0;
+        pl_pool_put(pool, p);
+    }
+    pool->allocated += n;
+    return 1;
+}
+
+pl_packet *pl_pool_alloc_batch(pl_pool *pool, uint32_t n)
+{
+    pl_packet *head = NULL, *tail = NULL;
+    uint32_t got = 0;
+    while (got < n) {
+        if (!pool->free && !pl_pool_grow(pool)) {
+            pool->alloc_failures++;
+            break;
+        }
+        pl_packet *p = pool->free;
+        pool->free = p->next;
+        pool->nfree--;
+        pl_packet_reset(p, pool);
+        if (tail)
+            tail->next = p;
+        else
+            head = p;
+        tail = p;
+        got++;
+    }
+    if (!head)
+        return NULL;
+    tail->next = NULL;
+    head->b_tail = tail;
+    head->b_count = got;
+    head->b_bytes = 0;
+    return head;
+}
+
+pl_packet *pl_packet_clone(pl_pool *pool, pl_packet *p)
+{
+    pl_packet *c = pl_packet_alloc(pool);
+    if (!c)
+        return NULL;
+    pl_packet *o = p->origin;
+    if (!(o->flags & PL_PKT_STATIC))
+        pl_ref_inc(o);
+    c->origin = o;
+    c->buf = p->buf;
+    c->buf_end = p->buf_end;
+    c->data = p->data;
+    c->len = p->len;
+    c->mac_off = p->mac_off;
+    c->net_off = p->net_off;
+    c->paint = p->paint;
+    c->dst_ip = p->dst_ip;
+    c->timestamp = p->timestamp;
+    memcpy(c->anno, p->anno, sizeof c->anno);
+    return pl_batch_one(c);
+}
+
+pl_packet *pl_packet_uniqueify(pl_pool *pool, pl_packet *p)
+{
+    if (!pl_packet_shared(p))
+        return p;
+    pl_packet *o = p->origin;
+    uint32_t head = (uint32_t)(p->data - p->buf);
+    uint8_t *dst;
+    if (o != p && atomic_load_explicit(&p->refs, memory_order_relaxed) == 1) {
+        /* A clone whose own area nobody uses: copy into it. */
+        p->origin = p;
+        p->buf = p->area;
+    } else {
+        /* Our own area serves clones: move our data to a buffer holder whose
+         * only user is us. Its reference is released when we are freed. */
+        pl_packet *h = pl_packet_alloc(pool);
+        if (!h)
+            return NULL;
+        p->origin = h;
+        p->buf = h->area;
+    }
+    /* Copy the headroom too, as Click does: Unstrip after a write must find
+     * the bytes that were stripped. */
+    uint8_t *old_buf = p->data - head;
+    p->buf_end = p->buf + PL_BUFSIZE;
+    dst = p->buf + head;
+    memmove(p->buf, old_buf, head + p->len);
+    p->data = dst;
+    if (o != p && !(o->flags & PL_PKT_STATIC) && pl_ref_dec(o) == 0)
+        pl_pool_put(pool, o);
+    return p;
+}

@@ -1,0 +1,140 @@
+/*
+ * Per-thread packet pools.
+ *
+ * Each worker owns one pool; no locks. Buffers are carved from slabs obtained
+ * from the system a slab at a time (never one per packet). A packet freed on
+ * another thread (after crossing a queue) goes to that thread's pool: buffers
+ * are interchangeable, and only totals matter for accounting.
+ */
+#ifndef PL_POOL_H
+#define PL_POOL_H
+
+#include "packet.h"
+
+#define PL_PACKET_STRIDE ((sizeof(pl_packet) + PL_BUFSIZE + 63) & ~(size_t)63)
+#define PL_SLAB_PACKETS 1024
+
+typedef struct pl_slab {
+    struct pl_slab *next;
+    /* packets follow, 64-byte aligned */
+} pl_slab;
+
+typedef struct pl_pool {
+    pl_packet *free;
+    uint64_t nfree;
+    uint64_t allocated;          /* buffers carved from slabs */
+    uint64_t limit;              /* max buffers this pool may carve */
+    uint64_t alloc_failures;
+    pl_slab *slabs;
+    int atomic_refs;             /* packets may cross threads: atomic refcounts */
+} pl_pool;
+
+void pl_pool_init(pl_pool *pool, uint64_t limit, int atomic_refs);
+void pl_pool_destroy(pl_pool *pool);
+
+/* Slow path: carve a new slab. Returns 0 when the limit or memory ran out. */
+int pl_pool_grow(pl_pool *pool);
+
+static inline void pl_packet_reset(pl_packet *p, pl_pool *pool)
+{
+    p->origin = p;
+    atomic_store_explicit(&p->refs, 1, memory_order_relaxed);
+    p->buf = p->area;
+    p->buf_end = p->area + PL_BUFSIZE;
+    p->data = p->area + PL_HEADROOM;
+    p->len = 0;
+    p->mac_off = p->net_off = PL_OFF_UNSET;
+    p->flags = pool->atomic_refs ? PL_PKT_SHARED_REFS : 0;
+    p->paint = 0;
+    p->dst_ip = 0;
+    p->timestamp = 0;
+    memset(p->anno, 0, sizeof p->anno);   /* as Click: new packets have clear annotations */
+}
+
+static inline pl_packet *pl_packet_alloc(pl_pool *pool)
+{
+    if (__builtin_expect(!pool->free, 0) && !pl_pool_grow(pool)) {
+        pool->alloc_failures++;
+        return NULL;
+    }
+    pl_packet *p = pool->free;
+    pool->free = p->next;
+    pool->nfree--;
+    pl_packet_reset(p, pool);
+    return pl_batch_one(p);
+}
+
+/*
+ * Allocate up to n packets as one batch (not reset beyond the basics: callers
+ * set data and len). Returns the batch, or NULL if nothing could be had.
+ */
+pl_packet *pl_pool_alloc_batch(pl_pool *pool, uint32_t n);
+
+static inline void pl_pool_put(pl_pool *pool, pl_packet *p)
+{
+    p->next = pool->free;
+    pool->free = p;
+    pool->nfree++;
+}
+
+static inline uint32_t pl_ref_dec(pl_packet *p)
+{
+    if (p->flags & PL_PKT_SHARED_REFS)
+        return atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) - 1;
+    uint32_t r = atomic_load_explicit(&p->refs, memory_order_relaxed) - 1;
+    atomic_store_explicit(&p->refs, r, memory_order_relaxed);
+    return r;
+}
+
+static inline void pl_ref_inc(pl_packet *p)
+{
+    if (p->flags & PL_PKT_SHARED_REFS)
+        atomic_fetch_add_explicit(&p->refs, 1, memory_order_relaxed);
+    else
+        atomic_store_explicit(&p->refs, atomic_load_explicit(&p->refs, memory_order_relaxed) + 1,
+                              memory_order_relaxed);
+}
+
+/* Release one packet's references; recycle what nobody uses any more. */
+static inline void pl_packet_free(pl_pool *pool, pl_packet *p)
+{
+    pl_packet *o = p->origin;
+    if (o != p && !(o->flags & PL_PKT_STATIC) && pl_ref_dec(o) == 0)
+        pl_pool_put(pool, o);
+    if (!(p->flags & PL_PKT_STATIC) && pl_ref_dec(p) == 0)
+        pl_pool_put(pool, p);
+}
+
+/*
+ * Free a whole batch. In the common case (no clones) the batch's own links
+ * already form a list, so it is spliced onto the free list in one step.
+ */
+static inline void pl_batch_free(pl_pool *pool, pl_packet *b)
+{
+    if (!b)
+        return;
+    bool plain = true;
+    PL_BATCH_FOREACH(p, b) {
+        if (p->origin != p || (p->flags & PL_PKT_STATIC) ||
+            atomic_load_explicit(&p->refs, memory_order_relaxed) != 1) {
+            plain = false;
+            break;
+        }
+    }
+    if (plain) {
+        uint32_t n = b->b_count;
+        b->b_tail->next = pool->free;
+        pool->free = b;
+        pool->nfree += n;
+        return;
+    }
+    PL_BATCH_FOREACH_SAFE(p, nx, b) pl_packet_free(pool, p);
+}
+
+/* A new packet sharing p's data (Click's clone()). NULL if the pool is empty. */
+pl_packet *pl_packet_clone(pl_pool *pool, pl_packet *p);
+/* Give p a private, writable copy of its data (Click's uniqueify()). Returns
+ * p, or NULL when no buffer could be had (p is then unchanged). */
+pl_packet *pl_packet_uniqueify(pl_pool *pool, pl_packet *p);
+
+#endif

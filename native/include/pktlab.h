@@ -1,0 +1,186 @@
+/*
+ * pktlab.h — the public C API of the pktlab engine.
+ *
+ * This header is the only thing the cffi layer sees (it is parsed by cffi's
+ * cdef, so it stays plain C: no macros with bodies, no inline functions, no
+ * includes beyond <stdint.h>/<stddef.h>). Everything else in native/ is
+ * private to the engine.
+ *
+ * Conventions: functions return a pl_status (0 = PL_OK); on failure they fill
+ * the caller's pl_error, whose message names the element, the keyword and,
+ * when the caller gave one, the configuration location.
+ */
+#ifndef PKTLAB_H
+#define PKTLAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum pl_status {
+    PL_OK = 0,
+    PL_ERR_CONFIG = 1,    /* bad configuration argument */
+    PL_ERR_CLASS = 2,     /* unknown element class */
+    PL_ERR_GRAPH = 3,     /* bad connection, port, push/pull mismatch */
+    PL_ERR_STATE = 4,     /* call not valid in the engine's current state */
+    PL_ERR_NOMEM = 5,
+    PL_ERR_HANDLER = 6,   /* no such handler, or not readable/writable */
+    PL_ERR_SYSTEM = 7     /* OS error (threads, affinity) */
+} pl_status;
+
+typedef struct pl_error {
+    int status;
+    char element[96];     /* element name, or "" */
+    char keyword[48];     /* configuration keyword or handler, or "" */
+    int line, col;        /* configuration location, 0 when unknown */
+    char message[512];
+} pl_error;
+
+/* ---- element classes (introspection, drives docs and widget forms) ---- */
+
+typedef enum pl_ptype {
+    PL_T_INT = 0, PL_T_UINT = 1, PL_T_BOOL = 2, PL_T_REAL = 3, PL_T_STRING = 4,
+    PL_T_TIME = 5, PL_T_BANDWIDTH = 6, PL_T_IPV4 = 7, PL_T_ETHER = 8,
+    PL_T_DATA = 9, PL_T_ARGS = 10
+} pl_ptype;
+
+typedef struct pl_param_info {
+    const char *name;      /* Click keyword, upper case */
+    int type;              /* pl_ptype */
+    const char *def;       /* default, as configuration text, or NULL if required */
+    double min, max;       /* range for numbers (min > max: unbounded) */
+    const char *doc;
+    int positional;        /* may be given without its keyword, in this order */
+    int live;              /* writable while running (a handler of the same name, lower case) */
+} pl_param_info;
+
+typedef struct pl_handler_info {
+    const char *name;
+    int readable, writable;
+    const char *doc;
+} pl_handler_info;
+
+int pl_class_count(void);
+const char *pl_class_name(int cls);
+const char *pl_class_ports(int cls);        /* Click port spec, e.g. "1/1-2" */
+const char *pl_class_processing(int cls);   /* e.g. "h/h", "a/a", "l/h" */
+const char *pl_class_doc(int cls);          /* manual: synopsis, description, ... */
+int pl_class_nparams(int cls);
+int pl_class_param(int cls, int i, pl_param_info *out);
+int pl_class_nhandlers(int cls);
+int pl_class_handler(int cls, int i, pl_handler_info *out);
+int pl_class_ncounters(int cls);
+const char *pl_class_counter(int cls, int i);   /* counter / drop-reason name */
+int pl_class_ndrops(int cls);   /* counters [0, ndrops) count packets this class freed */
+int pl_class_find(const char *name);        /* -1 if unknown */
+
+/* ---- engine ---- */
+
+typedef struct pl_engine pl_engine;
+
+typedef struct pl_engine_opts {
+    int threads;           /* worker threads, >= 1 */
+    int pin;               /* pin worker i to CPU (first_cpu + i) */
+    int first_cpu;
+    int per_packet;        /* run every batch as batches of one (Click-style baseline) */
+    int cycles;            /* count cycles per element (rdtsc) */
+    uint32_t pool_buffers; /* per-thread pool limit, 0 = default */
+} pl_engine_opts;
+
+pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err);
+void pl_engine_free(pl_engine *e);
+
+/* Build the flat graph: elements in order (their index is the call order). */
+int pl_engine_add(pl_engine *e, const char *name, const char *cls,
+                  const char *config, int line, int col, pl_error *err);
+int pl_engine_connect(pl_engine *e, int from, int from_port, int to, int to_port,
+                      pl_error *err);
+/* Check ports, configure every element, assign tasks, lay out statistics. */
+int pl_engine_initialize(pl_engine *e, pl_error *err);
+
+int pl_engine_start(pl_engine *e, pl_error *err);
+/* Ask workers to stop and join them; packets in flight finish first. */
+int pl_engine_stop(pl_engine *e);
+/* 1 once every task finished and a STOP was requested (InfiniteSource STOP true). */
+int pl_engine_done(pl_engine *e);
+/* Run on the calling thread until done or until max_batches task runs (single thread only). */
+int pl_engine_run_inline(pl_engine *e, uint64_t max_runs, pl_error *err);
+int pl_engine_running(pl_engine *e);
+
+int pl_engine_nelements(pl_engine *e);
+int pl_engine_find(pl_engine *e, const char *name);
+const char *pl_element_name(pl_engine *e, int elem);
+int pl_element_class(pl_engine *e, int elem);
+int pl_element_ninputs(pl_engine *e, int elem);
+int pl_element_noutputs(pl_engine *e, int elem);
+int pl_element_thread(pl_engine *e, int elem);   /* task's worker, -1 if not a task */
+
+/* Handlers: NUL-terminated text in and out, as Click's. */
+int pl_handler_read(pl_engine *e, int elem, const char *handler,
+                    char *buf, size_t len, pl_error *err);
+int pl_handler_write(pl_engine *e, int elem, const char *handler,
+                     const char *value, pl_error *err);
+
+/* ---- statistics region ----
+ * One contiguous, 64-byte aligned region of uint64 counters, laid out as:
+ *   ports[threads][nports][4]    packets, bytes, batches, cycles  (per output port)
+ *   hist[threads][nports][PL_HIST_BINS]  batch sizes arriving through that edge:
+ *                                        bin k = size k (1..256), bin 257 = larger
+ *   counters[threads][ncounters]  element counters (drop reasons, ...)
+ * Port p of element i has global index pl_port_index(e, i, p); element counter
+ * c of element i has index pl_counter_index(e, i) + c.
+ */
+typedef struct pl_stats_layout {
+    uint64_t *base;
+    size_t bytes;
+    int threads;
+    int nports;             /* output ports, all elements */
+    int ncounters;
+    /* Offsets and per-thread strides in uint64 units from base; strides are
+     * padded to 64 bytes so that threads never share a cache line. */
+    size_t ports_off, ports_stride;
+    size_t hist_off, hist_stride;
+    size_t counters_off, counters_stride;
+    int hist_bins;
+} pl_stats_layout;
+
+int pl_stats(pl_engine *e, pl_stats_layout *out);
+int pl_port_index(pl_engine *e, int elem, int port);    /* -1 if none */
+int pl_counter_index(pl_engine *e, int elem);
+
+/* ---- pools ---- */
+typedef struct pl_pool_info {
+    uint64_t allocated;     /* buffers obtained from the system */
+    uint64_t free;          /* buffers back in the pools */
+    uint64_t alloc_failures;
+} pl_pool_info;
+int pl_engine_pools(pl_engine *e, pl_pool_info *out);
+
+/* ---- in-memory I/O (FromMemory, ToMemory) ----
+ * pl_element_feed queues n packets (lens[i] bytes each, back to back in data)
+ * into a FromMemory; safe while the engine runs. *accepted is how many were
+ * queued (all of them, unless an error is returned).
+ * pl_element_drain moves up to maxn packets a ToMemory stored into data (back
+ * to back, at most cap bytes) and meta; *got is how many. Safe while running.
+ * Both fail with PL_ERR_STATE for an element of another class. */
+typedef struct pl_pkt_meta {
+    uint32_t len;           /* bytes copied into data */
+    uint32_t orig_len;      /* the frame's length when stored (len < orig_len: cut at SNAPLEN) */
+    uint32_t dst_ip;        /* destination IP annotation, network order */
+    uint8_t paint;
+    uint8_t thread;         /* worker thread that stored it */
+    uint16_t _pad;
+    uint64_t timestamp;
+    uint8_t anno[48];       /* generic annotation bytes (PL_ANNO_SIZE) */
+} pl_pkt_meta;
+
+int pl_element_feed(pl_engine *e, int elem, const uint8_t *data, const uint32_t *lens,
+                    uint32_t n, uint32_t *accepted, pl_error *err);
+int pl_element_drain(pl_engine *e, int elem, uint8_t *data, size_t cap, pl_pkt_meta *meta,
+                     uint32_t maxn, uint32_t *got, pl_error *err);
+
+/* Bounded log written by elements such as Print; read from the control side. */
+size_t pl_engine_log_read(pl_engine *e, char *buf, size_t len);
+
+const char *pl_version(void);
+
+#endif

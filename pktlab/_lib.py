@@ -1,0 +1,48 @@
+"""The one module that imports the compiled engine (pktlab._native).
+
+It turns the C API's status codes and error struct into Python exceptions;
+everything else in pktlab goes through here.
+"""
+
+from __future__ import annotations
+
+from ._native import ffi, lib  # noqa: F401  (re-exported for engine.py, classes.py)
+from .errors import EngineError
+
+_KIND = {
+    lib.PL_ERR_CONFIG: "configuration",
+    lib.PL_ERR_CLASS: "class",
+    lib.PL_ERR_GRAPH: "graph",
+    lib.PL_ERR_STATE: "state",
+    lib.PL_ERR_NOMEM: "memory",
+    lib.PL_ERR_HANDLER: "handler",
+    lib.PL_ERR_SYSTEM: "system",
+}
+
+
+def new_error():
+    return ffi.new("pl_error *")
+
+
+def string(p) -> str:
+    return ffi.string(p).decode("utf-8", "replace") if p != ffi.NULL else ""
+
+
+def check(rc: int, err, locate=None) -> None:
+    """Raise EngineError for a non-zero status; `locate(element_name)` maps an
+    element to its configuration location when the caller knows it."""
+    if rc == 0:
+        return
+    element = string(err.element)
+    loc = None
+    if locate is not None and element:
+        loc = locate(element)
+    raise EngineError(
+        string(err.message) or f"engine error {rc}",
+        kind=_KIND.get(rc, "error"),
+        element=element or None,
+        keyword=string(err.keyword) or None,
+        loc=loc,
+        line=err.line or None,
+        col=err.col or None,
+    )

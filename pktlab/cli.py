@@ -1,0 +1,210 @@
+"""The `pktlab` command line: run, bench, elements, flatten."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+
+
+def _defines(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for p in pairs:
+        name, sep, value = p.partition("=")
+        if not sep or not name:
+            raise SystemExit(f"pktlab: expected NAME=VALUE, got '{p}'")
+        out[name.lstrip("$")] = value
+    return out
+
+
+def _load(path: str, defines: dict[str, str]):
+    from .lang import ConfigError, parse_file
+
+    try:
+        return parse_file(path, defines=defines)
+    except ConfigError as e:
+        print(str(e), file=sys.stderr)
+        raise SystemExit(1) from None
+    except OSError as e:
+        raise SystemExit(f"pktlab: {e}") from None
+
+
+def _rate_line(eng, last: dict, dt: float) -> str:
+    st = eng.stats()
+    parts = []
+    for name in eng.elements:
+        outs = st.output_packets(name)
+        ins = st.input_packets(name)
+        n = int(outs.sum()) if len(outs) else int(ins.sum())
+        prev = last.get(name, n)
+        last[name] = n
+        if len(outs) or len(ins):
+            parts.append(f"{name} {(n - prev) / dt / 1e6:.2f}")
+    return "Mpps: " + "  ".join(parts)
+
+
+def cmd_run(args) -> int:
+    from .engine import Engine
+    from .errors import EngineError
+
+    graph = _load(args.config, _defines(args.defines))
+    try:
+        eng = Engine(graph, threads=args.threads, per_packet=args.per_packet,
+                     cycles=args.cycles, pin=args.pin)
+    except EngineError as e:
+        print(f"{e}", file=sys.stderr)
+        return 1
+    stop = {"now": False}
+
+    def on_signal(signum, frame):
+        stop["now"] = True
+
+    old = signal.signal(signal.SIGINT, on_signal)
+    live = not args.json and not args.quiet
+    t_start = time.monotonic()
+    eng.start()
+    last: dict = {}
+    t_last = t_start
+    try:
+        while not stop["now"] and not eng.done:
+            now = time.monotonic()
+            if args.duration is not None and now - t_start >= args.duration:
+                break
+            time.sleep(min(0.05, args.interval))
+            now = time.monotonic()
+            if live and now - t_last >= args.interval:
+                print(f"[{now - t_start:6.1f}s] " + _rate_line(eng, last, now - t_last),
+                      file=sys.stderr, flush=True)
+                t_last = now
+    finally:
+        eng.stop()
+        signal.signal(signal.SIGINT, old)
+    elapsed = eng.elapsed
+    report = {
+        "config": args.config,
+        "settings": {"threads": args.threads, "per_packet": args.per_packet,
+                     "duration_requested": args.duration, "duration": elapsed,
+                     "defines": _defines(args.defines)},
+        "elements": eng.summary(),
+        "pools": eng.pools(),
+    }
+    log = eng.log()
+    if args.json:
+        report["log"] = log
+        print(json.dumps(report, indent=2))
+    else:
+        if log:
+            sys.stdout.write(log)
+        print(_summary_table(report))
+    return 0
+
+
+def _summary_table(report: dict) -> str:
+    dur = report["settings"]["duration"] or 1e-9
+    lines = [f"ran {dur:.2f} s on {report['settings']['threads']} thread(s)",
+             f"{'element':<24} {'class':<16} {'in':>14} {'out':>14} {'Mpps out':>9}  drops"]
+    for name, e in report["elements"].items():
+        tin = sum(e["inputs"])
+        tout = sum(e["outputs"])
+        drops = ", ".join(f"{k}={v}" for k, v in e["drops"].items() if v)
+        lines.append(f"{name:<24} {e['class']:<16} {tin:>14} {tout:>14} "
+                     f"{tout / dur / 1e6:>9.2f}  {drops}")
+    return "\n".join(lines)
+
+
+def cmd_elements(args) -> int:
+    from .classes import element_class, element_classes
+
+    if args.name:
+        try:
+            print(element_class(args.name).manual())
+        except KeyError as e:
+            print(f"pktlab: {e.args[0]}", file=sys.stderr)
+            return 1
+        return 0
+    if args.json:
+        import dataclasses
+
+        print(json.dumps({n: dataclasses.asdict(c) for n, c in element_classes().items()}, indent=2))
+        return 0
+    for c in element_classes().values():
+        if args.all:
+            print(c.manual() + "\n\n" + "-" * 72)
+        else:
+            print(f"{c.name:<20} {c.summary}")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from .bench import BENCHMARKS
+    from .bench.forward import format_forward
+
+    fn = BENCHMARKS.get(args.name)
+    if fn is None:
+        print(f"pktlab: unknown benchmark '{args.name}' (have: {', '.join(BENCHMARKS)})",
+              file=sys.stderr)
+        return 2
+    result = fn(duration=args.duration, repeat=args.repeat)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print({"forward": format_forward}[args.name](result))
+    return 0
+
+
+def cmd_flatten(args) -> int:
+    from .lang.flatten import flatten_main
+
+    return flatten_main([args.config, *args.defines])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pktlab", description="Interactive packet-processing lab.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="run a Click configuration")
+    r.add_argument("config")
+    r.add_argument("defines", nargs="*", metavar="NAME=VALUE", help="override define()s")
+    r.add_argument("--threads", type=int, default=1)
+    r.add_argument("--duration", type=float, default=None,
+                   help="seconds to run (default: until the sources stop, or Ctrl-C)")
+    r.add_argument("--json", action="store_true", help="print one JSON report at the end")
+    r.add_argument("--per-packet", action="store_true", help="batches of one (Click-style)")
+    r.add_argument("--cycles", action="store_true", help="count cycles per element")
+    r.add_argument("--pin", action="store_true", help="pin worker threads to CPUs 0..N-1")
+    r.add_argument("--interval", type=float, default=1.0, help="live view period (s)")
+    r.add_argument("--quiet", action="store_true", help="no live view")
+    r.set_defaults(fn=cmd_run)
+
+    e = sub.add_parser("elements", help="element classes and their documentation")
+    e.add_argument("name", nargs="?")
+    e.add_argument("--all", action="store_true", help="full manual of every class")
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(fn=cmd_elements)
+
+    b = sub.add_parser("bench", help="benchmarks (the paper's experiments)")
+    b.add_argument("name", nargs="?", default="forward")
+    b.add_argument("--duration", type=float, default=1.0, help="seconds per measurement")
+    b.add_argument("--repeat", type=int, default=3, help="measurements per figure (median)")
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(fn=cmd_bench)
+
+    f = sub.add_parser("flatten", help="print the flattened configuration (click-flatten)")
+    f.add_argument("config")
+    f.add_argument("defines", nargs="*", metavar="NAME=VALUE")
+    f.set_defaults(fn=cmd_flatten)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,328 @@
+"""Engine: a flat Click graph instantiated in the native engine.
+
+    eng = pktlab.Engine("InfiniteSource(LIMIT 1000, STOP true) -> c :: Counter -> Discard;")
+    eng.run()                      # until the sources stop (or eng.run(duration=2.0))
+    eng["c"].count                 # handlers read as attributes
+    eng["src"].burst = 64          # live-writable parameters written as attributes
+
+Python never touches packets: it builds the graph, starts and stops the
+worker threads, and reads handlers and the statistics region.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+
+from . import _lib
+from ._lib import ffi, lib
+from .classes import element_classes
+from .errors import EngineError
+from .stats import Stats
+
+
+def _coerce(text: str) -> Any:
+    """Handler text to a Python value: int, float, or the text itself."""
+    t = text.strip()
+    try:
+        return int(t)
+    except ValueError:
+        pass
+    try:
+        return float(t)
+    except ValueError:
+        return t
+
+
+class Element:
+    """A running element: its handlers as attributes (`eng["c"].count`)."""
+
+    __slots__ = ("_engine", "_index", "name")
+
+    def __init__(self, engine: Engine, index: int, name: str):
+        object.__setattr__(self, "_engine", engine)
+        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "name", name)
+
+    @property
+    def cls(self) -> str:
+        return self.read("class")
+
+    def read(self, handler: str) -> str:
+        """Read a handler's text."""
+        return self._engine._read(self._index, handler)
+
+    def write(self, handler: str, value: Any = "") -> None:
+        """Write a handler (live parameters, reset, ...)."""
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        self._engine._write(self._index, handler, str(value))
+
+    def handlers(self) -> dict[str, str]:
+        """Handler name -> mode ("r", "w" or "rw")."""
+        out = {}
+        for line in self.read("handlers").splitlines():
+            name, _, mode = line.partition("\t")
+            out[name] = mode
+        return out
+
+    def counters(self) -> dict[str, int]:
+        """This element's counters (drop reasons and others), summed over threads."""
+        return self._engine.stats().counters_of(self.name)
+
+    def __getattr__(self, handler: str) -> Any:
+        if handler.startswith("_"):
+            raise AttributeError(handler)
+        try:
+            return _coerce(self.read(handler))
+        except EngineError as e:
+            raise AttributeError(str(e)) from None
+
+    def __setattr__(self, handler: str, value: Any) -> None:
+        self.write(handler, value)
+
+    def __repr__(self) -> str:
+        return f"<Element {self.name} :: {self.cls}>"
+
+
+class Engine:
+    """A configuration running (or ready to run) in the native engine.
+
+    graph: a pktlab.graph.Graph, or Click text (parsed with pktlab.lang.parse).
+    threads: worker threads; tasks (sources) are spread over them.
+    per_packet: push batches of one (the Click-style baseline of the paper).
+    cycles: count cycles per element (rdtsc) into the statistics.
+    """
+
+    def __init__(self, graph, threads: int = 1, *, per_packet: bool = False,
+                 cycles: bool = False, pin: bool = False, first_cpu: int = 0,
+                 pool_buffers: int = 0, defines: dict[str, str] | None = None):
+        if isinstance(graph, str):
+            from .lang import parse
+
+            graph = parse(graph, defines=defines)
+        self.graph = graph
+        self.threads = threads
+        opts = ffi.new("pl_engine_opts *")
+        opts.threads = threads
+        opts.per_packet = per_packet
+        opts.cycles = cycles
+        opts.pin = pin
+        opts.first_cpu = first_cpu
+        opts.pool_buffers = pool_buffers
+        err = _lib.new_error()
+        handle = lib.pl_engine_new(opts, err)
+        if handle == ffi.NULL:
+            _lib.check(err.status or lib.PL_ERR_NOMEM, err)
+        self._h = ffi.gc(handle, lib.pl_engine_free)
+        self._lock = threading.Lock()
+        self._names: list[str] = []
+        self._index: dict[str, int] = {}
+        self._build(graph)
+        self._stats: Stats | None = None
+        self._started_at: float | None = None
+        self.elapsed = 0.0
+
+    # ---- construction -------------------------------------------------
+
+    def _locate(self, name: str):
+        el = self.graph.elements.get(name)
+        return getattr(el, "loc", None) if el is not None else None
+
+    def _check(self, rc: int, err) -> None:
+        _lib.check(rc, err, self._locate)
+
+    def _build(self, graph) -> None:
+        err = _lib.new_error()
+        for i, el in enumerate(graph.elements.values()):
+            loc = getattr(el, "loc", None)
+            rc = lib.pl_engine_add(self._h, el.name.encode(), el.cls.encode(),
+                                   (el.config or "").encode(), loc.line if loc else 0,
+                                   loc.col if loc else 0, err)
+            if rc == lib.PL_ERR_CLASS:
+                self._unknown_class(el, err)
+            self._check(rc, err)
+            self._names.append(el.name)
+            self._index[el.name] = i
+        for c in graph.connections:
+            for end in (c.src, c.dst):
+                if end not in self._index:
+                    raise EngineError(f"connection names undeclared element '{end}'",
+                                      kind="graph", element=end)
+            rc = lib.pl_engine_connect(self._h, self._index[c.src], c.sport,
+                                       self._index[c.dst], c.dport, err)
+            self._check(rc, err)
+        self._check(lib.pl_engine_initialize(self._h, err), err)
+
+    def _unknown_class(self, el, err) -> None:
+        import difflib
+
+        near = difflib.get_close_matches(el.cls, element_classes(), n=1)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+        raise EngineError(f"unknown element class '{el.cls}'{hint}", kind="class",
+                          element=el.name, loc=getattr(el, "loc", None))
+
+    # ---- running ------------------------------------------------------
+
+    def start(self) -> Engine:
+        err = _lib.new_error()
+        with self._lock:
+            self._check(lib.pl_engine_start(self._h, err), err)
+            self._started_at = time.monotonic()
+        return self
+
+    def stop(self) -> None:
+        with self._lock:
+            if lib.pl_engine_running(self._h):
+                lib.pl_engine_stop(self._h)
+                if self._started_at is not None:
+                    self.elapsed += time.monotonic() - self._started_at
+                    self._started_at = None
+
+    @property
+    def running(self) -> bool:
+        return bool(lib.pl_engine_running(self._h))
+
+    @property
+    def done(self) -> bool:
+        """True once an element asked the engine to stop (InfiniteSource STOP true)."""
+        return bool(lib.pl_engine_done(self._h))
+
+    def wait(self, timeout: float | None = None, poll: float = 0.01) -> bool:
+        """Wait until done (or timeout seconds); True if done."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.done:
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(poll)
+        return True
+
+    def run(self, duration: float | None = None) -> Engine:
+        """Start, run until done or for `duration` seconds, stop."""
+        self.start()
+        try:
+            self.wait(duration)
+        finally:
+            self.stop()
+        return self
+
+    def run_inline(self, max_runs: int = 0) -> Engine:
+        """Run on the calling thread (single-thread engines) until every task
+        finished or max_runs task rounds ran. Deterministic: for tests."""
+        err = _lib.new_error()
+        t0 = time.monotonic()
+        self._check(lib.pl_engine_run_inline(self._h, max_runs, err), err)
+        self.elapsed += time.monotonic() - t0
+        return self
+
+    def close(self) -> None:
+        self.stop()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---- elements and handlers ----------------------------------------
+
+    @property
+    def elements(self) -> list[str]:
+        return list(self._names)
+
+    def __getitem__(self, name: str) -> Element:
+        try:
+            return Element(self, self._index[name], name)
+        except KeyError:
+            raise KeyError(f"no element named '{name}'") from None
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._index
+
+    def _read(self, index: int, handler: str) -> str:
+        err = _lib.new_error()
+        size = 4096
+        while True:
+            buf = ffi.new("char[]", size)
+            rc = lib.pl_handler_read(self._h, index, handler.encode(), buf, size, err)
+            if rc == lib.PL_ERR_HANDLER and "failed" in _lib.string(err.message) and size < 1 << 22:
+                size *= 8
+                continue
+            self._check(rc, err)
+            return _lib.string(buf)
+
+    def _write(self, index: int, handler: str, value: str) -> None:
+        err = _lib.new_error()
+        self._check(lib.pl_handler_write(self._h, index, handler.encode(), value.encode(), err),
+                    err)
+
+    def element_thread(self, name: str) -> int | None:
+        t = lib.pl_element_thread(self._h, self._index[name])
+        return None if t < 0 else t
+
+    def ports(self, name: str) -> tuple[int, int]:
+        i = self._index[name]
+        return lib.pl_element_ninputs(self._h, i), lib.pl_element_noutputs(self._h, i)
+
+    # ---- in-memory I/O (FromMemory / ToMemory) -------------------------
+
+    def feed(self, name: str, packets) -> int:
+        """Queue packets (bytes-like) into the FromMemory element `name`."""
+        from .memio import feed
+
+        return feed(self, name, packets)
+
+    def drain(self, name: str, limit: int | None = None) -> list[bytes]:
+        """Take the packets stored so far by the ToMemory element `name`."""
+        from .memio import drain
+
+        return drain(self, name, limit)
+
+    # ---- statistics, pools, log ---------------------------------------
+
+    def stats(self) -> Stats:
+        """Numpy views on the live statistics region (no copies)."""
+        if self._stats is None:
+            self._stats = Stats(self)
+        return self._stats
+
+    def pools(self) -> dict[str, int]:
+        info = ffi.new("pl_pool_info *")
+        lib.pl_engine_pools(self._h, info)
+        return {"allocated": info.allocated, "free": info.free,
+                "in_use": info.allocated - info.free, "alloc_failures": info.alloc_failures}
+
+    def log(self) -> str:
+        """Lines written by elements such as Print since the last call."""
+        chunks = []
+        buf = ffi.new("char[]", 65536)
+        while True:
+            n = lib.pl_engine_log_read(self._h, buf, 65536)
+            if not n:
+                break
+            chunks.append(ffi.string(buf, n).decode("utf-8", "replace"))
+        return "".join(chunks)
+
+    def summary(self) -> dict[str, dict]:
+        """Per element: class, packets per input and output port, counters."""
+        st = self.stats()
+        out = {}
+        for name in self._names:
+            el = self.graph.elements[name]
+            out[name] = {
+                "class": el.cls,
+                "inputs": st.input_packets(name).tolist(),
+                "outputs": st.output_packets(name).tolist(),
+                "counters": st.counters_of(name),
+                "drops": st.drops_of(name),
+            }
+        return out
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        return f"<Engine {len(self._names)} elements, {self.threads} thread(s), {state}>"
+
+
+__all__ = ["Engine", "Element"]

@@ -1,0 +1,74 @@
+"""The Click configuration language: text in, flat Graph out, and back.
+
+    parse(text)        -> Graph   (compound elements expanded, as Click does)
+    parse_file(path)   -> Graph
+    unparse(graph)     -> str     (canonical Click text; parse(unparse(g)) == g)
+
+Every mistake in a configuration is reported at once in one ConfigError,
+each with FILE:LINE:COLUMN, the source line and a caret. The parser does not
+know the engine's element classes: unknown classes are the engine's to
+report. Pass `classes` to get Click's exact reading of undeclared names.
+See docs/language.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+
+from ..graph import Graph
+from .errors import ConfigError, Reporter, TooManyErrors
+from .expand import Expander, ExpansionAborted
+from .parser import PROVIDED_PACKAGES, Parser
+from .unparse import unparse
+from .variables import ExpansionTooLarge, VarEnv, expand
+
+__all__ = ["PROVIDED_PACKAGES", "ConfigError", "parse", "parse_file", "unparse"]
+
+_NAME = re.compile(r"[A-Za-z0-9_]+")
+
+
+def parse(text: str, filename: str = "<config>", defines: Mapping[str, str] | None = None, *,
+          classes: Collection[str] | None = None) -> Graph:
+    """Parse Click text and expand it into a flat Graph.
+
+    defines: parameter values that override the file's top-level `define`s
+    (names without '$'), like `click file.click NAME=value`.
+    classes: the element classes that exist; when given, undeclared names
+    are read exactly as Click reads them and unknown classes are errors.
+    """
+    overrides = {}
+    for key, value in (defines or {}).items():
+        name = key.removeprefix("$")
+        if not _NAME.fullmatch(name):
+            raise ConfigError(f"bad parameter name '{key}'")
+        overrides[name] = str(value)
+    reporter = Reporter()
+    parser = Parser(reporter, classes)
+    graph = Graph()
+    try:
+        top = parser.parse(text, filename)
+        env = VarEnv()
+        for name, value in overrides.items():
+            env.define(name, value)
+        for name, value in top.defines.items():
+            if name not in overrides:
+                try:
+                    env.define(name, expand(value, env))
+                except ExpansionTooLarge as e:
+                    reporter.error(None, f"parameter '${name}': {e}")
+        expander = Expander(reporter)
+        expander.run(top, env)
+        graph = expander.graph(parser.requirements)
+    except (TooManyErrors, ExpansionAborted):
+        pass
+    reporter.raise_if_any()
+    return graph
+
+
+def parse_file(path, defines: Mapping[str, str] | None = None, *,
+               classes: Collection[str] | None = None) -> Graph:
+    """parse() the file at `path`; errors name the file."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    return parse(text, str(path), defines, classes=classes)

@@ -1,0 +1,131 @@
+"""Flat Graph -> canonical Click text.
+
+Every element is declared by name (`name :: Class(config);`), in graph order,
+so that anonymous-looking names such as "Counter@3" and compound-made names
+such as "c/x" come back unchanged (Click accepts both as declared names).
+Connections follow, written as chains wherever elements have exactly one
+input and one output connection. parse(unparse(g)) == g for every graph
+whose names, classes and configurations can be written in Click at all;
+for the others unparse raises ValueError instead of writing something that
+would mean a different graph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from ..graph import Connection, Graph
+from .confstr import quote, uncomment
+from .lexer import KEYWORDS, scan_config
+from .variables import VarEnv, expand
+
+_IDENT = re.compile(r"[A-Za-z0-9_@]+(?:/[A-Za-z0-9_@]+)*")
+_WORD = re.compile(r"[A-Za-z0-9_.@/:+-]+")
+_LINE = 100
+
+
+def _check_identifier(text: str, what: str) -> None:
+    if not _IDENT.fullmatch(text) or text in KEYWORDS:
+        raise ValueError(f"{what} '{text}' is not a Click identifier")
+    if any(part.isdigit() for part in text.split("/")):
+        raise ValueError(f"{what} '{text}' has an all-digit component")
+
+
+def _check_config(name: str, config: str) -> None:
+    """The configuration must read back as exactly itself."""
+    end, directives = scan_config(config + ")", 0)
+    if (end != len(config) or directives or "\r" in config or uncomment(config) != config
+            or expand(config, VarEnv()) != config):
+        raise ValueError(f"configuration of '{name}' cannot be written as Click text: {config!r}")
+
+
+def _requirement(req: str) -> str | None:
+    kind, _, value = req.partition(" ")
+    if kind == "package":
+        return f"require(package {value if _WORD.fullmatch(value) else quote(value)});"
+    if kind == "compact_config":
+        return "require(compact_config);"
+    if kind == "library":
+        return f"// require(library {value}) -- already expanded below"
+    return None
+
+
+def _port(p: int, before: bool) -> str:
+    if p == 0:
+        return ""
+    return f"[{p}] " if before else f" [{p}]"
+
+
+def _chains(connections: list[Connection]) -> list[list[Connection]]:
+    """Group connections into maximal chains through one-in, one-out elements."""
+    outs: dict[str, list[Connection]] = defaultdict(list)
+    ins: dict[str, list[Connection]] = defaultdict(list)
+    for c in connections:
+        outs[c.src].append(c)
+        ins[c.dst].append(c)
+
+    def through(name: str) -> bool:
+        return len(ins[name]) == 1 and len(outs[name]) == 1
+
+    used: set[Connection] = set()
+    chains = []
+    for c in connections:
+        if c in used:
+            continue
+        chain = [c]
+        used.add(c)
+        while through(chain[0].src) and ins[chain[0].src][0] not in used:
+            chain.insert(0, ins[chain[0].src][0])
+            used.add(chain[0])
+        while through(chain[-1].dst) and outs[chain[-1].dst][0] not in used:
+            chain.append(outs[chain[-1].dst][0])
+            used.add(chain[-1])
+        chains.append(chain)
+    return chains
+
+
+def _write_chain(chain: list[Connection]) -> str:
+    hops = [chain[0].src]
+    for c in chain:
+        hops.append(f"{_port(c.sport, False)} -> {_port(c.dport, True)}{c.dst}")
+    text = "".join(hops) + ";"
+    if len(text) <= _LINE:
+        return text
+    lines = [chain[0].src + _port(chain[0].sport, False)]
+    for a, b in zip(chain, chain[1:] + [None], strict=True):
+        out = _port(b.sport, False) if b is not None else ""
+        lines.append(f"    -> {_port(a.dport, True)}{a.dst}{out}")
+    return "\n".join(lines) + ";"
+
+
+def unparse(graph: Graph) -> str:
+    """Canonical Click text for a flat graph (see the module docstring)."""
+    out = []
+    for req in graph.requirements:
+        line = _requirement(req)
+        if line:
+            out.append(line)
+    if out:
+        out.append("")
+    for key, el in graph.elements.items():
+        if key != el.name:
+            raise ValueError(f"element keyed '{key}' is named '{el.name}'")
+        _check_identifier(el.name, "element name")
+        _check_identifier(el.cls, "class name")
+        if el.config:
+            _check_config(el.name, el.config)
+            out.append(f"{el.name} :: {el.cls}({el.config});")
+        else:
+            out.append(f"{el.name} :: {el.cls};")
+    connections = list(dict.fromkeys(graph.connections))
+    for c in connections:
+        for end in (c.src, c.dst):
+            if end not in graph.elements:
+                raise ValueError(f"connection '{c}' names undeclared element '{end}'")
+        if c.sport < 0 or c.dport < 0 or c.sport >= 1 << 31 or c.dport >= 1 << 31:
+            raise ValueError(f"connection '{c}' has a port out of range")
+    if connections:
+        out.append("")
+        out.extend(_write_chain(chain) for chain in _chains(connections))
+    return "\n".join(out) + "\n" if out else ""

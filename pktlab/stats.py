@@ -1,0 +1,99 @@
+"""Numpy views on the engine's statistics region.
+
+The region is mapped once; arrays are views, not copies, and are read while
+the workers write them (aligned 64-bit counters cannot tear). Totals are
+summed over threads here, on the control side.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from ._lib import ffi, lib
+
+PACKETS, BYTES, BATCHES, CYCLES = range(4)
+
+
+class Stats:
+    """ports[t, p, f]: per thread t, global output port p, field f (packets,
+    bytes, batches, cycles). hist[t, p, k]: batches of size k through port p
+    (k = 1..256, 257 = larger). counters[t, c]: element counters."""
+
+    def __init__(self, engine):
+        self._engine = engine
+        h = engine._h
+        L = ffi.new("pl_stats_layout *")
+        if lib.pl_stats(h, L) != 0:
+            raise RuntimeError("statistics are laid out when the engine is initialized")
+        self.threads = L.threads
+        self.nports = L.nports
+        self.ncounters = L.ncounters
+        raw = np.frombuffer(ffi.buffer(L.base, L.bytes), dtype=np.uint64)
+        self._raw = raw
+        s = raw.itemsize
+        self.ports = as_strided(raw[L.ports_off:], shape=(L.threads, L.nports, 4),
+                                strides=(L.ports_stride * s, 4 * s, s), writeable=False)
+        self.hist = as_strided(raw[L.hist_off:], shape=(L.threads, L.nports, L.hist_bins),
+                               strides=(L.hist_stride * s, L.hist_bins * s, s), writeable=False)
+        self.counters = as_strided(raw[L.counters_off:], shape=(L.threads, L.ncounters),
+                                   strides=(L.counters_stride * s, s), writeable=False)
+        self._port_base = {}
+        self._counter_base = {}
+        self._conn_in: dict[str, list[tuple[int, int]]] = {}
+        g = engine.graph
+        for i, name in enumerate(engine.elements):
+            self._port_base[name] = lib.pl_port_index(h, i, 0)
+            self._counter_base[name] = lib.pl_counter_index(h, i)
+        for c in g.connections:
+            self._conn_in.setdefault(c.dst, []).append((c.dport, self._port_base[c.src] + c.sport))
+
+    def _class(self, name):
+        from .classes import element_class
+
+        return element_class(self._engine.graph.elements[name].cls)
+
+    def output_ports(self, name: str) -> list[int]:
+        """Global port indices of an element's outputs."""
+        _, nout = self._engine.ports(name)
+        base = self._port_base[name]
+        return list(range(base, base + nout))
+
+    def output_packets(self, name: str, field: int = PACKETS) -> np.ndarray:
+        ports = self.output_ports(name)
+        return self.ports[:, ports, field].sum(axis=0) if ports else np.zeros(0, np.uint64)
+
+    def input_packets(self, name: str, field: int = PACKETS) -> np.ndarray:
+        nin, _ = self._engine.ports(name)
+        out = np.zeros(nin, dtype=np.uint64)
+        for dport, gport in self._conn_in.get(name, []):
+            out[dport] += self.ports[:, gport, field].sum()
+        return out
+
+    def input_hist(self, name: str) -> np.ndarray:
+        """Batch-size histogram of everything arriving at `name` (all inputs)."""
+        h = np.zeros(self.hist.shape[2], dtype=np.uint64)
+        for _, gport in self._conn_in.get(name, []):
+            h += self.hist[:, gport, :].sum(axis=0)
+        return h
+
+    def counters_of(self, name: str) -> dict[str, int]:
+        names = self._class(name).counters
+        base = self._counter_base[name]
+        tot = self.counters[:, base:base + len(names)].sum(axis=0)
+        return {n: int(v) for n, v in zip(names, tot)}
+
+    def drops_of(self, name: str) -> dict[str, int]:
+        drops = self._class(name).drop_counters
+        c = self.counters_of(name)
+        return {d: c[d] for d in drops}
+
+    def total_drops(self) -> int:
+        return sum(sum(self.drops_of(n).values()) for n in self._engine.elements)
+
+
+def mean_batch(hist: np.ndarray) -> float:
+    """Mean batch size from a histogram (sizes above 256 count as 257)."""
+    sizes = np.arange(hist.shape[-1], dtype=np.float64)
+    n = hist.sum()
+    return float((hist * sizes).sum() / n) if n else 0.0

@@ -1,0 +1,62 @@
+"""The command line, run as a user runs it."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pktlab(*args, check=True):
+    return subprocess.run([sys.executable, "-m", "pktlab", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=check)
+
+
+def test_run_json_report():
+    r = pktlab("run", "examples/forward.click", "--duration", "0.3", "--json")
+    rep = json.loads(r.stdout)
+    assert rep["settings"]["threads"] == 1
+    assert rep["settings"]["duration"] >= 0.3
+    el = rep["elements"]
+    assert el["c"]["class"] == "Counter"
+    assert el["c"]["inputs"] == el["c"]["outputs"] == el["sink"]["inputs"]
+    assert el["sink"]["drops"] == {"count": el["sink"]["inputs"][0]}
+    assert el["src"]["outputs"][0] == el["sink"]["inputs"][0] > 0
+    assert rep["pools"]["in_use"] == 0
+
+
+def test_run_with_define_and_live_view():
+    r = pktlab("run", "examples/forward.click", "BURST=4", "--duration", "0.5",
+               "--interval", "0.2")
+    assert "Mpps:" in r.stderr
+    assert "sink" in r.stdout and "Discard" in r.stdout
+
+
+def test_run_reports_config_errors(tmp_path):
+    bad = tmp_path / "bad.click"
+    bad.write_text("src :: InfiniteSource\n  -> c :: Countr -> Discard;\n")
+    r = pktlab("run", str(bad), "--duration", "0.1", check=False)
+    assert r.returncode == 1
+    assert f"{bad}:2:" in r.stderr and "Countr" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_elements_lists_and_documents():
+    r = pktlab("elements")
+    names = [line.split()[0] for line in r.stdout.splitlines() if line.strip()]
+    for cls in ("InfiniteSource", "Counter", "Discard", "Null"):
+        assert cls in names
+    man = pktlab("elements", "InfiniteSource").stdout
+    assert "BURST" in man and "Handlers:" in man and "count" in man
+    r = pktlab("elements", "Countr", check=False)
+    assert r.returncode == 1 and "did you mean 'Counter'" in r.stderr
+
+
+def test_bench_forward_json():
+    r = pktlab("bench", "forward", "--duration", "0.05", "--repeat", "1", "--json")
+    res = json.loads(r.stdout)
+    assert set(res["burst"]) == {"1", "4", "32", "256"}
+    assert all(v["mpps"] > 0 for v in res["burst"].values())
+    assert res["per_packet"]["mpps"] > 0 and res["batch_vs_per_packet_at_32"] > 0
+    assert "ns_per_packet_per_element" in res["nulls"]
+    assert res["settings"]["duration"] == 0.05
