@@ -10,17 +10,17 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
-APT_PACKAGES := build-essential pkg-config python3-dev libdpdk-dev dpdk dpdk-dev libpcap-dev libnuma-dev iproute2
+APT_PACKAGES := build-essential pkg-config python3-dev libdpdk-dev dpdk dpdk-dev libpcap-dev libnuma-dev iproute2 chromium
 
 CC ?= gcc
-NATIVE_SRC := $(wildcard native/core/*.c) $(wildcard native/elements/*/*.c)
-NATIVE_HDR := $(wildcard native/include/*.h native/core/*.h)
+NATIVE_SRC := $(wildcard native/core/*.c) $(wildcard native/elements/*/*.c) $(wildcard native/lib/*.c) $(wildcard native/io/*.c)
+NATIVE_HDR := $(wildcard native/include/*.h native/core/*.h native/lib/*.h native/io/*.h)
 CFLAGS_TEST := -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter -pthread
 BUILD := native/build
 
-.PHONY: setup system venv native demo test test-native test-sanitize test-asan test-tsan test-py bench lint clean
+.PHONY: setup system venv native frontend demo test test-native test-sanitize test-asan test-tsan test-py test-ts bench lint clean
 
-setup: system $(STAMP) native
+setup: system $(STAMP) native frontend
 
 # Debian packages: installed only when missing, and only as root.
 system:
@@ -38,7 +38,7 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "pktlab needs $(PYTHON)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip "setuptools>=77" wheel cffi
-	$(PY) -m pip install -q --no-build-isolation -e '.[dev]'
+	$(PY) -m pip install -q --no-build-isolation -e '.[dev,lab]'
 	touch $(STAMP)
 
 # The cffi extension, rebuilt when any native file changes.
@@ -47,10 +47,26 @@ pktlab/.native-stamp: $(NATIVE_SRC) $(NATIVE_HDR) pktlab/_build_native.py
 	$(PY) -m pip install -q --no-build-isolation --no-deps -e .
 	touch $@
 
+# The front end (labextension/): the widget bundle (pktlab/static/) and the
+# JupyterLab extension (pktlab/labextension/), rebuilt only when their sources
+# changed. The venv finds the extension and the server extension through a
+# link and a config file (a wheel installs both as data files).
+LABEXT_LINK := $(VENV)/share/jupyter/labextensions/pktlab
+SERVER_CONF_DIR := $(VENV)/etc/jupyter/jupyter_server_config.d
+frontend: $(STAMP)
+	@command -v node >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq nodejs npm >/dev/null; } || \
+	  echo "note: Node.js is missing: pktlab's widget and JupyterLab extension are not built"
+	@if command -v node >/dev/null; then cd labextension && node build.mjs --core-package-file \
+	  "$$($(CURDIR)/$(PY) -c 'import jupyterlab, pathlib; print(pathlib.Path(jupyterlab.__file__).parent / "staging" / "package.json")')"; fi
+	@mkdir -p $(dir $(LABEXT_LINK)) $(SERVER_CONF_DIR)
+	@[ -L $(LABEXT_LINK) ] || rm -rf $(LABEXT_LINK)
+	@ln -sfn $(CURDIR)/pktlab/labextension $(LABEXT_LINK)
+	@cp jupyter-config/jupyter_server_config.d/pktlab.json $(SERVER_CONF_DIR)/pktlab.json
+
 demo: setup
 	$(VENV)/bin/pktlab run examples/forward.click --threads 1 --duration 3
 
-test: setup test-native test-sanitize test-py
+test: setup test-native test-sanitize test-ts test-py
 
 test-py: setup
 	$(PY) -m pytest -q
@@ -79,7 +95,11 @@ test-sanitize: test-asan test-tsan
 bench: setup
 	$(VENV)/bin/pktlab bench forward
 
-lint: setup
+# TypeScript: strict type-check of labextension/ (its lint: tsconfig's strict options).
+test-ts: frontend
+	cd labextension && node_modules/.bin/tsc --noEmit -p .
+
+lint: setup test-ts
 	$(PY) -m ruff check pktlab tests
 
 clean:

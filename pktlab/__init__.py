@@ -11,6 +11,19 @@ __version__ = "0.1.0"
 from .errors import EngineError  # noqa: E402
 
 
+def load_ipython_extension(ipython):
+    """`%load_ext pktlab`: the %%click and %pktlab magics (pktlab.magics)."""
+    from .magics import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython):
+    from .magics import unload_ipython_extension as unload
+
+    unload(ipython)
+
+
 def __getattr__(name):
     # Lazy: `import pktlab` stays cheap and works before the native build
     # exists (the language tools need no engine).

@@ -3,6 +3,8 @@
 The cdef is the public header itself, less its preprocessor lines: one
 declaration of the C API, read by both the compiler and cffi. Every C file
 under native/core and native/elements is compiled into the extension.
+native/io (the I/O backends) too; with DPDK when pkg-config finds libdpdk
+(PL_HAVE_DPDK, its cflags and libs), without it otherwise (docs/io.md).
 """
 
 from __future__ import annotations
@@ -27,13 +29,41 @@ def _cdef_text() -> str:
 
 def _sources() -> list[str]:
     files = sorted((NATIVE / "core").glob("*.c")) + sorted((NATIVE / "elements").glob("*/*.c"))
+    files += sorted((NATIVE / "lib").glob("*.c"))
+    files += sorted((NATIVE / "io").glob("*.c"))
     return [os.path.relpath(f, ROOT) for f in files]
+
+
+def _pkgconfig(*args: str) -> list[str] | None:
+    """pkg-config's answer for libdpdk, or None when it is not installed."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["pkg-config", *args, "libdpdk"], capture_output=True, text=True,
+                             check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return shlex.split(out)
+
+
+def _dpdk() -> tuple[list[str], list[str]]:
+    """Compile and link flags for DPDK (optional: PKTLAB_NO_DPDK=1 or no libdpdk-dev
+    builds without it, and the DPDK elements then say so when configured)."""
+    if os.environ.get("PKTLAB_NO_DPDK") or _pkgconfig("--exists") is None:
+        return [], []
+    # DPDK's headers need its -march (corei7 on Debian), its baseline anyway.
+    cflags = _pkgconfig("--cflags") or []
+    return ["-DPL_HAVE_DPDK", *cflags], _pkgconfig("--libs") or []
 
 
 def _cflags() -> list[str]:
     flags = ["-std=c11", "-D_GNU_SOURCE", "-O3", "-fno-strict-aliasing", "-Wall", "-Wno-unused-parameter"]
+    flags += _DPDK_CFLAGS
     flags += shlex.split(os.environ.get("PKTLAB_CFLAGS", ""))
     return flags
+
+
+_DPDK_CFLAGS, _DPDK_LIBS = _dpdk()
 
 
 ffibuilder = FFI()
@@ -45,6 +75,7 @@ ffibuilder.set_source(
     include_dirs=[os.path.relpath(NATIVE / "include", ROOT)],
     extra_compile_args=_cflags(),
     libraries=["pthread"],
+    extra_link_args=_DPDK_LIBS,
 )
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ def _rate_line(eng, last: dict, dt: float) -> str:
         outs = st.output_packets(name)
         ins = st.input_packets(name)
         n = int(outs.sum()) if len(outs) else int(ins.sum())
-        prev = last.get(name, n)
+        prev = last.get(name, 0)            # counters start at 0 with the engine
         last[name] = n
         if len(outs) or len(ins):
             parts.append(f"{name} {(n - prev) / dt / 1e6:.2f}")
@@ -52,7 +52,7 @@ def cmd_run(args) -> int:
     graph = _load(args.config, _defines(args.defines))
     try:
         eng = Engine(graph, threads=args.threads, per_packet=args.per_packet,
-                     cycles=args.cycles, pin=args.pin)
+                     cycles=args.cycles, pin=args.pin, dpdk=args.dpdk)
     except EngineError as e:
         print(f"{e}", file=sys.stderr)
         return 1
@@ -63,6 +63,11 @@ def cmd_run(args) -> int:
 
     old = signal.signal(signal.SIGINT, on_signal)
     live = not args.json and not args.quiet
+    recorder = None
+    if args.report:
+        from .report import Recorder
+
+        recorder = Recorder(eng, duration=args.duration)
     t_start = time.monotonic()
     eng.start()
     last: dict = {}
@@ -90,6 +95,11 @@ def cmd_run(args) -> int:
         "elements": eng.summary(),
         "pools": eng.pools(),
     }
+    if recorder is not None:
+        with open(args.config, encoding="utf-8", errors="replace") as f:
+            recorder.write(args.report, title=f"pktlab run {args.config}",
+                           settings=report["settings"], config=f.read())
+        print(f"report: {args.report}", file=sys.stderr)
     log = eng.log()
     if args.json:
         report["log"] = log
@@ -138,19 +148,15 @@ def cmd_elements(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from .bench import BENCHMARKS
-    from .bench.forward import format_forward
+    from . import bench
 
-    fn = BENCHMARKS.get(args.name)
-    if fn is None:
-        print(f"pktlab: unknown benchmark '{args.name}' (have: {', '.join(BENCHMARKS)})",
+    if args.name not in bench.BENCHMARKS:
+        print(f"pktlab: unknown benchmark '{args.name}' (have: {', '.join(bench.BENCHMARKS)})",
               file=sys.stderr)
         return 2
-    result = fn(duration=args.duration, repeat=args.repeat)
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        print({"forward": format_forward}[args.name](result))
+    run, fmt = bench.get(args.name)
+    result = run(duration=args.duration, repeat=args.repeat)
+    print(json.dumps(result, indent=2) if args.json else fmt(result))
     return 0
 
 
@@ -174,8 +180,13 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--per-packet", action="store_true", help="batches of one (Click-style)")
     r.add_argument("--cycles", action="store_true", help="count cycles per element")
     r.add_argument("--pin", action="store_true", help="pin worker threads to CPUs 0..N-1")
+    r.add_argument("--dpdk", metavar="EAL_ARGS", default=None,
+                   help='DPDK EAL arguments, e.g. --dpdk "--vdev net_null0 --vdev net_null1" '
+                        "(laptop defaults added; see docs/io.md)")
     r.add_argument("--interval", type=float, default=1.0, help="live view period (s)")
     r.add_argument("--quiet", action="store_true", help="no live view")
+    r.add_argument("--report", metavar="HTML", default=None,
+                   help="write a self-contained HTML report of the run (Bokeh, inline)")
     r.set_defaults(fn=cmd_run)
 
     e = sub.add_parser("elements", help="element classes and their documentation")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -87,6 +88,27 @@ class Element:
         return f"<Element {self.name} :: {self.cls}>"
 
 
+@dataclass
+class Change:
+    """One applied live change: when (engine uptime, s), what, and how long
+    each phase took (µs): building off to the side, publishing, the grace
+    period until every worker passed a quiescent point."""
+
+    time: float
+    label: str
+    diff: object
+    kept: int
+    retuned: int
+    replaced: int
+    added: int
+    removed: int
+    edges_changed: int
+    build_us: float
+    publish_us: float
+    grace_us: float
+    total_us: float
+
+
 class Engine:
     """A configuration running (or ready to run) in the native engine.
 
@@ -94,16 +116,22 @@ class Engine:
     threads: worker threads; tasks (sources) are spread over them.
     per_packet: push batches of one (the Click-style baseline of the paper).
     cycles: count cycles per element (rdtsc) into the statistics.
+    dpdk: DPDK EAL arguments (pktlab.dpdk.init); a graph with DPDK elements
+        initialises the EAL with laptop defaults when nobody did.
     """
 
     def __init__(self, graph, threads: int = 1, *, per_packet: bool = False,
                  cycles: bool = False, pin: bool = False, first_cpu: int = 0,
-                 pool_buffers: int = 0, defines: dict[str, str] | None = None):
+                 pool_buffers: int = 0, defines: dict[str, str] | None = None,
+                 dpdk: str | list[str] | None = None):
         if isinstance(graph, str):
             from .lang import parse
 
             graph = parse(graph, defines=defines)
         self.graph = graph
+        from .dpdk import prepare
+
+        prepare(graph, dpdk)
         self.threads = threads
         opts = ffi.new("pl_engine_opts *")
         opts.threads = threads
@@ -124,6 +152,8 @@ class Engine:
         self._stats: Stats | None = None
         self._started_at: float | None = None
         self.elapsed = 0.0
+        self.history: list[Change] = []
+        self._listeners: list = []
 
     # ---- construction -------------------------------------------------
 
@@ -226,6 +256,80 @@ class Engine:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    # ---- live change ---------------------------------------------------
+
+    def apply(self, graph, *, defines: dict[str, str] | None = None, label: str | None = None):
+        """Change the running graph into `graph` (a Graph or Click text),
+        doing the least: kept elements keep running, changed live parameters
+        are written in place, changed elements are rebuilt off to the side and
+        swapped in (taking the old one's state), new ones added, gone ones
+        removed. If anything fails, the running graph is left as it was and
+        EngineError says what and where. Returns the Change recorded in
+        `history`."""
+        if isinstance(graph, str):
+            from .lang import parse
+
+            graph = parse(graph, defines=defines)
+        from .graph import diff
+
+        d = diff(self.graph, graph)
+        names = list(graph.elements)
+        index = {n: i for i, n in enumerate(names)}
+        keep = []                                  # cdata strings must outlive the call
+        els = ffi.new("pl_elem_spec[]", max(1, len(names)))
+        for i, el in enumerate(graph.elements.values()):
+            loc = getattr(el, "loc", None)
+            strs = [ffi.new("char[]", x.encode()) for x in (el.name, el.cls, el.config or "")]
+            keep.append(strs)
+            els[i].name, els[i].cls, els[i].config = strs
+            els[i].line = loc.line if loc else 0
+            els[i].col = loc.col if loc else 0
+        conns = ffi.new("pl_conn_spec[]", max(1, len(graph.connections)))
+        for i, c in enumerate(graph.connections):
+            for end in (c.src, c.dst):
+                if end not in index:
+                    raise EngineError(f"connection names undeclared element '{end}'",
+                                      kind="graph", element=end)
+            setattr(conns[i], "from", index[c.src])  # a Python keyword
+            conns[i].from_port = c.sport
+            conns[i].to, conns[i].to_port = index[c.dst], c.dport
+        st = ffi.new("pl_apply_stats *")
+        err = _lib.new_error()
+        with self._lock:
+            t = self.uptime()
+            rc = lib.pl_engine_apply(self._h, els, len(names), conns, len(graph.connections),
+                                     st, err)
+            if rc:
+                _lib.check(rc, err, lambda n: getattr(graph.elements.get(n), "loc", None))
+            self.graph = graph
+            self._names = names
+            self._index = index
+            if self._stats is not None:
+                self._stats.refresh()
+        change = Change(
+            time=t, label=label or d.summary(), diff=d,
+            kept=st.kept, retuned=st.retuned, replaced=st.replaced, added=st.added,
+            removed=st.removed, edges_changed=st.edges_changed,
+            build_us=st.build_us, publish_us=st.publish_us, grace_us=st.grace_us,
+            total_us=st.total_us)
+        self.history.append(change)
+        for listener in list(self._listeners):
+            listener(change)
+        return change
+
+    def apply_text(self, text: str, **kw):
+        """apply() with Click text."""
+        return self.apply(text, **kw)
+
+    def on_change(self, listener) -> None:
+        """Call listener(change) after every successful apply() (plots' markers)."""
+        self._listeners.append(listener)
+
+    def uptime(self) -> float:
+        """Seconds the engine has run (all start/stop periods together)."""
+        extra = time.monotonic() - self._started_at if self._started_at is not None else 0.0
+        return self.elapsed + extra
+
     # ---- elements and handlers ----------------------------------------
 
     @property
@@ -262,6 +366,27 @@ class Engine:
         t = lib.pl_element_thread(self._h, self._index[name])
         return None if t < 0 else t
 
+    def threads_of(self, name: str) -> list[int]:
+        """The element's thread vector: workers that can push packets into it
+        (for tasks, also the workers running them). From the engine's thread
+        analysis, redone after every live change."""
+        mask = lib.pl_element_threads(self._h, self._index[name])
+        return [t for t in range(min(self.threads, 64)) if mask >> t & 1]
+
+    def decisions(self) -> dict:
+        """What the thread analysis decided, for the notebook and the widget:
+        per element its threads and task worker; whether reference counts
+        are atomic (packets cross threads); warnings."""
+        buf = ffi.new("char[]", 4096)
+        lib.pl_engine_warnings(self._h, buf, 4096)
+        return {
+            "threads": self.threads,
+            "atomic_refcounts": bool(lib.pl_engine_atomic_refs(self._h)),
+            "elements": {n: {"threads": self.threads_of(n), "task_thread": self.element_thread(n)}
+                         for n in self._names},
+            "warnings": [w for w in _lib.string(buf).splitlines() if w],
+        }
+
     def ports(self, name: str) -> tuple[int, int]:
         i = self._index[name]
         return lib.pl_element_ninputs(self._h, i), lib.pl_element_noutputs(self._h, i)
@@ -287,6 +412,13 @@ class Engine:
         if self._stats is None:
             self._stats = Stats(self)
         return self._stats
+
+    @property
+    def telemetry(self):
+        """The engine's telemetry sampler (pktlab.telemetry), started on first use."""
+        from .telemetry import sampler_for
+
+        return sampler_for(self)
 
     def pools(self) -> dict[str, int]:
         info = ffi.new("pl_pool_info *")
@@ -325,4 +457,4 @@ class Engine:
         return f"<Engine {len(self._names)} elements, {self.threads} thread(s), {state}>"
 
 
-__all__ = ["Engine", "Element"]
+__all__ = ["Change", "Element", "Engine"]

@@ -232,6 +232,15 @@ class GraphDiff:
         return not (self.added or self.removed or self.reconfigured or self.reclassed
                     or self.connections_added or self.connections_removed)
 
+    def summary(self) -> str:
+        """A short human-readable line, e.g. "+c2 -c ~src (2 edges)"."""
+        parts = [f"+{n}" for n in self.added] + [f"-{n}" for n in self.removed]
+        parts += [f"~{n}" for n in self.reconfigured + self.reclassed]
+        edges = len(self.connections_added) + len(self.connections_removed)
+        if edges:
+            parts.append(f"({edges} edge{'s' if edges != 1 else ''})")
+        return " ".join(parts) or "no change"
+
 
 def diff(old: Graph, new: Graph) -> GraphDiff:
     """The element and connection changes that turn `old` into `new`."""

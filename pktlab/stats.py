@@ -22,31 +22,41 @@ class Stats:
 
     def __init__(self, engine):
         self._engine = engine
+        self.generation = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the layout after a live change: new elements get indices,
+        and when the region moved (a larger one was needed) the views are
+        remapped. Views held from before stay readable (the old region is
+        kept) but stop moving."""
+        engine = self._engine
         h = engine._h
         L = ffi.new("pl_stats_layout *")
         if lib.pl_stats(h, L) != 0:
             raise RuntimeError("statistics are laid out when the engine is initialized")
-        self.threads = L.threads
-        self.nports = L.nports
-        self.ncounters = L.ncounters
-        raw = np.frombuffer(ffi.buffer(L.base, L.bytes), dtype=np.uint64)
-        self._raw = raw
-        s = raw.itemsize
-        self.ports = as_strided(raw[L.ports_off:], shape=(L.threads, L.nports, 4),
-                                strides=(L.ports_stride * s, 4 * s, s), writeable=False)
-        self.hist = as_strided(raw[L.hist_off:], shape=(L.threads, L.nports, L.hist_bins),
-                               strides=(L.hist_stride * s, L.hist_bins * s, s), writeable=False)
-        self.counters = as_strided(raw[L.counters_off:], shape=(L.threads, L.ncounters),
-                                   strides=(L.counters_stride * s, s), writeable=False)
-        self._port_base = {}
-        self._counter_base = {}
-        self._conn_in: dict[str, list[tuple[int, int]]] = {}
-        g = engine.graph
+        if L.generation != self.generation:
+            raw = np.frombuffer(ffi.buffer(L.base, L.bytes), dtype=np.uint64)
+            s = raw.itemsize
+            self.threads = L.threads
+            self.nports = L.nports
+            self.ncounters = L.ncounters
+            self._raw = raw
+            self.ports = as_strided(raw[L.ports_off:], shape=(L.threads, L.nports, 4),
+                                    strides=(L.ports_stride * s, 4 * s, s), writeable=False)
+            self.hist = as_strided(raw[L.hist_off:], shape=(L.threads, L.nports, L.hist_bins),
+                                   strides=(L.hist_stride * s, L.hist_bins * s, s),
+                                   writeable=False)
+            self.counters = as_strided(raw[L.counters_off:], shape=(L.threads, L.ncounters),
+                                       strides=(L.counters_stride * s, s), writeable=False)
+            self.generation = L.generation
+        port_base, counter_base, conn_in = {}, {}, {}
         for i, name in enumerate(engine.elements):
-            self._port_base[name] = lib.pl_port_index(h, i, 0)
-            self._counter_base[name] = lib.pl_counter_index(h, i)
-        for c in g.connections:
-            self._conn_in.setdefault(c.dst, []).append((c.dport, self._port_base[c.src] + c.sport))
+            port_base[name] = lib.pl_port_index(h, i, 0)
+            counter_base[name] = lib.pl_counter_index(h, i)
+        for c in engine.graph.connections:
+            conn_in.setdefault(c.dst, []).append((c.dport, port_base[c.src] + c.sport))
+        self._port_base, self._counter_base, self._conn_in = port_base, counter_base, conn_in
 
     def _class(self, name):
         from .classes import element_class
@@ -89,7 +99,10 @@ class Stats:
         return {d: c[d] for d in drops}
 
     def total_drops(self) -> int:
-        return sum(sum(self.drops_of(n).values()) for n in self._engine.elements)
+        """Packets freed by every element, including elements that live change
+        removed: with the packets still queued, this equals what was generated."""
+        live = sum(sum(self.drops_of(n).values()) for n in self._engine.elements)
+        return live + int(lib.pl_engine_retired_drops(self._engine._h))
 
 
 def mean_batch(hist: np.ndarray) -> float:

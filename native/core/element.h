@@ -43,6 +43,8 @@ typedef struct pl_ctx {
 } pl_ctx;
 
 typedef void (*pl_push_fn)(pl_element *e, int port, pl_packet *batch, pl_ctx *ctx);
+/* Pull up to `max` packets from output `port` of e (NULL: nothing there). */
+typedef pl_packet *(*pl_pull_fn)(pl_element *e, int port, uint32_t max, pl_ctx *ctx);
 
 /* An output port's target: replaced as a whole (one atomic store) by live change. */
 typedef struct pl_edge {
@@ -50,6 +52,11 @@ typedef struct pl_edge {
     pl_push_fn push;
     int to_port;
     uint32_t stat;                /* global port index into the statistics */
+    /* Pull connections (a Queue's output to an Unqueue's input) are held by
+     * the pulling element's input: where to pull from. */
+    pl_element *from;
+    int from_port;
+    pl_pull_fn pull;
 } pl_edge;
 
 typedef enum {
@@ -86,6 +93,14 @@ typedef struct pl_handler {
     int (*write)(pl_element *e, const char *value, pl_error *err);
 } pl_handler;
 
+/* A read handler with a parameter, as Click's ("lookup 10.0.0.1"): the engine
+ * calls it for a read of "NAME PARAM". Fill err on bad input. */
+typedef struct pl_param_handler {
+    const char *name;
+    const char *doc;
+    int (*read)(pl_element *e, const char *param, char *buf, size_t len, pl_error *err);
+} pl_param_handler;
+
 typedef struct pl_class {
     const char *name;
     const char *ports;            /* Click port count spec: "1/1", "0/1", "1/1-2", "1/-" */
@@ -94,6 +109,7 @@ typedef struct pl_class {
     size_t state_size;
     const pl_param *params;       /* terminated by {0} */
     const pl_handler *handlers;   /* terminated by {0} */
+    const pl_param_handler *param_handlers;   /* reads with a parameter, terminated by {0} */
     const char *const *counters;  /* NULL-terminated names */
     int ndrops;                   /* the first ndrops counters count packets freed here */
     int unused_output_counter;    /* classify: counter for packets sent to an unconnected port */
@@ -103,7 +119,15 @@ typedef struct pl_class {
     pl_packet *(*simple_action)(pl_element *e, pl_packet *p, pl_ctx *ctx);
     int (*classify)(pl_element *e, pl_packet *p, pl_ctx *ctx);
     pl_push_fn push;
+    pl_pull_fn pull;              /* outputs in pull mode ('l' in processing) */
     uint32_t (*run_task)(pl_element *e, pl_ctx *ctx);
+    /* A task run by several workers at once (e.g. one RX queue each): how
+     * many (clamped to the engine's threads; NULL = 1). The core gives them
+     * consecutive workers from e->thread; run_task tells them apart by ctx->tid. */
+    int (*task_threads)(pl_element *e);
+    /* The workers stopped (pl_engine_stop, end of run_inline): give back held
+     * packets, flush files. ctx lends worker 0's pool and counters. */
+    void (*stop)(pl_element *e, pl_ctx *ctx);
     /* In-memory I/O (FromMemory, ToMemory), reached through pl_element_feed and
      * pl_element_drain. Control thread only; memio.c serializes the calls, so
      * each element sees one producer (feed) or one consumer (drain) at a time. */
@@ -111,7 +135,19 @@ typedef struct pl_class {
                 uint32_t *accepted, pl_error *err);
     int (*drain)(pl_element *e, uint8_t *data, size_t cap, pl_pkt_meta *meta, uint32_t maxn,
                  uint32_t *got, pl_error *err);
+    /* Live change: `e` replaces `old` (same name). Called on the control
+     * thread once `old` is quiescent; `e` may already be receiving packets
+     * but is not yet scheduled as a task. Carry counts, tables, queues. */
+    void (*take_state)(pl_element *e, pl_element *old);
+    unsigned traits;              /* PL_C_* */
 } pl_class;
+
+/* Class traits read by the thread analysis (threads.c). */
+enum {
+    PL_C_BOUNDARY = 1,            /* packets change threads here: the outputs run on the
+                                     element's own task (Pipeliner, queues) */
+    PL_C_SINGLE_THREAD = 2        /* state not safe for several threads: warn if reached so */
+};
 
 struct pl_element {
     const pl_class *cls;
@@ -121,10 +157,14 @@ struct pl_element {
     int index;
     int line, col;
     int ninputs, noutputs;
-    _Atomic(pl_edge *) *out;      /* noutputs */
+    _Atomic(pl_edge *) *out;      /* noutputs (NULL entries for pull outputs) */
+    _Atomic(pl_edge *) *in;       /* ninputs, pull inputs only; NULL if none */
     uint32_t port_base;           /* global index of output 0 */
     uint32_t counter_base;        /* index of counter 0 */
     int thread;                   /* worker running this task, -1 if none */
+    int task_count;               /* task_threads: workers thread, thread+1, ... run it */
+    uint64_t threads;             /* thread vector: workers that can push into it (bit t) */
+    int cleaned;                  /* cleanup already ran (retired by live change) */
     _Atomic int task_done;
     pl_push_fn push;              /* entry point for packets arriving */
     _Alignas(64) unsigned char state[];
@@ -189,6 +229,26 @@ static inline void pl_drop_batch(pl_ctx *ctx, pl_element *e, int counter, pl_pac
     pl_batch_free(ctx->pool, b);
 }
 
+/* Pull a batch through pull input `port` of `e` (counted on that edge). */
+static inline pl_packet *pl_input_pull(pl_ctx *ctx, pl_element *e, int port, uint32_t max)
+{
+    pl_edge *in = atomic_load_explicit(&e->in[port], memory_order_acquire);
+    pl_packet *b = in->pull(in->from, in->from_port, max, ctx);
+    if (b) {
+        uint64_t *s = ctx->port_stats + (size_t)in->stat * 4;
+        uint32_t n = b->b_count;
+        PL_STAT_ADD(s[0], n);
+        PL_STAT_ADD(s[1], b->b_bytes);
+        PL_STAT_ADD(s[2], 1);
+        PL_STAT_ADD(ctx->hist[(size_t)in->stat * PL_HIST_BINS + (n > 256 ? 257 : n)], 1);
+    }
+    return b;
+}
+
+/* A port's processing from the class's Click processing code ("h/l",
+ * "a/ah"): 'h' push, 'l' pull, 'a' agnostic (runs as push here). */
+char pl_port_mode(const pl_class *c, int output, int port);
+
 /* Sources push through this: in per-packet mode it emits batches of one. */
 void pl_output_source(pl_ctx *ctx, pl_element *e, int port, pl_packet *b);
 
@@ -199,6 +259,28 @@ uint64_t pl_output_total(pl_element *e, int port, int field);
 
 /* Worker threads of the engine (per-thread state is sized with it). */
 int pl_element_nthreads(const pl_element *e);
+
+/* Park every running worker at its next quiescent point (and wait for it),
+ * then let them go: for changes the data path must not see half-done, such
+ * as rebuilding a device queue. Control thread only. */
+void pl_engine_park(struct pl_engine *eng);
+void pl_engine_unpark(struct pl_engine *eng);
+
+/* Control side: return once every worker that was inside its loop has
+ * passed a quiescent point (no batch it started before the call is still in
+ * the graph). Publish a new table with an atomic store, call this, then free
+ * the old one. Never call it from a worker. */
+void pl_engine_synchronize(struct pl_engine *eng);
+
+/* A worker waiting inside an element (BLOCKING output) should give up: the
+ * engine stops, or the control thread wants the workers parked. */
+int pl_engine_waiting(struct pl_engine *eng);
+
+/* Free a packet from the control thread (cleanup of a retired or stopped
+ * element, e.g. packets still queued in it), counting it under `counter`
+ * (a drop reason; -1: not counted) in thread 0's counters. Only for
+ * elements no worker can reach any more. */
+void pl_packet_free_ctl(pl_element *el, int counter, pl_packet *p);
 
 /* Ask the engine to stop (Click's please_stop_driver). */
 void pl_engine_request_stop(struct pl_engine *eng);

@@ -34,11 +34,11 @@ pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err)
     return e;
 }
 
-static void free_element(pl_element *el)
+void pl_element_destroy(pl_element *el)
 {
     if (!el)
         return;
-    if (el->cls->cleanup)
+    if (el->cls->cleanup && !el->cleaned)
         el->cls->cleanup(el);
     pl_free_params(el);
     if (el->out) {
@@ -46,9 +46,56 @@ static void free_element(pl_element *el)
             free(atomic_load_explicit(&el->out[i], memory_order_relaxed));
         free(el->out);
     }
+    if (el->in) {
+        for (int i = 0; i < el->ninputs; i++)
+            free(atomic_load_explicit(&el->in[i], memory_order_relaxed));
+        free(el->in);
+    }
     free(el->name);
     free(el->config);
     free(el);
+}
+
+/* A configured element, not yet part of any graph. */
+pl_element *pl_element_create(pl_engine *e, const char *name, const char *cls, const char *config,
+                              int line, int col, pl_error *err)
+{
+    const pl_class *c = pl_class_lookup(cls);
+    if (!c) {
+        pl_seterr(err, PL_ERR_CLASS, NULL, "", "unknown element class '%s'", cls);
+        snprintf(err->element, sizeof err->element, "%s", name);
+        err->line = line;
+        err->col = col;
+        return NULL;
+    }
+    pl_element *el = aligned_alloc(64, (sizeof *el + c->state_size + 63) & ~(size_t)63);
+    if (!el) {
+        pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
+        return NULL;
+    }
+    memset(el, 0, sizeof *el + c->state_size);
+    el->cls = c;
+    el->eng = e;
+    el->name = strdup(name);
+    el->config = strdup(config ? config : "");
+    el->index = -1;
+    el->line = line;
+    el->col = col;
+    el->thread = -1;
+    el->push = c->push ? c->push
+               : c->simple_action ? pl_push_simple
+               : c->classify ? pl_push_classify
+                             : NULL;
+    if (!el->name || !el->config) {
+        pl_seterr(err, PL_ERR_NOMEM, el, "", "out of memory");
+        pl_element_destroy(el);
+        return NULL;
+    }
+    if (pl_parse_config(el, el->config, err) || (c->configure && c->configure(el, err))) {
+        pl_element_destroy(el);
+        return NULL;
+    }
+    return el;
 }
 
 void pl_engine_free(pl_engine *e)
@@ -57,17 +104,18 @@ void pl_engine_free(pl_engine *e)
         return;
     pl_engine_stop(e);
     for (int i = 0; i < e->nelems; i++)
-        free_element(e->elems[i]);
+        pl_element_destroy(e->elems[i]);
     free(e->elems);
     free(e->conns);
     if (e->workers) {
         for (int t = 0; t < e->nthreads; t++) {
             pl_pool_destroy(&e->workers[t].pool);
-            free(e->workers[t].tasks);
+            free(atomic_load(&e->workers[t].tasks));
         }
         free(e->workers);
+        pl_depot_destroy(&e->depot);
     }
-    free(e->stats);
+    pl_stats_free(e);
     free(e->log);
     pthread_mutex_destroy(&e->log_lock);
     free(e);
@@ -78,14 +126,6 @@ int pl_engine_add(pl_engine *e, const char *name, const char *cls, const char *c
 {
     if (e->state != PL_S_BUILD)
         return pl_seterr(err, PL_ERR_STATE, NULL, "", "the graph is already initialized");
-    const pl_class *c = pl_class_lookup(cls);
-    if (!c) {
-        int r = pl_seterr(err, PL_ERR_CLASS, NULL, "", "unknown element class '%s'", cls);
-        snprintf(err->element, sizeof err->element, "%s", name);
-        err->line = line;
-        err->col = col;
-        return r;
-    }
     if (pl_engine_find(e, name) >= 0) {
         int r = pl_seterr(err, PL_ERR_GRAPH, NULL, "", "element '%s' declared twice", name);
         err->line = line;
@@ -100,27 +140,11 @@ int pl_engine_add(pl_engine *e, const char *name, const char *cls, const char *c
         e->elems = v;
         e->cap_elems = cap;
     }
-    pl_element *el = aligned_alloc(64, (sizeof *el + c->state_size + 63) & ~(size_t)63);
+    pl_element *el = pl_element_create(e, name, cls, config, line, col, err);
     if (!el)
-        return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
-    memset(el, 0, sizeof *el + c->state_size);
-    el->cls = c;
-    el->eng = e;
-    el->name = strdup(name);
-    el->config = strdup(config ? config : "");
-    el->index = e->nelems;
-    el->line = line;
-    el->col = col;
-    el->thread = -1;
-    el->push = c->push ? c->push
-               : c->simple_action ? pl_push_simple
-               : c->classify ? pl_push_classify
-                             : NULL;
-    e->elems[e->nelems++] = el;
-    if (!el->name || !el->config)
-        return pl_seterr(err, PL_ERR_NOMEM, el, "", "out of memory");
-    if (pl_parse_config(el, el->config, err) || (c->configure && c->configure(el, err)))
         return err->status;
+    el->index = e->nelems;
+    e->elems[e->nelems++] = el;
     return PL_OK;
 }
 
@@ -144,206 +168,101 @@ int pl_engine_connect(pl_engine *e, int from, int from_port, int to, int to_port
     return PL_OK;
 }
 
-/* One side of a Click port spec: "n", "n-m", "n-", "-", "=". */
-static void port_range(const char *s, int *lo, int *hi)
-{
-    if (*s == '-') {
-        *lo = 0;
-        *hi = PL_MAX_PORTS;
-        return;
-    }
-    if (*s == '=') {
-        *lo = -1;
-        *hi = -1;
-        return;
-    }
-    char *end;
-    *lo = (int)strtol(s, &end, 10);
-    *hi = *lo;
-    if (*end == '-')
-        *hi = end[1] && end[1] != '/' ? (int)strtol(end + 1, NULL, 10) : PL_MAX_PORTS;
-}
-
-static int count_ports(pl_engine *e, pl_element *el, int output, int lo, int hi, pl_error *err)
-{
-    int used = 0;
-    for (int i = 0; i < e->nconns; i++) {
-        const pl_conn *c = &e->conns[i];
-        int port = output ? (c->from == el->index ? c->from_port : -1)
-                          : (c->to == el->index ? c->to_port : -1);
-        if (port >= used)
-            used = port + 1;
-    }
-    const char *side = output ? "output" : "input";
-    if (used > hi) {
-        if (hi == 0) {
-            pl_seterr(err, PL_ERR_GRAPH, el, "", "%s has no %ss, but %s %d is connected",
-                      el->cls->name, side, side, used - 1);
-            return -1;
-        }
-        pl_seterr(err, PL_ERR_GRAPH, el, "", "%s [%d] used, but %s has at most %d %s%s", side,
-                  used - 1, el->cls->name, hi, side, hi == 1 ? "" : "s");
-        return -1;
-    }
-    int n = used < lo ? lo : used;
-    for (int p = 0; p < n; p++) {
-        int found = 0;
-        for (int i = 0; i < e->nconns && !found; i++) {
-            const pl_conn *c = &e->conns[i];
-            found = output ? (c->from == el->index && c->from_port == p)
-                           : (c->to == el->index && c->to_port == p);
-        }
-        if (!found) {
-            pl_seterr(err, PL_ERR_GRAPH, el, "", "%s %d not connected", side, p);
-            return -1;
-        }
-    }
-    return n;
-}
-
-static int setup_ports(pl_engine *e, pl_element *el, pl_error *err)
-{
-    const char *spec = el->cls->ports;
-    const char *slash = strchr(spec, '/');
-    int ilo, ihi, olo, ohi;
-    port_range(spec, &ilo, &ihi);
-    port_range(slash ? slash + 1 : spec, &olo, &ohi);
-    int ni = count_ports(e, el, 0, ilo, ihi, err);
-    if (ni < 0)
-        return -1;
-    el->ninputs = ni;
-    if (olo < 0) {
-        olo = ohi = ni;
-    }
-    int no = count_ports(e, el, 1, olo, ohi, err);
-    if (no < 0)
-        return -1;
-    el->noutputs = no;
-    if (no) {
-        el->out = calloc((size_t)no, sizeof *el->out);
-        if (!el->out)
-            return pl_seterr(err, PL_ERR_NOMEM, el, "", "out of memory");
-    }
-    /* Only push processing runs in this engine (full push, as the paper). */
-    if (strchr(el->cls->processing, 'l'))
-        return pl_seterr(err, PL_ERR_GRAPH, el, "",
-                         "%s has pull ports, and this engine runs full push only",
-                         el->cls->name);
-    return 0;
-}
-
-static int wire(pl_engine *e, pl_error *err)
-{
-    for (int i = 0; i < e->nconns; i++) {
-        const pl_conn *c = &e->conns[i];
-        pl_element *from = e->elems[c->from], *to = e->elems[c->to];
-        if (atomic_load_explicit(&from->out[c->from_port], memory_order_relaxed))
-            return pl_seterr(err, PL_ERR_GRAPH, from, "",
-                             "push output %d connected more than once", c->from_port);
-        pl_edge *edge = malloc(sizeof *edge);
-        if (!edge)
-            return pl_seterr(err, PL_ERR_NOMEM, from, "", "out of memory");
-        *edge = (pl_edge){to, to->push, c->to_port, from->port_base + (uint32_t)c->from_port};
-        atomic_store_explicit(&from->out[c->from_port], edge, memory_order_release);
-    }
-    return 0;
-}
-
-static int layout_stats(pl_engine *e, pl_error *err)
-{
-    uint32_t nports = 0, ncounters = 0;
-    for (int i = 0; i < e->nelems; i++) {
-        pl_element *el = e->elems[i];
-        el->port_base = nports;
-        el->counter_base = ncounters;
-        nports += (uint32_t)el->noutputs;
-        for (const char *const *c = el->cls->counters; c && *c; c++)
-            ncounters++;
-    }
-    e->nports = nports;
-    e->ncounters = ncounters;
-    size_t T = (size_t)e->nthreads;
-    size_t pstride = ((size_t)nports * 4 + 7) & ~(size_t)7;
-    size_t hstride = ((size_t)nports * PL_HIST_BINS + 7) & ~(size_t)7;
-    size_t cstride = ((size_t)ncounters + 7) & ~(size_t)7;
-    size_t total = T * (pstride + hstride + cstride);
-    if (!total)
-        total = 8;
-    e->stats = aligned_alloc(64, total * sizeof(uint64_t));
-    if (!e->stats)
-        return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory for statistics");
-    memset(e->stats, 0, total * sizeof(uint64_t));
-    pl_stats_layout *L = &e->layout;
-    L->base = e->stats;
-    L->bytes = total * sizeof(uint64_t);
-    L->threads = e->nthreads;
-    L->nports = (int)nports;
-    L->ncounters = (int)ncounters;
-    L->ports_off = 0;
-    L->ports_stride = pstride;
-    L->hist_off = T * pstride;
-    L->hist_stride = hstride;
-    L->counters_off = T * (pstride + hstride);
-    L->counters_stride = cstride;
-    L->hist_bins = PL_HIST_BINS;
-    return 0;
-}
-
 static int setup_workers(pl_engine *e, pl_error *err)
 {
     e->workers = calloc((size_t)e->nthreads, sizeof *e->workers);
     if (!e->workers)
         return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
-    /* Refcounts are atomic as soon as packets could meet on two threads.
-     * The multi-core analysis refines this with thread vectors. */
-    int atomic_refs = e->nthreads > 1;
+    /* Plain refcounts until the thread analysis finds packets crossing. */
+    int atomic_refs = 0;
+    pl_depot_init(&e->depot);
     for (int t = 0; t < e->nthreads; t++) {
         pl_worker *w = &e->workers[t];
         w->eng = e;
         pl_pool_init(&w->pool, e->opts.pool_buffers, atomic_refs);
+        if (e->nthreads > 1) {
+            w->pool.depot = &e->depot;
+            w->pool.high = 4 * PL_SLAB_PACKETS;
+        }
         w->ctx = (pl_ctx){
             .tid = t,
             .pool = &w->pool,
-            .port_stats = e->stats + e->layout.ports_off + (size_t)t * e->layout.ports_stride,
-            .hist = e->stats + e->layout.hist_off + (size_t)t * e->layout.hist_stride,
-            .counters = e->stats + e->layout.counters_off + (size_t)t * e->layout.counters_stride,
             .eng = e,
             .per_packet = e->opts.per_packet,
             .cycles = e->opts.cycles,
         };
     }
-    /* Tasks go round-robin to workers in declaration order. */
-    int next = 0;
+    return 0;
+}
+
+/* Tasks not yet scheduled go to the worker with the fewest tasks. */
+void pl_tasks_assign(pl_engine *e)
+{
+    int load[256] = {0};
+    for (int i = 0; i < e->nelems; i++)
+        for (int t = 0; t < e->nthreads; t++)
+            load[t] += pl_task_runs_on(e->elems[i], t, e->nthreads);
     for (int i = 0; i < e->nelems; i++) {
         pl_element *el = e->elems[i];
-        if (!el->cls->run_task)
+        if (!el->cls->run_task || el->thread >= 0)
             continue;
-        pl_worker *w = &e->workers[next];
-        pl_element **v = realloc(w->tasks, sizeof *v * (size_t)(w->ntasks + 1));
-        if (!v)
-            return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
-        w->tasks = v;
-        w->tasks[w->ntasks++] = el;
-        el->thread = next;
-        next = (next + 1) % e->nthreads;
+        int n = el->cls->task_threads ? el->cls->task_threads(el) : 1;
+        n = n < 1 ? 1 : n > e->nthreads ? e->nthreads : n;
+        int best = 0;
+        for (int t = 1; t < e->nthreads; t++)
+            if (load[t] < load[best])
+                best = t;
+        el->thread = best;
+        el->task_count = n;
+        for (int k = 0; k < n; k++)
+            load[(best + k) % e->nthreads]++;
     }
-    return 0;
 }
 
 int pl_engine_initialize(pl_engine *e, pl_error *err)
 {
     if (e->state != PL_S_BUILD)
         return pl_seterr(err, PL_ERR_STATE, NULL, "", "the graph is already initialized");
-    for (int i = 0; i < e->nelems; i++)
-        if (setup_ports(e, e->elems[i], err))
+    for (int i = 0; i < e->nelems; i++) {
+        int nin, nout;
+        if (pl_port_counts(e->elems[i], i, e->conns, e->nconns, &nin, &nout, err) ||
+            pl_set_ports(e->elems[i], nin, nout, err))
             return err->status;
-    if (layout_stats(e, err) || wire(e, err) || setup_workers(e, err))
+    }
+    if (pl_check_fanout(e->elems, e->conns, e->nconns, err) ||
+        pl_check_modes(e->elems, e->conns, e->nconns, err) || setup_workers(e, err))
         return err->status;
+    uint32_t nports = 0, ncounters = 0;
+    for (int i = 0; i < e->nelems; i++) {
+        nports += (uint32_t)e->elems[i]->noutputs;
+        for (const char *const *c = e->elems[i]->cls->counters; c && *c; c++)
+            ncounters++;
+    }
+    /* Room for live change to add elements without moving the region. */
+    if (pl_stats_init(e, nports * 2 + 64, ncounters * 2 + 64, err))
+        return err->status;
+    for (int i = 0; i < e->nelems; i++)
+        pl_stats_assign(e, e->elems[i]);
+    for (int i = 0; i < e->nconns; i++) {
+        const pl_conn *c = &e->conns[i];
+        pl_element *from = e->elems[c->from], *to = e->elems[c->to];
+        int is_pull;
+        pl_edge *edge = pl_conn_edge(from, c->from_port, to, c->to_port, &is_pull);
+        if (!edge)
+            return pl_seterr(err, PL_ERR_NOMEM, from, "", "out of memory");
+        atomic_store_explicit(is_pull ? &to->in[c->to_port] : &from->out[c->from_port], edge,
+                              memory_order_release);
+    }
     for (int i = 0; i < e->nelems; i++) {
         pl_element *el = e->elems[i];
         if (el->cls->initialize && el->cls->initialize(el, err))
             return err->status;
     }
+    pl_tasks_assign(e);
+    pl_threads_analyze(e);
+    pl_threads_apply(e);
+    if (pl_tasks_publish(e, err))
+        return err->status;
     e->state = PL_S_READY;
     return PL_OK;
 }
@@ -362,12 +281,28 @@ int pl_engine_start(pl_engine *e, pl_error *err)
     return PL_OK;
 }
 
+/* Workers are joined: elements give back what they hold (class `stop`). */
+static void run_stop_hooks(pl_engine *e)
+{
+    for (int i = 0; i < e->nelems; i++)
+        if (e->elems[i]->cls->stop)
+            e->elems[i]->cls->stop(e->elems[i], &e->workers[0].ctx);
+}
+
+int pl_engine_waiting(pl_engine *e)
+{
+    return atomic_load_explicit(&e->stop, memory_order_relaxed) ||
+           atomic_load_explicit(&e->done, memory_order_relaxed) ||
+           atomic_load_explicit(&e->park, memory_order_relaxed);
+}
+
 int pl_engine_stop(pl_engine *e)
 {
     if (e->state != PL_S_RUNNING)
         return PL_OK;
     atomic_store(&e->stop, 1);
     pl_workers_join(e);
+    run_stop_hooks(e);
     e->state = PL_S_STOPPED;
     return PL_OK;
 }
@@ -388,6 +323,7 @@ int pl_engine_run_inline(pl_engine *e, uint64_t max_runs, pl_error *err)
     atomic_store(&e->stop, 0);
     atomic_store(&e->done, 0);
     pl_worker_loop(&e->workers[0], max_runs ? max_runs : UINT64_MAX, 1);
+    run_stop_hooks(e);
     e->state = PL_S_STOPPED;
     return PL_OK;
 }
@@ -411,14 +347,6 @@ int pl_element_ninputs(pl_engine *e, int i) { CHECK_ELEM(e, i, -1); return e->el
 int pl_element_noutputs(pl_engine *e, int i) { CHECK_ELEM(e, i, -1); return e->elems[i]->noutputs; }
 int pl_element_thread(pl_engine *e, int i) { CHECK_ELEM(e, i, -1); return e->elems[i]->thread; }
 
-int pl_stats(pl_engine *e, pl_stats_layout *out)
-{
-    if (e->state == PL_S_BUILD)
-        return PL_ERR_STATE;
-    *out = e->layout;
-    return PL_OK;
-}
-
 int pl_port_index(pl_engine *e, int i, int port)
 {
     CHECK_ELEM(e, i, -1);
@@ -428,36 +356,6 @@ int pl_port_index(pl_engine *e, int i, int port)
 }
 
 int pl_counter_index(pl_engine *e, int i) { CHECK_ELEM(e, i, -1); return (int)e->elems[i]->counter_base; }
-
-uint64_t pl_stats_port_total(pl_engine *e, uint32_t stat, int field)
-{
-    uint64_t sum = 0;
-    for (int t = 0; t < e->nthreads; t++)
-        sum += __atomic_load_n(&e->stats[e->layout.ports_off + (size_t)t * e->layout.ports_stride +
-                                         (size_t)stat * 4 + (size_t)field],
-                               __ATOMIC_RELAXED);
-    return sum;
-}
-
-uint64_t pl_stats_counter_total(pl_engine *e, uint32_t counter)
-{
-    uint64_t sum = 0;
-    for (int t = 0; t < e->nthreads; t++)
-        sum += __atomic_load_n(&e->stats[e->layout.counters_off +
-                                         (size_t)t * e->layout.counters_stride + counter],
-                               __ATOMIC_RELAXED);
-    return sum;
-}
-
-uint64_t pl_counter_total(pl_element *el, int counter)
-{
-    return pl_stats_counter_total(el->eng, el->counter_base + (uint32_t)counter);
-}
-
-uint64_t pl_output_total(pl_element *el, int port, int field)
-{
-    return pl_stats_port_total(el->eng, el->port_base + (uint32_t)port, field);
-}
 
 int pl_engine_pools(pl_engine *e, pl_pool_info *out)
 {
@@ -469,7 +367,19 @@ int pl_engine_pools(pl_engine *e, pl_pool_info *out)
         out->free += e->workers[t].pool.nfree;
         out->alloc_failures += e->workers[t].pool.alloc_failures;
     }
+    out->free += e->ctl_pool.nfree;     /* buffers are interchangeable between pools */
+    out->free += e->depot.nfree;
     return PL_OK;
+}
+
+void pl_packet_free_ctl(pl_element *el, int counter, pl_packet *p)
+{
+    pl_engine *e = el->eng;
+    if (counter >= 0) {
+        uint64_t *c = &e->layout.base[e->layout.counters_off + el->counter_base + (uint32_t)counter];
+        PL_STAT_ADD(*c, 1);
+    }
+    pl_packet_free(&e->ctl_pool, p);
 }
 
 const char *pl_version(void) { return "0.1.0"; }

@@ -12,16 +12,23 @@ typedef struct pl_conn {
     int from, from_port, to, to_port;
 } pl_conn;
 
+/* A worker's tasks: replaced as a whole by live change (read once per round). */
+typedef struct pl_tasklist {
+    int n;
+    pl_element *t[];
+} pl_tasklist;
+
 typedef struct pl_worker {
     struct pl_engine *eng;
     pthread_t thread;
     int started;
     pl_ctx ctx;
     pl_pool pool;
-    pl_element **tasks;
-    int ntasks;
-    _Atomic uint64_t epoch;      /* passes between batches: the quiescent points */
+    _Atomic(pl_tasklist *) tasks;
+    _Atomic uint64_t epoch;      /* passes between rounds: the quiescent points */
 } pl_worker;
+
+struct pl_region;
 
 #define PL_LOG_SIZE 65536
 
@@ -35,8 +42,17 @@ typedef struct pl_engine {
     pl_worker *workers;
     int nthreads;
     uint64_t *stats;
-    pl_stats_layout layout;
-    uint32_t nports, ncounters;
+    pl_stats_layout layout;      /* nports/ncounters there are the capacity */
+    uint32_t nports, ncounters;  /* indices handed out so far */
+    struct pl_region *old_regions;
+    _Atomic int park;            /* workers wait at their next quiescent point */
+    _Atomic int parked;
+    uint64_t retired_drops;      /* drop counters of elements removed by live change */
+    int crossing;                /* packets can move between threads (threads.c) */
+    pl_pool ctl_pool;            /* packets the control thread frees (retired queues) */
+    pl_depot depot;              /* free buffers shared by the workers' pools */
+    char warnings[1024];
+    uint64_t changes;
     _Atomic int stop;            /* workers leave their loop */
     _Atomic int done;            /* an element asked the driver to stop */
     pthread_mutex_t log_lock;
@@ -49,6 +65,42 @@ typedef struct pl_engine {
 void pl_worker_loop(pl_worker *w, uint64_t max_runs, int until_idle);
 int pl_workers_start(pl_engine *e, pl_error *err);
 void pl_workers_join(pl_engine *e);
+
+void pl_tasks_assign(pl_engine *e);
+void pl_threads_analyze(pl_engine *e);
+void pl_threads_apply(pl_engine *e);
+/* Whether worker t runs task el (task_threads tasks run on consecutive workers). */
+static inline int pl_task_runs_on(const pl_element *el, int t, int nthreads)
+{
+    if (el->thread < 0)
+        return 0;
+    int k = t - el->thread;
+    if (k < 0)
+        k += nthreads;
+    return k < (el->task_count > 1 ? el->task_count : 1);
+}
+int pl_tasks_publish(pl_engine *e, pl_error *err);
+/* Wait until every running worker passed a quiescent point (a grace period). */
+void pl_engine_synchronize(pl_engine *e);
+
+int pl_stats_init(pl_engine *e, uint32_t cap_ports, uint32_t cap_counters, pl_error *err);
+int pl_stats_reserve(pl_engine *e, uint32_t more_ports, uint32_t more_counters, pl_error *err);
+void pl_stats_assign(pl_engine *e, pl_element *el);
+void pl_stats_free(pl_engine *e);
+
+int pl_port_counts(const pl_element *el, int index, const pl_conn *conns, int nconns, int *nin,
+                   int *nout, pl_error *err);
+int pl_set_ports(pl_element *el, int nin, int nout, pl_error *err);
+int pl_check_fanout(pl_element *const *elems, const pl_conn *conns, int nconns, pl_error *err);
+pl_edge *pl_edge_new(pl_element *from, int from_port, pl_element *to, int to_port);
+int pl_check_modes(pl_element *const *elems, const pl_conn *conns, int nconns, pl_error *err);
+pl_edge *pl_conn_edge(pl_element *from, int from_port, pl_element *to, int to_port, int *is_pull);
+
+void pl_param_store(pl_element *el, const pl_param *p, const void *src);
+
+pl_element *pl_element_create(pl_engine *e, const char *name, const char *cls, const char *config,
+                              int line, int col, pl_error *err);
+void pl_element_destroy(pl_element *el);
 
 /* Counter and port totals over all threads. */
 uint64_t pl_stats_port_total(pl_engine *e, uint32_t stat, int field);

@@ -106,6 +106,32 @@ int pl_builtin_handler_read(pl_element *el, const char *name, char *buf, size_t 
     return PL_ERR_HANDLER;
 }
 
+/* "NAME PARAM": a class handler with read_param (Click's read with argument). */
+static int read_with_param(pl_element *el, const char *handler, const char *sp, char *buf,
+                           size_t len, pl_error *err)
+{
+    char name[64];
+    size_t n = (size_t)(sp - handler);
+    if (n >= sizeof name)
+        n = sizeof name - 1;
+    memcpy(name, handler, n);
+    name[n] = 0;
+    while (*sp == ' ')
+        sp++;
+    const pl_param_handler *h = el->cls->param_handlers;
+    while (h && h->name && strcmp(h->name, name))
+        h++;
+    if (!h || !h->name)
+        return pl_seterr(err, PL_ERR_HANDLER, el, name, "%s has no handler '%s' that takes a "
+                         "parameter", el->name, name);
+    err->status = 0;
+    if (h->read(el, sp, buf, len, err))
+        return err->status ? err->status
+                           : pl_seterr(err, PL_ERR_HANDLER, el, name, "reading '%s.%s' failed",
+                                       el->name, name);
+    return PL_OK;
+}
+
 int pl_handler_read(pl_engine *e, int elem, const char *handler, char *buf, size_t len,
                     pl_error *err)
 {
@@ -116,6 +142,9 @@ int pl_handler_read(pl_engine *e, int elem, const char *handler, char *buf, size
     pl_element *el = e->elems[elem];
     const pl_handler *h = class_handler(el, handler);
     int rc;
+    const char *sp = h ? NULL : strchr(handler, ' ');
+    if (sp)
+        return read_with_param(el, handler, sp, buf, len, err);
     if (h) {
         if (!h->read)
             return pl_seterr(err, PL_ERR_HANDLER, el, handler, "handler '%s.%s' is write-only",
@@ -138,6 +167,24 @@ int pl_handler_read(pl_engine *e, int elem, const char *handler, char *buf, size
     return PL_OK;
 }
 
+/* Publish a parsed value of a live parameter with one atomic store. */
+void pl_param_store(pl_element *el, const pl_param *p, const void *src)
+{
+    void *f = el->state + p->offset;
+    switch (p->type) {
+    case PL_T_INT: __atomic_store_n((int64_t *)f, *(const int64_t *)src, __ATOMIC_RELAXED); break;
+    case PL_T_UINT: __atomic_store_n((uint64_t *)f, *(const uint64_t *)src, __ATOMIC_RELAXED); break;
+    case PL_T_BOOL: __atomic_store_n((uint8_t *)f, *(const uint8_t *)src, __ATOMIC_RELAXED); break;
+    case PL_T_REAL: case PL_T_TIME: case PL_T_BANDWIDTH: {
+        double d;
+        memcpy(&d, src, sizeof d);
+        __atomic_store((double *)f, &d, __ATOMIC_RELAXED);
+        break;
+    }
+    default: break;   /* only scalar parameters are live */
+    }
+}
+
 /* Write a live parameter: parse into a scratch copy, then publish atomically. */
 static int write_param(pl_element *el, const pl_param *p, const char *value, pl_error *err)
 {
@@ -152,13 +199,7 @@ static int write_param(pl_element *el, const pl_param *p, const char *value, pl_
     }
     if (pl_parse_value(el, p, value, &tmp, err))
         return err->status;
-    void *f = el->state + p->offset;
-    switch (p->type) {
-    case PL_T_INT: __atomic_store_n((int64_t *)f, tmp.i, __ATOMIC_RELAXED); break;
-    case PL_T_UINT: __atomic_store_n((uint64_t *)f, tmp.u, __ATOMIC_RELAXED); break;
-    case PL_T_BOOL: __atomic_store_n((uint8_t *)f, tmp.b, __ATOMIC_RELAXED); break;
-    default: __atomic_store((double *)f, &tmp.d, __ATOMIC_RELAXED); break;
-    }
+    pl_param_store(el, p, &tmp);
     return PL_OK;
 }
 

@@ -50,6 +50,10 @@ typedef struct pl_packet {
 
 #define PL_PKT_SHARED_REFS 0x1   /* refs must be changed atomically */
 #define PL_PKT_STATIC 0x2        /* not from a pool: never recycled */
+#define PL_PKT_HEAP 0x8          /* a malloc'd origin (a source's template): free()d when
+                                    its last reference goes, which may be after its element */
+#define PL_PKT_EXTERNAL 0x4      /* metadata and buffer belong to an I/O backend (a DPDK
+                                    mbuf's private area): recycled by pl_ext_free_*, not a pool */
 
 #define PL_OFF_UNSET 0xffff
 

@@ -2,11 +2,76 @@
 
 #include <stdlib.h>
 
+void (*pl_ext_free_one)(pl_packet *p);
+void (*pl_ext_free_batch)(pl_pool *pool, pl_packet *b);
+
 void pl_pool_init(pl_pool *pool, uint64_t limit, int atomic_refs)
 {
     memset(pool, 0, sizeof *pool);
     pool->limit = limit;
     pool->atomic_refs = atomic_refs;
+    pool->high = UINT64_MAX;
+}
+
+void pl_depot_init(pl_depot *d)
+{
+    memset(d, 0, sizeof *d);
+    pthread_mutex_init(&d->lock, NULL);
+}
+
+void pl_depot_destroy(pl_depot *d)
+{
+    pthread_mutex_destroy(&d->lock);
+    free(d->chunks);
+    d->chunks = NULL;
+}
+
+void pl_pool_spill(pl_pool *pool)
+{
+    pl_depot *d = pool->depot;
+    uint64_t n = PL_SLAB_PACKETS;
+    if (pool->nfree < n)
+        return;
+    pl_packet *head = pool->free, *tail = head;
+    for (uint64_t i = 1; i < n; i++)
+        tail = tail->next;
+    pthread_mutex_lock(&d->lock);
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 16;
+        pl_depot_chunk *v = realloc(d->chunks, sizeof *v * cap);
+        if (!v) {
+            pthread_mutex_unlock(&d->lock);
+            pool->high += n;            /* keep them; try again later */
+            return;
+        }
+        d->chunks = v;
+        d->cap = cap;
+    }
+    pool->free = tail->next;
+    pool->nfree -= n;
+    tail->next = NULL;
+    d->chunks[d->n++] = (pl_depot_chunk){head, tail};
+    d->nfree += n;
+    pthread_mutex_unlock(&d->lock);
+}
+
+/* Take a chunk of free buffers back from the depot. */
+static int pool_refill(pl_pool *pool)
+{
+    pl_depot *d = pool->depot;
+    pl_depot_chunk c = {0};
+    pthread_mutex_lock(&d->lock);
+    if (d->n) {
+        c = d->chunks[--d->n];
+        d->nfree -= PL_SLAB_PACKETS;
+    }
+    pthread_mutex_unlock(&d->lock);
+    if (!c.head)
+        return 0;
+    c.tail->next = pool->free;
+    pool->free = c.head;
+    pool->nfree += PL_SLAB_PACKETS;
+    return 1;
 }
 
 void pl_pool_destroy(pl_pool *pool)
@@ -22,6 +87,8 @@ void pl_pool_destroy(pl_pool *pool)
 
 int pl_pool_grow(pl_pool *pool)
 {
+    if (pool->depot && pool_refill(pool))
+        return 1;
     uint64_t n = PL_SLAB_PACKETS;
     if (pool->allocated + n > pool->limit)
         n = pool->limit > pool->allocated ? pool->limit - pool->allocated : 0;
@@ -123,6 +190,6 @@ pl_packet *pl_packet_uniqueify(pl_pool *pool, pl_packet *p)
     memmove(p->buf, old_buf, head + p->len);
     p->data = dst;
     if (o != p && !(o->flags & PL_PKT_STATIC) && pl_ref_dec(o) == 0)
-        pl_pool_put(pool, o);
+        pl_packet_recycle(pool, o);
     return p;
 }

@@ -5,11 +5,20 @@
  * from the system a slab at a time (never one per packet). A packet freed on
  * another thread (after crossing a queue) goes to that thread's pool: buffers
  * are interchangeable, and only totals matter for accounting.
+ *
+ * When packets cross threads, one pool fills while another drains: pools of
+ * a multi-thread engine share a depot. A pool holding more than `high` free
+ * buffers spills a chunk of PL_SLAB_PACKETS there, and an empty pool takes a
+ * chunk back before carving a new slab (a lock per chunk, never per packet;
+ * the same idea as DPDK's mempool caches over a shared ring).
  */
 #ifndef PL_POOL_H
 #define PL_POOL_H
 
 #include "packet.h"
+
+#include <pthread.h>
+#include <stdlib.h>
 
 #define PL_PACKET_STRIDE ((sizeof(pl_packet) + PL_BUFSIZE + 63) & ~(size_t)63)
 #define PL_SLAB_PACKETS 1024
@@ -19,6 +28,17 @@ typedef struct pl_slab {
     /* packets follow, 64-byte aligned */
 } pl_slab;
 
+typedef struct pl_depot_chunk {
+    pl_packet *head, *tail;
+} pl_depot_chunk;
+
+typedef struct pl_depot {
+    pthread_mutex_t lock;
+    pl_depot_chunk *chunks;
+    size_t n, cap;
+    uint64_t nfree;
+} pl_depot;
+
 typedef struct pl_pool {
     pl_packet *free;
     uint64_t nfree;
@@ -27,7 +47,14 @@ typedef struct pl_pool {
     uint64_t alloc_failures;
     pl_slab *slabs;
     int atomic_refs;             /* packets may cross threads: atomic refcounts */
+    pl_depot *depot;             /* shared with the other pools, or NULL */
+    uint64_t high;               /* spill to the depot above this many free */
 } pl_pool;
+
+void pl_depot_init(pl_depot *d);
+void pl_depot_destroy(pl_depot *d);
+/* Give one chunk of free buffers to the depot (slow path of a put). */
+void pl_pool_spill(pl_pool *pool);
 
 void pl_pool_init(pl_pool *pool, uint64_t limit, int atomic_refs);
 void pl_pool_destroy(pl_pool *pool);
@@ -74,7 +101,29 @@ static inline void pl_pool_put(pl_pool *pool, pl_packet *p)
 {
     p->next = pool->free;
     pool->free = p;
-    pool->nfree++;
+    if (__builtin_expect(++pool->nfree > pool->high, 0) && pool->depot)
+        pl_pool_spill(pool);
+}
+
+/*
+ * Packets owned by an I/O backend (PL_PKT_EXTERNAL: DPDK mbufs, whose private
+ * area holds the pl_packet) go back through these hooks, which the backend
+ * sets when it starts; the core never links the backend. free_batch frees a
+ * whole batch that holds external packets, in one pass (any packet: clones
+ * and pool packets too).
+ */
+extern void (*pl_ext_free_one)(pl_packet *p);
+extern void (*pl_ext_free_batch)(pl_pool *pool, pl_packet *b);
+
+/* Give a packet nobody references any more back to where it came from. */
+static inline void pl_packet_recycle(pl_pool *pool, pl_packet *p)
+{
+    if (__builtin_expect(p->flags & PL_PKT_EXTERNAL, 0))
+        pl_ext_free_one(p);
+    else if (__builtin_expect(p->flags & PL_PKT_HEAP, 0))
+        free(p);
+    else
+        pl_pool_put(pool, p);
 }
 
 static inline uint32_t pl_ref_dec(pl_packet *p)
@@ -84,6 +133,25 @@ static inline uint32_t pl_ref_dec(pl_packet *p)
     uint32_t r = atomic_load_explicit(&p->refs, memory_order_relaxed) - 1;
     atomic_store_explicit(&p->refs, r, memory_order_relaxed);
     return r;
+}
+
+/* Drop n references at once (a run of clones of one origin). */
+static inline uint32_t pl_ref_sub(pl_packet *p, uint32_t n)
+{
+    if (p->flags & PL_PKT_SHARED_REFS)
+        return atomic_fetch_sub_explicit(&p->refs, n, memory_order_acq_rel) - n;
+    uint32_t r = atomic_load_explicit(&p->refs, memory_order_relaxed) - n;
+    atomic_store_explicit(&p->refs, r, memory_order_relaxed);
+    return r;
+}
+
+static inline void pl_ref_add(pl_packet *p, uint32_t n)
+{
+    if (p->flags & PL_PKT_SHARED_REFS)
+        atomic_fetch_add_explicit(&p->refs, n, memory_order_relaxed);
+    else
+        atomic_store_explicit(&p->refs, atomic_load_explicit(&p->refs, memory_order_relaxed) + n,
+                              memory_order_relaxed);
 }
 
 static inline void pl_ref_inc(pl_packet *p)
@@ -100,9 +168,9 @@ static inline void pl_packet_free(pl_pool *pool, pl_packet *p)
 {
     pl_packet *o = p->origin;
     if (o != p && !(o->flags & PL_PKT_STATIC) && pl_ref_dec(o) == 0)
-        pl_pool_put(pool, o);
+        pl_packet_recycle(pool, o);
     if (!(p->flags & PL_PKT_STATIC) && pl_ref_dec(p) == 0)
-        pl_pool_put(pool, p);
+        pl_packet_recycle(pool, p);
 }
 
 /*
@@ -113,22 +181,57 @@ static inline void pl_batch_free(pl_pool *pool, pl_packet *b)
 {
     if (!b)
         return;
+    if (__builtin_expect(b->flags & PL_PKT_EXTERNAL, 0)) {
+        pl_ext_free_batch(pool, b);     /* device packets: one pass, bulk to the mempool */
+        return;
+    }
     bool plain = true;
+    unsigned flags = 0;
     PL_BATCH_FOREACH(p, b) {
         if (p->origin != p || (p->flags & PL_PKT_STATIC) ||
             atomic_load_explicit(&p->refs, memory_order_relaxed) != 1) {
             plain = false;
             break;
         }
+        flags |= p->flags;
+    }
+    if (plain && __builtin_expect(flags & PL_PKT_EXTERNAL, 0)) {
+        pl_ext_free_batch(pool, b);     /* mbufs: back to their mempool in bulk */
+        return;
     }
     if (plain) {
         uint32_t n = b->b_count;
         b->b_tail->next = pool->free;
         pool->free = b;
         pool->nfree += n;
+        if (__builtin_expect(pool->nfree > pool->high, 0) && pool->depot)
+            pl_pool_spill(pool);
         return;
     }
-    PL_BATCH_FOREACH_SAFE(p, nx, b) pl_packet_free(pool, p);
+    /* Clones of one origin usually come in runs (a source's batch, a Tee):
+     * recycle the run and release the origin once, by the run's length. */
+    pl_packet *p = b;
+    while (p) {
+        pl_packet *o = p->origin;
+        uint32_t k = 0;
+        while (o != p && !(p->flags & (PL_PKT_STATIC | PL_PKT_EXTERNAL)) &&
+               atomic_load_explicit(&p->refs, memory_order_relaxed) == 1) {
+            pl_packet *next = p->next;
+            pl_pool_put(pool, p);
+            k++;
+            p = next;
+            if (!p || p->origin != o)
+                break;
+        }
+        if (k) {
+            if (!(o->flags & PL_PKT_STATIC) && pl_ref_sub(o, k) == 0)
+                pl_packet_recycle(pool, o);
+            continue;
+        }
+        pl_packet *next = p->next;
+        pl_packet_free(pool, p);
+        p = next;
+    }
 }
 
 /* A new packet sharing p's data (Click's clone()). NULL if the pool is empty. */

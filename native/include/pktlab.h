@@ -114,6 +114,49 @@ int pl_element_ninputs(pl_engine *e, int elem);
 int pl_element_noutputs(pl_engine *e, int elem);
 int pl_element_thread(pl_engine *e, int elem);   /* task's worker, -1 if not a task */
 
+/* ---- live change ----
+ * Replace the running graph (running or not) by a new flat graph: elements in
+ * order, connections by index into `els`. Elements are matched by name; the
+ * least is done (kept, retuned in place, replaced with state taken over,
+ * added, removed). On error the running graph is left exactly as it was.
+ */
+typedef struct pl_elem_spec {
+    const char *name;
+    const char *cls;
+    const char *config;
+    int line, col;
+} pl_elem_spec;
+
+typedef struct pl_conn_spec {
+    int from, from_port, to, to_port;
+} pl_conn_spec;
+
+typedef struct pl_apply_stats {
+    int kept, retuned, replaced, added, removed, edges_changed;
+    double build_us;        /* building the new parts off to the side */
+    double publish_us;      /* atomic stores */
+    double grace_us;        /* until every worker passed a quiescent point */
+    double total_us;
+} pl_apply_stats;
+
+int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_conn_spec *conns,
+                    int nconns, pl_apply_stats *out, pl_error *err);
+/* Packets counted by drop counters of elements that live change removed. */
+uint64_t pl_engine_retired_drops(pl_engine *e);
+uint64_t pl_engine_changes(pl_engine *e);
+
+/* ---- threads (the paper's §5.6 thread vectors) ----
+ * After initialize and every live change the engine computes, for each
+ * element, which worker threads can push packets into it (bit t of the
+ * vector; workers >= 64 share bit 63), and decides from that whether packet
+ * reference counts must be atomic (only when packets can cross threads).
+ */
+uint64_t pl_element_threads(pl_engine *e, int elem);
+int pl_engine_atomic_refs(pl_engine *e);
+/* Warnings from the analysis (one per line), e.g. a single-thread element
+ * reached by several threads. Returns the length written. */
+size_t pl_engine_warnings(pl_engine *e, char *buf, size_t len);
+
 /* Handlers: NUL-terminated text in and out, as Click's. */
 int pl_handler_read(pl_engine *e, int elem, const char *handler,
                     char *buf, size_t len, pl_error *err);
@@ -141,6 +184,7 @@ typedef struct pl_stats_layout {
     size_t hist_off, hist_stride;
     size_t counters_off, counters_stride;
     int hist_bins;
+    uint64_t generation;    /* changes when live change moved the region: remap */
 } pl_stats_layout;
 
 int pl_stats(pl_engine *e, pl_stats_layout *out);
@@ -177,6 +221,28 @@ int pl_element_feed(pl_engine *e, int elem, const uint8_t *data, const uint32_t 
                     uint32_t n, uint32_t *accepted, pl_error *err);
 int pl_element_drain(pl_engine *e, int elem, uint8_t *data, size_t cap, pl_pkt_meta *meta,
                      uint32_t maxn, uint32_t *got, pl_error *err);
+
+/* ---- DPDK (optional at build time; see pktlab/dpdk.py) ----
+ * pl_dpdk_init runs the EAL once per process (argv without a program name)
+ * and creates the mbuf pool (mbufs, per-thread cache) that every DPDK port
+ * and element shares. pl_dpdk_ports lists "index<TAB>name" lines. The pool's
+ * in_use counts mbufs held outside the pool and its caches. */
+typedef struct pl_dpdk_pool_info {
+    uint64_t size;
+    uint64_t in_use;
+    uint64_t cache_size;
+    uint64_t priv_size;     /* private area per mbuf: the pl_packet metadata */
+    uint64_t data_room;
+} pl_dpdk_pool_info;
+
+int pl_dpdk_available(void);       /* 1 when pktlab was built with DPDK */
+int pl_dpdk_initialized(void);
+int pl_dpdk_init(int argc, const char *const *argv, uint32_t mbufs, uint32_t cache,
+                 pl_error *err);
+int pl_dpdk_ports(char *buf, size_t len);
+int pl_dpdk_mempool(pl_dpdk_pool_info *out);
+int pl_dpdk_probe(const char *devargs, pl_error *err);   /* add a device (vdev) after init */
+const char *pl_dpdk_runtime_dir(void);
 
 /* Bounded log written by elements such as Print; read from the control side. */
 size_t pl_engine_log_read(pl_engine *e, char *buf, size_t len);

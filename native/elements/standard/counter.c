@@ -5,6 +5,7 @@
 
 typedef struct {
     uint64_t base_count, base_bytes;    /* totals at the last reset */
+    uint64_t carry_count, carry_bytes;  /* counts of the elements this one replaced */
     uint64_t since_ns;                  /* time of the last reset or start */
 } counter_state;
 
@@ -38,7 +39,9 @@ static uint64_t total(pl_element *e, int which)
     counter_state *s = PL_STATE(e, counter_state);
     uint64_t base = __atomic_load_n(which == C_COUNT ? &s->base_count : &s->base_bytes,
                                     __ATOMIC_RELAXED);
-    return pl_counter_total(e, which) - base;
+    uint64_t carry = __atomic_load_n(which == C_COUNT ? &s->carry_count : &s->carry_bytes,
+                                     __ATOMIC_RELAXED);
+    return pl_counter_total(e, which) + carry - base;
 }
 
 static int read_count(pl_element *e, char *buf, size_t len)
@@ -74,10 +77,19 @@ static int write_reset(pl_element *e, const char *v, pl_error *err)
     (void)v;
     (void)err;
     counter_state *s = PL_STATE(e, counter_state);
-    __atomic_store_n(&s->base_count, pl_counter_total(e, C_COUNT), __ATOMIC_RELAXED);
-    __atomic_store_n(&s->base_bytes, pl_counter_total(e, C_BYTES), __ATOMIC_RELAXED);
+    __atomic_store_n(&s->base_count, pl_counter_total(e, C_COUNT) + s->carry_count, __ATOMIC_RELAXED);
+    __atomic_store_n(&s->base_bytes, pl_counter_total(e, C_BYTES) + s->carry_bytes, __ATOMIC_RELAXED);
     __atomic_store_n(&s->since_ns, now_ns(), __ATOMIC_RELAXED);
     return 0;
+}
+
+/* Live change: keep counting where the replaced Counter stopped. */
+static void counter_take_state(pl_element *e, pl_element *old)
+{
+    counter_state *s = PL_STATE(e, counter_state);
+    __atomic_store_n(&s->carry_count, total(old, C_COUNT), __ATOMIC_RELAXED);
+    __atomic_store_n(&s->carry_bytes, total(old, C_BYTES), __ATOMIC_RELAXED);
+    __atomic_store_n(&s->since_ns, PL_STATE(old, counter_state)->since_ns, __ATOMIC_RELAXED);
 }
 
 static const pl_handler handlers[] = {
@@ -97,12 +109,14 @@ static const pl_class counter = {
            "Measures packet count and rate.\n\n"
            "Passes packets unchanged, counting packets and bytes per thread, once per\n"
            "batch. rate and bit_rate are averages since the last reset; the telemetry\n"
-           "sampler gives instantaneous rates.\n\n"
+           "sampler gives instantaneous rates. Replaced by live change, a Counter\n"
+           "keeps its counts.\n\n"
            "Example: InfiniteSource -> c :: Counter -> Discard;",
     .state_size = sizeof(counter_state),
     .handlers = handlers,
     .counters = counters,
     .initialize = counter_initialize,
     .push = counter_push,
+    .take_state = counter_take_state,
 };
 PL_REGISTER_CLASS(counter);

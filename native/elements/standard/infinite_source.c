@@ -11,7 +11,8 @@ typedef struct {
     uint8_t active;
     uint8_t stop;
     uint64_t reset_base;          /* count at the last reset (control side) */
-    pl_packet *tmpl;              /* static template, shared by every packet */
+    uint64_t carry;               /* count of the source this one replaced */
+    pl_packet *tmpl;              /* template: the origin every packet sent clones */
 } isrc_state;
 
 enum { C_SENT, C_NOBUFS, NCOUNTERS };
@@ -29,15 +30,19 @@ static int isrc_configure(pl_element *e, pl_error *err)
     if (len > PL_BUFSIZE - PL_HEADROOM)
         return pl_seterr(err, PL_ERR_CONFIG, e, "LENGTH", "LENGTH %zu is larger than %d", len,
                          PL_BUFSIZE - PL_HEADROOM);
-    free(s->tmpl);
+    if (s->tmpl && pl_ref_dec(s->tmpl) == 0)
+        free(s->tmpl);
     s->tmpl = aligned_alloc(64, (sizeof(pl_packet) + PL_BUFSIZE + 63) & ~(size_t)63);
     if (!s->tmpl)
         return pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
     memset(s->tmpl, 0, sizeof(pl_packet));
     pl_packet *t = s->tmpl;
+    /* The template is the origin of every packet sent: one reference for the
+     * element, one per packet alive (added a batch at a time), atomic since
+     * packets may be freed on other threads. It goes with its last packet. */
     t->origin = t;
     atomic_init(&t->refs, 1);
-    t->flags = PL_PKT_STATIC;
+    t->flags = PL_PKT_HEAP | PL_PKT_SHARED_REFS;
     t->buf = t->area;
     t->buf_end = t->area + PL_BUFSIZE;
     t->data = t->area + PL_HEADROOM;
@@ -52,7 +57,18 @@ static int isrc_configure(pl_element *e, pl_error *err)
 
 static void isrc_cleanup(pl_element *e)
 {
-    free(PL_STATE(e, isrc_state)->tmpl);
+    isrc_state *s = PL_STATE(e, isrc_state);
+    if (s->tmpl && pl_ref_dec(s->tmpl) == 0)
+        free(s->tmpl);
+    s->tmpl = NULL;
+}
+
+/* Packets sent since the last reset, including those of a replaced source. */
+static uint64_t sent_count(pl_element *e)
+{
+    isrc_state *s = PL_STATE(e, isrc_state);
+    return pl_counter_total(e, C_SENT) + __atomic_load_n(&s->carry, __ATOMIC_RELAXED) -
+           __atomic_load_n(&s->reset_base, __ATOMIC_RELAXED);
 }
 
 static uint32_t isrc_run(pl_element *e, pl_ctx *ctx)
@@ -63,7 +79,7 @@ static uint32_t isrc_run(pl_element *e, pl_ctx *ctx)
     uint64_t n = PL_LIVE(s->burst);
     int64_t limit = PL_LIVE(s->limit);
     if (limit >= 0) {
-        uint64_t sent = pl_counter_total(e, C_SENT) - __atomic_load_n(&s->reset_base, __ATOMIC_RELAXED);
+        uint64_t sent = sent_count(e);
         if (sent >= (uint64_t)limit) {
             if (s->stop)
                 pl_engine_request_stop(e->eng);
@@ -88,6 +104,7 @@ static uint32_t isrc_run(pl_element *e, pl_ctx *ctx)
         p->mac_off = t->mac_off;
     }
     b->b_bytes = (uint64_t)b->b_count * t->len;
+    pl_ref_add(s->tmpl, b->b_count);
     uint32_t got = b->b_count;
     pl_count(ctx, e, C_SENT, got);
     pl_output_source(ctx, e, 0, b);
@@ -96,10 +113,7 @@ static uint32_t isrc_run(pl_element *e, pl_ctx *ctx)
 
 static int read_count(pl_element *e, char *buf, size_t len)
 {
-    isrc_state *s = PL_STATE(e, isrc_state);
-    return pl_fmt(buf, len, "%llu",
-                  (unsigned long long)(pl_counter_total(e, C_SENT) -
-                                       __atomic_load_n(&s->reset_base, __ATOMIC_RELAXED)));
+    return pl_fmt(buf, len, "%llu", (unsigned long long)sent_count(e));
 }
 
 static int write_reset(pl_element *e, const char *v, pl_error *err)
@@ -107,9 +121,15 @@ static int write_reset(pl_element *e, const char *v, pl_error *err)
     (void)v;
     (void)err;
     isrc_state *s = PL_STATE(e, isrc_state);
-    __atomic_store_n(&s->reset_base, pl_counter_total(e, C_SENT), __ATOMIC_RELAXED);
+    __atomic_store_n(&s->reset_base, pl_counter_total(e, C_SENT) + s->carry, __ATOMIC_RELAXED);
     atomic_store(&e->task_done, 0);
     return 0;
+}
+
+/* Live change: the replacement continues the sequence (count and LIMIT). */
+static void isrc_take_state(pl_element *e, pl_element *old)
+{
+    __atomic_store_n(&PL_STATE(e, isrc_state)->carry, sent_count(old), __ATOMIC_RELAXED);
 }
 
 static const pl_param params[] = {
@@ -141,6 +161,7 @@ static const pl_class infinite_source = {
            "LENGTH bytes) as one batch, until LIMIT packets were sent (-1: forever);\n"
            "with STOP true the engine then stops. Packets share the template's data,\n"
            "as Click's clones do: an element that writes a packet copies it first.\n"
+           "Replaced by live change, it continues the old source's count and LIMIT.\n"
            "Counters: sent, nobufs (runs that found the pool empty).\n\n"
            "Example: InfiniteSource(LENGTH 64, BURST 32) -> Counter -> Discard;",
     .state_size = sizeof(isrc_state),
@@ -151,5 +172,6 @@ static const pl_class infinite_source = {
     .configure = isrc_configure,
     .cleanup = isrc_cleanup,
     .run_task = isrc_run,
+    .take_state = isrc_take_state,
 };
 PL_REGISTER_CLASS(infinite_source);

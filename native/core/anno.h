@@ -1,0 +1,26 @@
+/*
+ * Named slots in a packet's generic annotation bytes (pl_packet.anno), as
+ * Click's packet_anno.h names its annotation area. Paint, the destination IP
+ * address and the timestamp have their own fields in pl_packet.
+ */
+#ifndef PL_ANNO_H
+#define PL_ANNO_H
+
+#include "packet.h"
+
+#define PL_ANNO_PARAMPROB 0      /* u8: ICMP parameter-problem pointer (IPGWOptions -> ICMPError) */
+#define PL_ANNO_FIX_IP_SRC 1     /* u8: nonzero: FixIPSrc rewrites the source (ICMPError sets it) */
+#define PL_ANNO_PACKET_TYPE 2    /* u8: link-level type, below (0 = host, as Click) */
+
+enum {
+    PL_PACKET_HOST = 0,
+    PL_PACKET_BROADCAST = 1,
+    PL_PACKET_MULTICAST = 2,
+    PL_PACKET_OTHERHOST = 3,
+    PL_PACKET_OUTGOING = 4
+};
+
+static inline uint8_t pl_anno_u8(const pl_packet *p, int slot) { return p->anno[slot]; }
+static inline void pl_anno_set_u8(pl_packet *p, int slot, uint8_t v) { p->anno[slot] = v; }
+
+#endif

@@ -1,0 +1,401 @@
+/*
+ * Live change: replace the running graph by a new flat graph, doing the
+ * least that gets there (DESIGN.md §2 "Live change").
+ *
+ * Elements are matched by name. A matched element of the same class whose
+ * port counts are unchanged is kept; if only live parameters differ it is
+ * retuned in place. Anything else is built off to the side (configured,
+ * wired, initialized) while the old graph runs, then published with one
+ * atomic store per changed output port. Removed and replaced elements leave
+ * the task lists, a grace period passes (every worker crosses a quiescent
+ * point, so packets inside an old element finish their journey through it),
+ * the replacements take the old elements' state, new tasks are scheduled and
+ * the old objects are freed.
+ *
+ * Everything that can fail happens before the first store: a change that
+ * fails leaves the running graph exactly as it was.
+ */
+#include "args.h"
+#include "engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum plan { KEEP, RETUNE, REPLACE, ADD };
+
+typedef struct pending_edge {
+    pl_element *holder;      /* the element whose port array holds the edge */
+    int port;
+    int in;                  /* an input (pull) edge, else an output edge */
+    pl_edge *edge;
+} pending_edge;
+
+typedef struct change {
+    int n;
+    pl_element **final;      /* the new graph's elements, in order */
+    pl_element **old;        /* same-name element of the running graph, or NULL */
+    enum plan *plan;
+    pending_edge *edges;     /* new edges for kept elements' outputs */
+    int nedges;
+} change;
+
+static double now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+/* Live parameters are scalars, written with one atomic store. */
+static int is_live(const pl_param *p)
+{
+    return (p->flags & PL_P_LIVE) && (p->type == PL_T_INT || p->type == PL_T_UINT ||
+                                      p->type == PL_T_BOOL || p->type == PL_T_REAL ||
+                                      p->type == PL_T_TIME || p->type == PL_T_BANDWIDTH);
+}
+
+static int field_equal(const pl_param *p, const void *a, const void *b)
+{
+    switch (p->type) {
+    case PL_T_INT: case PL_T_UINT: case PL_T_REAL: case PL_T_TIME: case PL_T_BANDWIDTH:
+        return !memcmp(a, b, 8);
+    case PL_T_BOOL: return *(const uint8_t *)a == *(const uint8_t *)b;
+    case PL_T_IPV4: return !memcmp(a, b, 4);
+    case PL_T_ETHER: return !memcmp(a, b, 6);
+    case PL_T_STRING: {
+        const char *x = *(char *const *)a, *y = *(char *const *)b;
+        return !strcmp(x ? x : "", y ? y : "");
+    }
+    case PL_T_DATA: {
+        const pl_bytes *x = a, *y = b;
+        return x->len == y->len && (!x->len || !memcmp(x->data, y->data, x->len));
+    }
+    case PL_T_ARGS: {
+        const pl_args *x = a, *y = b;
+        if (x->n != y->n)
+            return 0;
+        for (int i = 0; i < x->n; i++)
+            if (strcmp(x->v[i], y->v[i]))
+                return 0;
+        return 1;
+    }
+    }
+    return 0;
+}
+
+/*
+ * Parse `config` for `el`'s class into a scratch element (no configure: a
+ * device must not be opened twice). Returns RETUNE if only live parameters
+ * differ (and leaves the scratch element for the caller to apply), REPLACE
+ * otherwise, -1 on a configuration error.
+ */
+static int compare_config(pl_element *el, const char *config, pl_element **scratch, pl_error *err)
+{
+    const pl_class *c = el->cls;
+    pl_element *s = aligned_alloc(64, (sizeof *s + c->state_size + 63) & ~(size_t)63);
+    if (!s)
+        return pl_seterr(err, PL_ERR_NOMEM, el, "", "out of memory"), -1;
+    memset(s, 0, sizeof *s + c->state_size);
+    s->cls = c;
+    s->eng = el->eng;
+    s->name = el->name;
+    s->line = el->line;
+    s->col = el->col;
+    if (pl_parse_config(s, config, err)) {
+        pl_free_params(s);
+        free(s);
+        return -1;
+    }
+    int live_only = 1;
+    for (const pl_param *p = c->params; p && p->name; p++)
+        if (!is_live(p) && !field_equal(p, el->state + p->offset, s->state + p->offset))
+            live_only = 0;
+    if (!live_only) {
+        pl_free_params(s);
+        free(s);
+        return REPLACE;
+    }
+    *scratch = s;
+    return RETUNE;
+}
+
+static void retune(pl_element *el, pl_element *scratch, const char *config)
+{
+    for (const pl_param *p = el->cls->params; p && p->name; p++)
+        if (is_live(p) && !field_equal(p, el->state + p->offset, scratch->state + p->offset))
+            pl_param_store(el, p, scratch->state + p->offset);
+    char *copy = strdup(config);
+    if (copy) {
+        free(el->config);
+        el->config = copy;
+    }
+}
+
+static void change_free(change *ch, int destroy_new)
+{
+    for (int i = 0; destroy_new && i < ch->n; i++)
+        if (ch->final[i] && (ch->plan[i] == REPLACE || ch->plan[i] == ADD))
+            pl_element_destroy(ch->final[i]);
+    for (int i = 0; destroy_new && i < ch->nedges; i++)
+        free(ch->edges[i].edge);
+    free(ch->final);
+    free(ch->old);
+    free(ch->plan);
+    free(ch->edges);
+}
+
+/* Build everything off to the side. Nothing the workers can see changes. */
+static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_conn *conns,
+                   int nconns, pl_element **scratch, pl_error *err)
+{
+    int n = ch->n;
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < i; j++)
+            if (!strcmp(els[i].name, els[j].name)) {
+                pl_seterr(err, PL_ERR_GRAPH, NULL, "", "element '%s' declared twice", els[i].name);
+                err->line = els[i].line;
+                err->col = els[i].col;
+                return -1;
+            }
+        int k = pl_engine_find(e, els[i].name);
+        pl_element *old = k >= 0 ? e->elems[k] : NULL;
+        ch->old[i] = old;
+        if (old && !strcmp(old->cls->name, els[i].cls)) {
+            int nin, nout;
+            if (pl_port_counts(old, i, conns, nconns, &nin, &nout, err))
+                return -1;
+            if (nin == old->ninputs && nout == old->noutputs) {
+                int r = strcmp(old->config, els[i].config) ? compare_config(old, els[i].config,
+                                                                            &scratch[i], err)
+                                                           : KEEP;
+                if (r < 0)
+                    return -1;
+                if (r != REPLACE) {
+                    ch->plan[i] = (enum plan)r;
+                    ch->final[i] = old;
+                    continue;
+                }
+            }
+        }
+        ch->plan[i] = old ? REPLACE : ADD;
+        pl_element *el = pl_element_create(e, els[i].name, els[i].cls, els[i].config, els[i].line,
+                                           els[i].col, err);
+        if (!el)
+            return -1;
+        ch->final[i] = el;
+        int nin, nout;
+        if (pl_port_counts(el, i, conns, nconns, &nin, &nout, err) ||
+            pl_set_ports(el, nin, nout, err))
+            return -1;
+    }
+    if (pl_check_fanout(ch->final, conns, nconns, err) ||
+        pl_check_modes(ch->final, conns, nconns, err))
+        return -1;
+
+    uint32_t more_ports = 0, more_counters = 0;
+    for (int i = 0; i < n; i++) {
+        if (ch->plan[i] != REPLACE && ch->plan[i] != ADD)
+            continue;
+        more_ports += (uint32_t)ch->final[i]->noutputs;
+        for (const char *const *c = ch->final[i]->cls->counters; c && *c; c++)
+            more_counters++;
+    }
+    if (pl_stats_reserve(e, more_ports, more_counters, err))
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (ch->plan[i] == REPLACE || ch->plan[i] == ADD)
+            pl_stats_assign(e, ch->final[i]);
+
+    ch->edges = calloc((size_t)(nconns ? nconns : 1), sizeof *ch->edges);
+    if (!ch->edges)
+        return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory"), -1;
+    for (int i = 0; i < nconns; i++) {
+        const pl_conn *c = &conns[i];
+        pl_element *from = ch->final[c->from], *to = ch->final[c->to];
+        int pull = pl_port_mode(from->cls, 1, c->from_port) == 'l';
+        /* A push edge lives in the sender's outputs, a pull edge in the
+         * puller's inputs. */
+        int hi = pull ? c->to : c->from;
+        pl_element *holder = ch->final[hi];
+        int port = pull ? c->to_port : c->from_port;
+        _Atomic(pl_edge *) *slot = pull ? &holder->in[port] : &holder->out[port];
+        int fresh = ch->plan[hi] == REPLACE || ch->plan[hi] == ADD;
+        pl_edge *cur = fresh ? NULL : atomic_load_explicit(slot, memory_order_relaxed);
+        uint32_t stat = from->port_base + (uint32_t)c->from_port;
+        if (cur && cur->stat == stat &&
+            (pull ? cur->from == from && cur->from_port == c->from_port && cur->pull == from->cls->pull
+                  : cur->to == to && cur->to_port == c->to_port && cur->push == to->push))
+            continue;
+        int is_pull;
+        pl_edge *edge = pl_conn_edge(from, c->from_port, to, c->to_port, &is_pull);
+        if (!edge)
+            return pl_seterr(err, PL_ERR_NOMEM, from, "", "out of memory"), -1;
+        if (fresh)
+            atomic_store_explicit(slot, edge, memory_order_relaxed);
+        else
+            ch->edges[ch->nedges++] = (pending_edge){holder, port, pull, edge};
+    }
+    for (int i = 0; i < n; i++) {
+        pl_element *el = ch->final[i];
+        if ((ch->plan[i] == REPLACE || ch->plan[i] == ADD) && el->cls->initialize &&
+            el->cls->initialize(el, err))
+            return -1;
+    }
+    return 0;
+}
+
+int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_conn_spec *cspec,
+                    int nconns, pl_apply_stats *out, pl_error *err)
+{
+    double t0 = now_us();
+    pl_apply_stats st = {0};
+    if (e->state == PL_S_BUILD)
+        return pl_seterr(err, PL_ERR_STATE, NULL, "", "initialize the engine before changing it");
+    for (int i = 0; i < nconns; i++)
+        if (cspec[i].from < 0 || cspec[i].from >= nels || cspec[i].to < 0 || cspec[i].to >= nels ||
+            cspec[i].from_port < 0 || cspec[i].to_port < 0 || cspec[i].from_port >= PL_MAX_PORTS ||
+            cspec[i].to_port >= PL_MAX_PORTS)
+            return pl_seterr(err, PL_ERR_GRAPH, NULL, "", "connection %d is out of range", i);
+
+    change ch = {.n = nels};
+    ch.final = calloc((size_t)(nels ? nels : 1), sizeof *ch.final);
+    ch.old = calloc((size_t)(nels ? nels : 1), sizeof *ch.old);
+    ch.plan = calloc((size_t)(nels ? nels : 1), sizeof *ch.plan);
+    pl_element **scratch = calloc((size_t)(nels ? nels : 1), sizeof *scratch);
+    pl_conn *conns = malloc(sizeof *conns * (size_t)(nconns ? nconns : 1));
+    pl_element **retired = calloc((size_t)(e->nelems ? e->nelems : 1), sizeof *retired);
+    int rc = 0;
+    if (!ch.final || !ch.old || !ch.plan || !scratch || !conns || !retired) {
+        rc = pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
+        goto fail;
+    }
+    for (int i = 0; i < nconns; i++)
+        conns[i] = (pl_conn){cspec[i].from, cspec[i].from_port, cspec[i].to, cspec[i].to_port};
+    if (prepare(e, &ch, els, conns, nconns, scratch, err)) {
+        rc = err->status;
+        goto fail;
+    }
+    double t1 = now_us();
+
+    /* ---- from here on nothing fails: publish ---- */
+    /* A boundary that may join threads must find atomic refcounts in place
+     * before any packet reaches it; the analysis below settles the mode. */
+    for (int i = 0; i < nels && e->nthreads > 1; i++)
+        if ((ch.final[i]->cls->traits & PL_C_BOUNDARY) && !pl_engine_atomic_refs(e)) {
+            e->crossing = 1;
+            pl_threads_apply(e);
+        }
+    for (int i = 0; i < nels; i++) {
+        if (ch.plan[i] == RETUNE) {
+            retune(ch.final[i], scratch[i], els[i].config);
+            st.retuned++;
+        }
+        st.kept += ch.plan[i] == KEEP;
+        st.replaced += ch.plan[i] == REPLACE;
+        st.added += ch.plan[i] == ADD;
+    }
+    for (int i = 0; i < ch.nedges; i++) {
+        pending_edge *pe = &ch.edges[i];
+        _Atomic(pl_edge *) *slot = pe->in ? &pe->holder->in[pe->port] : &pe->holder->out[pe->port];
+        pe->edge = atomic_exchange_explicit(slot, pe->edge, memory_order_acq_rel);
+    }
+    st.edges_changed = ch.nedges;
+
+    /* Old elements that are not part of the new graph retire. */
+    int nretired = 0;
+    for (int k = 0; k < e->nelems; k++) {
+        int kept = 0;
+        for (int i = 0; i < nels && !kept; i++)
+            kept = ch.final[i] == e->elems[k];
+        if (!kept)
+            retired[nretired++] = e->elems[k];
+    }
+    st.removed = nretired - st.replaced;
+    /* New elements' tasks wait until the old ones handed over their state. */
+    int *thread_of = calloc((size_t)(nels ? nels : 1), sizeof *thread_of);
+    for (int i = 0; i < nels; i++) {
+        pl_element *el = ch.final[i];
+        el->index = i;
+        int fresh = ch.plan[i] == REPLACE || ch.plan[i] == ADD;
+        if (thread_of)
+            thread_of[i] = fresh && ch.old[i] && ch.old[i]->cls->run_task ? ch.old[i]->thread : -1;
+        if (fresh)
+            el->thread = -1;
+    }
+    if (nels > e->cap_elems) {
+        pl_element **v = realloc(e->elems, sizeof *v * (size_t)nels);
+        if (v) {
+            e->elems = v;
+            e->cap_elems = nels;
+        }
+    }
+    memcpy(e->elems, ch.final, sizeof *ch.final * (size_t)nels);
+    e->nelems = nels;
+    free(e->conns);
+    e->conns = conns;
+    e->nconns = e->cap_conns = nconns;
+    conns = NULL;
+
+    double t2 = now_us();
+    pl_tasks_publish(e, err);          /* and a grace period: retired elements are quiescent */
+    double t3 = now_us();
+
+    for (int i = 0; i < nels; i++) {
+        pl_element *el = ch.final[i];
+        if (ch.plan[i] == REPLACE && el->cls == ch.old[i]->cls && el->cls->take_state)
+            el->cls->take_state(el, ch.old[i]);
+        if (thread_of && thread_of[i] >= 0 && el->cls->run_task)
+            el->thread = thread_of[i];
+    }
+    free(thread_of);
+    pl_tasks_assign(e);
+    pl_threads_analyze(e);
+    pl_tasks_publish(e, err);
+    pl_threads_apply(e);
+
+    for (int k = 0; k < nretired; k++) {
+        pl_element *el = retired[k];
+        /* Cleanup first: it may drop (and count) packets still queued inside. */
+        if (el->cls->cleanup) {
+            el->cls->cleanup(el);
+            el->cleaned = 1;
+        }
+        for (int c = 0; c < el->cls->ndrops; c++)
+            e->retired_drops += pl_counter_total(el, c);
+        pl_element_destroy(el);
+    }
+    for (int i = 0; i < ch.nedges; i++)
+        free(ch.edges[i].edge);         /* the edges they replaced */
+    e->changes++;
+    st.build_us = t1 - t0;
+    st.publish_us = t2 - t1;
+    st.grace_us = t3 - t2;
+    st.total_us = now_us() - t0;
+    if (out)
+        *out = st;
+    for (int i = 0; i < nels; i++)
+        if (scratch[i]) {
+            pl_free_params(scratch[i]);
+            free(scratch[i]);
+        }
+    free(scratch);
+    free(retired);
+    change_free(&ch, 0);
+    return PL_OK;
+
+fail:
+    for (int i = 0; scratch && i < nels; i++)
+        if (scratch[i]) {
+            pl_free_params(scratch[i]);
+            free(scratch[i]);
+        }
+    free(scratch);
+    free(conns);
+    free(retired);
+    change_free(&ch, 1);
+    return rc ? rc : PL_ERR_NOMEM;
+}
+
+uint64_t pl_engine_retired_drops(pl_engine *e) { return e->retired_drops; }
+uint64_t pl_engine_changes(pl_engine *e) { return e->changes; }

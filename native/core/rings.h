@@ -1,0 +1,42 @@
+/*
+ * Per-thread packet rings: one single-producer/single-consumer ring per
+ * worker that may push, drained by one consumer. The shared machinery of
+ * Pipeliner and Queue: lock-free on both sides, packets change threads here.
+ *
+ * A `carry` batch holds packets handed over by live change (take_state):
+ * published once by the control thread, consumed before the rings.
+ */
+#ifndef PL_RINGS_H
+#define PL_RINGS_H
+
+#include "element.h"
+
+typedef struct pl_ring {
+    _Alignas(64) _Atomic uint64_t head;      /* producer writes */
+    _Alignas(64) _Atomic uint64_t tail;      /* consumer writes */
+    _Alignas(64) pl_packet **slot;
+} pl_ring;
+
+typedef struct pl_rings {
+    pl_ring *ring;
+    int n;
+    uint64_t mask;
+    int next;                                /* consumer: ring to start from (fairness) */
+    _Atomic(pl_packet *) carry;
+} pl_rings;
+
+/* One ring of at least `capacity` slots per worker of e's engine. */
+int pl_rings_init(pl_rings *r, pl_element *e, uint64_t capacity, pl_error *err);
+/* Packets left inside are freed and counted under `counter` (a drop reason). */
+void pl_rings_destroy(pl_rings *r, pl_element *e, int counter);
+
+/* Producer (worker tid): enqueue the batch; what does not fit is returned
+ * (a batch, or NULL). With `wait`, spin for room while `*stop` stays 0. */
+pl_packet *pl_rings_put(pl_rings *r, int tid, pl_packet *b, int wait, _Atomic int *stop);
+/* Consumer: dequeue up to max packets as one batch, or NULL. */
+pl_packet *pl_rings_get(pl_rings *r, uint32_t max);
+uint64_t pl_rings_count(pl_rings *r);
+/* Control thread, old element quiescent: move its packets into `to`'s carry. */
+void pl_rings_hand_over(pl_rings *from, pl_rings *to);
+
+#endif

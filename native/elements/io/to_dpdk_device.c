@@ -1,0 +1,326 @@
+/* ToDPDKDevice: sends each batch to a DPDK port, zero copy, one TX queue per thread. */
+#include "../../io/dpdk.h"
+
+#include <stdlib.h>
+
+typedef struct tx_thr {
+    _Alignas(64) pl_packet *iq;        /* internal queue: packets the ring refused */
+    void *q;                           /* this thread's TX queue */
+    atomic_flag *lock;                 /* the queue's lock when threads share it */
+#ifdef PL_HAVE_DPDK
+    pthread_t thread;                  /* the worker attached to DPDK for this state */
+#endif
+} tx_thr;
+
+typedef struct {
+    char *port;
+    int64_t queue;
+    uint64_t burst, ndesc, iqueue;
+    uint8_t blocking;
+    void *dev;
+    int nthreads;
+    uint32_t nq;
+    int locked;
+    tx_thr *thr;
+    atomic_flag *locks;
+} tdd_state;
+
+enum { C_DROPPED, C_NOBUFS, C_TOOLONG, C_SENT, C_COPIES };
+static const char *const counters[] = {"dropped", "nobufs", "too_long", "sent", "copies", NULL};
+
+static int tdd_configure(pl_element *e, pl_error *err)
+{
+    tdd_state *s = PL_STATE(e, tdd_state);
+    if (pl_dpdk_require(e, err))
+        return err->status;
+    (void)s;
+#ifdef PL_HAVE_DPDK
+    if (!s->port || !*s->port)
+        return pl_seterr(err, PL_ERR_CONFIG, e, "PORT", "missing PORT");
+    s->nthreads = pl_element_nthreads(e);
+    /* One TX queue per thread that may reach us; fewer if the device has
+     * fewer, and then threads share queues under a lock. */
+    pl_io_conf c = {.name = s->port, .tx = 1, .first_queue = (uint32_t)s->queue,
+                    .nqueues = (uint32_t)s->nthreads, .upto = 1, .ndesc = (uint32_t)s->ndesc};
+    if (pl_io_dpdk.open(&s->dev, &c, e, err))
+        return err->status;
+    s->nq = pl_dpdk_dev_nqueues(s->dev);
+    s->locked = (int)s->nq < s->nthreads;
+#endif
+    return 0;
+}
+
+static int tdd_initialize(pl_element *e, pl_error *err)
+{
+    tdd_state *s = PL_STATE(e, tdd_state);
+#ifdef PL_HAVE_DPDK
+    s->thr = aligned_alloc(64, sizeof(tx_thr) * (size_t)s->nthreads);
+    s->locks = calloc(s->nq, sizeof *s->locks);
+    if (!s->thr || !s->locks)
+        return pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
+    for (uint32_t q = 0; q < s->nq; q++)
+        atomic_flag_clear(&s->locks[q]);
+    for (int t = 0; t < s->nthreads; t++)
+        s->thr[t] = (tx_thr){.q = pl_io_dpdk.queue(s->dev, (uint32_t)t % s->nq, 1),
+                             .lock = s->locked ? &s->locks[(uint32_t)t % s->nq] : NULL};
+    return pl_dpdk_dev_start(s->dev, e, err);
+#else
+    (void)s;
+    return pl_dpdk_require(e, err);
+#endif
+}
+
+static void tdd_cleanup(pl_element *e)
+{
+    tdd_state *s = PL_STATE(e, tdd_state);
+#ifdef PL_HAVE_DPDK
+    if (s->dev)
+        pl_io_dpdk.close(s->dev);
+#endif
+    free(s->thr);
+    free(s->locks);
+    s->thr = NULL;
+    s->locks = NULL;
+    s->dev = NULL;
+}
+
+#ifdef PL_HAVE_DPDK
+/* Move the queue's per-packet tallies into this thread's counters. */
+static inline void take_tallies(pl_element *e, pl_ctx *ctx, pl_dpdk_queue *q)
+{
+    if (__builtin_expect(q->h.nobufs | q->h.toolong, 0)) {
+        pl_count(ctx, e, C_NOBUFS, q->h.nobufs);
+        pl_count(ctx, e, C_TOOLONG, q->h.toolong);
+        q->h.nobufs = q->h.toolong = 0;
+    }
+    if (q->copies) {
+        pl_count(ctx, e, C_COPIES, q->copies);
+        q->copies = 0;
+    }
+}
+
+/* Keep the first `keep` packets of b in the internal queue, drop the rest. */
+static pl_packet *trim(pl_element *e, pl_ctx *ctx, pl_packet *b, uint64_t keep)
+{
+    if (b->b_count <= keep)
+        return b;
+    if (!keep) {
+        pl_drop_batch(ctx, e, C_DROPPED, b);
+        return NULL;
+    }
+    pl_packet *last = b;
+    uint64_t bytes = b->len;
+    for (uint64_t i = 1; i < keep; i++) {
+        last = last->next;
+        bytes += last->len;
+    }
+    pl_packet *rest = last->next;
+    rest->b_count = b->b_count - (uint32_t)keep;
+    rest->b_bytes = b->b_bytes - bytes;
+    rest->b_tail = b->b_tail;
+    last->next = NULL;
+    b->b_tail = last;
+    b->b_count = (uint32_t)keep;
+    b->b_bytes = bytes;
+    pl_drop_batch(ctx, e, C_DROPPED, rest);
+    return b;
+}
+
+/* Send b (after what is queued) in bursts; returns what is left unsent. */
+static pl_packet *send_all(pl_element *e, tdd_state *s, tx_thr *t, pl_ctx *ctx, pl_packet *b,
+                           int blocking)
+{
+    uint32_t burst = (uint32_t)PL_LIVE(s->burst);
+    while (b) {
+        uint32_t before = b->b_count;
+        uint32_t sent = pl_io_dpdk.tx_burst(t->q, ctx, &b, burst);
+        pl_count(ctx, e, C_SENT, sent);
+        uint32_t done = before - pl_batch_count(b);
+        uint32_t tried = before < burst ? before : burst;
+        if (done < tried) {                       /* the ring is full */
+            take_tallies(e, ctx, t->q);
+            if (!blocking || pl_engine_waiting(e->eng))
+                break;
+        }
+    }
+    take_tallies(e, ctx, t->q);
+    return b;
+}
+#endif
+
+/* TX is flushed at the end of every batch (the paper's full push). */
+static void tdd_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
+{
+    (void)port;
+    tdd_state *s = PL_STATE(e, tdd_state);
+#ifdef PL_HAVE_DPDK
+    tx_thr *t = &s->thr[ctx->tid];
+    pl_dpdk_attach(&t->thread);
+    if (t->lock)
+        while (atomic_flag_test_and_set_explicit(t->lock, memory_order_acquire))
+            ;
+    if (t->iq) {
+        pl_batch_join(&t->iq, b);
+        b = t->iq;
+        t->iq = NULL;
+    }
+    b = send_all(e, s, t, ctx, b, PL_LIVE(s->blocking));
+    if (b)
+        t->iq = trim(e, ctx, b, PL_LIVE(s->iqueue));
+    if (t->lock)
+        atomic_flag_clear_explicit(t->lock, memory_order_release);
+#else
+    (void)s;
+    pl_drop_batch(ctx, e, C_DROPPED, b);
+#endif
+}
+
+/* Workers are stopped: one last try for the internal queues, then free them. */
+static void tdd_stop(pl_element *e, pl_ctx *ctx)
+{
+    tdd_state *s = PL_STATE(e, tdd_state);
+#ifdef PL_HAVE_DPDK
+    for (int i = 0; s->thr && i < s->nthreads; i++) {
+        tx_thr *t = &s->thr[i];
+        if (!t->iq)
+            continue;
+        pl_packet *b = send_all(e, s, t, ctx, t->iq, 0);
+        t->iq = NULL;
+        pl_drop_batch(ctx, e, C_DROPPED, b);
+    }
+#else
+    (void)s, (void)ctx;
+#endif
+}
+
+static int io_stats(pl_element *e, pl_io_stats *st)
+{
+    tdd_state *s = PL_STATE(e, tdd_state);
+    memset(st, 0, sizeof *st);
+#ifdef PL_HAVE_DPDK
+    if (s->dev)
+        return pl_io_dpdk.stats(s->dev, st);
+#endif
+    (void)s;
+    return 0;
+}
+
+#define U64(x) pl_fmt(buf, len, "%llu", (unsigned long long)(x))
+
+static int read_count(pl_element *e, char *buf, size_t len) { return U64(pl_counter_total(e, C_SENT)); }
+
+static int read_dropped(pl_element *e, char *buf, size_t len)
+{
+    return U64(pl_counter_total(e, C_DROPPED) + pl_counter_total(e, C_NOBUFS) +
+               pl_counter_total(e, C_TOOLONG));
+}
+
+static int read_hw_count(pl_element *e, char *buf, size_t len)
+{
+    pl_io_stats st;
+    return io_stats(e, &st) ? PL_ERR_HANDLER : U64(st.opackets);
+}
+
+static int read_hw_dropped(pl_element *e, char *buf, size_t len)
+{
+    pl_io_stats st;
+    return io_stats(e, &st) ? PL_ERR_HANDLER : U64(st.oerrors);
+}
+
+static int read_nombufs(pl_element *e, char *buf, size_t len) { return U64(pl_counter_total(e, C_NOBUFS)); }
+
+static int read_copies(pl_element *e, char *buf, size_t len) { return U64(pl_counter_total(e, C_COPIES)); }
+
+static int read_device(pl_element *e, char *buf, size_t len)
+{
+    tdd_state *s = PL_STATE(e, tdd_state);
+#ifdef PL_HAVE_DPDK
+    if (s->dev)
+        return pl_fmt(buf, len, "%s port %u, TX queues %lld..%lld for %d thread%s%s, NDESC %u",
+                      pl_dpdk_dev_name(s->dev), pl_dpdk_dev_port(s->dev), (long long)s->queue,
+                      (long long)s->queue + s->nq - 1, s->nthreads, s->nthreads == 1 ? "" : "s",
+                      s->locked ? " (locked: fewer queues than threads)" : "",
+                      pl_dpdk_dev_ndesc(s->dev));
+#endif
+    (void)s;
+    return pl_fmt(buf, len, "not open");
+}
+
+static int read_ndesc(pl_element *e, char *buf, size_t len)
+{
+    tdd_state *s = PL_STATE(e, tdd_state);
+#ifdef PL_HAVE_DPDK
+    if (s->dev)
+        return U64(pl_dpdk_dev_ndesc(s->dev));
+#endif
+    return U64(__atomic_load_n(&s->ndesc, __ATOMIC_RELAXED));
+}
+
+static int write_ndesc(pl_element *e, const char *v, pl_error *err)
+{
+    tdd_state *s = PL_STATE(e, tdd_state);
+#ifdef PL_HAVE_DPDK
+    if (s->dev)
+        return pl_dpdk_dev_resize(s->dev, e, v, &s->ndesc, err);
+#endif
+    (void)s, (void)v;
+    return pl_dpdk_require(e, err);
+}
+
+static const pl_param params[] = {
+    {"PORT", PL_T_STRING, offsetof(tdd_state, port), NULL, 0, -1,
+     PL_P_POSITIONAL | PL_P_REQUIRED, "port index, device name (net_null1) or PCI address"},
+    {"QUEUE", PL_T_INT, offsetof(tdd_state, queue), "0", 0, PL_DPDK_MAXQ - 1, 0,
+     "first TX queue"},
+    {"BURST", PL_T_UINT, offsetof(tdd_state, burst), "32", 1, 1024, PL_P_LIVE,
+     "most packets per rte_eth_tx_burst call"},
+    {"NDESC", PL_T_UINT, offsetof(tdd_state, ndesc), "0", 0, 65535, 0,
+     "TX ring size (0: 1024, adjusted to the device's limits)"},
+    {"BLOCKING", PL_T_BOOL, offsetof(tdd_state, blocking), "false", 0, -1, PL_P_LIVE,
+     "wait for ring space instead of queueing and dropping"},
+    {"IQUEUE", PL_T_UINT, offsetof(tdd_state, iqueue), "1024", 0, 1 << 20, PL_P_LIVE,
+     "per-thread internal queue for packets the ring refused (non-blocking)"},
+    {0}};
+
+static const pl_handler handlers[] = {
+    {.name = "count", .doc = "packets sent", .read = read_count},
+    {.name = "dropped", .doc = "packets dropped (internal queue full, no mbuf to copy into, too long)", .read = read_dropped},
+    {.name = "hw_count", .doc = "packets the device sent", .read = read_hw_count},
+    {.name = "hw_dropped", .doc = "packets the device failed to send", .read = read_hw_dropped},
+    {.name = "nombufs", .doc = "packets dropped for want of an mbuf to copy them into", .read = read_nombufs},
+    {.name = "copies", .doc = "packets copied into a fresh mbuf (not received by DPDK, or shared)", .read = read_copies},
+    {.name = "ndesc", .doc = "TX ring size; writing it rebuilds the port's rings with the workers parked", .read = read_ndesc, .write = write_ndesc},
+    {.name = "device", .doc = "port, queues and locking", .read = read_device},
+    {0}};
+
+static const pl_class to_dpdk_device = {
+    .name = "ToDPDKDevice",
+    .ports = "1/0",
+    .processing = "h/h",
+    .doc = "ToDPDKDevice(PORT [, QUEUE, BURST, NDESC, BLOCKING, IQUEUE])\n"
+           "Sends packets to a DPDK port.\n\n"
+           "Each batch is sent when it arrives (TX flushed at the end of every batch),\n"
+           "in rte_eth_tx_burst calls of at most BURST packets. Packets received by\n"
+           "FromDPDKDevice go out zero copy (their mbuf is handed over); others, and\n"
+           "shared clones, are copied into a fresh mbuf (counter copies). When the\n"
+           "ring is full: BLOCKING waits for space; otherwise the rest waits in a\n"
+           "per-thread internal queue of IQUEUE packets, sent before the next batch,\n"
+           "and what does not fit is dropped (counter dropped). One TX queue per\n"
+           "engine thread; with fewer queues than threads, threads share a queue\n"
+           "under a lock (handler device says which).\n"
+           "Counters: dropped, nobufs, too_long (drop reasons), sent, copies.\n"
+           "Handlers: count, dropped, hw_count, hw_dropped, nombufs, copies, burst (rw),\n"
+           "ndesc (rw: rebuilds the rings with the workers parked), device.\n\n"
+           "Example: FromDPDKDevice(0) -> EtherMirror -> ToDPDKDevice(0);",
+    .state_size = sizeof(tdd_state),
+    .params = params,
+    .handlers = handlers,
+    .counters = counters,
+    .ndrops = 3,
+    .configure = tdd_configure,
+    .initialize = tdd_initialize,
+    .cleanup = tdd_cleanup,
+    .push = tdd_push,
+    .stop = tdd_stop,
+};
+PL_REGISTER_CLASS(to_dpdk_device);

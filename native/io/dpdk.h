@@ -1,0 +1,121 @@
+/*
+ * DPDK backend, private to native/io and the DPDK elements.
+ *
+ * Zero copy: the mempool's mbufs carry a pl_packet in their private area
+ * (priv_size = sizeof(pl_packet), rounded to RTE_MBUF_PRIV_ALIGN), so the
+ * metadata of a received packet is at (mbuf + 1) and its data is the mbuf's
+ * buffer. Such packets have PL_PKT_EXTERNAL set and go back to the mempool
+ * through the core's pl_ext_free_* hooks, which init installs.
+ *
+ * While an mbuf is in the pool its pl_packet keeps buf, buf_end, origin (= itself)
+ * and refs (= 1): set once when the pool is made, put back by the rare free
+ * that finds them changed (uniqueify of a shared packet). Receiving then writes
+ * only what changes per packet.
+ *
+ * Without PL_HAVE_DPDK (pktlab built without libdpdk-dev) only
+ * pl_dpdk_require() exists, and it fails with the message below.
+ */
+#ifndef PL_IO_DPDK_H
+#define PL_IO_DPDK_H
+
+#include "io.h"
+
+#define PL_NO_DPDK_MSG \
+    "pktlab was built without DPDK (install libdpdk-dev and rebuild: make native)"
+
+#define PL_DPDK_MAXQ 128            /* queues per port pktlab uses */
+#define PL_DPDK_MAX_BURST 1024
+
+/* 0 when DPDK is built in and initialised; otherwise fills err (naming e). */
+int pl_dpdk_require(const pl_element *e, pl_error *err);
+
+#ifdef PL_HAVE_DPDK
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include <pthread.h>
+
+extern struct rte_mempool *pl_dpdk_pool;
+
+static inline struct rte_mbuf *pl_mbuf_of(pl_packet *p)
+{
+    return (struct rte_mbuf *)(void *)p - 1;
+}
+
+static inline pl_packet *pl_packet_of(struct rte_mbuf *m)
+{
+    return (pl_packet *)(void *)(m + 1);
+}
+
+/* An mbuf the zero-copy path takes as it is: one segment, its own buffer. */
+static inline int pl_mbuf_plain(const struct rte_mbuf *m)
+{
+    return m->nb_segs == 1 && !(m->ol_flags & (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL)) &&
+           m->pool == pl_dpdk_pool;
+}
+
+/* The metadata of a plain mbuf of our pool, as a fresh packet (clear
+ * annotations); buf, buf_end, origin and refs are the pool's invariants.
+ * The caller links `next`. */
+static inline pl_packet *pl_dpdk_wrap(struct rte_mbuf *m, uint8_t flags)
+{
+    pl_packet *p = pl_packet_of(m);
+    p->data = (uint8_t *)m->buf_addr + m->data_off;
+    p->len = m->data_len;
+    p->mac_off = m->data_off;
+    p->net_off = PL_OFF_UNSET;
+    p->flags = flags | PL_PKT_EXTERNAL;
+    p->paint = 0;
+    p->dst_ip = 0;
+    p->timestamp = 0;
+    memset(p->anno, 0, sizeof p->anno);
+    return p;
+}
+
+/* Workers become EAL threads (an lcore id, hence mempool caches) on first use.
+ * `owner` is per-thread state of the element, so that the check costs no
+ * thread-local lookup (__tls_get_addr in a loaded module): it is redone only
+ * when another thread runs that state. */
+void pl_dpdk_thread_attach(void);
+static inline void pl_dpdk_attach(pthread_t *owner)
+{
+    pthread_t me = pthread_self();
+    if (__builtin_expect(!pthread_equal(*owner, me), 0)) {
+        *owner = me;
+        pl_dpdk_thread_attach();
+    }
+}
+
+/* Run an ethdev call with DPDK's log captured; on failure the last line it
+ * logged is appended to the error. Control thread. */
+void pl_dpdk_log_capture(void);
+const char *pl_dpdk_log_release(void);
+
+/* Handles of the pl_io_dpdk backend (dpdk_port.c). */
+typedef struct pl_dpdk_queue {
+    pl_io_queue h;
+    uint16_t port, queue;
+    uint8_t copy;                 /* RX into engine buffers (COPY mode) */
+    uint8_t revoked;              /* another engine took the port over: do nothing */
+    uint64_t copies;              /* TX: packets copied into a fresh mbuf (owner thread) */
+} pl_dpdk_queue;
+
+/* The bursts behind pl_io_dpdk (dpdk_burst.c). */
+uint32_t pl_dpdk_rx(void *queue, pl_ctx *ctx, pl_packet **batch, uint32_t max);
+uint32_t pl_dpdk_tx(void *queue, pl_ctx *ctx, pl_packet **batch, uint32_t max);
+
+/* Name of the port behind an open device, and its start (initialize time). */
+const char *pl_dpdk_dev_name(void *dev);
+uint16_t pl_dpdk_dev_port(void *dev);
+int pl_dpdk_dev_start(void *dev, const pl_element *e, pl_error *err);
+/* Queues this handle got (conf.upto may have made them fewer). */
+uint32_t pl_dpdk_dev_nqueues(void *dev);
+uint32_t pl_dpdk_dev_ndesc(void *dev);
+/* Write handler of NDESC: resize the rings with the workers parked. */
+int pl_dpdk_dev_resize(void *dev, const pl_element *e, const char *value, uint64_t *field,
+                       pl_error *err);
+#endif
+
+#endif

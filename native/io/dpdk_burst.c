@@ -1,0 +1,180 @@
+/*
+ * The DPDK data path: bursts between ethdev queues and batches.
+ *
+ * RX wraps each received mbuf's private area as the packet (zero copy) or, in
+ * COPY mode and for mbufs the zero-copy path cannot take (chained, attached
+ * to another buffer, from another pool), copies it into an engine buffer. TX
+ * hands unshared mbuf packets to the device as they are and copies anything
+ * else into a fresh mbuf.
+ */
+#include "dpdk.h"
+
+#ifdef PL_HAVE_DPDK
+#include <stddef.h>
+#include <rte_prefetch.h>
+#include <string.h>
+
+#define PREFETCH 4
+
+/* COPY mode, and mbufs the zero-copy path cannot take: into an engine buffer. */
+static pl_packet *copy_from_mbuf(pl_dpdk_queue *q, pl_ctx *ctx, struct rte_mbuf *mb)
+{
+    pl_packet *p = NULL;
+    if (mb->pkt_len > PL_BUFSIZE - PL_HEADROOM)
+        q->h.toolong++;
+    else if (!(p = pl_packet_alloc(ctx->pool)))
+        q->h.nobufs++;
+    else {
+        p->len = mb->pkt_len;
+        p->mac_off = PL_HEADROOM;
+        if (mb->nb_segs == 1)
+            memcpy(p->data, rte_pktmbuf_mtod(mb, void *), p->len);
+        else
+            rte_pktmbuf_read(mb, 0, p->len, p->data);
+    }
+    rte_pktmbuf_free(mb);
+    return p;
+}
+
+/* Zero copy: the received mbufs become the batch. COPY: engine buffers. */
+uint32_t pl_dpdk_rx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
+{
+    pl_dpdk_queue *q = qh;
+    struct rte_mbuf *m[PL_DPDK_MAX_BURST];
+    if (max > PL_DPDK_MAX_BURST)
+        max = PL_DPDK_MAX_BURST;
+    if (__builtin_expect(__atomic_load_n(&q->revoked, __ATOMIC_RELAXED), 0))
+        return 0;
+    uint16_t n = rte_eth_rx_burst(q->port, q->queue, m, (uint16_t)max);
+    if (!n)
+        return 0;
+    /* A fresh packet's metadata from `refs` on, stored per packet as a block
+     * (its cache line is written whole instead of field by field). */
+    pl_packet t;
+    memset(&t, 0, sizeof t);
+    atomic_init(&t.refs, 1);
+    t.mac_off = RTE_PKTMBUF_HEADROOM;
+    t.net_off = PL_OFF_UNSET;
+    t.flags = PL_PKT_EXTERNAL | (ctx->pool->atomic_refs ? PL_PKT_SHARED_REFS : 0);
+    const size_t off = offsetof(pl_packet, refs);
+    pl_packet *head = NULL, **link = &head, *p = NULL;
+    uint32_t got = 0;
+    uint64_t bytes = 0;
+    for (uint16_t i = 0; i < n; i++) {
+        struct rte_mbuf *mb = m[i];
+        if (i + PREFETCH < n) {            /* the metadata lines a few packets ahead */
+            rte_prefetch0(pl_packet_of(m[i + PREFETCH]));
+            rte_prefetch0((uint8_t *)pl_packet_of(m[i + PREFETCH]) + 64);
+        }
+        if (__builtin_expect(!q->copy && pl_mbuf_plain(mb), 1)) {
+            p = pl_packet_of(mb);
+            memcpy((uint8_t *)p + off, (const uint8_t *)&t + off, sizeof t - off);
+            p->data = (uint8_t *)mb->buf_addr + mb->data_off;
+            p->len = mb->data_len;
+            if (__builtin_expect(mb->data_off != RTE_PKTMBUF_HEADROOM, 0))
+                p->mac_off = mb->data_off;
+        } else if (!(p = copy_from_mbuf(q, ctx, mb))) {
+            continue;
+        }
+        *link = p;
+        link = &p->next;
+        got++;
+        bytes += p->len;
+    }
+    if (!head)
+        return 0;
+    p->next = NULL;
+    head->b_tail = p;
+    head->b_count = got;
+    head->b_bytes = bytes;
+    pl_batch_join(batch, head);
+    return got;
+}
+
+/* Anything else goes out as a copy in a fresh mbuf (then freed here). */
+static struct rte_mbuf *copy_to_mbuf(pl_dpdk_queue *q, pl_ctx *ctx, pl_packet *p)
+{
+    struct rte_mbuf *mb = NULL;
+    if (p->len > RTE_MBUF_DEFAULT_DATAROOM)
+        q->h.toolong++;
+    else if (!(mb = rte_pktmbuf_alloc(pl_dpdk_pool)))
+        q->h.nobufs++;
+    else {
+        memcpy(rte_pktmbuf_mtod(mb, void *), p->data, p->len);
+        mb->data_len = (uint16_t)p->len;
+        mb->pkt_len = p->len;
+        pl_dpdk_wrap(mb, ctx->pool->atomic_refs ? PL_PKT_SHARED_REFS : 0);
+        q->copies++;
+    }
+    pl_packet_free(ctx->pool, p);
+    return mb;
+}
+
+/* A packet the device may take as it is: an mbuf nobody else references. */
+static inline int sendable(const pl_packet *p)
+{
+    return (p->flags & PL_PKT_EXTERNAL) && p->origin == p &&
+           atomic_load_explicit(&p->refs, memory_order_relaxed) == 1;
+}
+
+/*
+ * Send up to max packets from the head of *batch. Packets that are not
+ * sendable are copied into fresh mbufs first (counted in q->copies); what
+ * the device refused stays at the head of *batch, as mbuf-backed packets.
+ */
+uint32_t pl_dpdk_tx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
+{
+    pl_dpdk_queue *q = qh;
+    struct rte_mbuf *m[PL_DPDK_MAX_BURST];
+    if (max > PL_DPDK_MAX_BURST)
+        max = PL_DPDK_MAX_BURST;
+    pl_packet *p = *batch;
+    if (!p)
+        return 0;
+    /* The head may be copied and freed below: keep what the rest needs. */
+    uint32_t left = p->b_count;
+    uint64_t left_bytes = p->b_bytes;
+    pl_packet *tail = p->b_tail;
+    uint32_t n = 0;
+    while (p && n < max) {
+        pl_packet *nx = p->next;
+        left--;
+        left_bytes -= p->len;
+        if (__builtin_expect(sendable(p), 1)) {
+            struct rte_mbuf *mb = pl_mbuf_of(p);
+            mb->data_off = (uint16_t)(p->data - (uint8_t *)mb->buf_addr);
+            mb->data_len = (uint16_t)p->len;
+            mb->pkt_len = p->len;
+            m[n++] = mb;
+        } else {
+            struct rte_mbuf *mb = copy_to_mbuf(q, ctx, p);
+            if (mb)
+                m[n++] = mb;
+        }
+        p = nx;
+    }
+    uint16_t sent = n && !__atomic_load_n(&q->revoked, __ATOMIC_RELAXED)
+                        ? rte_eth_tx_burst(q->port, q->queue, m, (uint16_t)n)
+                        : 0;
+    /* What the device refused goes back in front of the packets not tried. */
+    if (!p)
+        tail = NULL;
+    for (uint32_t i = n; i-- > sent;) {
+        pl_packet *r = pl_packet_of(m[i]);
+        r->next = p;
+        if (!p)
+            tail = r;
+        p = r;
+        left++;
+        left_bytes += r->len;
+    }
+    if (p) {
+        p->b_count = left;
+        p->b_bytes = left_bytes;
+        p->b_tail = tail;
+    }
+    *batch = p;
+    return sent;
+}
+
+#endif

@@ -1,0 +1,41 @@
+/* ARP frames (RFC 826) for Ethernet and IPv4. */
+#ifndef PL_ARP_H
+#define PL_ARP_H
+
+#include "netpkt.h"
+
+#define PL_ARP_LEN 28                       /* after the Ethernet header */
+#define PL_ARP_FRAME (PL_ETHER_HLEN + PL_ARP_LEN)
+enum { PL_ARP_REQUEST = 1, PL_ARP_REPLY = 2 };
+
+/* Offsets from the frame start. */
+enum { ARP_OP = 20, ARP_SHA = 22, ARP_SPA = 28, ARP_THA = 32, ARP_TPA = 38 };
+
+/* An Ethernet/IPv4 ARP frame of length len? */
+static inline int pl_arp_valid(const uint8_t *f, uint32_t len)
+{
+    return len >= PL_ARP_FRAME && pl_rd16(f + 12) == PL_ETHERTYPE_ARP && pl_rd16(f + 14) == 1 &&
+           pl_rd16(f + 16) == PL_ETHERTYPE_IP && f[18] == 6 && f[19] == 4;
+}
+
+/* Write an ARP frame (60 bytes with padding) into f. */
+static inline void pl_arp_write(uint8_t *f, int op, const uint8_t eth_dst[6],
+                                const uint8_t sha[6], uint32_t spa, const uint8_t tha[6],
+                                uint32_t tpa)
+{
+    memset(f, 0, 60);
+    memcpy(f, eth_dst, 6);
+    memcpy(f + 6, sha, 6);
+    pl_wr16(f + 12, PL_ETHERTYPE_ARP);
+    pl_wr16(f + 14, 1);
+    pl_wr16(f + 16, PL_ETHERTYPE_IP);
+    f[18] = 6;
+    f[19] = 4;
+    pl_wr16(f + ARP_OP, (uint16_t)op);
+    memcpy(f + ARP_SHA, sha, 6);
+    memcpy(f + ARP_SPA, &spa, 4);
+    memcpy(f + ARP_THA, tha, 6);
+    memcpy(f + ARP_TPA, &tpa, 4);
+}
+
+#endif

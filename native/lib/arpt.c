@@ -1,0 +1,117 @@
+#include "arpt.h"
+
+#include <stdlib.h>
+
+static uint32_t hash(uint32_t ip) { return (ip * 2654435761u) >> 22; }   /* 10 bits */
+
+void arpt_init(arpt *t)
+{
+    memset(t, 0, sizeof *t);
+    for (int i = 0; i < ARPT_BUCKETS; i++)
+        t->bucket[i] = -1;
+    t->free_list = -1;
+}
+
+void arpt_destroy(arpt *t)
+{
+    free(t->v);
+    t->v = NULL;
+}
+
+arpt_entry *arpt_find(arpt *t, uint32_t ip)
+{
+    for (int32_t i = t->bucket[hash(ip)]; i >= 0; i = t->v[i].next)
+        if (t->v[i].ip == ip)
+            return &t->v[i];
+    return NULL;
+}
+
+arpt_entry *arpt_get(arpt *t, uint32_t ip, uint32_t entry_capacity)
+{
+    arpt_entry *en = arpt_find(t, ip);
+    if (en)
+        return en;
+    if (entry_capacity && (uint32_t)t->live >= entry_capacity)
+        return NULL;
+    int32_t i = t->free_list;
+    if (i >= 0) {
+        t->free_list = t->v[i].next;
+    } else {
+        if (t->n == t->cap) {
+            int32_t cap = t->cap ? t->cap * 2 : 64;
+            arpt_entry *v = realloc(t->v, sizeof *v * (size_t)cap);
+            if (!v)
+                return NULL;
+            t->v = v;
+            t->cap = cap;
+        }
+        i = t->n++;
+    }
+    en = &t->v[i];
+    memset(en, 0, sizeof *en);
+    en->ip = ip;
+    en->used = 1;
+    uint32_t h = hash(ip);
+    en->next = t->bucket[h];
+    t->bucket[h] = i;
+    t->live++;
+    return en;
+}
+
+void arpt_enqueue(arpt *t, arpt_entry *en, pl_packet *p)
+{
+    p->next = NULL;
+    if (en->q_tail)
+        en->q_tail->next = p;
+    else
+        en->q_head = p;
+    en->q_tail = p;
+    en->q_len++;
+    t->saved++;
+}
+
+pl_packet *arpt_take_queue(arpt *t, arpt_entry *en)
+{
+    pl_packet *q = en->q_head;
+    t->saved -= en->q_len;
+    en->q_head = en->q_tail = NULL;
+    en->q_len = 0;
+    return q;
+}
+
+static void orphan(pl_packet **orphans, pl_packet *q)
+{
+    while (q) {
+        pl_packet *nx = q->next;
+        q->next = *orphans;
+        *orphans = q;
+        q = nx;
+    }
+}
+
+void arpt_remove(arpt *t, uint32_t ip, pl_packet **orphans)
+{
+    int32_t *link = &t->bucket[hash(ip)];
+    while (*link >= 0 && t->v[*link].ip != ip)
+        link = &t->v[*link].next;
+    if (*link < 0)
+        return;
+    int32_t i = *link;
+    orphan(orphans, arpt_take_queue(t, &t->v[i]));
+    *link = t->v[i].next;
+    t->v[i].used = 0;
+    t->v[i].next = t->free_list;
+    t->free_list = i;
+    t->live--;
+}
+
+void arpt_clear(arpt *t, pl_packet **orphans)
+{
+    for (int32_t i = 0; i < t->n; i++)
+        if (t->v[i].q_head)
+            orphan(orphans, arpt_take_queue(t, &t->v[i]));
+    pl_packet *keep = *orphans;
+    free(t->v);
+    arpt_init(t);
+    *orphans = keep;
+}

@@ -1,0 +1,42 @@
+/*
+ * ARPQuerier's table: IP -> Ethernet entries in a chained hash, each with
+ * the packets waiting for its resolution (linked through `next`). Not
+ * thread-safe: ARPQuerier holds its lock around every use.
+ */
+#ifndef PL_ARPT_H
+#define PL_ARPT_H
+
+#include "../core/element.h"
+
+#define ARPT_BUCKETS 1024
+
+typedef struct arpt_entry {
+    uint32_t ip;                  /* network order */
+    int32_t next;                 /* hash chain (or free list), -1 = end */
+    uint8_t eth[6];
+    uint8_t known, is_static, used;
+    uint64_t updated_ns, queried_ns, polled_ns, waiting_since_ns;
+    pl_packet *q_head, *q_tail;
+    uint32_t q_len;
+} arpt_entry;
+
+typedef struct arpt {
+    int32_t bucket[ARPT_BUCKETS];
+    arpt_entry *v;
+    int32_t n, cap, free_list, live;
+    uint64_t saved;               /* packets waiting, all entries */
+} arpt;
+
+void arpt_init(arpt *t);
+void arpt_destroy(arpt *t);
+arpt_entry *arpt_find(arpt *t, uint32_t ip);
+/* Find or create (NULL: no memory or ENTRY_CAPACITY reached). */
+arpt_entry *arpt_get(arpt *t, uint32_t ip, uint32_t entry_capacity);
+/* Remove an entry; its waiting packets are appended to *orphans. */
+void arpt_remove(arpt *t, uint32_t ip, pl_packet **orphans);
+void arpt_clear(arpt *t, pl_packet **orphans);
+/* Queue and dequeue waiting packets. */
+void arpt_enqueue(arpt *t, arpt_entry *en, pl_packet *p);
+pl_packet *arpt_take_queue(arpt *t, arpt_entry *en);
+
+#endif

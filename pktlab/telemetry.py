@@ -1,0 +1,459 @@
+"""Telemetry: a background sampler over the engine's statistics region.
+
+    tel = pktlab.telemetry.Sampler(eng).start()   # or eng.telemetry (started on first use)
+    snap = tel.snapshot()             # plain dicts and numpy arrays
+    snap["elements"]["c"]["pps"]      # packets/s through c over the last second
+    snap["elements"]["c"]["mean_batch"], snap["elements"]["c"]["hist"]
+    tel.mark("BURST 4")               # a change marker, shown on the plots
+
+Every `1/hz` seconds the sampler thread sums the per-thread counters of the
+region (numpy views, no copy of the region, no lock shared with the workers)
+into slots of a ring allocated once: per output port (packets, bytes,
+batches, cycles), per element counter, per thread the packets its tasks
+emitted, and a short ring of batch-size histograms. Rates, means and
+cycles/packet are differences between two slots, computed by the reader
+(`snapshot`, `series`), never on the sampler thread.
+
+Definitions (port = output port = edge, as in the statistics region):
+  element pps/bps   packets/bits per second leaving it (entering it if it has
+                    no output, e.g. Discard)
+  mean_batch, hist  over everything arriving at the element's inputs
+  cycles_per_packet exclusive: cycles spent below its input edges minus those
+                    spent below its output edges, per input packet (needs
+                    Engine(cycles=True); None otherwise and for sources)
+  threads["pps"]    packets per second pushed out by the tasks (sources) of
+                    each worker thread
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import weakref
+from collections import deque
+from collections.abc import Callable
+from contextlib import contextmanager
+
+import numpy as np
+
+from .stats import BATCHES, BYTES, CYCLES, PACKETS
+
+log = logging.getLogger(__name__)
+
+HIST_BINS = 258
+
+
+class _Layout:
+    """Element -> port/counter indices for one graph (rebuilt after a live change)."""
+
+    def __init__(self, eng, st):
+        from ._lib import lib
+
+        self.graph = eng.graph
+        self.names = list(eng.elements)
+        self.cls = {n: eng.graph.elements[n].cls for n in self.names}
+        self.out: dict[str, np.ndarray] = {}
+        self.inp: dict[str, np.ndarray] = {}
+        self.counters: dict[str, tuple[int, tuple[str, ...], tuple[str, ...]]] = {}
+        self.thread: dict[str, int | None] = {}
+        from .classes import element_class
+
+        for i, n in enumerate(self.names):
+            self.out[n] = np.array(st.output_ports(n), dtype=np.intp)
+            c = element_class(self.cls[n])
+            self.counters[n] = (lib.pl_counter_index(eng._h, i), c.counters, c.drop_counters)
+            self.thread[n] = eng.element_thread(n)
+        inp: dict[str, list[int]] = {n: [] for n in self.names}
+        self.edges = []
+        for c in eng.graph.connections:
+            port = int(self.out[c.src][c.sport])
+            inp[c.dst].append(port)
+            self.edges.append((c.src, c.sport, c.dst, c.dport, port))
+        self.inp = {n: np.array(v, dtype=np.intp) for n, v in inp.items()}
+        # Ports of task elements, per thread: the packets each thread injects.
+        tasks = [(t, p) for n, t in self.thread.items() if t is not None for p in self.out[n]]
+        self.task_ports = np.array(sorted({p for _, p in tasks}), dtype=np.intp)
+
+
+class Sampler:
+    """Samples an Engine's statistics at `hz` into a ring of `history` samples.
+
+    hist_window: samples over which the live batch-size histogram is taken
+    (default: one second's worth). Listeners (`subscribe`) run on the sampler
+    thread after each sample; keep them short.
+    """
+
+    def __init__(self, engine, hz: float = 10.0, history: int = 600,
+                 hist_window: int | None = None):
+        if hz <= 0:
+            raise ValueError(f"hz must be positive, got {hz}")
+        self.engine = engine
+        self.hz = float(hz)
+        self.history = max(int(history), 4)
+        self.hist_window = max(int(hist_window or round(hz)), 1)
+        self.t0 = time.monotonic()
+        self.markers: deque[tuple[float, str]] = deque(maxlen=1000)
+        self.busy_s = 0.0          # CPU seconds spent sampling (sampler thread)
+        self._lock = threading.Lock()
+        self._listeners: list[list] = []
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._n = 0
+        self._st = None
+        self._gen = None
+        self._shape = None
+        self._layout: _Layout | None = None
+        self._rebind()
+        self._watch(engine)
+
+    def _watch(self, engine) -> None:
+        """Mark every live change the engine applies (Engine.on_change)."""
+        if hasattr(engine, "on_change"):
+            ref = weakref.ref(self)
+
+            def on_change(change, ref=ref):
+                s = ref()
+                if s is not None and s.engine is engine:
+                    s.mark(getattr(change, "label", None) or "change")
+
+            engine.on_change(on_change)
+
+    # ---- the ring ------------------------------------------------------
+
+    def _rebind(self) -> None:
+        """(Re)map the engine's statistics; allocation happens only here."""
+        st = self.engine.stats()
+        shape = (st.ports.shape, st.counters.shape)
+        if shape != self._shape:
+            T, P, _ = st.ports.shape
+            C = st.counters.shape[1]
+            H = self.hist_window + 3
+            old = (self._shape is not None and
+                   (self._ports, self._counters, self._hist, self._threads))
+            self._t = np.zeros(self.history, np.float64) if not old else self._t
+            self._ports = np.zeros((self.history, P, 4), np.uint64)
+            self._counters = np.zeros((self.history, C), np.uint64)
+            self._hist = np.zeros((H, P, st.hist.shape[2]), np.uint64)
+            self._threads = np.zeros((self.history, T), np.uint64)
+            if old:
+                # A region grown by live change keeps its indices: keep history.
+                op, oc, oh, ot = old
+                self._ports[:, :op.shape[1]] = op
+                self._counters[:, :oc.shape[1]] = oc
+                self._hist[:oh.shape[0], :oh.shape[1]] = oh
+                self._threads[:, :ot.shape[1]] = ot
+            self._shape = shape
+        self._st = st
+        self._gen = st.generation
+        self._pk = st.ports[:, :, PACKETS]
+        self._bind_layout(st)
+
+    def _bind_layout(self, st) -> None:
+        try:
+            self._layout = _Layout(self.engine, st)
+        except (KeyError, IndexError):
+            if self._layout is None:
+                raise
+            return                      # the graph is being swapped: next tick
+        T = st.ports.shape[0]
+        self._task_ports = self._layout.task_ports
+        self._tp = np.zeros((T, len(self._task_ports)), np.uint64)
+
+    def sample(self) -> None:
+        """Take one sample now (the thread calls this at `hz`)."""
+        c0 = time.thread_time()
+        with self._lock:
+            eng = self.engine
+            st = eng.stats()
+            if st is not self._st or st.generation != self._gen:
+                self._rebind()
+                st = self._st
+            elif eng.graph is not self._layout.graph:
+                self._bind_layout(st)
+            ports, hist, counters = st.ports, st.hist, st.counters
+            if (ports.shape[1:] != self._ports.shape[1:] or hist.shape[1] != self._hist.shape[1]
+                    or counters.shape[1:] != self._counters.shape[1:]):
+                return                  # a live change is remapping the region: next tick
+            n = self._n
+            i = n % self.history
+            self._t[i] = time.monotonic() - self.t0
+            np.sum(ports, axis=0, out=self._ports[i])
+            np.sum(counters, axis=0, out=self._counters[i])
+            np.sum(hist, axis=0, out=self._hist[n % self._hist.shape[0]])
+            if len(self._task_ports):
+                np.take(self._pk, self._task_ports, axis=1, out=self._tp, mode="clip")
+                np.sum(self._tp, axis=1, out=self._threads[i])
+            self._n = n + 1          # publish: readers use slots below _n only
+        self.busy_s += time.thread_time() - c0
+        for entry in list(self._listeners):
+            fn, every, fails = entry
+            if (n + 1) % every:
+                continue
+            try:
+                fn(self)
+                entry[2] = 0
+            except Exception:
+                entry[2] += 1
+                log.exception("telemetry listener %r failed", fn)
+                if entry[2] >= 10:
+                    self.unsubscribe(fn)
+
+    def sample_if_changed(self) -> bool:
+        """Take a sample unless no packet moved since the last one (after a stop)."""
+        n = self._n
+        if n and self._st is not None:
+            last = self._ports[(n - 1) % self.history, :, PACKETS]
+            if np.array_equal(self._st.ports[:, :, PACKETS].sum(axis=0), last):
+                return False
+        self.sample()
+        return True
+
+    @property
+    def layout(self) -> _Layout:
+        """Element -> indices for the engine's current graph."""
+        if self.engine.graph is not self._layout.graph:
+            with self._lock:
+                if self.engine.graph is not self._layout.graph:
+                    self._bind_layout(self.engine.stats())
+        return self._layout
+
+    @property
+    def elements(self) -> list[str]:
+        return list(self.layout.names)
+
+    @property
+    def samples(self) -> int:
+        """Samples taken so far."""
+        return self._n
+
+    # ---- the thread ----------------------------------------------------
+
+    def start(self) -> Sampler:
+        """Sample on a background (daemon) thread until stop()."""
+        if self._thread is not None and self._thread.is_alive():
+            return self
+        self._stop.clear()
+        ref = weakref.ref(self)
+        self._thread = threading.Thread(target=_run, args=(ref, self._stop, 1.0 / self.hz),
+                                        name="pktlab-telemetry", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        t = self._thread
+        if t is not None and t is not threading.current_thread():
+            t.join(timeout=2.0)
+        self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    @contextmanager
+    def hold(self):
+        """Keep the sampler out of the statistics region (e.g. while it moves)."""
+        with self._lock:
+            yield
+
+    def attach(self, engine, label: str | None = "restart") -> None:
+        """Sample another engine from now on (same ring timeline, a marker)."""
+        with self._lock:
+            self.engine = engine
+            self._shape = None
+            self._n = 0
+            self._layout = None
+            self._rebind()
+        self._watch(engine)
+        if label:
+            self.mark(label)
+
+    # ---- markers and listeners ------------------------------------------
+
+    def now(self) -> float:
+        return time.monotonic() - self.t0
+
+    def mark(self, label: str, t: float | None = None) -> tuple[float, str]:
+        """Record a change marker ("swap", "BURST 4"), shown on the plots."""
+        m = (self.now() if t is None else float(t), str(label))
+        self.markers.append(m)
+        return m
+
+    def subscribe(self, fn: Callable[[Sampler], None], every: int = 1) -> None:
+        """Call fn(sampler) on the sampler thread after every `every`-th sample."""
+        self._listeners.append([fn, max(int(every), 1), 0])
+
+    def unsubscribe(self, fn) -> None:
+        self._listeners = [e for e in self._listeners if e[0] is not fn]
+
+    # ---- reading ---------------------------------------------------------
+
+    def _span(self, window: float | None, depth: int) -> tuple[int, int]:
+        """(latest slot number, number of sample intervals back) for `window` s."""
+        n = self._n
+        if n < 2:
+            return n - 1, 0
+        k = n - 1 if window is None else max(int(round(window * self.hz)), 1)
+        return n - 1, max(min(k, n - 1, depth - 3), 0)
+
+    def snapshot(self, window: float | None = 1.0) -> dict:
+        """Rates over the last `window` seconds (None: all history), totals,
+        histograms and markers, as plain dicts and numpy arrays."""
+        if self._n == 0:
+            self.sample()               # totals right away, even before the thread ran
+        last, k = self._span(window, self.history)
+        L = self.layout
+        out = {"t": 0.0, "interval": 0.0, "samples": self._n, "hz": self.hz,
+               "elements": {}, "ports": {}, "edges": [], "markers": list(self.markers),
+               "threads": {"pps": np.zeros(0), "packets": np.zeros(0, np.uint64)}}
+        if last < 0:
+            return out
+        N = self.history
+        a, b = (last - k) % N, last % N
+        t1, t0 = self._t[b], self._t[a]
+        dt = float(t1 - t0) if k else 0.0
+        P1 = self._ports[b].astype(np.int64)
+        dP = np.maximum(P1 - self._ports[a].astype(np.int64), 0) if k else np.zeros_like(P1)
+        C1 = self._counters[b].astype(np.int64)
+        dC = np.maximum(C1 - self._counters[a].astype(np.int64), 0) if k else np.zeros_like(C1)
+        hk = min(k, self.hist_window)
+        H = self._hist.shape[0]
+        dH = (np.maximum(self._hist[last % H].astype(np.int64)
+                         - self._hist[(last - hk) % H].astype(np.int64), 0)
+              if hk else np.zeros(self._hist.shape[1:], np.int64))
+        inv = 1.0 / dt if dt > 0 else 0.0
+        out.update(t=float(t1), interval=dt)
+        for name in L.names:
+            o, i = L.out[name], L.inp[name]
+            po = dP[o].sum(axis=0) if len(o) else np.zeros(4, np.int64)
+            pi = dP[i].sum(axis=0) if len(i) else np.zeros(4, np.int64)
+            main = po if len(o) else pi
+            hist = dH[i].sum(axis=0) if len(i) else np.zeros(dH.shape[-1], np.int64)
+            hist_pk = (hist * np.arange(hist.shape[0])).sum()
+            cpp = None
+            if len(i) and pi[CYCLES] and pi[PACKETS]:
+                cpp = float(pi[CYCLES] - po[CYCLES]) / float(pi[PACKETS])
+            cbase, cnames, dnames = L.counters[name]
+            cvals = C1[cbase:cbase + len(cnames)]
+            dvals = dC[cbase:cbase + len(cnames)]
+            out["elements"][name] = {
+                "class": L.cls[name],
+                "thread": L.thread[name],
+                "pps": main[PACKETS] * inv,
+                "bps": main[BYTES] * 8 * inv,
+                "in_pps": pi[PACKETS] * inv,
+                "out_pps": po[PACKETS] * inv,
+                "in_packets": int(P1[i, PACKETS].sum()) if len(i) else 0,
+                "out_packets": int(P1[o, PACKETS].sum()) if len(o) else 0,
+                "mean_batch": (float(pi[PACKETS]) / pi[BATCHES]) if pi[BATCHES] else
+                              (float(hist_pk) / hist.sum() if hist.sum() else float("nan")),
+                "hist": hist,
+                "cycles_per_packet": cpp,
+                "counters": {c: int(v) for c, v in zip(cnames, cvals)},
+                "drops": {c: int(v) for c, v in zip(dnames, cvals)},
+                "drop_pps": {c: float(v) * inv for c, v in zip(dnames, dvals)},
+            }
+            out["ports"][name] = {"pps": dP[o, PACKETS] * inv, "bps": dP[o, BYTES] * 8 * inv,
+                                  "packets": P1[o, PACKETS].copy()}
+        for src, sport, dst, dport, p in L.edges:
+            d = dP[p]
+            out["edges"].append({
+                "src": src, "sport": sport, "dst": dst, "dport": dport,
+                "pps": d[PACKETS] * inv, "bps": d[BYTES] * 8 * inv,
+                "mean_batch": float(d[PACKETS]) / d[BATCHES] if d[BATCHES] else float("nan"),
+                "packets": int(P1[p, PACKETS]),
+            })
+        T1 = self._threads[b].astype(np.int64)
+        dT = np.maximum(T1 - self._threads[a].astype(np.int64), 0) if k else np.zeros_like(T1)
+        out["threads"] = {"pps": dT * inv, "packets": T1}
+        return out
+
+    def series(self, what: str = "pps", names=None, last: int | None = None
+               ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Per-interval values over the ring: (times, {element: values}).
+
+        what: "pps", "bps", "mean_batch" or "cycles_per_packet" (NaN where
+        undefined). times are the end of each interval, seconds since start.
+        """
+        t, vals = self.series_many((what,), names, last)
+        return t, vals[what]
+
+    def series_many(self, whats, names=None, last: int | None = None
+                    ) -> tuple[np.ndarray, dict[str, dict[str, np.ndarray]]]:
+        """Several series over the same samples: (times, {what: {element: values}})."""
+        n = self._n
+        m = min(n, self.history - 2, (last + 1) if last else n)
+        L = self.layout
+        names = list(L.names if names is None else names)
+        for what in whats:
+            if what not in ("pps", "bps", "mean_batch", "cycles_per_packet"):
+                raise ValueError(f"unknown series '{what}' (pps, bps, mean_batch, "
+                                 "cycles_per_packet)")
+        if m < 2:
+            return np.zeros(0), {w: {nm: np.zeros(0) for nm in names} for w in whats}
+        idx = np.arange(n - m, n) % self.history
+        t = self._t[idx]
+        P = self._ports[idx].astype(np.int64)
+        dt = np.diff(t)
+        dt[dt <= 0] = np.nan
+        dP = np.maximum(np.diff(P, axis=0), 0).astype(np.float64)
+        out: dict[str, dict[str, np.ndarray]] = {w: {} for w in whats}
+        for nm in names:
+            o, i = L.out[nm], L.inp[nm]
+            po = dP[:, o].sum(axis=1) if len(o) else np.zeros((m - 1, 4))
+            pi = dP[:, i].sum(axis=1) if len(i) else np.zeros((m - 1, 4))
+            main = po if len(o) else pi
+            with np.errstate(invalid="ignore", divide="ignore"):
+                for what in whats:
+                    if what == "pps":
+                        v = main[:, PACKETS] / dt
+                    elif what == "bps":
+                        v = main[:, BYTES] * 8 / dt
+                    elif what == "mean_batch":
+                        v = np.where(pi[:, BATCHES] > 0, pi[:, PACKETS] / pi[:, BATCHES], np.nan)
+                    else:
+                        ok = (pi[:, PACKETS] > 0) & (pi[:, CYCLES] > 0)
+                        v = np.where(ok, (pi[:, CYCLES] - po[:, CYCLES]) / pi[:, PACKETS],
+                                     np.nan)
+                    out[what][nm] = v
+        return t[1:], out
+
+    def __repr__(self) -> str:
+        state = "sampling" if self.running else "stopped"
+        return f"<Sampler {self.hz:g} Hz, {self._n} samples, {state}>"
+
+
+def _run(ref, stop: threading.Event, period: float) -> None:
+    """The sampler thread: holds the Sampler only weakly, so an unused one ends."""
+    next_t = time.monotonic()
+    while not stop.is_set():
+        s = ref()
+        if s is None:
+            return
+        try:
+            s.sample()
+        except Exception:
+            log.exception("telemetry sample failed")
+        del s
+        next_t += period
+        delay = next_t - time.monotonic()
+        if delay < 0:                       # fell behind: skip, do not burst
+            next_t = time.monotonic()
+            delay = 0
+        if stop.wait(delay):
+            return
+
+
+def sampler_for(engine, hz: float = 10.0) -> Sampler:
+    """The engine's shared sampler (`eng.telemetry`), started on first use."""
+    s = engine.__dict__.get("_telemetry")
+    if s is None:
+        s = Sampler(engine, hz=hz)
+        engine.__dict__["_telemetry"] = s
+    if not s.running:
+        s.start()
+    return s
+
+
+__all__ = ["Sampler", "sampler_for", "HIST_BINS"]

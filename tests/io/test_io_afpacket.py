@@ -1,0 +1,127 @@
+"""FromDevice / ToDevice on a veth pair whose peer lives in a namespace the test creates."""
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from pktlab import Engine
+from pktlab.errors import EngineError
+
+from conftest import ROOT, frames
+
+METHODS = ["PACKET_MMAP", "LINUX"]
+
+# Inside the namespace: send the frames given on stdin (hex, one per line) on IFACE.
+SENDER = """
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+for line in sys.stdin:
+    s.send(bytes.fromhex(line.strip()))
+"""
+
+# Inside the namespace: receive ethertype 0x88b5 frames on IFACE until N arrived (or 5 s idle).
+RECEIVER = """
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88b5))
+s.setsockopt(socket.SOL_SOCKET, 33, 1 << 23)   # SO_RCVBUFFORCE: hold a whole burst
+s.bind((sys.argv[1], 0)); s.settimeout(5)
+print("ready", flush=True)
+n, got = int(sys.argv[2]), []
+try:
+    while len(got) < n:
+        got.append(s.recv(4096).hex())
+except socket.timeout:
+    pass
+print("\\n".join(got), flush=True)
+"""
+
+
+def _netns_python(ns, code, *args, **kw):
+    return subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", code, *args],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, **kw)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_frames_from_the_namespace_arrive_at_fromdevice(veth, method):
+    pkts = frames(200, size=90, tag=7)
+    eng = Engine(f"fd :: FromDevice({veth.host}, METHOD {method}, BURST 16) "
+                 "-> c :: Counter -> out :: ToMemory(1000);")
+    eng.start()
+    try:
+        p = _netns_python(veth.ns, SENDER, veth.peer)
+        _, err = p.communicate("\n".join(f.hex() for f in pkts), timeout=30)
+        assert p.returncode == 0, err
+        deadline = time.monotonic() + 10
+        while eng["c"].count < len(pkts) and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        eng.stop()
+    got = [g for g in eng.drain("out") if g[12:14] == b"\x88\xb5"]
+    assert got == pkts
+    assert eng["fd"].kernel_drops == 0
+    assert eng.pools()["in_use"] == 0
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_frames_from_todevice_arrive_at_the_peer(veth, method):
+    pkts = frames(300, size=120, tag=9)
+    rx = _netns_python(veth.ns, RECEIVER, veth.peer, str(len(pkts)))
+    assert rx.stdout.readline().strip() == "ready"
+    eng = Engine(f"src :: FromMemory(STOP true, BURST 64) -> td :: ToDevice({veth.host}, "
+                 f"METHOD {method}, BURST 32);")
+    eng.feed("src", pkts)
+    eng.run_inline()
+    out, err = rx.communicate(timeout=30)
+    got = [bytes.fromhex(h) for h in out.split()]
+    assert eng["td"].count == len(pkts) and eng["td"].dropped == 0
+    assert got == pkts
+    assert eng.pools()["in_use"] == 0
+
+
+def test_snaplen_cuts_received_frames(veth):
+    pkts = frames(5, size=300, tag=3)
+    eng = Engine(f"FromDevice({veth.host}, SNAPLEN 100) -> out :: ToMemory;")
+    eng.start()
+    try:
+        p = _netns_python(veth.ns, SENDER, veth.peer)
+        p.communicate("\n".join(f.hex() for f in pkts), timeout=30)
+        deadline = time.monotonic() + 10
+        while eng["out"].count < 5 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        eng.stop()
+    got = [g for g in eng.drain("out") if g[12:14] == b"\x88\xb5"]
+    assert got == [f[:100] for f in pkts]
+
+
+def test_missing_interface_lists_the_interfaces():
+    with pytest.raises(EngineError) as ei:
+        Engine("fd :: FromDevice(pl-no-such-if0) -> Discard;")
+    e = ei.value
+    assert e.element == "fd" and e.keyword == "DEVNAME"
+    assert "no network interface 'pl-no-such-if0'" in str(e) and "lo" in str(e)
+
+
+def test_bad_method_is_refused():
+    with pytest.raises(EngineError) as ei:
+        Engine("Idle -> td :: ToDevice(lo, METHOD NETMAP);")
+    assert ei.value.keyword == "METHOD" and "PACKET_MMAP or LINUX" in str(ei.value)
+
+
+@pytest.mark.parametrize("cls", ["FromDevice(lo) -> Discard", "Idle -> ToDevice(lo)"])
+def test_without_cap_net_raw_the_error_says_so(cls):
+    """The same process without CAP_NET_RAW (dropped from its bounding set)."""
+    import shutil
+
+    if not shutil.which("setpriv"):
+        pytest.skip("needs setpriv (util-linux) to drop CAP_NET_RAW")
+    code = ("import pktlab\ntry:\n    pktlab.Engine('x :: " + cls + ";')\n"
+            "except pktlab.EngineError as e:\n    print(e)\n")
+    drop = ["setpriv", "--bounding-set", "-net_raw", "--inh-caps", "-net_raw"]
+    r = subprocess.run([*drop, sys.executable, "-c", code], capture_output=True, text=True,
+                       cwd=ROOT, timeout=60)
+    assert "needs CAP_NET_RAW" in r.stdout, r.stdout + r.stderr

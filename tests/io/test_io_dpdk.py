@@ -1,0 +1,333 @@
+"""FromDPDKDevice / ToDPDKDevice over DPDK virtual devices, one process per scenario."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, frames, needs_dpdk, read_pcap, run_scenario, write_pcap
+
+pytestmark = needs_dpdk
+
+
+def test_net_ring_loopback_is_byte_identical():
+    """FromMemory -> ToDPDKDevice(net_ring0) ... FromDPDKDevice(net_ring0) -> ToMemory."""
+    pkts = [f.hex() for f in frames(300, size=64)] + [f.hex() for f in frames(40, size=1500, tag=1)]
+    r = run_scenario(f"""
+        pkts = [bytes.fromhex(h) for h in {pkts!r}]
+        eng = pktlab.Engine('''src :: FromMemory -> td :: ToDPDKDevice(net_ring0);
+                               fd :: FromDPDKDevice(net_ring0) -> out :: ToMemory(1000);''')
+        eng.feed("src", pkts)
+        eng.start()
+        deadline = time.monotonic() + 20
+        while eng["out"].count < len(pkts) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        eng.stop()
+        got = eng.drain("out")
+        out(same=got == pkts, n=len(got), sent=eng["td"].count, copies=eng["td"].counters()["copies"],
+            received=eng["fd"].count, in_use=pktlab.dpdk.mempool()["in_use"],
+            args=pktlab.dpdk.used_args())
+    """)
+    assert r["n"] == 340 and r["same"]
+    assert r["sent"] == r["received"] == 340
+    assert r["copies"] == 340          # engine buffers are copied into mbufs at TX
+    assert r["in_use"] == 0            # every mbuf is back in the pool after stop
+    assert "--vdev" in r["args"] and "net_ring0" in r["args"] and "--no-huge" in r["args"]
+
+
+def test_net_pcap_forwarding_zero_copy(tmp_path):
+    src, dst = tmp_path / "in.pcap", tmp_path / "out.pcap"
+    pkts = frames(500, size=60) + frames(20, size=1514, tag=2)
+    write_pcap(src, pkts)
+    r = run_scenario(f"""
+        pktlab.dpdk.init("--vdev net_pcap0,rx_pcap={src},tx_pcap={dst}")
+        eng = pktlab.Engine("fd :: FromDPDKDevice(net_pcap0) -> c :: Counter -> td :: ToDPDKDevice(net_pcap0);")
+        eng.start()
+        deadline = time.monotonic() + 20
+        while eng["td"].count < {len(pkts)} and time.monotonic() < deadline:
+            time.sleep(0.01)
+        eng.stop()
+        res = dict(sent=eng["td"].count, copies=eng["td"].counters()["copies"],
+                   hw=eng["fd"].hw_count, in_use=pktlab.dpdk.mempool()["in_use"])
+        del eng        # stops the port: net_pcap closes its file
+        import gc; gc.collect()
+        out(**res)
+    """)
+    assert r["sent"] == r["hw"] == 520
+    assert r["copies"] == 0            # zero copy: the received mbufs are sent as they are
+    assert r["in_use"] == 0
+    assert [data for _, _, _, data in read_pcap(dst)] == pkts
+
+
+def test_zero_copy_and_copy_modes_null_devices():
+    r = run_scenario("""
+        res = {}
+        for copy in ("false", "true"):
+            eng = pktlab.Engine(f'''fd :: FromDPDKDevice(net_null0, COPY {copy})
+                                    -> c :: Counter -> td :: ToDPDKDevice(net_null1);''')
+            eng.start(); time.sleep(0.3); eng.stop()
+            res[copy] = dict(rx=eng["fd"].count, hw_rx=eng["fd"].hw_count, tx=eng["td"].count,
+                             hw_tx=eng["td"].hw_count, copies=eng["td"].counters()["copies"],
+                             dropped=eng["td"].dropped, pools=eng.pools()["in_use"],
+                             in_use=pktlab.dpdk.mempool()["in_use"],
+                             priv=pktlab.dpdk.mempool()["priv_size"])
+            del eng
+        out(**res)
+    """)
+    zc, cp = r["false"], r["true"]
+    assert zc["rx"] > 0 and zc["rx"] == zc["hw_rx"] == zc["tx"] == zc["hw_tx"]
+    assert zc["copies"] == 0 and zc["dropped"] == 0
+    assert cp["rx"] > 0 and cp["rx"] == cp["tx"] == cp["copies"]
+    for m in (zc, cp):
+        assert m["in_use"] == 0 and m["pools"] == 0
+    assert zc["priv"] >= 128                 # the pl_packet lives in the mbuf's private area
+
+
+def test_clones_of_mbufs_are_accounted():
+    """Tee clones share the mbuf; both copies go out, nothing leaks."""
+    r = run_scenario("""
+        eng = pktlab.Engine('''fd :: FromDPDKDevice(net_null0, BURST 16) -> t :: Tee;
+                               t[0] -> td0 :: ToDPDKDevice(net_null1);
+                               t[1] -> Strip(14) -> td1 :: ToDPDKDevice(net_null2);''',
+                            dpdk="--vdev net_null0 --vdev net_null1 --vdev net_null2")
+        eng.start(); time.sleep(0.3); eng.stop()
+        out(rx=eng["fd"].count, tx0=eng["td0"].count, tx1=eng["td1"].count,
+            drops=eng["td0"].dropped + eng["td1"].dropped,
+            in_use=pktlab.dpdk.mempool()["in_use"], pools=eng.pools()["in_use"])
+    """)
+    assert r["rx"] > 0 and r["tx0"] == r["tx1"] == r["rx"] and r["drops"] == 0
+    assert r["in_use"] == 0 and r["pools"] == 0
+
+
+def test_multi_queue_one_rx_queue_per_thread():
+    r = run_scenario("""
+        eng = pktlab.Engine('''fd :: FromDPDKDevice(net_null0) -> c :: Counter
+                               -> td :: ToDPDKDevice(net_null1);
+                               fp :: FromDPDKDevice(net_null2, MAXTHREADS 1) -> tp :: ToDPDKDevice(net_pcap0);''',
+                            threads=2, dpdk="--vdev net_null0 --vdev net_null1 --vdev net_null2 "
+                                            "--vdev net_pcap0,tx_pcap=/dev/null")
+        eng.start(); time.sleep(0.5); eng.stop()
+        st = eng.stats()
+        out(fd=eng["fd"].device, td=eng["td"].device, fp=eng["fp"].device, tp=eng["tp"].device,
+            rx=eng["fd"].count, tx=eng["td"].count, c=eng["c"].count,
+            per_thread=[int(x) for x in st.ports[:, st.output_ports("fd")[0], 0]],
+            in_use=pktlab.dpdk.mempool()["in_use"])
+    """)
+    assert "RX queues 0..1 on 2 threads" in r["fd"]
+    assert "TX queues 0..1 for 2 threads" in r["td"] and "locked" not in r["td"]
+    assert "RX queues 0..0 on 1 thread" in r["fp"]
+    assert "TX queues 0..0 for 2 threads (locked" in r["tp"]     # net_pcap has one TX queue
+    assert r["rx"] == r["tx"] == r["c"] > 0
+    assert len(r["per_thread"]) == 2 and all(n > 0 for n in r["per_thread"])  # both workers read
+    assert r["in_use"] == 0
+
+
+def test_iqueue_keeps_then_drops_and_counts_everything():
+    """A full net_ring (nobody reads it): the ring takes what fits, IQUEUE keeps
+    100 more, the rest is dropped; at stop the internal queue is freed as drops."""
+    r = run_scenario("""
+        pktlab.dpdk.init("--vdev net_ring0")
+        pkts = [bytes(60)] * 3000
+        eng = pktlab.Engine("src :: FromMemory(BURST 64) -> td :: ToDPDKDevice(net_ring0, IQUEUE 100);")
+        eng.feed("src", pkts)
+        eng.start()
+        deadline = time.monotonic() + 20
+        while eng["src"].count < 3000 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.05)
+        mid = dict(sent=eng["td"].count, dropped=eng["td"].dropped)
+        eng.stop()
+        out(mid=mid, sent=eng["td"].count, dropped=eng["td"].dropped,
+            in_use=pktlab.dpdk.mempool()["in_use"])
+    """)
+    assert r["sent"] + r["dropped"] == 3000
+    assert r["mid"]["sent"] + r["mid"]["dropped"] == 3000 - 100    # 100 waiting in IQUEUE
+    assert r["in_use"] == r["sent"]        # the mbufs in the ring, nothing else
+
+
+def test_blocking_waits_for_ring_space():
+    r = run_scenario("""
+        pktlab.dpdk.init("--vdev net_ring0")
+        pkts = [bytes([i % 256]) * 60 for i in range(5000)]
+        eng = pktlab.Engine('''src :: FromMemory(BURST 256) -> td :: ToDPDKDevice(net_ring0, BLOCKING true, BURST 64);
+                               fd :: FromDPDKDevice(net_ring0, BURST 8) -> out :: ToMemory(6000);''',
+                            threads=2)
+        eng.feed("src", pkts)
+        eng.start()
+        deadline = time.monotonic() + 30
+        while eng["out"].count < 5000 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        eng.stop()
+        got = eng.drain("out")
+        out(n=len(got), same=got == pkts, dropped=eng["td"].dropped,
+            in_use=pktlab.dpdk.mempool()["in_use"])
+    """)
+    assert r["n"] == 5000 and r["same"] and r["dropped"] == 0 and r["in_use"] == 0
+
+
+def test_burst_is_live_and_batches_follow_it():
+    r = run_scenario("""
+        eng = pktlab.Engine("fd :: FromDPDKDevice(net_null0, BURST 8) -> c :: Counter -> td :: ToDPDKDevice(net_null1);")
+        eng.start(); time.sleep(0.2)
+        eng["fd"].burst = 64
+        b = eng["fd"].burst
+        h0 = eng.stats().input_hist("c").copy()
+        time.sleep(0.2); eng.stop()
+        h1 = eng.stats().input_hist("c")
+        out(b=b, had8=int(h0[8]), new64=int(h1[64] - h0[64]), other=int(h1.sum() - h1[8] - h1[64]))
+    """)
+    assert r["b"] == 64 and r["had8"] > 0 and r["new64"] > 0 and r["other"] == 0
+
+
+# ---- errors ----
+
+def test_wrong_eal_arguments_then_no_second_try():
+    r = run_scenario("""
+        msgs = []
+        for args in ("--definitely-not-an-eal-option", "--vdev net_null0"):
+            try:
+                pktlab.dpdk.init(args)
+            except EngineError as e:
+                msgs.append(str(e))
+        out(msgs=msgs)
+    """)
+    first, second = r["msgs"]
+    assert "rejected its arguments" in first and "once per process" in first
+    assert "already failed" in second and "restart" in second
+
+
+def test_init_twice_and_engine_with_other_args():
+    r = run_scenario("""
+        pktlab.dpdk.init("--vdev net_null0")
+        msgs = []
+        try:
+            pktlab.dpdk.init("--vdev net_null0")
+        except EngineError as e:
+            msgs.append(str(e))
+        try:
+            pktlab.Engine("FromDPDKDevice(0) -> Discard;", dpdk="--vdev net_null1")
+        except EngineError as e:
+            msgs.append(str(e))
+        eng = pktlab.Engine("FromDPDKDevice(0) -> Discard;", dpdk="--vdev net_null0")  # same: fine
+        out(msgs=msgs)
+    """)
+    assert all("already initialised" in m and "once" in m for m in r["msgs"]) and len(r["msgs"]) == 2
+
+
+def test_missing_port_names_the_ports_that_exist():
+    r = run_scenario("""
+        pktlab.dpdk.init("--vdev net_null0 --vdev net_ring0")
+        errs = []
+        for port in ("net_null7", "5", "0000:03:00.0"):
+            try:
+                pktlab.Engine(f"fd :: FromDPDKDevice({port}) -> Discard;")
+            except EngineError as e:
+                errs.append(dict(msg=str(e), el=e.element, kw=e.keyword))
+        out(errs=errs)
+    """)
+    for e, port in zip(r["errs"], ("net_null7", "5", "0000:03:00.0")):
+        assert e["el"] == "fd" and e["kw"] == "PORT"
+        assert f"no DPDK port '{port}'" in e["msg"]
+        assert "0 (net_null0)" in e["msg"] and "1 (net_ring0)" in e["msg"]
+
+
+def test_queue_conflicts_and_missing_queues():
+    r = run_scenario("""
+        pktlab.dpdk.init("--vdev net_null0 --vdev net_pcap0,rx_iface=lo,tx_iface=lo")
+        errs = []
+        for cfg in ('''a :: FromDPDKDevice(net_null0) -> Discard; b :: FromDPDKDevice(net_null0) -> Discard;''',
+                    '''a :: FromDPDKDevice(net_pcap0, N_QUEUES 4) -> Discard;'''):
+            try:
+                pktlab.Engine(cfg)
+            except EngineError as e:
+                errs.append(str(e))
+        out(errs=errs)
+    """)
+    assert "already used by a" in r["errs"][0] and "QUEUE" in r["errs"][0]
+    assert "queues 0..3 do not exist" in r["errs"][1]
+
+
+def test_mempool_larger_than_memory_is_refused():
+    r = run_scenario("""
+        try:
+            pktlab.dpdk.init("-m 64 --vdev net_null0", mbufs=200000)
+            out(msg="")
+        except EngineError as e:
+            out(msg=str(e), kw=e.keyword)
+    """)
+    assert "cannot create a pool of 200000 mbufs" in r["msg"] and "-m" in r["msg"]
+    assert r["kw"] == "mbufs"
+
+
+def test_built_without_dpdk_message(tmp_path):
+    """The engine compiled without PL_HAVE_DPDK (as the native tests are): the
+    elements still exist and say how to get DPDK."""
+    prog = tmp_path / "nodpdk.c"
+    prog.write_text(r'''
+        #include "pktlab.h"
+        #include <stdio.h>
+        int main(void) {
+            pl_error err = {0};
+            pl_engine *e = pl_engine_new(NULL, &err);
+            int rc = pl_engine_add(e, "fd", "FromDPDKDevice", "net_null0", 1, 1, &err);
+            printf("%d|%s|%s|%d\n", rc, err.element, err.message, pl_dpdk_available());
+            pl_engine_free(e);
+            return 0;
+        }''')
+    srcs = [str(p) for d in ("core", "io", "lib") for p in sorted((ROOT / "native" / d).glob("*.c"))]
+    srcs += [str(ROOT / "native/elements/io/from_dpdk_device.c")]
+    exe = tmp_path / "nodpdk"
+    subprocess.run(["gcc", "-std=c11", "-D_GNU_SOURCE", "-O0", "-pthread", "-I", str(ROOT / "native/include"),
+                    "-o", str(exe), str(prog), *srcs], check=True, capture_output=True)
+    rc, el, msg, avail = subprocess.run([str(exe)], capture_output=True, text=True,
+                                        check=True).stdout.strip().split("|")
+    assert rc != "0" and el == "fd" and avail == "0"
+    assert msg == "pktlab was built without DPDK (install libdpdk-dev and rebuild: make native)"
+
+
+def test_cli_run_with_dpdk_flag():
+    r = subprocess.run([sys.executable, "-m", "pktlab", "run", str(ROOT / "examples/dpdk-forward.click"),
+                        "--dpdk", "--vdev net_null0 --vdev net_null1", "--duration", "0.3", "--json"],
+                       capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    outs = {n: sum(e["outputs"]) for n, e in rep["elements"].items()}
+    assert max(outs.values()) > 0
+
+
+@pytest.mark.parametrize("args", ["--vdev net_null0", "--bogus"])
+def test_cli_dpdk_errors_are_clear(args):
+    r = subprocess.run([sys.executable, "-m", "pktlab", "run", str(ROOT / "examples/dpdk-forward.click"),
+                        f"--dpdk={args}", "--duration", "0.2", "--quiet"],
+                       capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert r.returncode != 0
+    assert ("no DPDK port 'net_null1'" in r.stderr) if args.startswith("--vdev") \
+        else ("rejected its arguments" in r.stderr)
+
+
+def test_ndesc_write_rebuilds_the_rings_under_load():
+    r = run_scenario("""
+        eng = pktlab.Engine("fd :: FromDPDKDevice(net_null0, NDESC 256) -> td :: ToDPDKDevice(net_null1);")
+        eng.start(); time.sleep(0.2)
+        before = eng["td"].count
+        eng["fd"].ndesc = 1024
+        eng["td"].ndesc = 512
+        mid = eng["td"].count
+        time.sleep(0.2)
+        after = eng["td"].count
+        errs = []
+        for bad in ("0", "lots"):
+            try:
+                eng["fd"].ndesc = bad
+            except EngineError as e:
+                errs.append(str(e))
+        eng.stop()
+        out(before=before, mid=mid, after=after, rx=eng["fd"].ndesc, tx=eng["td"].ndesc,
+            dev=eng["fd"].device, errs=errs, lost=eng["fd"].count - eng["td"].count,
+            in_use=pktlab.dpdk.mempool()["in_use"])
+    """)
+    assert r["after"] > r["mid"] >= r["before"] > 0       # traffic goes on after the change
+    assert r["rx"] == 1024 and r["tx"] == 512 and "NDESC 1024" in r["dev"]
+    assert len(r["errs"]) == 2 and all("NDESC" in e for e in r["errs"])
+    assert r["lost"] == 0 and r["in_use"] == 0
