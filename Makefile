@@ -68,8 +68,12 @@ demo: setup
 
 test: setup test-native test-sanitize test-ts test-py
 
+# The graph widget's browser tests get a JupyterLab and a Chromium of their own
+# (a second pytest process): sharing the session's server with the notebook
+# tests left kernels competing for this machine's two cores.
 test-py: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --ignore=tests/browser/test_widget.py
+	$(PY) -m pytest -q tests/browser/test_widget.py
 
 $(BUILD)/test_core: native/tests/test_core.c $(NATIVE_SRC) $(NATIVE_HDR)
 	@mkdir -p $(BUILD)

@@ -22,8 +22,9 @@ function files(dir) {
   );
 }
 
-function inputsHash() {
+function inputsHash(core) {
   const h = createHash('sha256');
+  h.update(readFileSync(core));
   const inputs = [
     ...files(join(here, 'src')),
     ...files(join(here, 'style')),
@@ -46,7 +47,12 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(join(here, 
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
-const hash = inputsHash();
+// The prebuilt extension is built against the installed JupyterLab's core
+// packages when known (offline), else the core metadata npm brought.
+const i = args.indexOf('--core-package-file');
+let core = i >= 0 ? args[i + 1] : process.env.PKTLAB_CORE_PACKAGE_FILE;
+if (!core || !existsSync(core)) core = join(here, 'node_modules', '@jupyterlab', 'core-meta', 'core.package.json');
+const hash = inputsHash(core);
 const outputs = [join(staticDir, 'widget.js'), join(staticDir, 'widget.css'), join(labDir, 'package.json')];
 if (!force && outputs.every(existsSync) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === hash) {
   console.log('pktlab front end: up to date');
@@ -76,11 +82,7 @@ await esbuild.build({
   logLevel: 'warning'
 });
 
-// 4. The prebuilt JupyterLab extension, against the installed JupyterLab's
-//    core packages when known (offline), else the core metadata npm brought.
-const i = args.indexOf('--core-package-file');
-let core = i >= 0 ? args[i + 1] : process.env.PKTLAB_CORE_PACKAGE_FILE;
-if (!core || !existsSync(core)) core = join(here, 'node_modules', '@jupyterlab', 'core-meta', 'core.package.json');
+// 4. The prebuilt JupyterLab extension.
 run('node', [join(here, 'node_modules', '@jupyter', 'builder', 'lib', 'build-labextension.js'),
   '--core-package-file', core, here]);
 writeFileSync(stampFile, hash);

@@ -262,7 +262,8 @@ def list_sessions():
     rows = []
     for name, s in SESSIONS.items():
         snap = s.sampler.snapshot()
-        pps = max((e["pps"] for e in snap["elements"].values()), default=0.0)
+        pps = max((e["pps"] for e in snap["elements"].values()), default=0.0) \
+            if s.engine.running else 0.0
         rows.append(f"{name:<16} {'running' if s.engine.running else 'stopped':<8} "
                     f"{s.options['threads']:>2} thread(s) {len(s.engine.elements):>4} elements "
                     f"{pps / 1e6:10.2f} Mpps")

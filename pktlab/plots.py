@@ -81,7 +81,7 @@ class Figures:
         data = {"t": []} | {c: [] for c in self.cols.values()} | \
             {f"b{c}": [] for c in self.cols.values()}
         self.ts = ColumnDataSource(data, name="pktlab-throughput")
-        self.markers = ColumnDataSource({"t": [], "label": []}, name="pktlab-markers")
+        self.markers = ColumnDataSource({"t": [], "label": [], "y": []}, name="pktlab-markers")
         sizes = np.arange(1, 258)
         self.hist = ColumnDataSource({"left": sizes - 0.45, "right": sizes + 0.45,
                                       "size": sizes, "share": np.zeros(257)},
@@ -107,7 +107,7 @@ class Figures:
                 f.add_layout(Legend(items=items, click_policy="hide", label_text_font_size="8pt"),
                              "right")
             f.vspan(x="t", source=self.markers, line_color="#888888", line_dash="dashed")
-            f.add_layout(LabelSet(x="t", y=4, y_units="screen", text="label",
+            f.add_layout(LabelSet(x="t", y="y", y_units="screen", text="label",
                                   source=self.markers, text_font_size="8pt",
                                   text_color="#555555", x_offset=3))
             f.y_range.start = 0
@@ -134,6 +134,12 @@ class Figures:
         parts = [self.title, row(self.fig_tp, self.fig_b), row(self.fig_h, self.fig_c)]
         parts += [self.select] if interactive else [self.summary]
         self.layout = column(*parts, name="pktlab-dashboard")
+        # Nothing the browser changes by itself (auto ranges after each update,
+        # plot sizes, legend clicks) needs to come back to the kernel: without
+        # this every streamed point would send events back and keep it busy.
+        for m in self.layout.references():
+            if m is not self.select:
+                m.syncable = False
 
     @staticmethod
     def _hist_title(name):
@@ -143,6 +149,13 @@ class Figures:
         self.fig_h.title.text = self._hist_title(name)
 
     # ---- filling ---------------------------------------------------------
+
+    @staticmethod
+    def marker_data(markers, first: int = 0) -> dict:
+        """Columns for markers; labels on three staggered rows so that close
+        changes stay readable."""
+        return {"t": [m[0] for m in markers], "label": [m[1] for m in markers],
+                "y": [4 + 12 * ((first + k) % 3) for k in range(len(markers))]}
 
     def hist_share(self, hist: np.ndarray) -> np.ndarray:
         h = np.asarray(hist, dtype=np.float64)[1:258]
@@ -217,7 +230,7 @@ class Dashboard:
             data[f"b{c}"] = batch[n][sel][-self.rollover:]
         F.ts.data = data
         markers = list(s.markers)
-        F.markers.data = {"t": [m[0] for m in markers], "label": [m[1] for m in markers]}
+        F.markers.data = F.marker_data(markers)
         self._markers_seen = len(markers)
 
     def _on_select(self, attr, old, new) -> None:
@@ -251,7 +264,7 @@ class Dashboard:
         markers = list(s.markers)
         if len(markers) > self._markers_seen:
             new = markers[self._markers_seen:]
-            F.markers.stream({"t": [m[0] for m in new], "label": [m[1] for m in new]})
+            F.markers.stream(F.marker_data(new, first=self._markers_seen))
             self._markers_seen = len(markers)
         if self._ticks % max(1, int(round(s.hz / self.every))) == 0:    # 1 Hz
             el = snap["elements"].get(self.hist_element or "")

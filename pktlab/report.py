@@ -59,8 +59,7 @@ def render(sampler: Sampler, title: str = "pktlab run", settings: dict | None = 
         data[c] = v["pps"][n] / 1e6
         data[f"b{c}"] = v["mean_batch"][n]
     F.ts.data = data
-    F.markers.data = {"t": [m[0] for m in sampler.markers],
-                      "label": [m[1] for m in sampler.markers]}
+    F.markers.data = F.marker_data(list(sampler.markers))
     if hist_el is not None:
         F.hist.data["share"] = F.hist_share(sampler.engine.stats().input_hist(hist_el))
     snap = sampler.snapshot(window=None)          # averages over the whole run

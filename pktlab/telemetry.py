@@ -74,6 +74,9 @@ class _Layout:
         # Ports of task elements, per thread: the packets each thread injects.
         tasks = [(t, p) for n, t in self.thread.items() if t is not None for p in self.out[n]]
         self.task_ports = np.array(sorted({p for _, p in tasks}), dtype=np.intp)
+        # Ports are numbered in order and never reused: the used ones are a
+        # prefix of the region (which has room to spare for live change).
+        self.used_ports = max((int(o.max()) + 1 for o in self.out.values() if len(o)), default=1)
 
 
 class Sampler:
@@ -100,6 +103,7 @@ class Sampler:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._n = 0
+        self._pu = 0
         self._st = None
         self._gen = None
         self._shape = None
@@ -178,9 +182,11 @@ class Sampler:
             n = self._n
             i = n % self.history
             self._t[i] = time.monotonic() - self.t0
-            np.sum(ports, axis=0, out=self._ports[i])
+            # Monotonic: ports of removed elements stay counted, rows never go stale.
+            self._pu = pu = min(max(self._pu, self._layout.used_ports), ports.shape[1])
+            np.sum(ports[:, :pu], axis=0, out=self._ports[i, :pu])
             np.sum(counters, axis=0, out=self._counters[i])
-            np.sum(hist, axis=0, out=self._hist[n % self._hist.shape[0]])
+            np.sum(hist[:, :pu], axis=0, out=self._hist[n % self._hist.shape[0], :pu])
             if len(self._task_ports):
                 np.take(self._pk, self._task_ports, axis=1, out=self._tp, mode="clip")
                 np.sum(self._tp, axis=1, out=self._threads[i])
@@ -263,6 +269,7 @@ class Sampler:
             self.engine = engine
             self._shape = None
             self._n = 0
+            self._pu = 0
             self._layout = None
             self._rebind()
         self._watch(engine)

@@ -346,3 +346,21 @@ def stop_all() -> int:
             eng.stop()
             n += 1
     return n
+
+
+def _click_cell_view(session) -> GraphWidget:
+    """The graph widget under every %%click cell (pktlab.magics views); the
+    widget shown for the cell's previous run stops sampling."""
+    old = session.__dict__.get("graph_widget")
+    if old is not None:
+        old.close()
+    session.__dict__["graph_widget"] = GraphWidget(session.engine)
+    return session.__dict__["graph_widget"]
+
+
+try:
+    from .magics import add_view
+except ImportError:  # pragma: no cover - magics is optional
+    add_view = None
+if add_view is not None:
+    add_view(_click_cell_view, first=True)

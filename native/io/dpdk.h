@@ -24,7 +24,7 @@
     "pktlab was built without DPDK (install libdpdk-dev and rebuild: make native)"
 
 #define PL_DPDK_MAXQ 128            /* queues per port pktlab uses */
-#define PL_DPDK_MAX_BURST 1024
+#define PL_DPDK_MAX_BURST 256            /* packets per rte_eth_*_burst call (BURST above: several calls) */
 
 /* 0 when DPDK is built in and initialised; otherwise fills err (naming e). */
 int pl_dpdk_require(const pl_element *e, pl_error *err);

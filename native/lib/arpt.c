@@ -1,5 +1,8 @@
 #include "arpt.h"
 
+#include "iputil.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 
 static uint32_t hash(uint32_t ip) { return (ip * 2654435761u) >> 22; }   /* 10 bits */
@@ -114,4 +117,27 @@ void arpt_clear(arpt *t, pl_packet **orphans)
     free(t->v);
     arpt_init(t);
     *orphans = keep;
+}
+
+int arpt_format(const arpt *t, uint64_t now_ns, char *buf, size_t len)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (int32_t i = 0; i < t->n; i++) {
+        const arpt_entry *en = &t->v[i];
+        if (!en->used)
+            continue;
+        char a[16];
+        const uint8_t *h = en->eth;
+        const char *kind = en->is_static ? "static"
+                           : now_ns - en->updated_ns < 1000000000u ? "fresh" : "dynamic";
+        int w = en->known ? snprintf(buf + k, len - k, "%s %02x:%02x:%02x:%02x:%02x:%02x %s\n",
+                                     pl_ip_str(en->ip, a), h[0], h[1], h[2], h[3], h[4], h[5], kind)
+                          : snprintf(buf + k, len - k, "%s - waiting %u\n", pl_ip_str(en->ip, a),
+                                     en->q_len);
+        if (w < 0 || (size_t)w >= len - k)
+            return -1;
+        k += (size_t)w;
+    }
+    return 0;
 }

@@ -38,5 +38,8 @@ void arpt_clear(arpt *t, pl_packet **orphans);
 /* Queue and dequeue waiting packets. */
 void arpt_enqueue(arpt *t, arpt_entry *en, pl_packet *p);
 pl_packet *arpt_take_queue(arpt *t, arpt_entry *en);
+/* The table as text, one entry a line: "IP ETH static|fresh|dynamic" or
+ * "IP - waiting N". 0, or -1 when buf is too small. */
+int arpt_format(const arpt *t, uint64_t now_ns, char *buf, size_t len);
 
 #endif

@@ -47,4 +47,20 @@ ipf_node *ipf_new(ipf_parser *ps, int kind, ipf_node *a, ipf_node *b);
 ipf_node *ipf_parse(ipf_parser *ps, const char *pattern);
 ipf_node *ipf_primitive(ipf_parser *ps);
 
+/* IP header fields of "ip vers|hl|tos|dscp|len|id|ttl|sum|csum" (ipf_prim.c). */
+struct ipf_field {
+    const char *name;
+    int off, len;
+    uint32_t mask;
+    int shift;
+    uint32_t max;
+};
+extern const struct ipf_field ipf_fields[];
+
+/* ipf_build.c: a primitive as a tree of tests. */
+ipf_node *ipf_build(ipf_parser *ps, const ipf_prim *p);
+ipf_node *ipf_test_node(ipf_parser *ps, int base, int off, int len, uint32_t mask, int op,
+                        uint32_t value);
+ipf_node *ipf_proto_is(ipf_parser *ps, uint32_t proto);
+
 #endif

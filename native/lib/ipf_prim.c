@@ -15,13 +15,7 @@
 #include <strings.h>
 
 /* IP header fields: name, offset, bytes, mask, shift, largest value. */
-static const struct field {
-    const char *name;
-    int off, len;
-    uint32_t mask;
-    int shift;
-    uint32_t max;
-} fields[] = {
+const struct ipf_field ipf_fields[] = {
     {"vers", 0, 1, 0xf0, 4, 15}, {"hl", 0, 1, 0x0f, 0, 15}, {"tos", 1, 1, 0xff, 0, 255},
     {"dscp", 1, 1, 0xfc, 2, 63}, {"len", 2, 2, 0xffff, 0, 65535},
     {"id", 4, 2, 0xffff, 0, 65535}, {"ttl", 8, 1, 0xff, 0, 255},
@@ -43,105 +37,6 @@ static uint32_t host_order(uint32_t net)
     uint8_t b[4];
     memcpy(b, &net, 4);
     return pl_rd32(b);
-}
-
-static ipf_node *test(ipf_parser *ps, int base, int off, int len, uint32_t mask, int op,
-                      uint32_t value)
-{
-    ipf_node *n = ipf_new(ps, IPF_N_TEST, NULL, NULL);
-    if (n)
-        n->t = (ipf_test){(uint8_t)base, (uint8_t)len, (uint8_t)op, (uint16_t)off, mask,
-                          value & mask};
-    return n;
-}
-
-static ipf_node *and(ipf_parser *ps, ipf_node *a, ipf_node *b)
-{
-    return a && b ? ipf_new(ps, IPF_N_AND, a, b) : NULL;
-}
-
-static ipf_node *or(ipf_parser *ps, ipf_node *a, ipf_node *b)
-{
-    return a && b ? ipf_new(ps, IPF_N_OR, a, b) : NULL;
-}
-
-/* A field comparison with the primitive's operator (negations wrap the test). */
-static ipf_node *cmp(ipf_parser *ps, const ipf_prim *p, int base, int off, int len,
-                     uint32_t mask, uint32_t value)
-{
-    ipf_node *t = test(ps, base, off, len, mask, p->op, value);
-    return p->negate && t ? ipf_new(ps, IPF_N_NOT, t, NULL) : t;
-}
-
-static ipf_node *proto_is(ipf_parser *ps, uint32_t proto)
-{
-    return test(ps, IPF_NET, 9, 1, 0xff, IPF_EQ, proto);
-}
-
-/* The guard of transport primitives: the protocol and a first fragment. */
-static ipf_node *transport(ipf_parser *ps, int proto, ipf_node *inner)
-{
-    ipf_node *first = test(ps, IPF_NET, 6, 2, 0x1fff, IPF_EQ, 0);
-    if (proto == -2)                                /* transp[...]: any protocol */
-        return and(ps, first, inner);
-    ipf_node *pr = proto >= 0 ? proto_is(ps, (uint32_t)proto)
-                              : or(ps, proto_is(ps, 6), proto_is(ps, 17));
-    return and(ps, pr, and(ps, first, inner));
-}
-
-static ipf_node *srcdst(ipf_parser *ps, int sd, ipf_node *src, ipf_node *dst)
-{
-    switch (sd) {
-    case SD_SRC: return src;
-    case SD_DST: return dst;
-    case SD_AND: return and(ps, src, dst);
-    default: return or(ps, src, dst);
-    }
-}
-
-static ipf_node *build(ipf_parser *ps, const ipf_prim *p)
-{
-    uint32_t um = p->has_mask ? p->mask : 0xffffffffu;
-    switch (p->type) {
-    case P_HOST:
-    case P_NET: {
-        uint32_t m = (p->type == P_NET ? p->vmask : 0xffffffffu) & um;
-        return srcdst(ps, p->srcdst, cmp(ps, p, IPF_NET, 12, 4, m, p->value),
-                      cmp(ps, p, IPF_NET, 16, 4, m, p->value));
-    }
-    case P_PORT:
-        return transport(ps, p->proto, srcdst(ps, p->srcdst,
-                                              cmp(ps, p, IPF_TRANSP, 0, 2, 0xffff & um, p->value),
-                                              cmp(ps, p, IPF_TRANSP, 2, 2, 0xffff & um, p->value)));
-    case P_PROTO:
-        return cmp(ps, p, IPF_NET, 9, 1, 0xff & um, p->value);
-    case P_FIELD: {
-        const struct field *f = &fields[p->field];
-        return cmp(ps, p, IPF_NET, f->off, f->len, f->mask & (um << f->shift),
-                   p->value << f->shift);
-    }
-    case P_TCPOPT:
-        return transport(ps, 6, test(ps, IPF_TRANSP, 13, 1, p->value, IPF_NE, 0));
-    case P_WIN:
-        return transport(ps, 6, cmp(ps, p, IPF_TRANSP, 14, 2, 0xffff & um, p->value));
-    case P_ICMPTYPE:
-        return transport(ps, 1, cmp(ps, p, IPF_TRANSP, 0, 1, 0xff & um, p->value));
-    case P_BYTES: {
-        uint32_t full = p->len == 4 ? 0xffffffffu : (1u << (8 * p->len)) - 1;
-        ipf_node *t = cmp(ps, p, p->base, p->off, p->len, full & um, p->value);
-        return p->base == IPF_TRANSP ? transport(ps, p->proto, t) : t;
-    }
-    case P_ETHER: {
-        uint32_t hi = pl_rd32(p->eth), lo = pl_rd16(p->eth + 4);
-        ipf_node *src = and(ps, test(ps, IPF_MAC, 6, 4, ~0u, IPF_EQ, hi),
-                            test(ps, IPF_MAC, 10, 2, 0xffff, IPF_EQ, lo));
-        ipf_node *dst = and(ps, test(ps, IPF_MAC, 0, 4, ~0u, IPF_EQ, hi),
-                            test(ps, IPF_MAC, 4, 2, 0xffff, IPF_EQ, lo));
-        ipf_node *n = srcdst(ps, p->srcdst, src, dst);
-        return p->op == IPF_NE && n ? ipf_new(ps, IPF_N_NOT, n, NULL) : n;
-    }
-    }
-    return NULL;
 }
 
 /* [& MASK] [OP]: the operator defaults to '=='. */
@@ -213,7 +108,7 @@ static int value(ipf_parser *ps, ipf_prim *p)
         ok = !ipf_tcp_flag_name(w, &v);
         break;
     case P_FIELD:
-        ok = !parse_num(w, &v) && v <= fields[p->field].max;
+        ok = !parse_num(w, &v) && v <= ipf_fields[p->field].max;
         break;
     case P_WIN:
         ok = !parse_num(w, &v) && v <= 65535;
@@ -280,8 +175,8 @@ static int type_word(const char *w, ipf_prim *p)
     for (int i = 0; t[i].w; i++)
         if (!strcasecmp(w, t[i].w))
             return p->type = t[i].type, 1;
-    for (int i = 0; fields[i].name; i++)
-        if (!strcasecmp(w, fields[i].name))
+    for (int i = 0; ipf_fields[i].name; i++)
+        if (!strcasecmp(w, ipf_fields[i].name))
             return p->type = P_FIELD, p->field = i, 1;
     return 0;
 }
@@ -290,13 +185,13 @@ static int type_word(const char *w, ipf_prim *p)
 static ipf_node *flag_field(ipf_parser *ps, const char *w)
 {
     if (!strcasecmp(w, "frag"))
-        return test(ps, IPF_NET, 6, 2, 0x3fff, IPF_NE, 0);
+        return ipf_test_node(ps, IPF_NET, 6, 2, 0x3fff, IPF_NE, 0);
     if (!strcasecmp(w, "unfrag"))
-        return test(ps, IPF_NET, 6, 2, 0x3fff, IPF_EQ, 0);
+        return ipf_test_node(ps, IPF_NET, 6, 2, 0x3fff, IPF_EQ, 0);
     if (!strcasecmp(w, "ect"))
-        return test(ps, IPF_NET, 1, 1, 3, IPF_NE, 0);
+        return ipf_test_node(ps, IPF_NET, 1, 1, 3, IPF_NE, 0);
     if (!strcasecmp(w, "ce"))
-        return test(ps, IPF_NET, 1, 1, 3, IPF_EQ, 3);
+        return ipf_test_node(ps, IPF_NET, 1, 1, 3, IPF_EQ, 3);
     return NULL;
 }
 
@@ -409,7 +304,7 @@ ipf_node *ipf_primitive(ipf_parser *ps)
         return ipf_error(ps, "expected '[' after 'transp'"), NULL;
     } else if (proto >= 0 && !p.srcdst) {
         /* "tcp", "ip": the protocol alone */
-        return proto == 0 ? ipf_new(ps, IPF_N_TRUE, NULL, NULL) : proto_is(ps, (uint32_t)proto);
+        return proto == 0 ? ipf_new(ps, IPF_N_TRUE, NULL, NULL) : ipf_proto_is(ps, (uint32_t)proto);
     } else {
         uint32_t f;
         if (!ipf_tcp_flag_name(w, &f) && !qualified) {
@@ -417,14 +312,14 @@ ipf_node *ipf_primitive(ipf_parser *ps)
             p.value = f;
             ps->pos++;
             ps->prev = p;
-            return build(ps, &p);
+            return ipf_build(ps, &p);
         }
         if (bare_value(ps, &p, qualified))
             return NULL;
         if (p.proto < 0 && proto > 0)
             p.proto = proto;
         ps->prev = p;
-        return build(ps, &p);
+        return ipf_build(ps, &p);
     }
     if (p.type == P_TCPOPT) {
         if (value(ps, &p))
@@ -443,5 +338,5 @@ ipf_node *ipf_primitive(ipf_parser *ps)
             return NULL;
     }
     ps->prev = p;
-    return build(ps, &p);
+    return ipf_build(ps, &p);
 }

@@ -16,6 +16,10 @@ def rate(config: str, counter: str, *, duration: float = 1.0, warmup: float = 0.
     el = eng[counter]
     eng.start()
     try:
+        # On a loaded machine the worker may take a while to get a core.
+        deadline = time.monotonic() + 10
+        while el.count == 0 and time.monotonic() < deadline:
+            time.sleep(0.005)
         time.sleep(warmup)
         c0, t0 = el.count, time.perf_counter()
         time.sleep(duration)

@@ -241,7 +241,8 @@ class Lab:
             """(i) => {
                 const nb = window.jupyterapp.shell.currentWidget.content;
                 nb.activeCellIndex = i;
-                return window.jupyterapp.commands.execute('notebook:run-cell');
+                // Not awaited: the command's promise settles when the cell finished.
+                window.jupyterapp.commands.execute('notebook:run-cell');
             }""", index)
         if not wait:
             return ""

@@ -32,8 +32,7 @@ def test_report_opens_and_shows_the_figures(page, tmp_path):
         const figs = names.map(n => !!doc.get_model_by_name(n));
         const d = src.data;
         const t = d instanceof Map ? d.get('t') : d.t;
-        const views = [...window.Bokeh.index.values()];
-        return {points: t.length, figs: figs, views: views.length,
+        return {points: t.length, figs: figs,
                 summary: (doc.get_model_by_name('pktlab-summary') || {}).text || ''};
     }""", FIGURES)
     assert info["figs"] == [True] * 4

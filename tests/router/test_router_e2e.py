@@ -74,6 +74,10 @@ def test_ttl_expiry_sends_time_exceeded(router, ttl):
     assert err[ICMP].type == 11 and err[ICMP].code == 0
     assert err[IPerror].src == "10.1.2.3" and err[IPerror].dst == "10.2.0.9"
     assert err[IPerror].ttl == ttl
+    # the error is a new packet: no redirect is attempted for it on the way out
+    eng = out.engine
+    assert sum(eng[n].counters()["icmp_error"] for n in eng.elements
+               if eng.graph.elements[n].cls == "ICMPError") == 0
 
 
 def test_redirect_for_same_interface(router):

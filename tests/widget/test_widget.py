@@ -132,3 +132,22 @@ def test_view_json_counts_ports_from_classes_and_connections():
     g = parse("t :: Tee; i :: Idle; InfiniteSource -> t; t[2] -> Discard;")
     counts = view_json(g)["ports"]
     assert counts["t"] == [1, 3] and counts["i"] == [0, 0]
+
+
+def test_click_cells_show_the_graph_widget_first():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    import pktlab.magics as magics
+
+    # The process-wide shell (other tests' shells are the same singleton).
+    ip = InteractiveShell.instance()
+    ip.run_line_magic("load_ext", "pktlab")
+    try:
+        ip.run_cell_magic("click", "wfwd", FORWARD)
+        session = magics.SESSIONS["wfwd"]
+        first = magics._views(session)[0]
+        assert isinstance(first, GraphWidget) and first.engine is session.engine
+        assert [e["name"] for e in first.elements] == ["src", "c", "sink"]
+        first.close()
+    finally:
+        ip.run_line_magic("pktlab", "stop wfwd")

@@ -13,7 +13,10 @@ src :: InfiniteSource(LENGTH 64, BURST 32)
 
 interface ConsoleLike extends Widget {
   console: { inject(code: string): Promise<void> };
-  sessionContext: { session: { kernel: { requestExecute(c: { code: string; silent?: boolean }): unknown } | null } | null };
+  sessionContext: {
+    ready: Promise<void>;
+    session: { kernel: { requestExecute(c: { code: string; silent?: boolean }): unknown } | null } | null;
+  };
 }
 
 function pyString(s: string): string {
@@ -60,6 +63,7 @@ export function addCommands(app: JupyterFrontEnd, palette: ICommandPalette | nul
           })) as ConsoleLike;
           consoles.set(path, panel);
         }
+        await panel.sessionContext.ready;
         const file = path.split('/').pop() ?? path;
         await panel.console.inject(`import pktlab.widget as _pktlab_widget\n_pktlab_widget.run_file(${pyString(file)})`);
         return;
@@ -70,15 +74,19 @@ export function addCommands(app: JupyterFrontEnd, palette: ICommandPalette | nul
 
   app.commands.addCommand('pktlab:stop', {
     label: 'Stop Click Engines',
-    caption: 'Stop every engine pktlab runs in the current kernel',
+    caption: 'Stop the engines pktlab runs: those of Run Click Configuration and of the current notebook',
     execute: async () => {
       const code = 'import pktlab.widget as _pktlab_widget\n_pktlab_widget.stop_all()';
-      const doc = currentClick();
-      const panel = doc ? consoles.get(doc.context.path) : undefined;
-      const kernel = panel && !panel.isDisposed
-        ? panel.sessionContext.session?.kernel
-        : notebooks?.currentWidget?.sessionContext.session?.kernel;
-      if (kernel) await (kernel.requestExecute({ code, silent: true }) as { done: Promise<unknown> }).done;
+      const kernels = [...consoles.values()]
+        .filter(p => !p.isDisposed)
+        .map(p => p.sessionContext.session?.kernel);
+      const current = app.shell.currentWidget;
+      if (notebooks?.currentWidget && notebooks.currentWidget === current) {
+        kernels.push(notebooks.currentWidget.sessionContext.session?.kernel ?? null);
+      }
+      await Promise.all(
+        kernels.map(k => (k ? (k.requestExecute({ code, silent: true }) as { done: Promise<unknown> }).done : null))
+      );
     }
   });
 

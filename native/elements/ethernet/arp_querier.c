@@ -255,31 +255,10 @@ static void aq_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
 static int read_table(pl_element *e, char *buf, size_t len)
 {
     aq_state *s = PL_STATE(e, aq_state);
-    uint64_t now = now_ns();
-    size_t k = 0;
-    int rc = 0;
-    buf[0] = 0;
     lock(s);
-    for (int32_t i = 0; i < s->t.n && !rc; i++) {
-        const arpt_entry *en = &s->t.v[i];
-        if (!en->used)
-            continue;
-        char a[16];
-        const uint8_t *h = en->eth;
-        int w = en->known ? snprintf(buf + k, len - k, "%s %02x:%02x:%02x:%02x:%02x:%02x %s\n",
-                                     pl_ip_str(en->ip, a), h[0], h[1], h[2], h[3], h[4], h[5],
-                                     en->is_static ? "static"
-                                                   : (now - en->updated_ns) / 1000000000u < 1
-                                                         ? "fresh" : "dynamic")
-                          : snprintf(buf + k, len - k, "%s - waiting %u\n", pl_ip_str(en->ip, a),
-                                     en->q_len);
-        if (w < 0 || (size_t)w >= len - k)
-            rc = PL_ERR_HANDLER;
-        else
-            k += (size_t)w;
-    }
+    int rc = arpt_format(&s->t, now_ns(), buf, len);
     unlock(s);
-    return rc;
+    return rc ? PL_ERR_HANDLER : 0;
 }
 
 static int write_insert(pl_element *e, const char *v, pl_error *err)

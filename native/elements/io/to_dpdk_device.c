@@ -131,6 +131,8 @@ static pl_packet *send_all(pl_element *e, tdd_state *s, tx_thr *t, pl_ctx *ctx, 
                            int blocking)
 {
     uint32_t burst = (uint32_t)PL_LIVE(s->burst);
+    if (burst > PL_DPDK_MAX_BURST)
+        burst = PL_DPDK_MAX_BURST;
     while (b) {
         uint32_t before = b->b_count;
         uint32_t sent = pl_io_dpdk.tx_burst(t->q, ctx, &b, burst);

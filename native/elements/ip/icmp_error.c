@@ -202,8 +202,9 @@ static pl_packet *ie_action(pl_element *e, pl_packet *p, pl_ctx *ctx)
     pl_set_net_header(p, h);
     p->mac_off = PL_OFF_UNSET;
     memcpy(&p->dst_ip, h + 16, 4);
+    p->paint = 0;                         /* a new packet, as Click makes one */
+    memset(p->anno, 0, sizeof p->anno);
     pl_anno_set_u8(p, PL_ANNO_FIX_IP_SRC, s->set_fix_anno);
-    pl_anno_set_u8(p, PL_ANNO_PACKET_TYPE, PL_PACKET_HOST);
     return p;
 }
 
@@ -239,7 +240,8 @@ static const pl_class icmp_error = {
            "problems take their pointer from the PARAMPROB annotation (IPGWOptions sets\n"
            "it), redirects their gateway from the destination IP annotation, needfrag\n"
            "errors report PMTU. A source route is reversed into the error. The output\n"
-           "has its destination IP annotation set, and FIX_IP_SRC when SET_FIX_ANNO.\n"
+           "has its destination IP annotation set, and FIX_IP_SRC when SET_FIX_ANNO;\n"
+           "its paint and other annotations are cleared, as a new packet's.\n"
            "As RFC 1812 4.3.2.7 requires, no error is sent about ICMP errors, broadcast\n"
            "or multicast packets, bad sources, or fragments other than the first: those\n"
            "packets are dropped and counted.\n"
