@@ -13,100 +13,15 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
-from typing import Any
 
 
 from . import _lib
 from ._lib import ffi, lib
+from .change import Change
 from .classes import element_classes
+from .element import Element
 from .errors import EngineError
 from .stats import Stats
-
-
-def _coerce(text: str) -> Any:
-    """Handler text to a Python value: int, float, or the text itself."""
-    t = text.strip()
-    try:
-        return int(t)
-    except ValueError:
-        pass
-    try:
-        return float(t)
-    except ValueError:
-        return t
-
-
-class Element:
-    """A running element: its handlers as attributes (`eng["c"].count`)."""
-
-    __slots__ = ("_engine", "_index", "name")
-
-    def __init__(self, engine: Engine, index: int, name: str):
-        object.__setattr__(self, "_engine", engine)
-        object.__setattr__(self, "_index", index)
-        object.__setattr__(self, "name", name)
-
-    @property
-    def cls(self) -> str:
-        return self.read("class")
-
-    def read(self, handler: str) -> str:
-        """Read a handler's text."""
-        return self._engine._read(self._index, handler)
-
-    def write(self, handler: str, value: Any = "") -> None:
-        """Write a handler (live parameters, reset, ...)."""
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        self._engine._write(self._index, handler, str(value))
-
-    def handlers(self) -> dict[str, str]:
-        """Handler name -> mode ("r", "w" or "rw")."""
-        out = {}
-        for line in self.read("handlers").splitlines():
-            name, _, mode = line.partition("\t")
-            out[name] = mode
-        return out
-
-    def counters(self) -> dict[str, int]:
-        """This element's counters (drop reasons and others), summed over threads."""
-        return self._engine.stats().counters_of(self.name)
-
-    def __getattr__(self, handler: str) -> Any:
-        if handler.startswith("_"):
-            raise AttributeError(handler)
-        try:
-            return _coerce(self.read(handler))
-        except EngineError as e:
-            raise AttributeError(str(e)) from None
-
-    def __setattr__(self, handler: str, value: Any) -> None:
-        self.write(handler, value)
-
-    def __repr__(self) -> str:
-        return f"<Element {self.name} :: {self.cls}>"
-
-
-@dataclass
-class Change:
-    """One applied live change: when (engine uptime, s), what, and how long
-    each phase took (µs): building off to the side, publishing, the grace
-    period until every worker passed a quiescent point."""
-
-    time: float
-    label: str
-    diff: object
-    kept: int
-    retuned: int
-    replaced: int
-    added: int
-    removed: int
-    edges_changed: int
-    build_us: float
-    publish_us: float
-    grace_us: float
-    total_us: float
 
 
 class Engine:
