@@ -103,7 +103,9 @@ def test_plot_source_grows_while_idle_and_while_a_cell_runs(nb):
             ".status === 'busy'")
         during0 = source(nb)["n"]
         during1 = wait_growth(nb, during0, 3)
-        assert nb.kernel_status() == "busy"
+        # The cell is still running (the kernel's status can flicker to idle
+        # while it answers widget comm messages, so ask the cell itself).
+        assert "waited" not in nb.output(idx)
     finally:
         flag.write_text("")
     assert during1 >= during0 + 3, "the plot did not grow while another cell ran"
