@@ -5,8 +5,8 @@
 The widgets are built from the element classes' parameter tables (type,
 range, live flag: pktlab.classes), never from a list kept here. Moving a
 control writes the element's handler (`eng["src"].burst = 4`) in place while
-the engine runs, and records a change marker on the telemetry so the plots
-show when it happened. A rejected value shows the engine's message and the
+the engine runs; the write is a live change in the engine's history, so the
+telemetry marks it on the plots. A rejected value shows the engine's message and the
 control goes back to the running value.
 """
 
@@ -111,8 +111,10 @@ class Controls:
                     self._reverting = False
                 return
             self.status.value = ""
+            # The write is in the engine's history; a sampler of this engine
+            # marks it from there (Engine.on_change), any other one here.
             sampler = self.sampler or self.engine.__dict__.get("_telemetry")
-            if sampler is not None:
+            if sampler is not None and getattr(sampler, "engine", None) is not self.engine:
                 sampler.mark(f"{name}.{p.name}={value}")
         return write
 

@@ -42,10 +42,11 @@ class Element:
         return self._engine._read(self._index, handler)
 
     def write(self, handler: str, value: Any = "") -> None:
-        """Write a handler (live parameters, reset, ...)."""
+        """Write a handler (live parameters, reset, ...). A live parameter's
+        write is a live change: it goes into the engine's history."""
         if isinstance(value, bool):
             value = "true" if value else "false"
-        self._engine._write(self._index, handler, str(value))
+        self._engine._write_handler(self.name, self._index, handler, str(value))
 
     def handlers(self) -> dict[str, str]:
         """Handler name -> mode ("r", "w" or "rw")."""

@@ -272,6 +272,35 @@ class Engine:
             self._check(rc, err)
             return _lib.string(buf)
 
+    def _write_handler(self, name: str, index: int, handler: str, value: str) -> None:
+        """Write a handler; a live parameter's write is recorded in `history`
+        with its duration and, where the element counts them in a
+        `<handler>_lost` handler (NDESC), the packets the write lost."""
+        live, lost_h = self._live_handler(name, handler)
+        if not live:
+            return self._write(index, handler, value)
+        with self._lock:
+            t = self.uptime()
+            lost0 = int(self._read(index, lost_h)) if lost_h else None
+            t0 = time.perf_counter()
+            self._write(index, handler, value)
+            us = (time.perf_counter() - t0) * 1e6
+            lost = int(self._read(index, lost_h)) - lost0 if lost_h else None
+        change = Change(time=t, label=f"{name}.{handler}={value}", retuned=1, total_us=us,
+                        kind="write", element=name, lost=lost)
+        self.history.append(change)
+        for listener in list(self._listeners):
+            listener(change)
+
+    def _live_handler(self, name: str, handler: str) -> tuple[bool, str | None]:
+        """(is `handler` a live parameter of element `name`, its loss handler)."""
+        el = self.graph.elements.get(name)
+        cls = element_classes().get(el.cls) if el is not None else None
+        if cls is None or not any(p.live and p.name.lower() == handler for p in cls.params):
+            return False, None
+        lost = f"{handler}_lost"
+        return True, lost if any(h.name == lost for h in cls.handlers) else None
+
     def _write(self, index: int, handler: str, value: str) -> None:
         err = _lib.new_error()
         self._check(lib.pl_handler_write(self._h, index, handler.encode(), value.encode(), err),

@@ -22,7 +22,8 @@
 #include <string.h>
 #include <time.h>
 
-enum plan { KEEP, RETUNE, REPLACE, ADD };
+/* KEEP and RETUNE are pl_retune_plan()'s answers (retune.c). */
+enum plan { KEEP = PL_RETUNE_KEEP, RETUNE = PL_RETUNE_LIVE, REPLACE = PL_RETUNE_REPLACE, ADD };
 
 typedef struct pending_edge {
     pl_element *holder;      /* the element whose port array holds the edge */
@@ -45,91 +46,6 @@ static double now_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-/* Live parameters are scalars, written with one atomic store. */
-static int is_live(const pl_param *p)
-{
-    return (p->flags & PL_P_LIVE) && (p->type == PL_T_INT || p->type == PL_T_UINT ||
-                                      p->type == PL_T_BOOL || p->type == PL_T_REAL ||
-                                      p->type == PL_T_TIME || p->type == PL_T_BANDWIDTH);
-}
-
-static int field_equal(const pl_param *p, const void *a, const void *b)
-{
-    switch (p->type) {
-    case PL_T_INT: case PL_T_UINT: case PL_T_REAL: case PL_T_TIME: case PL_T_BANDWIDTH:
-        return !memcmp(a, b, 8);
-    case PL_T_BOOL: return *(const uint8_t *)a == *(const uint8_t *)b;
-    case PL_T_IPV4: return !memcmp(a, b, 4);
-    case PL_T_ETHER: return !memcmp(a, b, 6);
-    case PL_T_STRING: {
-        const char *x = *(char *const *)a, *y = *(char *const *)b;
-        return !strcmp(x ? x : "", y ? y : "");
-    }
-    case PL_T_DATA: {
-        const pl_bytes *x = a, *y = b;
-        return x->len == y->len && (!x->len || !memcmp(x->data, y->data, x->len));
-    }
-    case PL_T_ARGS: {
-        const pl_args *x = a, *y = b;
-        if (x->n != y->n)
-            return 0;
-        for (int i = 0; i < x->n; i++)
-            if (strcmp(x->v[i], y->v[i]))
-                return 0;
-        return 1;
-    }
-    }
-    return 0;
-}
-
-/*
- * Parse `config` for `el`'s class into a scratch element (no configure: a
- * device must not be opened twice). Returns RETUNE if only live parameters
- * differ (and leaves the scratch element for the caller to apply), REPLACE
- * otherwise, -1 on a configuration error.
- */
-static int compare_config(pl_element *el, const char *config, pl_element **scratch, pl_error *err)
-{
-    const pl_class *c = el->cls;
-    pl_element *s = aligned_alloc(64, (sizeof *s + c->state_size + 63) & ~(size_t)63);
-    if (!s)
-        return pl_seterr(err, PL_ERR_NOMEM, el, "", "out of memory"), -1;
-    memset(s, 0, sizeof *s + c->state_size);
-    s->cls = c;
-    s->eng = el->eng;
-    s->name = el->name;
-    s->line = el->line;
-    s->col = el->col;
-    if (pl_parse_config(s, config, err)) {
-        pl_free_params(s);
-        free(s);
-        return -1;
-    }
-    int live_only = 1;
-    for (const pl_param *p = c->params; p && p->name; p++)
-        if (!is_live(p) && !field_equal(p, el->state + p->offset, s->state + p->offset))
-            live_only = 0;
-    if (!live_only) {
-        pl_free_params(s);
-        free(s);
-        return REPLACE;
-    }
-    *scratch = s;
-    return RETUNE;
-}
-
-static void retune(pl_element *el, pl_element *scratch, const char *config)
-{
-    for (const pl_param *p = el->cls->params; p && p->name; p++)
-        if (is_live(p) && !field_equal(p, el->state + p->offset, scratch->state + p->offset))
-            pl_param_store(el, p, scratch->state + p->offset);
-    char *copy = strdup(config);
-    if (copy) {
-        free(el->config);
-        el->config = copy;
-    }
 }
 
 static void change_free(change *ch, int destroy_new)
@@ -166,12 +82,12 @@ static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_c
             if (pl_port_counts(old, i, conns, nconns, &nin, &nout, err))
                 return -1;
             if (nin == old->ninputs && nout == old->noutputs) {
-                int r = strcmp(old->config, els[i].config) ? compare_config(old, els[i].config,
+                int r = strcmp(old->config, els[i].config) ? pl_retune_plan(old, els[i].config,
                                                                             &scratch[i], err)
                                                            : KEEP;
                 if (r < 0)
                     return -1;
-                if (r != REPLACE) {
+                if (r != PL_RETUNE_REPLACE) {
                     ch->plan[i] = (enum plan)r;
                     ch->final[i] = old;
                     continue;
@@ -245,6 +161,29 @@ static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_c
     return 0;
 }
 
+/* Retuned parameters that only their handler can change (NDESC), last
+ * before publishing since they act at once; a failure writes back the
+ * elements already done (their old text parsed again) and fails the change. */
+static int rewrite(change *ch, pl_element **scratch, pl_error *err)
+{
+    for (int i = 0; i < ch->n; i++) {
+        if (ch->plan[i] != RETUNE || !pl_retune_handlers(ch->final[i], scratch[i], err))
+            continue;
+        for (int j = 0; j < i; j++) {
+            pl_element *was = NULL;
+            pl_error ignored = {0};
+            if (ch->plan[j] == RETUNE &&
+                pl_retune_plan(ch->final[j], ch->final[j]->config, &was, &ignored) == RETUNE) {
+                pl_retune_handlers(ch->final[j], was, &ignored);
+                pl_free_params(was);
+                free(was);
+            }
+        }
+        return -1;
+    }
+    return 0;
+}
+
 int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_conn_spec *cspec,
                     int nconns, pl_apply_stats *out, pl_error *err)
 {
@@ -272,7 +211,7 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
     }
     for (int i = 0; i < nconns; i++)
         conns[i] = (pl_conn){cspec[i].from, cspec[i].from_port, cspec[i].to, cspec[i].to_port};
-    if (prepare(e, &ch, els, conns, nconns, scratch, err)) {
+    if (prepare(e, &ch, els, conns, nconns, scratch, err) || rewrite(&ch, scratch, err)) {
         rc = err->status;
         goto fail;
     }
@@ -288,7 +227,7 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
         }
     for (int i = 0; i < nels; i++) {
         if (ch.plan[i] == RETUNE) {
-            retune(ch.final[i], scratch[i], els[i].config);
+            pl_retune(ch.final[i], scratch[i], els[i].config);
             st.retuned++;
         }
         st.kept += ch.plan[i] == KEEP;

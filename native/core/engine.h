@@ -97,6 +97,19 @@ int pl_check_modes(pl_element *const *elems, const pl_conn *conns, int nconns, p
 pl_edge *pl_conn_edge(pl_element *from, int from_port, pl_element *to, int to_port, int *is_pull);
 
 void pl_param_store(pl_element *el, const pl_param *p, const void *src);
+/* The class handler that writes live parameter p when a store is not enough
+ * (NDESC rebuilds a device's rings), or NULL. */
+const pl_handler *pl_param_writer(const pl_element *el, const pl_param *p);
+
+/* Live change of a kept element (retune.c): pl_retune_plan parses `config`
+ * into *scratch and answers PL_RETUNE_LIVE (only live parameters differ),
+ * PL_RETUNE_REPLACE, or -1 with err set. pl_retune_handlers writes the
+ * handler-written parameters (may fail: then nothing changed), pl_retune the
+ * others and the configuration text (cannot fail). */
+enum { PL_RETUNE_KEEP, PL_RETUNE_LIVE, PL_RETUNE_REPLACE };
+int pl_retune_plan(pl_element *el, const char *config, pl_element **scratch, pl_error *err);
+int pl_retune_handlers(pl_element *el, pl_element *to, pl_error *err);
+void pl_retune(pl_element *el, pl_element *scratch, const char *config);
 
 pl_element *pl_element_create(pl_engine *e, const char *name, const char *cls, const char *config,
                               int line, int col, pl_error *err);

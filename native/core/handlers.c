@@ -27,6 +27,17 @@ static const pl_handler *class_handler(const pl_element *el, const char *name)
     return NULL;
 }
 
+const pl_handler *pl_param_writer(const pl_element *el, const pl_param *p)
+{
+    char lower[64];
+    size_t i = 0;
+    for (; p->name[i] && i + 1 < sizeof lower; i++)
+        lower[i] = (char)tolower((unsigned char)p->name[i]);
+    lower[i] = 0;
+    const pl_handler *h = class_handler(el, lower);
+    return h && h->write ? h : NULL;
+}
+
 /* Packets that arrived at each input: the sum over the edges into it. */
 static uint64_t input_total(pl_engine *e, const pl_element *el, int port)
 {

@@ -100,6 +100,8 @@ typedef struct pl_dpdk_queue {
     uint8_t copy;                 /* RX into engine buffers (COPY mode) */
     uint8_t revoked;              /* another engine took the port over: do nothing */
     uint64_t copies;              /* TX: packets copied into a fresh mbuf (owner thread) */
+    uint64_t rx_mbufs, tx_mbufs;  /* mbufs read from / taken by the device (owner thread;
+                                     read with the workers parked: dpdk_resize.c) */
 } pl_dpdk_queue;
 
 /* The bursts behind pl_io_dpdk (dpdk_burst.c). */
@@ -116,6 +118,10 @@ uint32_t pl_dpdk_dev_ndesc(void *dev);
 /* Write handler of NDESC: resize the rings with the workers parked. */
 int pl_dpdk_dev_resize(void *dev, const pl_element *e, const char *value, uint64_t *field,
                        pl_error *err);
+/* Packets lost over all NDESC changes made through this handle, and the
+ * last change as text (dpdk_resize.c). */
+uint64_t pl_dpdk_dev_ndesc_lost(void *dev);
+int pl_dpdk_dev_ndesc_change(void *dev, char *buf, size_t len);
 #endif
 
 #endif

@@ -48,6 +48,7 @@ uint32_t pl_dpdk_rx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
     uint16_t n = rte_eth_rx_burst(q->port, q->queue, m, (uint16_t)max);
     if (!n)
         return 0;
+    q->rx_mbufs += n;
     /* A fresh packet's metadata from `refs` on, stored per packet as a block
      * (its cache line is written whole instead of field by field). */
     pl_packet t;
@@ -156,6 +157,7 @@ uint32_t pl_dpdk_tx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
     uint16_t sent = n && !__atomic_load_n(&q->revoked, __ATOMIC_RELAXED)
                         ? rte_eth_tx_burst(q->port, q->queue, m, (uint16_t)n)
                         : 0;
+    q->tx_mbufs += sent;
     /* What the device refused goes back in front of the packets not tried. */
     if (!p)
         tail = NULL;

@@ -8,7 +8,7 @@
  * front). The last element to go stops the port. Control thread only, under
  * one lock; the bursts run on the workers.
  */
-#include "dpdk.h"
+#include "dpdk_port.h"
 
 #ifdef PL_HAVE_DPDK
 #include <errno.h>
@@ -16,35 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct dev dev;
-
-typedef struct port {
-    uint16_t id;
-    char name[RTE_ETH_NAME_MAX_LEN];
-    struct rte_eth_dev_info info;
-    const void *owner;                    /* engine, NULL when free */
-    int users;
-    dev *user_list;
-    const pl_element *rxq[PL_DPDK_MAXQ];  /* element reading each RX queue */
-    const pl_element *txq[PL_DPDK_MAXQ];
-    uint16_t nrxd, ntxd;
-    int promisc;
-    int configured;                       /* for the current owner */
-    int running;                          /* rte_eth_dev_start()ed */
-} port;
-
-struct dev {
-    port *p;
-    const pl_element *e;
-    int tx;
-    uint32_t first, n;
-    pl_dpdk_queue *q;
-    dev *next_user;                       /* the port's users, for revocation */
-};
-
 static port ports[RTE_MAX_ETHPORTS];
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t pl_dpdk_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void list_ports(char *buf, size_t len)
 {
@@ -128,7 +101,7 @@ static int dpdk_open(void **out, const pl_io_conf *c, const pl_element *e, pl_er
     dev *d = calloc(1, sizeof *d);
     if (!d)
         return pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
-    pthread_mutex_lock(&lock);
+    pthread_mutex_lock(&pl_dpdk_lock);
     port *p = &ports[id];
     int rc = 0;
     if (p->owner && p->owner != e->eng) {
@@ -175,7 +148,7 @@ static int dpdk_open(void **out, const pl_io_conf *c, const pl_element *e, pl_er
     d->next_user = p->user_list;
     p->user_list = d;
 out:
-    pthread_mutex_unlock(&lock);
+    pthread_mutex_unlock(&pl_dpdk_lock);
     if (rc) {
         free(d->q);
         free(d);
@@ -190,10 +163,10 @@ static void dpdk_close(void *h)
     dev *d = h;
     if (!d)
         return;
-    pthread_mutex_lock(&lock);
+    pthread_mutex_lock(&pl_dpdk_lock);
     port *p = d->p;
     if (d->q && d->q[0].revoked) {     /* taken over: the port is not ours to stop */
-        pthread_mutex_unlock(&lock);
+        pthread_mutex_unlock(&pl_dpdk_lock);
         free(d->q);
         free(d);
         return;
@@ -214,7 +187,7 @@ static void dpdk_close(void *h)
         p->configured = 0;
         p->owner = NULL;
     }
-    pthread_mutex_unlock(&lock);
+    pthread_mutex_unlock(&pl_dpdk_lock);
     free(d->q);
     free(d);
 }
@@ -229,7 +202,25 @@ static uint16_t nqueues(const port *p, int tx)
     return n ? n : 1;   /* a port needs a queue each way even if nobody uses it */
 }
 
-static int configure(port *p, const pl_element *e, pl_error *err)
+pl_dpdk_gap pl_dpdk_port_gap(const port *p)
+{
+    pl_dpdk_gap g = {0};
+    struct rte_eth_stats st;
+    if (rte_eth_stats_get(p->id, &st))
+        return g;
+    uint64_t rx = 0, tx = 0;
+    for (const dev *u = p->user_list; u; u = u->next_user)
+        for (uint32_t i = 0; i < u->n; i++) {
+            rx += u->q[i].rx_mbufs;
+            tx += u->q[i].tx_mbufs;
+        }
+    g = (pl_dpdk_gap){.rx = (int64_t)(st.ipackets - rx), .tx = (int64_t)(tx - st.opackets),
+                      .ipackets = st.ipackets, .opackets = st.opackets, .imissed = st.imissed,
+                      .ok = 1};
+    return g;
+}
+
+int pl_dpdk_port_configure(port *p, const pl_element *e, pl_error *err)
 {
     uint16_t nrx = nqueues(p, 0), ntx = nqueues(p, 1);
     uint16_t nrxd = p->nrxd ? p->nrxd : 256, ntxd = p->ntxd ? p->ntxd : 1024;
@@ -282,6 +273,7 @@ static int configure(port *p, const pl_element *e, pl_error *err)
     p->ntxd = ntxd;
     p->running = 1;
     p->configured = 1;
+    p->base = pl_dpdk_port_gap(p);
     return 0;
 fail:;
     const char *last = pl_dpdk_log_release();
@@ -293,50 +285,27 @@ fail:;
 int pl_dpdk_dev_start(void *h, const pl_element *e, pl_error *err)
 {
     dev *d = h;
-    pthread_mutex_lock(&lock);
+    pthread_mutex_lock(&pl_dpdk_lock);
     if (d->q[0].revoked) {
-        pthread_mutex_unlock(&lock);
+        pthread_mutex_unlock(&pl_dpdk_lock);
         return pl_seterr(err, PL_ERR_STATE, e, "PORT",
                          "DPDK port %s was taken over by another engine", d->p->name);
     }
-    int rc = d->p->configured ? 0 : configure(d->p, e, err);
-    pthread_mutex_unlock(&lock);
+    int rc = d->p->configured ? 0 : pl_dpdk_port_configure(d->p, e, err);
+    pthread_mutex_unlock(&pl_dpdk_lock);
     return rc;
 }
 
 static int dpdk_set_ring(void *h, uint32_t ndesc, pl_error *err)
 {
     dev *d = h;
-    pthread_mutex_lock(&lock);
+    pthread_mutex_lock(&pl_dpdk_lock);
     if (d->tx)
         d->p->ntxd = (uint16_t)ndesc;
     else
         d->p->nrxd = (uint16_t)ndesc;
-    int rc = configure(d->p, d->e, err);
-    pthread_mutex_unlock(&lock);
-    return rc;
-}
-
-/* The ndesc handler's write: park the workers at a quiescent point, rebuild
- * the port's rings with the new size, let them go. Packets in the device's
- * rings at that moment are the device's to count (hw_dropped / imissed). */
-int pl_dpdk_dev_resize(void *h, const pl_element *e, const char *value, uint64_t *field,
-                       pl_error *err)
-{
-    char *end;
-    unsigned long long v = strtoull(value, &end, 10);
-    while (*end == ' ' || *end == '\n')
-        end++;
-    if (!*value || *end || v < 1 || v > 65535)
-        return pl_seterr(err, PL_ERR_HANDLER, e, "NDESC",
-                         "NDESC: expected a ring size from 1 to 65535, got '%s'", value);
-    if (!((dev *)h)->p->configured)
-        return pl_seterr(err, PL_ERR_STATE, e, "NDESC", "the port is not started yet");
-    pl_engine_park(e->eng);
-    int rc = dpdk_set_ring(h, (uint32_t)v, err);
-    pl_engine_unpark(e->eng);
-    if (!rc)
-        __atomic_store_n(field, pl_dpdk_dev_ndesc(h), __ATOMIC_RELAXED);
+    int rc = pl_dpdk_port_configure(d->p, d->e, err);
+    pthread_mutex_unlock(&pl_dpdk_lock);
     return rc;
 }
 

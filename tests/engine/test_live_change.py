@@ -153,14 +153,16 @@ def test_thousand_random_changes_conserve_packets(threads):
     rng = random.Random(1234 + threads)
     eng = Engine(random_config(rng), threads=threads)
     eng.start()
-    total_us = []
+    total_us, writes = [], []
     for _ in range(1000):
         r = rng.random()
         if r < 0.7:
             ch = eng.apply(random_config(rng))
         elif r < 0.85:
             src = rng.choice(["s0", "s1"])
-            eng[src].burst = rng.choice([1, 8, 32, 256])
+            burst = rng.choice([1, 8, 32, 256])
+            eng[src].burst = burst
+            writes.append(f"{src}.burst={burst}")
             continue
         else:
             # Reconnect: the same elements with the sources swapped over a Null.
@@ -172,4 +174,6 @@ def test_thousand_random_changes_conserve_packets(threads):
     assert sent > 0
     assert eng.stats().total_drops() == sent
     assert eng.pools()["in_use"] == 0
-    assert len(eng.history) == len(total_us)
+    applied = [c for c in eng.history if c.kind == "apply"]
+    assert len(applied) == len(total_us)
+    assert [c.label for c in eng.history if c.kind == "write"] == writes   # live writes too

@@ -227,6 +227,26 @@ static int write_ndesc(pl_element *e, const char *v, pl_error *err)
     return pl_dpdk_require(e, err);
 }
 
+static int read_ndesc_lost(pl_element *e, char *buf, size_t len)
+{
+#ifdef PL_HAVE_DPDK
+    return U64(pl_dpdk_dev_ndesc_lost(PL_STATE(e, fdd_state)->dev));
+#else
+    (void)e;
+    return U64(0);
+#endif
+}
+
+static int read_ndesc_change(pl_element *e, char *buf, size_t len)
+{
+#ifdef PL_HAVE_DPDK
+    return pl_dpdk_dev_ndesc_change(PL_STATE(e, fdd_state)->dev, buf, len);
+#else
+    (void)e;
+    return pl_fmt(buf, len, "no NDESC change yet");
+#endif
+}
+
 static const pl_param params[] = {
     {"PORT", PL_T_STRING, offsetof(fdd_state, port), NULL, 0, -1,
      PL_P_POSITIONAL | PL_P_REQUIRED, "port index, device name (net_null0) or PCI address"},
@@ -238,7 +258,7 @@ static const pl_param params[] = {
      "threads that read the device (-1: all the engine's)"},
     {"BURST", PL_T_UINT, offsetof(fdd_state, burst), "32", 1, 1024, PL_P_LIVE,
      "packets per batch: a batch is pushed when BURST packets arrived (or after a few polls)"},
-    {"NDESC", PL_T_UINT, offsetof(fdd_state, ndesc), "0", 0, 65535, 0,
+    {"NDESC", PL_T_UINT, offsetof(fdd_state, ndesc), "0", 0, 65535, PL_P_LIVE,
      "RX ring size (0: 256, adjusted to the device's limits)"},
     {"PROMISC", PL_T_BOOL, offsetof(fdd_state, promisc), "false", 0, -1, 0,
      "promiscuous mode"},
@@ -255,6 +275,8 @@ static const pl_handler handlers[] = {
     {.name = "hw_dropped", .doc = "packets the device dropped (RX ring full, errors)", .read = read_hw_dropped},
     {.name = "nombufs", .doc = "mbuf allocation failures", .read = read_nombufs},
     {.name = "ndesc", .doc = "RX ring size; writing it rebuilds the port's rings with the workers parked", .read = read_ndesc, .write = write_ndesc},
+    {.name = "ndesc_lost", .doc = "packets lost over all NDESC changes (RX ring, TX ring, missed)", .read = read_ndesc_lost},
+    {.name = "ndesc_change", .doc = "the last NDESC change: sizes, time the workers were parked, packets lost", .read = read_ndesc_change},
     {.name = "device", .doc = "port, queues and threads", .read = read_device},
     {0}};
 
@@ -276,7 +298,7 @@ static const pl_class from_dpdk_device = {
            "(pktlab.dpdk.init, Engine(dpdk=...), pktlab run --dpdk).\n"
            "Counters: nobufs, too_long, stop_flush (drop reasons), received.\n"
            "Handlers: count, dropped, hw_count, hw_dropped, nombufs, burst (rw), ndesc (rw:\n"
-           "rebuilds the rings with the workers parked), device.\n\n"
+           "rebuilds the rings with the workers parked), ndesc_lost, ndesc_change, device.\n\n"
            "Example: FromDPDKDevice(net_null0, BURST 32) -> ToDPDKDevice(net_null1);",
     .state_size = sizeof(fdd_state),
     .params = params,

@@ -269,6 +269,26 @@ static int write_ndesc(pl_element *e, const char *v, pl_error *err)
     return pl_dpdk_require(e, err);
 }
 
+static int read_ndesc_lost(pl_element *e, char *buf, size_t len)
+{
+#ifdef PL_HAVE_DPDK
+    return U64(pl_dpdk_dev_ndesc_lost(PL_STATE(e, tdd_state)->dev));
+#else
+    (void)e;
+    return U64(0);
+#endif
+}
+
+static int read_ndesc_change(pl_element *e, char *buf, size_t len)
+{
+#ifdef PL_HAVE_DPDK
+    return pl_dpdk_dev_ndesc_change(PL_STATE(e, tdd_state)->dev, buf, len);
+#else
+    (void)e;
+    return pl_fmt(buf, len, "no NDESC change yet");
+#endif
+}
+
 static const pl_param params[] = {
     {"PORT", PL_T_STRING, offsetof(tdd_state, port), NULL, 0, -1,
      PL_P_POSITIONAL | PL_P_REQUIRED, "port index, device name (net_null1) or PCI address"},
@@ -276,7 +296,7 @@ static const pl_param params[] = {
      "first TX queue"},
     {"BURST", PL_T_UINT, offsetof(tdd_state, burst), "32", 1, 1024, PL_P_LIVE,
      "most packets per rte_eth_tx_burst call"},
-    {"NDESC", PL_T_UINT, offsetof(tdd_state, ndesc), "0", 0, 65535, 0,
+    {"NDESC", PL_T_UINT, offsetof(tdd_state, ndesc), "0", 0, 65535, PL_P_LIVE,
      "TX ring size (0: 1024, adjusted to the device's limits)"},
     {"BLOCKING", PL_T_BOOL, offsetof(tdd_state, blocking), "false", 0, -1, PL_P_LIVE,
      "wait for ring space instead of queueing and dropping"},
@@ -292,6 +312,8 @@ static const pl_handler handlers[] = {
     {.name = "nombufs", .doc = "packets dropped for want of an mbuf to copy them into", .read = read_nombufs},
     {.name = "copies", .doc = "packets copied into a fresh mbuf (not received by DPDK, or shared)", .read = read_copies},
     {.name = "ndesc", .doc = "TX ring size; writing it rebuilds the port's rings with the workers parked", .read = read_ndesc, .write = write_ndesc},
+    {.name = "ndesc_lost", .doc = "packets lost over all NDESC changes (RX ring, TX ring, missed)", .read = read_ndesc_lost},
+    {.name = "ndesc_change", .doc = "the last NDESC change: sizes, time the workers were parked, packets lost", .read = read_ndesc_change},
     {.name = "device", .doc = "port, queues and locking", .read = read_device},
     {0}};
 
@@ -312,7 +334,8 @@ static const pl_class to_dpdk_device = {
            "under a lock (handler device says which).\n"
            "Counters: dropped, nobufs, too_long (drop reasons), sent, copies.\n"
            "Handlers: count, dropped, hw_count, hw_dropped, nombufs, copies, burst (rw),\n"
-           "ndesc (rw: rebuilds the rings with the workers parked), device.\n\n"
+           "ndesc (rw: rebuilds the rings with the workers parked), ndesc_lost, ndesc_change,\n"
+           "device.\n\n"
            "Example: FromDPDKDevice(0) -> EtherMirror -> ToDPDKDevice(0);",
     .state_size = sizeof(tdd_state),
     .params = params,
