@@ -38,4 +38,22 @@ static inline void pl_arp_write(uint8_t *f, int op, const uint8_t eth_dst[6],
     memcpy(f + ARP_TPA, &tpa, 4);
 }
 
+/* The Ethernet destination of an IP address ARP does not resolve (network
+ * order): 255.255.255.255 and bcast, the local broadcast, go to
+ * ff:ff:ff:ff:ff:ff, multicast to 01:00:5e and the group's low 23 bits (RFC
+ * 1112). 1 with m set, 0 for any other address. */
+static inline int pl_arp_group_ether(uint32_t dst, uint32_t bcast, uint8_t m[6])
+{
+    uint8_t b[4];
+    memcpy(b, &dst, 4);
+    if (dst != 0xffffffffu && dst != bcast && (b[0] & 0xf0) != 0xe0)
+        return 0;
+    memset(m, 0xff, 6);
+    if ((b[0] & 0xf0) == 0xe0 && dst != 0xffffffffu) {
+        const uint8_t g[6] = {0x01, 0x00, 0x5e, (uint8_t)(b[1] & 0x7f), b[2], b[3]};
+        memcpy(m, g, 6);
+    }
+    return 1;
+}
+
 #endif

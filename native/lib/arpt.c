@@ -1,5 +1,6 @@
 #include "arpt.h"
 
+#include "../core/args.h"
 #include "iputil.h"
 
 #include <stdio.h>
@@ -61,6 +62,49 @@ arpt_entry *arpt_get(arpt *t, uint32_t ip, uint32_t entry_capacity)
     return en;
 }
 
+int arpt_set_static(arpt *t, uint32_t ip, const uint8_t eth[6])
+{
+    arpt_entry *en = arpt_get(t, ip, 0);
+    if (!en)
+        return -1;
+    memcpy(en->eth, eth, 6);
+    en->known = en->is_static = 1;
+    return en->q_head != NULL;
+}
+
+int arpt_load_static(arpt *t, const char *text, char *bad, size_t badlen)
+{
+    char *copy = text ? strdup(text) : NULL, *save = NULL;
+    int rc = 0;
+    for (char *w = copy ? strtok_r(copy, " \t\n", &save) : NULL; w && !rc;
+         w = strtok_r(NULL, " \t\n", &save)) {
+        char *m = strtok_r(NULL, " \t\n", &save);
+        uint32_t ip;
+        uint8_t eth[6];
+        if (!m || pl_parse_ipv4(w, &ip) || pl_parse_ether(m, eth)) {
+            snprintf(bad, badlen, "%s %s", w, m ? m : "");
+            rc = -1;
+        } else if (arpt_set_static(t, ip, eth) < 0) {
+            rc = -2;
+        }
+    }
+    free(copy);
+    return rc;
+}
+
+arpt_entry *arpt_learn(arpt *t, uint32_t ip, const uint8_t eth[6], uint64_t now_ns,
+                       uint32_t entry_capacity)
+{
+    arpt_entry *en = arpt_get(t, ip, entry_capacity);
+    if (en) {
+        if (!en->is_static)
+            memcpy(en->eth, eth, 6);
+        en->known = 1;
+        en->updated_ns = now_ns;
+    }
+    return en;
+}
+
 void arpt_enqueue(arpt *t, arpt_entry *en, pl_packet *p)
 {
     p->next = NULL;
@@ -80,6 +124,20 @@ pl_packet *arpt_take_queue(arpt *t, arpt_entry *en)
     en->q_head = en->q_tail = NULL;
     en->q_len = 0;
     return q;
+}
+
+int arpt_wait(arpt *t, arpt_entry *en, pl_packet *p, uint64_t now_ns, uint64_t max_wait_ns,
+              uint64_t capacity, uint64_t entry_capacity, pl_packet **expired)
+{
+    *expired = NULL;
+    if (en->q_head && now_ns - en->waiting_since_ns > max_wait_ns)
+        *expired = arpt_take_queue(t, en);
+    if (!en->q_head)
+        en->waiting_since_ns = now_ns;
+    if ((capacity && t->saved >= capacity) || (entry_capacity && en->q_len >= entry_capacity))
+        return -1;
+    arpt_enqueue(t, en, p);
+    return 0;
 }
 
 static void orphan(pl_packet **orphans, pl_packet *q)

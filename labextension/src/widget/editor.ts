@@ -1,46 +1,21 @@
 // The graph widget's view: it renders the graph Python holds and proposes
 // edits to it as messages; Python checks and applies them (pktlab/widget.py).
+// Its parts: the model (traits.ts), the parameter form (form.ts), the palette
+// (palette.ts), the toolbar (toolbar.ts), live numbers (live.ts), pointer
+// gestures (gestures.ts).
 import type { AnyModel } from '@anywidget/types';
-import { DisplayGraph, DNode, displayGraph } from '../common/display';
+import { DisplayGraph, displayGraph } from '../common/display';
 import { Box, layout } from '../common/layout';
-import { Drawn, drawGraph, edgePath, moveNode, portPoint, svgEl } from '../common/render';
-import { ClassInfo, ConnJSON, ElementJSON, formatRate, GraphJSON, LiveData } from '../common/types';
+import { Drawn, drawGraph, moveNode } from '../common/render';
+import { ElementJSON, GraphJSON } from '../common/types';
 import { ParamForm } from './form';
+import { Canvas, dragConnection, dragNode, svgPoint } from './gestures';
+import { paintLive } from './live';
 import { Palette } from './palette';
-
-interface Status {
-  kind?: string;
-  text?: string;
-  changed?: string[];
-  seq?: number;
-}
-
-interface Traits {
-  elements: ElementJSON[];
-  connections: ConnJSON[];
-  ports: Record<string, [number, number]>;
-  positions: Record<string, [number, number]>;
-  parameters: Record<string, Record<string, string>>;
-  classes: Record<string, ClassInfo>;
-  errors: Record<string, Record<string, string>>;
-  live: LiveData;
-  pending: { count?: number; summary?: string };
-  status: Status;
-  engine_state: string;
-  can_undo: boolean;
-  can_redo: boolean;
-}
+import { button, Toolbar } from './toolbar';
+import { Traits } from './traits';
 
 type Selection = { kind: 'node'; id: string } | { kind: 'edge'; id: string } | null;
-
-function button(label: string, action: string, title: string, onclick: () => void): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.textContent = label;
-  b.dataset.action = action;
-  b.title = title;
-  b.onclick = onclick;
-  return b;
-}
 
 export class GraphEditorView {
   private root: HTMLDivElement;
@@ -48,8 +23,7 @@ export class GraphEditorView {
   private side: HTMLDivElement;
   private edgePanel: HTMLDivElement;
   private statusLine: HTMLDivElement;
-  private chips: HTMLSpanElement;
-  private buttons: Record<string, HTMLButtonElement> = {};
+  private toolbar: Toolbar;
   private palette: Palette;
   private form: ParamForm;
   private selection: Selection = null;
@@ -60,6 +34,7 @@ export class GraphEditorView {
   private layoutSeq = 0;
   private changedTimer = 0;
   private disposers: (() => void)[] = [];
+  private canvasView: Canvas = { drawn: () => this.drawn, dg: () => this.dg, boxes: () => this.boxes };
 
   constructor(
     private model: AnyModel<Traits>,
@@ -68,24 +43,19 @@ export class GraphEditorView {
     this.root = document.createElement('div');
     this.root.className = 'pktlab-widget pktlab-graph';
     this.root.tabIndex = 0;
-    const toolbar = document.createElement('div');
-    toolbar.className = 'pl-toolbar';
-    this.buttons.undo = button('↶ Undo', 'undo', 'Undo the last edit', () => this.send({ op: 'undo' }));
-    this.buttons.redo = button('↷ Redo', 'redo', 'Redo', () => this.send({ op: 'redo' }));
-    this.buttons.delete = button('✕ Delete', 'delete', 'Delete the selected element or edge (Del)', () =>
-      this.deleteSelection()
-    );
-    this.buttons.apply = button('Apply', 'apply', 'Send the edited graph to the running engine', () =>
-      this.send({ op: 'apply' })
-    );
-    this.buttons.apply.classList.add('pl-apply');
-    this.chips = document.createElement('span');
-    this.chips.className = 'pl-chips';
+    this.toolbar = new Toolbar({
+      undo: () => this.send({ op: 'undo' }),
+      redo: () => this.send({ op: 'redo' }),
+      delete: () => this.deleteSelection(),
+      apply: () => this.send({ op: 'apply' }),
+      toggleGroup: (grp, folded) => {
+        if (folded) this.collapsed.delete(grp);
+        else this.collapsed.add(grp);
+        void this.relayout();
+      }
+    });
     this.statusLine = document.createElement('div');
     this.statusLine.className = 'pl-status';
-    const spacer = document.createElement('span');
-    spacer.className = 'pl-spacer';
-    toolbar.append(this.buttons.undo, this.buttons.redo, this.buttons.delete, this.chips, spacer, this.buttons.apply);
 
     const body = document.createElement('div');
     body.className = 'pl-body';
@@ -105,7 +75,7 @@ export class GraphEditorView {
     this.edgePanel.className = 'pl-edge-panel';
     this.side.append(this.form.node, this.edgePanel);
     body.append(this.palette.node, this.canvas, this.side);
-    this.root.append(toolbar, body, this.statusLine);
+    this.root.append(this.toolbar.node, body, this.statusLine);
     el.appendChild(this.root);
 
     this.canvas.addEventListener('dragover', ev => ev.preventDefault());
@@ -218,17 +188,7 @@ export class GraphEditorView {
     this.root.dataset.elements = String(this.model.get('elements')?.length ?? 0);
     this.root.dataset.connections = String(this.model.get('connections')?.length ?? 0);
     this.fitSvg();
-    this.chips.replaceChildren();
-    for (const grp of this.dg.groups) {
-      const folded = this.collapsed.has(grp);
-      const chip = button(`${folded ? '▸' : '▾'} ${grp}`, 'toggle-group', folded ? 'Expand' : 'Collapse', () => {
-        if (folded) this.collapsed.delete(grp);
-        else this.collapsed.add(grp);
-        void this.relayout();
-      });
-      chip.classList.add('pl-chip');
-      this.chips.appendChild(chip);
-    }
+    this.toolbar.showGroups(this.dg.groups, this.collapsed);
     if (this.selection?.kind === 'node' && !this.drawn.nodes.has(this.selection.id)) this.select(null);
     else if (this.selection?.kind === 'edge' && !this.drawn.edges.has(this.selection.id)) this.select(null);
     else this.select(this.selection);
@@ -261,40 +221,7 @@ export class GraphEditorView {
   // ---- live numbers -------------------------------------------------------
 
   private applyLive(): void {
-    if (!this.drawn) return;
-    const live = this.model.get('live') ?? {};
-    const edges = live.edges ?? {};
-    for (const de of this.drawn.edges.values()) {
-      let rate = 0;
-      let known = false;
-      for (const c of de.edge.conns) {
-        const r = edges[`${c[0]}:${c[1]}`];
-        if (r !== undefined) {
-          rate += r;
-          known = true;
-        }
-      }
-      de.label.textContent = known ? formatRate(rate) : '';
-      de.group.classList.toggle('pl-busy', known && rate > 0);
-    }
-    const els = live.elements ?? {};
-    for (const [id, g] of this.drawn.nodes) {
-      const e = els[id];
-      const box = g.querySelector<SVGRectElement>('.pl-box');
-      if (!box) continue;
-      if (!e) {
-        box.style.fill = '';
-        g.classList.remove('pl-dropping');
-        continue;
-      }
-      const hue = 120 - 120 * Math.min(1, Math.max(0, e.load));
-      box.style.fill = `hsl(${hue}, 70%, 90%)`;
-      g.classList.toggle('pl-dropping', e.dropping);
-      let badge = g.querySelector<SVGTextElement>('.pl-badge');
-      if (!badge) badge = svgEl('text', { class: 'pl-badge', x: 4, y: -4 }, g);
-      const drops = e.drops ? `  drops ${e.drops}` : '';
-      badge.textContent = `${formatRate(e.pps)}  batch ${e.batch.toFixed(1)}${drops}`;
-    }
+    if (this.drawn) paintLive(this.drawn, this.model.get('live') ?? {});
   }
 
   // ---- selection and panels ----------------------------------------------
@@ -383,15 +310,14 @@ export class GraphEditorView {
   }
 
   private updateButtons(): void {
-    const pending = this.model.get('pending') ?? {};
     const engine = this.model.get('engine_state') ?? 'none';
-    this.buttons.undo.disabled = !this.model.get('can_undo');
-    this.buttons.redo.disabled = !this.model.get('can_redo');
-    this.buttons.delete.disabled = !this.selection;
-    this.buttons.apply.hidden = engine === 'none';
-    this.buttons.apply.disabled = !pending.count;
-    this.buttons.apply.textContent = pending.count ? `Apply (${pending.count})` : 'Apply';
-    this.buttons.apply.title = pending.summary || 'No changes to apply';
+    this.toolbar.update({
+      canUndo: Boolean(this.model.get('can_undo')),
+      canRedo: Boolean(this.model.get('can_redo')),
+      selected: Boolean(this.selection),
+      engine,
+      pending: this.model.get('pending') ?? {}
+    });
     this.root.dataset.engine = engine;
   }
 
@@ -414,18 +340,10 @@ export class GraphEditorView {
 
   // ---- pointer interaction -------------------------------------------------
 
-  private toSvg(ev: { clientX: number; clientY: number }): [number, number] {
-    const root = this.drawn?.root;
-    const m = root?.getScreenCTM();
-    if (!m) return [0, 0];
-    const p = new DOMPoint(ev.clientX, ev.clientY).matrixTransform(m.inverse());
-    return [p.x, p.y];
-  }
-
   private onDrop(ev: DragEvent): void {
     ev.preventDefault();
     const cls = ev.dataTransfer?.getData('application/x-pktlab-class');
-    if (cls) this.send({ op: 'add', cls, at: this.toSvg(ev) });
+    if (cls) this.send({ op: 'add', cls, at: svgPoint(this.drawn, ev) });
   }
 
   private onPointerDown(ev: PointerEvent): void {
@@ -446,23 +364,7 @@ export class GraphEditorView {
   }
 
   private startMove(ev: PointerEvent, id: string): void {
-    const box = this.boxes.get(id);
-    if (!box || !this.drawn) return;
-    const [sx, sy] = this.toSvg(ev);
-    const [bx, by] = [box.x, box.y];
-    let moved = false;
-    const move = (e: PointerEvent) => {
-      const [x, y] = this.toSvg(e);
-      if (!moved && Math.hypot(x - sx, y - sy) < 3) return;
-      moved = true;
-      box.x = Math.max(0, bx + x - sx);
-      box.y = Math.max(0, by + y - sy);
-      moveNode(this.drawn!, this.dg, this.boxes, id);
-    };
-    const up = () => {
-      window.removeEventListener('pointermove', move);
-      window.removeEventListener('pointerup', up);
-      if (!moved) return;
+    dragNode(this.canvasView, ev, id, box => {
       this.fitSvg();
       const node = this.dg.nodes.find(n => n.id === id);
       if (node?.members) return; // a collapsed compound moves only on screen
@@ -470,30 +372,10 @@ export class GraphEditorView {
       positions[id] = [Math.round(box.x), Math.round(box.y)];
       this.model.set('positions', positions);
       this.model.save_changes();
-    };
-    window.addEventListener('pointermove', move);
-    window.addEventListener('pointerup', up);
+    });
   }
 
   private startConnect(ev: PointerEvent, src: string, sport: number): void {
-    const node = this.dg.nodes.find(n => n.id === src) as DNode | undefined;
-    const box = this.boxes.get(src);
-    if (!node || !box || !this.drawn || node.members) return;
-    ev.preventDefault();
-    const start = portPoint(box, node, sport, true);
-    const temp = svgEl('path', { class: 'pl-edge-temp', d: edgePath(start, start) }, this.drawn.root);
-    const move = (e: PointerEvent) => temp.setAttribute('d', edgePath(start, this.toSvg(e)));
-    const up = (e: PointerEvent) => {
-      window.removeEventListener('pointermove', move);
-      window.removeEventListener('pointerup', up);
-      temp.remove();
-      const hit = document.elementFromPoint(e.clientX, e.clientY);
-      const dstG = hit?.closest<SVGGElement>('g.pl-node');
-      if (hit?.classList.contains('pl-in') && dstG && !dstG.classList.contains('pl-compound')) {
-        this.send({ op: 'connect', src, sport, dst: dstG.dataset.name, dport: Number(hit.getAttribute('data-port')) });
-      }
-    };
-    window.addEventListener('pointermove', move);
-    window.addEventListener('pointerup', up);
+    dragConnection(this.canvasView, ev, src, sport, (dst, dport) => this.send({ op: 'connect', src, sport, dst, dport }));
   }
 }

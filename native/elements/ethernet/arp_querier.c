@@ -5,7 +5,6 @@
 #include "../../lib/iputil.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <time.h>
 
 #define QUERY_GAP_NS 100000000ull     /* at most 10 queries a second per address */
@@ -48,36 +47,23 @@ static uint64_t now_ns(void)
 
 static int insert_static(aq_state *s, uint32_t ip, const uint8_t eth[6])
 {
-    arpt_entry *en = arpt_get(&s->t, ip, 0);
-    if (!en)
-        return -1;
-    memcpy(en->eth, eth, 6);
-    en->known = en->is_static = 1;
-    if (en->q_head)
+    int rc = arpt_set_static(&s->t, ip, eth);
+    if (rc > 0)
         atomic_store(&s->flush, 1);
-    return 0;
+    return rc < 0 ? -1 : 0;
 }
 
 static int aq_configure(pl_element *e, pl_error *err)
 {
     aq_state *s = PL_STATE(e, aq_state);
+    char bad[512];
     arpt_init(&s->t);
     atomic_flag_clear(&s->lock);
-    char *text = s->static_s ? strdup(s->static_s) : NULL, *save = NULL;
-    int rc = 0;
-    for (char *w = text ? strtok_r(text, " \t\n", &save) : NULL; w && !rc;
-         w = strtok_r(NULL, " \t\n", &save)) {
-        char *m = strtok_r(NULL, " \t\n", &save);
-        uint32_t ip;
-        uint8_t eth[6];
-        if (!m || pl_parse_ipv4(w, &ip) || pl_parse_ether(m, eth))
-            rc = pl_seterr(err, PL_ERR_CONFIG, e, "STATIC", "STATIC: expected 'IP ETH' pairs, "
-                           "got '%s %s'", w, m ? m : "");
-        else if (insert_static(s, ip, eth))
-            rc = pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
-    }
-    free(text);
-    return rc;
+    int rc = arpt_load_static(&s->t, s->static_s, bad, sizeof bad);
+    if (rc == -1)
+        return pl_seterr(err, PL_ERR_CONFIG, e, "STATIC",
+                         "STATIC: expected 'IP ETH' pairs, got '%s'", bad);
+    return rc ? pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory") : 0;
 }
 
 static void aq_cleanup(pl_element *e)
@@ -149,18 +135,12 @@ static void ip_packet(pl_element *e, aq_state *s, pl_ctx *ctx, pl_packet *p, uin
                       pl_packet **out, pl_packet **queries)
 {
     uint32_t dst = p->dst_ip;
-    uint8_t b[4];
-    memcpy(b, &dst, 4);
+    uint8_t m[6];
     if (__builtin_expect(!dst, 0)) {
         pl_drop(ctx, e, C_ZERO_DST, p);
         return;
     }
-    if (dst == 0xffffffffu || dst == s->bcast || (b[0] & 0xf0) == 0xe0) {
-        uint8_t m[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-        if ((b[0] & 0xf0) == 0xe0 && dst != 0xffffffffu) {     /* RFC 1112 */
-            uint8_t g[6] = {0x01, 0x00, 0x5e, (uint8_t)(b[1] & 0x7f), b[2], b[3]};
-            memcpy(m, g, 6);
-        }
+    if (pl_arp_group_ether(dst, s->bcast, m)) {
         pl_count(ctx, e, C_BROADCASTS, 1);
         encap(e, ctx, p, m, out);
         return;
@@ -182,21 +162,16 @@ static void ip_packet(pl_element *e, aq_state *s, pl_ctx *ctx, pl_packet *p, uin
         return;
     }
     en->known = 0;
-    if (en->q_head && now - en->waiting_since_ns > WAIT_MAX_NS) {
-        pl_packet *q = arpt_take_queue(&s->t, en);
-        while (q) {
-            pl_packet *nx = q->next;
-            pl_drop(ctx, e, C_EXPIRED, q);
-            q = nx;
-        }
+    pl_packet *q;
+    int full = arpt_wait(&s->t, en, p, now, WAIT_MAX_NS, s->capacity, s->entry_packet_capacity,
+                         &q);
+    while (q) {
+        pl_packet *nx = q->next;
+        pl_drop(ctx, e, C_EXPIRED, q);
+        q = nx;
     }
-    if (!en->q_head)
-        en->waiting_since_ns = now;
-    if ((s->capacity && s->t.saved >= s->capacity) ||
-        (s->entry_packet_capacity && en->q_len >= s->entry_packet_capacity))
+    if (full)
         pl_drop(ctx, e, C_QUEUE_FULL, p);
-    else
-        arpt_enqueue(&s->t, en, p);
     if (!en->queried_ns || now - en->queried_ns >= QUERY_GAP_NS) {
         en->queried_ns = now;
         query(e, ctx, dst, NULL, queries);
@@ -213,16 +188,11 @@ static void response(pl_element *e, aq_state *s, pl_ctx *ctx, pl_packet *p, uint
     }
     uint32_t spa;
     memcpy(&spa, f + ARP_SPA, 4);
-    arpt_entry *en = spa && !(f[ARP_SHA] & 1) ? arpt_get(&s->t, spa, (uint32_t)s->entry_capacity)
-                                              : NULL;
-    if (en) {
-        if (!en->is_static)
-            memcpy(en->eth, f + ARP_SHA, 6);
-        en->known = 1;
-        en->updated_ns = now;
-        if (en->q_head)
-            send_all(e, ctx, arpt_take_queue(&s->t, en), en->eth, out);
-    }
+    arpt_entry *en = spa && !(f[ARP_SHA] & 1)
+                         ? arpt_learn(&s->t, spa, f + ARP_SHA, now, (uint32_t)s->entry_capacity)
+                         : NULL;
+    if (en && en->q_head)
+        send_all(e, ctx, arpt_take_queue(&s->t, en), en->eth, out);
     pl_drop(ctx, e, C_RESPONSE, p);
 }
 

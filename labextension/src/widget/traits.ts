@@ -1,0 +1,25 @@
+// The graph widget's model: the traits pktlab/widget.py syncs to the view.
+import { ClassInfo, ConnJSON, ElementJSON, LiveData } from '../common/types';
+
+export interface Status {
+  kind?: string;
+  text?: string;
+  changed?: string[];
+  seq?: number;
+}
+
+export interface Traits {
+  elements: ElementJSON[];
+  connections: ConnJSON[];
+  ports: Record<string, [number, number]>;
+  positions: Record<string, [number, number]>;
+  parameters: Record<string, Record<string, string>>;
+  classes: Record<string, ClassInfo>;
+  errors: Record<string, Record<string, string>>;
+  live: LiveData;
+  pending: { count?: number; summary?: string };
+  status: Status;
+  engine_state: string;
+  can_undo: boolean;
+  can_redo: boolean;
+}
