@@ -68,9 +68,7 @@ static inline pl_packet *pl_dpdk_wrap(struct rte_mbuf *m, uint8_t flags)
     p->net_off = PL_OFF_UNSET;
     p->flags = flags | PL_PKT_EXTERNAL;
     p->paint = 0;
-    p->dst_ip = 0;
-    p->timestamp = 0;
-    memset(p->anno, 0, sizeof p->anno);
+    memset(&p->timestamp, 0, 64);      /* line 1: every annotation */
     return p;
 }
 

@@ -49,31 +49,28 @@ uint32_t pl_dpdk_rx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
     if (!n)
         return 0;
     q->rx_mbufs += n;
-    /* A fresh packet's metadata from `refs` on, stored per packet as a block
-     * (its cache line is written whole instead of field by field). */
-    pl_packet t;
-    memset(&t, 0, sizeof t);
-    atomic_init(&t.refs, 1);
-    t.mac_off = RTE_PKTMBUF_HEADROOM;
-    t.net_off = PL_OFF_UNSET;
-    t.flags = PL_PKT_EXTERNAL | (ctx->pool->atomic_refs ? PL_PKT_SHARED_REFS : 0);
-    const size_t off = offsetof(pl_packet, refs);
+    /* A fresh packet: line 0 gets data, length, offsets and flags (refs,
+     * origin and the buffer bounds are the pool's invariants), line 1 (the
+     * annotations) is cleared whole. */
+    const uint8_t flags = PL_PKT_EXTERNAL | (ctx->pool->atomic_refs ? PL_PKT_SHARED_REFS : 0);
     pl_packet *head = NULL, **link = &head, *p = NULL;
     uint32_t got = 0;
     uint64_t bytes = 0;
     for (uint16_t i = 0; i < n; i++) {
         struct rte_mbuf *mb = m[i];
         if (i + PREFETCH < n) {            /* the metadata lines a few packets ahead */
-            rte_prefetch0(pl_packet_of(m[i + PREFETCH]));
-            rte_prefetch0((uint8_t *)pl_packet_of(m[i + PREFETCH]) + 64);
+            rte_prefetch0_write(pl_packet_of(m[i + PREFETCH]));
+            rte_prefetch0_write(&pl_packet_of(m[i + PREFETCH])->timestamp);
         }
         if (__builtin_expect(!q->copy && pl_mbuf_plain(mb), 1)) {
             p = pl_packet_of(mb);
-            memcpy((uint8_t *)p + off, (const uint8_t *)&t + off, sizeof t - off);
             p->data = (uint8_t *)mb->buf_addr + mb->data_off;
             p->len = mb->data_len;
-            if (__builtin_expect(mb->data_off != RTE_PKTMBUF_HEADROOM, 0))
-                p->mac_off = mb->data_off;
+            p->mac_off = mb->data_off;
+            p->net_off = PL_OFF_UNSET;
+            p->flags = flags;
+            p->paint = 0;
+            memset(&p->timestamp, 0, 64);
         } else if (!(p = copy_from_mbuf(q, ctx, mb))) {
             continue;
         }
