@@ -319,15 +319,23 @@ class Engine:
 
     def decisions(self) -> dict:
         """What the thread analysis decided, for the notebook and the widget:
-        per element its threads and task worker; whether reference counts
-        are atomic (packets cross threads); warnings."""
+        per element its threads and task worker, and for device outputs the
+        TX queue each thread got and whether it locks it; whether reference
+        counts are atomic (packets cross threads); warnings."""
         buf = ffi.new("char[]", 4096)
         lib.pl_engine_warnings(self._h, buf, 4096)
+        elements = {}
+        for n in self._names:
+            d = {"threads": self.threads_of(n), "task_thread": self.element_thread(n)}
+            if "tx_queues" in self[n].handlers():
+                d["tx_queues"] = {int(t): {"queue": int(q), "locked": lk == "1"}
+                                  for t, q, lk in (ln.split() for ln in
+                                                   self[n].read("tx_queues").splitlines())}
+            elements[n] = d
         return {
             "threads": self.threads,
             "atomic_refcounts": bool(lib.pl_engine_atomic_refs(self._h)),
-            "elements": {n: {"threads": self.threads_of(n), "task_thread": self.element_thread(n)}
-                         for n in self._names},
+            "elements": elements,
             "warnings": [w for w in _lib.string(buf).splitlines() if w],
         }
 

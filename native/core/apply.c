@@ -234,6 +234,8 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
         st.replaced += ch.plan[i] == REPLACE;
         st.added += ch.plan[i] == ADD;
     }
+    /* Per-thread resources (TX queues) ready for whoever may push after this. */
+    pl_threads_preview(e, ch.final, nels, conns, nconns);
     for (int i = 0; i < ch.nedges; i++) {
         pending_edge *pe = &ch.edges[i];
         _Atomic(pl_edge *) *slot = pe->in ? &pe->holder->in[pe->port] : &pe->holder->out[pe->port];

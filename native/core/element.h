@@ -125,6 +125,11 @@ typedef struct pl_class {
      * many (clamped to the engine's threads; NULL = 1). The core gives them
      * consecutive workers from e->thread; run_task tells them apart by ctx->tid. */
     int (*task_threads)(pl_element *e);
+    /* The thread analysis changed the workers that can push into it (bit t of
+     * `threads`): map per-thread resources (ToDPDKDevice's TX queues and
+     * locks). Called with the workers parked or not started; while a live
+     * change settles, `threads` covers the old graph's and the new one's. */
+    void (*threads_changed)(pl_element *e, uint64_t threads);
     /* The workers stopped (pl_engine_stop, end of run_inline): give back held
      * packets, flush files. ctx lends worker 0's pool and counters. */
     void (*stop)(pl_element *e, pl_ctx *ctx);
@@ -164,6 +169,7 @@ struct pl_element {
     int thread;                   /* worker running this task, -1 if none */
     int task_count;               /* task_threads: workers thread, thread+1, ... run it */
     uint64_t threads;             /* thread vector: workers that can push into it (bit t) */
+    uint64_t threads_told;        /* the vector threads_changed was last called with */
     int cleaned;                  /* cleanup already ran (retired by live change) */
     _Atomic int task_done;
     pl_push_fn push;              /* entry point for packets arriving */

@@ -69,6 +69,9 @@ void pl_workers_join(pl_engine *e);
 void pl_tasks_assign(pl_engine *e);
 void pl_threads_analyze(pl_engine *e);
 void pl_threads_apply(pl_engine *e);
+/* Before a live change publishes a new graph: vectors covering old and new. */
+void pl_threads_preview(pl_engine *e, pl_element *const *elems, int n, const pl_conn *conns,
+                        int nconns);
 /* Whether worker t runs task el (task_threads tasks run on consecutive workers). */
 static inline int pl_task_runs_on(const pl_element *el, int t, int nthreads)
 {

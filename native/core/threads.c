@@ -11,6 +11,7 @@
 #include "engine.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static uint64_t bit(int t) { return 1ull << (t < 63 ? t : 63); }
@@ -27,39 +28,53 @@ static uint64_t task_mask(pl_engine *e, const pl_element *el)
     return m;
 }
 
+/* The graph an analysis runs on: the engine's, or a live change's new one. */
+typedef struct view {
+    pl_element *const *elems;
+    int n;
+    const pl_conn *conns;
+    int nconns;
+} view;
+
 /* The workers that take packets out of a boundary: its own task (Pipeliner),
  * or the tasks that pull from it (a Queue's Unqueue). */
-static uint64_t consumer_mask(pl_engine *e, const pl_element *el)
+static uint64_t consumer_mask(pl_engine *e, const view *g, const pl_element *el)
 {
     uint64_t m = task_mask(e, el);
-    for (int c = 0; !m && c < e->nconns; c++)
-        if (e->elems[e->conns[c].from] == el)
-            m |= task_mask(e, e->elems[e->conns[c].to]);
+    for (int c = 0; !m && c < g->nconns; c++)
+        if (g->elems[g->conns[c].from] == el)
+            m |= task_mask(e, g->elems[g->conns[c].to]);
     return m;
 }
 
-static uint64_t out_mask(pl_engine *e, const pl_element *el)
+static uint64_t out_mask(pl_engine *e, const view *g, const pl_element *el)
 {
-    return (el->cls->traits & PL_C_BOUNDARY) ? consumer_mask(e, el)
+    return (el->cls->traits & PL_C_BOUNDARY) ? consumer_mask(e, g, el)
                                              : el->threads | task_mask(e, el);
 }
 
-void pl_threads_analyze(pl_engine *e)
+/* Every element's vector: a fixpoint over the connections (graphs may have cycles). */
+static void vectors(pl_engine *e, const view *g)
 {
-    for (int i = 0; i < e->nelems; i++)
-        e->elems[i]->threads = 0;
-    /* Fixpoint over the connections (graphs may have cycles). */
-    for (int changed = 1, rounds = 0; changed && rounds <= e->nelems + 1; rounds++) {
+    for (int i = 0; i < g->n; i++)
+        g->elems[i]->threads = 0;
+    for (int changed = 1, rounds = 0; changed && rounds <= g->n + 1; rounds++) {
         changed = 0;
-        for (int c = 0; c < e->nconns; c++) {
-            pl_element *from = e->elems[e->conns[c].from], *to = e->elems[e->conns[c].to];
-            uint64_t m = to->threads | out_mask(e, from);
+        for (int c = 0; c < g->nconns; c++) {
+            pl_element *from = g->elems[g->conns[c].from], *to = g->elems[g->conns[c].to];
+            uint64_t m = to->threads | out_mask(e, g, from);
             if (m != to->threads) {
                 to->threads = m;
                 changed = 1;
             }
         }
     }
+}
+
+void pl_threads_analyze(pl_engine *e)
+{
+    view g = {e->elems, e->nelems, e->conns, e->nconns};
+    vectors(e, &g);
     /* Packets cross threads where a boundary is fed by another thread than
      * the one draining it. */
     int crossing = 0;
@@ -67,7 +82,7 @@ void pl_threads_analyze(pl_engine *e)
     e->warnings[0] = 0;
     for (int i = 0; i < e->nelems; i++) {
         pl_element *el = e->elems[i];
-        if ((el->cls->traits & PL_C_BOUNDARY) && (el->threads & ~consumer_mask(e, el)))
+        if ((el->cls->traits & PL_C_BOUNDARY) && (el->threads & ~consumer_mask(e, &g, el)))
             crossing = 1;
         if ((el->cls->traits & PL_C_SINGLE_THREAD) && __builtin_popcountll(el->threads) > 1 &&
             k < sizeof e->warnings - 1)
@@ -98,18 +113,60 @@ size_t pl_engine_warnings(pl_engine *e, char *buf, size_t len)
     return strlen(buf);
 }
 
+/* Tell the elements that map per-thread resources whose vector changed,
+ * with the workers parked (a no-op before they start). */
+static void tell(pl_engine *e, pl_element *const *elems, int n)
+{
+    int any = 0;
+    for (int i = 0; i < n && !any; i++)
+        any = elems[i]->cls->threads_changed && elems[i]->threads != elems[i]->threads_told;
+    if (!any)
+        return;
+    pl_engine_park(e);
+    for (int i = 0; i < n; i++) {
+        pl_element *el = elems[i];
+        if (el->cls->threads_changed && el->threads != el->threads_told) {
+            el->cls->threads_changed(el, el->threads);
+            el->threads_told = el->threads;
+        }
+    }
+    pl_engine_unpark(e);
+}
+
+/*
+ * A live change is about to publish `elems`/`conns`: until it settles, a
+ * worker may push along the old edges or the new ones, so the elements that
+ * map per-thread resources get the union of both vectors first. The analysis
+ * after publishing (pl_threads_analyze, pl_threads_apply) narrows it again.
+ */
+void pl_threads_preview(pl_engine *e, pl_element *const *elems, int n, const pl_conn *conns,
+                        int nconns)
+{
+    uint64_t *old = calloc((size_t)(n ? n : 1), sizeof *old);
+    for (int i = 0; old && i < n; i++)
+        old[i] = elems[i]->threads;
+    view g = {elems, n, conns, nconns};
+    vectors(e, &g);
+    for (int i = 0; i < n; i++)          /* fresh elements had no vector (0) */
+        elems[i]->threads |= old ? old[i] : ~0ull;
+    free(old);
+    tell(e, elems, n);
+}
+
 /*
  * Make the pools' reference-count mode follow the analysis. Switching needs
  * every worker parked: no packet is in flight then, except inside boundary
- * elements, which only exist when crossing was already true.
+ * elements, which only exist when crossing was already true. Then tell the
+ * elements whose vector changed.
  */
 void pl_threads_apply(pl_engine *e)
 {
     int want = e->crossing;
-    if (!e->workers || pl_engine_atomic_refs(e) == want)
-        return;
-    pl_engine_park(e);
-    for (int t = 0; t < e->nthreads; t++)
-        e->workers[t].pool.atomic_refs = want;
-    pl_engine_unpark(e);
+    if (e->workers && pl_engine_atomic_refs(e) != want) {
+        pl_engine_park(e);
+        for (int t = 0; t < e->nthreads; t++)
+            e->workers[t].pool.atomic_refs = want;
+        pl_engine_unpark(e);
+    }
+    tell(e, e->elems, e->nelems);
 }

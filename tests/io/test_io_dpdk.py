@@ -115,11 +115,50 @@ def test_multi_queue_one_rx_queue_per_thread():
             in_use=pktlab.dpdk.mempool()["in_use"])
     """)
     assert "RX queues 0..1 on 2 threads" in r["fd"]
-    assert "TX queues 0..1 for 2 threads" in r["td"] and "locked" not in r["td"]
+    assert "TX queues 0..1, threads->queues 0->0 1->1," in r["td"] and "locked" not in r["td"]
     assert "RX queues 0..0 on 1 thread" in r["fp"]
-    assert "TX queues 0..0 for 2 threads (locked" in r["tp"]     # net_pcap has one TX queue
+    # net_pcap has one TX queue, but only fp's thread reaches tp: no lock
+    assert "TX queues 0..0, threads->queues " in r["tp"] and "locked" not in r["tp"]
     assert r["rx"] == r["tx"] == r["c"] > 0
     assert len(r["per_thread"]) == 2 and all(n > 0 for n in r["per_thread"])  # both workers read
+    assert r["in_use"] == 0
+
+
+def test_tx_queues_follow_the_thread_vectors_through_live_changes():
+    """One TX queue (N_QUEUES 1), two threads: no lock while only one thread
+    reaches ToDPDKDevice; a live change that connects the other thread's
+    input makes them share the queue under a lock; undoing it drops the lock.
+    Packets are conserved throughout and none arrive from an unexpected thread."""
+    r = run_scenario("""
+        cfg = ("a :: FromDPDKDevice(net_null0, MAXTHREADS 1) -> td :: ToDPDKDevice(net_null1, N_QUEUES 1);"
+               "b :: FromDPDKDevice(net_null2, MAXTHREADS 1) -> {b_to};"
+               "StaticThreadSched(a 0, b 1);")
+        eng = pktlab.Engine(cfg.format(b_to="d :: Discard"), threads=2,
+                            dpdk="--vdev net_null0 --vdev net_null1 --vdev net_null2")
+        eng.start(); time.sleep(0.2)
+        seen = [eng["td"].device]
+        eng.apply_text(cfg.format(b_to="td"))
+        t0 = eng["td"].count; time.sleep(0.2)
+        seen.append(eng["td"].device)
+        shared = eng.decisions()["elements"]["td"]["tx_queues"]
+        both = eng["td"].count - t0
+        eng.apply_text(cfg.format(b_to="d2 :: Discard"))
+        time.sleep(0.2)
+        seen.append(eng["td"].device)
+        eng.stop()
+        out(seen=seen, both=both, rx=eng["a"].count + eng["b"].count, sent=eng["td"].count,
+            drops=eng.stats().total_drops(), unreached=eng["td"].counters()["unreached"],
+            threads=eng.threads_of("td"), in_use=pktlab.dpdk.mempool()["in_use"], shared=shared,
+            alone=eng.decisions()["elements"]["td"]["tx_queues"])
+    """)
+    one, two, back = r["seen"]
+    assert r["shared"] == {"0": {"queue": 0, "locked": True}, "1": {"queue": 0, "locked": True}}
+    assert r["alone"] == {"0": {"queue": 0, "locked": False}}
+    assert "threads->queues 0->0," in one and "locked" not in one
+    assert "threads->queues 0->0* 1->0* (* locked" in two
+    assert "threads->queues 0->0," in back and "locked" not in back
+    assert r["threads"] == [0] and r["both"] > 0
+    assert r["rx"] == r["sent"] + r["drops"] and r["unreached"] == 0
     assert r["in_use"] == 0
 
 

@@ -5,7 +5,8 @@
 
 typedef struct tx_thr {
     _Alignas(64) pl_packet *iq;        /* internal queue: packets the ring refused */
-    void *q;                           /* this thread's TX queue */
+    void *q;                           /* this thread's TX queue; NULL: cannot reach us */
+    uint32_t qi;                       /* its index among the element's queues */
     atomic_flag *lock;                 /* the queue's lock when threads share it */
 #ifdef PL_HAVE_DPDK
     pthread_t thread;                  /* the worker attached to DPDK for this state */
@@ -14,19 +15,21 @@ typedef struct tx_thr {
 
 typedef struct {
     char *port;
-    int64_t queue;
+    int64_t queue, n_queues;
     uint64_t burst, ndesc, iqueue;
     uint8_t blocking;
     void *dev;
     int nthreads;
     uint32_t nq;
-    int locked;
+    int locked;                        /* threads that take a lock (share a queue) */
+    uint64_t vec;                      /* the thread vector the queues are mapped for */
     tx_thr *thr;
     atomic_flag *locks;
 } tdd_state;
 
-enum { C_DROPPED, C_NOBUFS, C_TOOLONG, C_SENT, C_COPIES };
-static const char *const counters[] = {"dropped", "nobufs", "too_long", "sent", "copies", NULL};
+enum { C_DROPPED, C_NOBUFS, C_TOOLONG, C_UNREACHED, C_SENT, C_COPIES };
+static const char *const counters[] = {"dropped", "nobufs", "too_long", "unreached", "sent",
+                                       "copies", NULL};
 
 static int tdd_configure(pl_element *e, pl_error *err)
 {
@@ -38,14 +41,15 @@ static int tdd_configure(pl_element *e, pl_error *err)
     if (!s->port || !*s->port)
         return pl_seterr(err, PL_ERR_CONFIG, e, "PORT", "missing PORT");
     s->nthreads = pl_element_nthreads(e);
-    /* One TX queue per thread that may reach us; fewer if the device has
-     * fewer, and then threads share queues under a lock. */
+    /* Enough TX queues for every thread (N_QUEUES: at most that many), fewer
+     * if the device has fewer; which thread takes which is decided from the
+     * thread vector (tdd_threads_changed). */
+    uint32_t want = s->n_queues > 0 ? (uint32_t)s->n_queues : (uint32_t)s->nthreads;
     pl_io_conf c = {.name = s->port, .tx = 1, .first_queue = (uint32_t)s->queue,
-                    .nqueues = (uint32_t)s->nthreads, .upto = 1, .ndesc = (uint32_t)s->ndesc};
+                    .nqueues = want, .upto = 1, .ndesc = (uint32_t)s->ndesc};
     if (pl_io_dpdk.open(&s->dev, &c, e, err))
         return err->status;
     s->nq = pl_dpdk_dev_nqueues(s->dev);
-    s->locked = (int)s->nq < s->nthreads;
 #endif
     return 0;
 }
@@ -60,14 +64,46 @@ static int tdd_initialize(pl_element *e, pl_error *err)
         return pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
     for (uint32_t q = 0; q < s->nq; q++)
         atomic_flag_clear(&s->locks[q]);
-    for (int t = 0; t < s->nthreads; t++)
-        s->thr[t] = (tx_thr){.q = pl_io_dpdk.queue(s->dev, (uint32_t)t % s->nq, 1),
-                             .lock = s->locked ? &s->locks[(uint32_t)t % s->nq] : NULL};
+    memset(s->thr, 0, sizeof(tx_thr) * (size_t)s->nthreads);   /* mapped by the analysis */
     return pl_dpdk_dev_start(s->dev, e, err);
 #else
     (void)s;
     return pl_dpdk_require(e, err);
 #endif
+}
+
+/*
+ * The paper's queue assignment (§5.6): each thread that can reach this
+ * element (bit t of `threads`) gets a TX queue of its own while there are
+ * enough; beyond that threads share queues, and only threads sharing a queue
+ * take its lock. Threads that cannot reach it get none. Workers are parked.
+ */
+static void tdd_threads_changed(pl_element *e, uint64_t threads)
+{
+    tdd_state *s = PL_STATE(e, tdd_state);
+#ifdef PL_HAVE_DPDK
+    if (!s->thr || !s->nq)
+        return;
+    int users[PL_DPDK_MAXQ] = {0};
+    uint32_t k = 0;
+    for (int t = 0; t < s->nthreads; t++) {
+        tx_thr *th = &s->thr[t];
+        th->q = NULL;
+        th->lock = NULL;
+        if (!(threads >> (t < 63 ? t : 63) & 1))
+            continue;
+        th->qi = k++ % s->nq;
+        th->q = pl_io_dpdk.queue(s->dev, th->qi, 1);
+        users[th->qi]++;
+    }
+    s->locked = 0;
+    for (int t = 0; t < s->nthreads; t++)
+        if (s->thr[t].q && users[s->thr[t].qi] > 1) {
+            s->thr[t].lock = &s->locks[s->thr[t].qi];
+            s->locked++;
+        }
+#endif
+    s->vec = threads;
 }
 
 static void tdd_cleanup(pl_element *e)
@@ -133,7 +169,7 @@ static pl_packet *send_all(pl_element *e, tdd_state *s, tx_thr *t, pl_ctx *ctx, 
     uint32_t burst = (uint32_t)PL_LIVE(s->burst);
     if (burst > PL_DPDK_MAX_BURST)
         burst = PL_DPDK_MAX_BURST;
-    while (b) {
+    while (b && t->q) {
         uint32_t before = b->b_count;
         uint32_t sent = pl_io_dpdk.tx_burst(t->q, ctx, &b, burst);
         pl_count(ctx, e, C_SENT, sent);
@@ -145,7 +181,8 @@ static pl_packet *send_all(pl_element *e, tdd_state *s, tx_thr *t, pl_ctx *ctx, 
                 break;
         }
     }
-    take_tallies(e, ctx, t->q);
+    if (t->q)
+        take_tallies(e, ctx, t->q);
     return b;
 }
 #endif
@@ -157,6 +194,10 @@ static void tdd_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
     tdd_state *s = PL_STATE(e, tdd_state);
 #ifdef PL_HAVE_DPDK
     tx_thr *t = &s->thr[ctx->tid];
+    if (__builtin_expect(!t->q, 0)) {          /* the analysis says this cannot happen */
+        pl_drop_batch(ctx, e, C_UNREACHED, b);
+        return;
+    }
     pl_dpdk_attach(&t->thread);
     if (t->lock)
         while (atomic_flag_test_and_set_explicit(t->lock, memory_order_acquire))
@@ -214,7 +255,7 @@ static int read_count(pl_element *e, char *buf, size_t len) { return U64(pl_coun
 static int read_dropped(pl_element *e, char *buf, size_t len)
 {
     return U64(pl_counter_total(e, C_DROPPED) + pl_counter_total(e, C_NOBUFS) +
-               pl_counter_total(e, C_TOOLONG));
+               pl_counter_total(e, C_TOOLONG) + pl_counter_total(e, C_UNREACHED));
 }
 
 static int read_hw_count(pl_element *e, char *buf, size_t len)
@@ -237,15 +278,42 @@ static int read_device(pl_element *e, char *buf, size_t len)
 {
     tdd_state *s = PL_STATE(e, tdd_state);
 #ifdef PL_HAVE_DPDK
-    if (s->dev)
-        return pl_fmt(buf, len, "%s port %u, TX queues %lld..%lld for %d thread%s%s, NDESC %u",
+    if (s->dev) {
+        char map[256] = "";
+        size_t k = 0;
+        int n = 0;
+        for (int t = 0; s->thr && t < s->nthreads && k < sizeof map - 24; t++)
+            if (s->thr[t].q) {
+                k += (size_t)snprintf(map + k, sizeof map - k, "%s%d->%lld%s", n++ ? " " : "", t,
+                                      (long long)s->queue + s->thr[t].qi,
+                                      s->thr[t].lock ? "*" : "");
+            }
+        return pl_fmt(buf, len, "%s port %u, TX queues %lld..%lld, threads->queues %s%s, NDESC %u",
                       pl_dpdk_dev_name(s->dev), pl_dpdk_dev_port(s->dev), (long long)s->queue,
-                      (long long)s->queue + s->nq - 1, s->nthreads, s->nthreads == 1 ? "" : "s",
-                      s->locked ? " (locked: fewer queues than threads)" : "",
+                      (long long)s->queue + s->nq - 1, n ? map : "none",
+                      s->locked ? " (* locked: threads share a queue)" : "",
                       pl_dpdk_dev_ndesc(s->dev));
+    }
 #endif
     (void)s;
     return pl_fmt(buf, len, "not open");
+}
+
+/* One line per thread that can reach the element: "thread queue locked". */
+static int read_tx_queues(pl_element *e, char *buf, size_t len)
+{
+    tdd_state *s = PL_STATE(e, tdd_state);
+    size_t k = 0;
+    buf[0] = 0;
+    for (int t = 0; s->thr && t < s->nthreads; t++)
+        if (s->thr[t].q) {
+            int n = snprintf(buf + k, len - k, "%d %lld %d\n", t, (long long)s->queue + s->thr[t].qi,
+                             s->thr[t].lock != NULL);
+            if (n < 0 || (size_t)n >= len - k)
+                return PL_ERR_HANDLER;
+            k += (size_t)n;
+        }
+    return 0;
 }
 
 static int read_ndesc(pl_element *e, char *buf, size_t len)
@@ -294,6 +362,8 @@ static const pl_param params[] = {
      PL_P_POSITIONAL | PL_P_REQUIRED, "port index, device name (net_null1) or PCI address"},
     {"QUEUE", PL_T_INT, offsetof(tdd_state, queue), "0", 0, PL_DPDK_MAXQ - 1, 0,
      "first TX queue"},
+    {"N_QUEUES", PL_T_INT, offsetof(tdd_state, n_queues), "-1", -1, PL_DPDK_MAXQ, 0,
+     "most TX queues to use (-1: one per engine thread, as many as the device has)"},
     {"BURST", PL_T_UINT, offsetof(tdd_state, burst), "32", 1, 1024, PL_P_LIVE,
      "most packets per rte_eth_tx_burst call"},
     {"NDESC", PL_T_UINT, offsetof(tdd_state, ndesc), "0", 0, 65535, PL_P_LIVE,
@@ -315,13 +385,14 @@ static const pl_handler handlers[] = {
     {.name = "ndesc_lost", .doc = "packets lost over all NDESC changes (RX ring, TX ring, missed)", .read = read_ndesc_lost},
     {.name = "ndesc_change", .doc = "the last NDESC change: sizes, time the workers were parked, packets lost", .read = read_ndesc_change},
     {.name = "device", .doc = "port, queues and locking", .read = read_device},
+    {.name = "tx_queues", .doc = "per thread that can reach it: thread, TX queue, locked (0/1)", .read = read_tx_queues},
     {0}};
 
 static const pl_class to_dpdk_device = {
     .name = "ToDPDKDevice",
     .ports = "1/0",
     .processing = "h/h",
-    .doc = "ToDPDKDevice(PORT [, QUEUE, BURST, NDESC, BLOCKING, IQUEUE])\n"
+    .doc = "ToDPDKDevice(PORT [, QUEUE, N_QUEUES, BURST, NDESC, BLOCKING, IQUEUE])\n"
            "Sends packets to a DPDK port.\n\n"
            "Each batch is sent when it arrives (TX flushed at the end of every batch),\n"
            "in rte_eth_tx_burst calls of at most BURST packets. Packets received by\n"
@@ -329,10 +400,14 @@ static const pl_class to_dpdk_device = {
            "shared clones, are copied into a fresh mbuf (counter copies). When the\n"
            "ring is full: BLOCKING waits for space; otherwise the rest waits in a\n"
            "per-thread internal queue of IQUEUE packets, sent before the next batch,\n"
-           "and what does not fit is dropped (counter dropped). One TX queue per\n"
-           "engine thread; with fewer queues than threads, threads share a queue\n"
-           "under a lock (handler device says which).\n"
-           "Counters: dropped, nobufs, too_long (drop reasons), sent, copies.\n"
+           "and what does not fit is dropped (counter dropped). Queues follow the\n"
+           "thread vector: each thread that can reach the element gets a TX queue\n"
+           "of its own while the device (or N_QUEUES) has enough; beyond that\n"
+           "threads share queues and only those take a lock (handler device shows\n"
+           "the mapping). Redone after every live change.\n"
+           "Counters: dropped, nobufs, too_long, unreached (drop reasons; unreached\n"
+           "counts packets from a thread the analysis says cannot reach it: 0), sent,\n"
+           "copies.\n"
            "Handlers: count, dropped, hw_count, hw_dropped, nombufs, copies, burst (rw),\n"
            "ndesc (rw: rebuilds the rings with the workers parked), ndesc_lost, ndesc_change,\n"
            "device.\n\n"
@@ -341,11 +416,12 @@ static const pl_class to_dpdk_device = {
     .params = params,
     .handlers = handlers,
     .counters = counters,
-    .ndrops = 3,
+    .ndrops = 4,
     .configure = tdd_configure,
     .initialize = tdd_initialize,
     .cleanup = tdd_cleanup,
     .push = tdd_push,
     .stop = tdd_stop,
+    .threads_changed = tdd_threads_changed,
 };
 PL_REGISTER_CLASS(to_dpdk_device);
