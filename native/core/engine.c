@@ -115,6 +115,7 @@ void pl_engine_free(pl_engine *e)
         free(e->workers);
         pl_depot_destroy(&e->depot);
     }
+    pl_pool_destroy(&e->ctl_pool);      /* its stack: its buffers are the workers' slabs' */
     pl_stats_free(e);
     free(e->log);
     pthread_mutex_destroy(&e->log_lock);

@@ -1,6 +1,7 @@
 #include "pool.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void (*pl_ext_free_one)(pl_packet *p);
 void (*pl_ext_free_batch)(pl_pool *pool, pl_packet *b);
@@ -22,8 +23,23 @@ void pl_depot_init(pl_depot *d)
 void pl_depot_destroy(pl_depot *d)
 {
     pthread_mutex_destroy(&d->lock);
-    free(d->chunks);
-    d->chunks = NULL;
+    free(d->v);
+    d->v = NULL;
+}
+
+int pl_pool_reserve(pl_pool *pool, uint64_t n)
+{
+    if (pool->cap - pool->nfree >= n)
+        return 1;
+    uint64_t cap = pool->cap ? pool->cap : PL_SLAB_PACKETS;
+    while (cap - pool->nfree < n)
+        cap *= 2;
+    pl_packet **v = realloc(pool->stack, sizeof *v * cap);
+    if (!v)
+        return 0;
+    pool->stack = v;
+    pool->cap = cap;
+    return 1;
 }
 
 void pl_pool_spill(pl_pool *pool)
@@ -32,46 +48,40 @@ void pl_pool_spill(pl_pool *pool)
     uint64_t n = PL_SLAB_PACKETS;
     if (pool->nfree < n)
         return;
-    pl_packet *head = pool->free, *tail = head;
-    for (uint64_t i = 1; i < n; i++)
-        tail = tail->next;
     pthread_mutex_lock(&d->lock);
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 16;
-        pl_depot_chunk *v = realloc(d->chunks, sizeof *v * cap);
+    if (d->cap - d->nfree < n) {
+        uint64_t cap = d->cap ? d->cap * 2 : 16 * n;
+        pl_packet **v = realloc(d->v, sizeof *v * cap);
         if (!v) {
             pthread_mutex_unlock(&d->lock);
             pool->high += n;            /* keep them; try again later */
             return;
         }
-        d->chunks = v;
+        d->v = v;
         d->cap = cap;
     }
-    pool->free = tail->next;
     pool->nfree -= n;
-    tail->next = NULL;
-    d->chunks[d->n++] = (pl_depot_chunk){head, tail};
+    memcpy(d->v + d->nfree, pool->stack + pool->nfree, sizeof *d->v * n);
     d->nfree += n;
     pthread_mutex_unlock(&d->lock);
 }
 
-/* Take a chunk of free buffers back from the depot. */
+/* Take a chunk of free buffers back from the depot (the pool is empty). */
 static int pool_refill(pl_pool *pool)
 {
     pl_depot *d = pool->depot;
-    pl_depot_chunk c = {0};
-    pthread_mutex_lock(&d->lock);
-    if (d->n) {
-        c = d->chunks[--d->n];
-        d->nfree -= PL_SLAB_PACKETS;
-    }
-    pthread_mutex_unlock(&d->lock);
-    if (!c.head)
+    uint64_t n = PL_SLAB_PACKETS;
+    if (!pl_pool_reserve(pool, n))
         return 0;
-    c.tail->next = pool->free;
-    pool->free = c.head;
-    pool->nfree += PL_SLAB_PACKETS;
-    return 1;
+    pthread_mutex_lock(&d->lock);
+    if (d->nfree < n)
+        n = d->nfree;
+    d->nfree -= n;
+    if (n)
+        memcpy(pool->stack + pool->nfree, d->v + d->nfree, sizeof *d->v * n);
+    pthread_mutex_unlock(&d->lock);
+    pool->nfree += n;
+    return n > 0;
 }
 
 void pl_pool_destroy(pl_pool *pool)
@@ -82,17 +92,26 @@ void pl_pool_destroy(pl_pool *pool)
         free(s);
         s = next;
     }
+    free(pool->stack);
     memset(pool, 0, sizeof *pool);
 }
 
 int pl_pool_grow(pl_pool *pool)
 {
+    if (pool->spare) {                  /* buffers the stack had no room for */
+        pl_packet *p = pool->spare;
+        if (!pl_pool_reserve(pool, 1))
+            return 0;
+        pool->spare = p->next;
+        pool->stack[pool->nfree++] = p;
+        return 1;
+    }
     if (pool->depot && pool_refill(pool))
         return 1;
     uint64_t n = PL_SLAB_PACKETS;
     if (pool->allocated + n > pool->limit)
         n = pool->limit > pool->allocated ? pool->limit - pool->allocated : 0;
-    if (n == 0)
+    if (n == 0 || !pl_pool_reserve(pool, n))
         return 0;
     size_t bytes = 64 + n * PL_PACKET_STRIDE;
     pl_slab *s = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
@@ -101,11 +120,11 @@ int pl_pool_grow(pl_pool *pool)
     s->next = pool->slabs;
     pool->slabs = s;
     uint8_t *base = (uint8_t *)s + 64;
-    /* Push in reverse so the free list hands out buffers in address order. */
+    /* Push in reverse so the stack hands out buffers in address order. */
     for (uint64_t i = n; i-- > 0;) {
         pl_packet *p = (pl_packet *)(base + i * PL_PACKET_STRIDE);
         p->flags = 0;
-        pl_pool_put(pool, p);
+        pool->stack[pool->nfree++] = p;
     }
     pool->allocated += n;
     return 1;
@@ -116,20 +135,29 @@ pl_packet *pl_pool_alloc_batch(pl_pool *pool, uint32_t n)
     pl_packet *head = NULL, *tail = NULL;
     uint32_t got = 0;
     while (got < n) {
-        if (!pool->free && !pl_pool_grow(pool)) {
+        if (!pool->nfree && !pl_pool_grow(pool)) {
             pool->alloc_failures++;
             break;
         }
-        pl_packet *p = pool->free;
-        pool->free = p->next;
-        pool->nfree--;
-        pl_packet_reset(p, pool);
-        if (tail)
-            tail->next = p;
-        else
-            head = p;
-        tail = p;
-        got++;
+        /* Take what the stack has at once; the addresses are known, so the
+         * lines of the next few are requested while this one is written. */
+        uint32_t k = n - got < pool->nfree ? n - got : (uint32_t)pool->nfree;
+        pl_packet **top = pool->stack + pool->nfree;
+        pool->nfree -= k;
+        for (uint32_t i = 1; i <= k; i++) {
+            if (i + 4 <= k) {
+                __builtin_prefetch(top[-(int64_t)i - 4], 1);
+                __builtin_prefetch(&top[-(int64_t)i - 4]->timestamp, 1);
+            }
+            pl_packet *p = top[-(int64_t)i];
+            pl_packet_reset(p, pool);
+            if (tail)
+                tail->next = p;
+            else
+                head = p;
+            tail = p;
+        }
+        got += k;
     }
     if (!head)
         return NULL;

@@ -11,6 +11,12 @@
  * buffers spills a chunk of PL_SLAB_PACKETS there, and an empty pool takes a
  * chunk back before carving a new slab (a lock per chunk, never per packet;
  * the same idea as DPDK's mempool caches over a shared ring).
+ *
+ * Free buffers are kept as an array of pointers (a stack), not a list
+ * through the packets: taking buffers reads no packet memory, so buffers
+ * last touched by another core (a Pipeliner's consumer freed them) are
+ * fetched in parallel, with prefetches, instead of one miss after another
+ * down a linked list.
  */
 #ifndef PL_POOL_H
 #define PL_POOL_H
@@ -28,20 +34,16 @@ typedef struct pl_slab {
     /* packets follow, 64-byte aligned */
 } pl_slab;
 
-typedef struct pl_depot_chunk {
-    pl_packet *head, *tail;
-} pl_depot_chunk;
-
 typedef struct pl_depot {
     pthread_mutex_t lock;
-    pl_depot_chunk *chunks;
-    size_t n, cap;
-    uint64_t nfree;
+    pl_packet **v;               /* free buffers, moved PL_SLAB_PACKETS at a time */
+    uint64_t nfree, cap;
 } pl_depot;
 
 typedef struct pl_pool {
-    pl_packet *free;
-    uint64_t nfree;
+    pl_packet **stack;           /* free buffers; the top is stack[nfree - 1] */
+    uint64_t nfree, cap;
+    pl_packet *spare;            /* linked overflow, only when the stack cannot grow */
     uint64_t allocated;          /* buffers carved from slabs */
     uint64_t limit;              /* max buffers this pool may carve */
     uint64_t alloc_failures;
@@ -61,6 +63,8 @@ void pl_pool_destroy(pl_pool *pool);
 
 /* Slow path: carve a new slab. Returns 0 when the limit or memory ran out. */
 int pl_pool_grow(pl_pool *pool);
+/* Slow path of a put: room for n more free buffers (0: none could be had). */
+int pl_pool_reserve(pl_pool *pool, uint64_t n);
 
 static inline void pl_packet_reset(pl_packet *p, pl_pool *pool)
 {
@@ -78,13 +82,11 @@ static inline void pl_packet_reset(pl_packet *p, pl_pool *pool)
 
 static inline pl_packet *pl_packet_alloc(pl_pool *pool)
 {
-    if (__builtin_expect(!pool->free, 0) && !pl_pool_grow(pool)) {
+    if (__builtin_expect(!pool->nfree, 0) && !pl_pool_grow(pool)) {
         pool->alloc_failures++;
         return NULL;
     }
-    pl_packet *p = pool->free;
-    pool->free = p->next;
-    pool->nfree--;
+    pl_packet *p = pool->stack[--pool->nfree];
     pl_packet_reset(p, pool);
     return pl_batch_one(p);
 }
@@ -97,8 +99,12 @@ pl_packet *pl_pool_alloc_batch(pl_pool *pool, uint32_t n);
 
 static inline void pl_pool_put(pl_pool *pool, pl_packet *p)
 {
-    p->next = pool->free;
-    pool->free = p;
+    if (__builtin_expect(pool->nfree == pool->cap, 0) && !pl_pool_reserve(pool, 1)) {
+        p->next = pool->spare;            /* out of memory for the stack: keep it anyway */
+        pool->spare = p;
+        return;
+    }
+    pool->stack[pool->nfree] = p;
     if (__builtin_expect(++pool->nfree > pool->high, 0) && pool->depot)
         pl_pool_spill(pool);
 }
@@ -197,10 +203,11 @@ static inline void pl_batch_free(pl_pool *pool, pl_packet *b)
         pl_ext_free_batch(pool, b);     /* mbufs: back to their mempool in bulk */
         return;
     }
-    if (plain) {
-        uint32_t n = b->b_count;
-        b->b_tail->next = pool->free;
-        pool->free = b;
+    if (plain && (pool->cap - pool->nfree >= b->b_count || pl_pool_reserve(pool, b->b_count))) {
+        pl_packet **top = pool->stack + pool->nfree;
+        uint32_t n = 0;
+        PL_BATCH_FOREACH(p, b)
+            top[n++] = p;
         pool->nfree += n;
         if (__builtin_expect(pool->nfree > pool->high, 0) && pool->depot)
             pl_pool_spill(pool);

@@ -48,8 +48,10 @@ pl_packet *pl_rings_put(pl_rings *r, int tid, pl_packet *b, int wait, _Atomic in
     uint64_t head = atomic_load_explicit(&g->head, memory_order_relaxed);
     pl_packet *p = b, *rest = NULL;
     while (p) {
-        uint64_t tail = atomic_load_explicit(&g->tail, memory_order_acquire);
-        if (head - tail > r->mask) {
+        if (head - g->tail_seen > r->mask) {
+            g->tail_seen = atomic_load_explicit(&g->tail, memory_order_acquire);
+            if (head - g->tail_seen <= r->mask)
+                continue;
             if (wait && !atomic_load_explicit(stop, memory_order_relaxed)) {
 #if defined(__x86_64__) || defined(__i386__)
                 __builtin_ia32_pause();
@@ -86,7 +88,11 @@ pl_packet *pl_rings_get(pl_rings *r, uint32_t max)
         pl_ring *g = &r->ring[t];
         uint64_t tail = atomic_load_explicit(&g->tail, memory_order_relaxed);
         uint64_t head = atomic_load_explicit(&g->head, memory_order_acquire);
+        /* The packets' lines were last written by the producer's core: ask for
+         * a few ahead while linking this one (their addresses are in the slots). */
         while (tail != head && got < max) {
+            if (head - tail > 4)
+                __builtin_prefetch(g->slot[(tail + 4) & r->mask], 1);
             pl_batch_append(&b, g->slot[tail & r->mask]);
             tail++;
             got++;

@@ -13,6 +13,9 @@
 
 typedef struct pl_ring {
     _Alignas(64) _Atomic uint64_t head;      /* producer writes */
+    uint64_t tail_seen;                      /* producer's last look at tail: reloaded
+                                                only when the ring seems full, so the
+                                                consumer's line is not read per packet */
     _Alignas(64) _Atomic uint64_t tail;      /* consumer writes */
     _Alignas(64) pl_packet **slot;
 } pl_ring;

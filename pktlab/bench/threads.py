@@ -7,12 +7,20 @@
   drained on thread 1), per core.
 
 - the vanilla Click model on one core: the source pushes into a Queue, an
-  Unqueue pulls batches out and pushes them on.
+  Unqueue pulls batches out and pushes them on;
+- the router (examples/router.click, in-memory inputs replaying the paper's
+  traffic, 60-byte frames) on 1 and 2 threads;
+- the paper's Fig. 11 shape over DPDK virtual devices: FromDPDKDevice(net_null0)
+  -> ToDPDKDevice(net_null1) on 1 thread, then on 2 threads with a TX queue
+  per thread (multi-queue) and with one TX queue shared under a lock.
 """
 
 from __future__ import annotations
 
 import os
+
+import statistics
+import time
 
 from .measure import median_rate
 
@@ -24,6 +32,57 @@ QUEUED = ("s0 :: InfiniteSource(LENGTH 64, BURST 32) -> q :: Queue(1024) -> u ::
           " -> c :: Counter -> d :: Discard;")
 PIPED = ("s0 :: InfiniteSource(LENGTH 64, BURST 32) -> p :: Pipeliner(CAPACITY 4096)"
          " -> c :: Counter -> d :: Discard; StaticThreadSched(s0 0, p 1);")
+
+
+MQ = "fd :: FromDPDKDevice(net_null0) -> td :: ToDPDKDevice(net_null1{nq});"
+
+
+def _router_rate(threads: int, traffic, duration: float) -> float:
+    from ..engine import Engine
+    from ..memio import feed
+    from .router import _forwarded, router_graph
+
+    eng = Engine(router_graph(), threads=threads, pin=True)
+    for i, frames in traffic.items():
+        feed(eng, f"in{i}", frames)
+    eng.start()
+    try:
+        time.sleep(0.3)
+        c0, t0 = _forwarded(eng), time.perf_counter()
+        time.sleep(duration)
+        c1, t1 = _forwarded(eng), time.perf_counter()
+    finally:
+        eng.stop()
+    return (c1 - c0) / (t1 - t0)
+
+
+def router_scaling(duration: float, repeat: int) -> dict:
+    from .. import flowgen
+
+    traffic = flowgen.router_traffic(8192, seed=1, sizes=60)
+    one, two = [], []
+    for _ in range(repeat):                 # alternated, so that drift hits both alike
+        one.append(_router_rate(1, traffic, duration))
+        two.append(_router_rate(2, traffic, duration))
+    m1, m2 = statistics.median(one) / 1e6, statistics.median(two) / 1e6
+    return {"1": {"mpps": m1}, "2": {"mpps": m2}, "speedup": m2 / m1}
+
+
+def multiqueue_vs_locking(duration: float, repeat: int) -> dict:
+    """Fig. 11 shape: each run in a fresh DPDK process (pktlab.bench.io)."""
+    from .io import EAL_NULL, run_worker
+
+    runs = [{"config": MQ.format(nq="")},
+            {"config": MQ.format(nq=""), "threads": 2, "read": ["td.device"]},
+            {"config": MQ.format(nq=", N_QUEUES 1"), "threads": 2, "read": ["td.device"]}]
+    got = [run_worker({"eal": EAL_NULL, "warmup": 0.5, "duration": duration, "runs": runs})
+           for _ in range(repeat)]
+    med = [statistics.median(g[i]["mpps"] for g in got) for i in range(3)]
+    return {"1_thread": {"mpps": med[0]},
+            "2_threads_multiqueue": {"mpps": med[1], "device": got[0][1]["td.device"]},
+            "2_threads_locked": {"mpps": med[2], "device": got[0][2]["td.device"]},
+            "multiqueue_speedup": med[1] / med[0], "locked_speedup": med[2] / med[0],
+            "multiqueue_vs_locked": med[1] / med[2]}
 
 
 def bench_threads(duration: float = 1.0, repeat: int = 3) -> dict:
@@ -43,6 +102,13 @@ def bench_threads(duration: float = 1.0, repeat: int = 3) -> dict:
         "full_push_vs_queue_1core": push["mpps"] / queued["mpps"],
         "full_push_per_core_vs_pipeliner_per_core": push["mpps"] / (piped["mpps"] / 2),
     }
+    out["router"] = router_scaling(duration, repeat)
+    from .. import dpdk
+
+    if dpdk.available():
+        out["dpdk"] = multiqueue_vs_locking(duration, repeat)
+    else:
+        out["dpdk"] = {"skipped": "pktlab was built without DPDK"}
     return out
 
 
@@ -57,4 +123,18 @@ def format_threads(r: dict) -> str:
         f" full push per core / Pipeliner per core: {m['full_push_per_core_vs_pipeliner_per_core']:.2f}x",
         f"  Queue + Unqueue on 1 core: {m['queue_1core']['mpps']:.2f} Mpps;"
         f" full push / Queue: {m['full_push_vs_queue_1core']:.2f}x",
-    ])
+        f"router (60 B, in memory): 1 thread {r['router']['1']['mpps']:.2f} Mpps;"
+        f" 2 threads {r['router']['2']['mpps']:.2f} Mpps; speed-up {r['router']['speedup']:.2f}x",
+    ] + _format_dpdk(r["dpdk"]))
+
+
+def _format_dpdk(d: dict) -> list[str]:
+    if "skipped" in d:
+        return [f"DPDK multi-queue vs locking: skipped ({d['skipped']})"]
+    return [
+        "DPDK FromDPDKDevice(net_null0) -> ToDPDKDevice(net_null1) (Fig. 11 shape):",
+        f"  1 thread {d['1_thread']['mpps']:.2f} Mpps; 2 threads, TX queue per thread"
+        f" {d['2_threads_multiqueue']['mpps']:.2f} Mpps ({d['multiqueue_speedup']:.2f}x);"
+        f" 2 threads, one locked TX queue {d['2_threads_locked']['mpps']:.2f} Mpps"
+        f" ({d['locked_speedup']:.2f}x); multi-queue / locked {d['multiqueue_vs_locked']:.2f}x",
+    ]
