@@ -60,3 +60,18 @@ def test_bench_forward_json():
     assert res["per_packet"]["mpps"] > 0 and res["batch_vs_per_packet_at_32"] > 0
     assert "ns_per_packet_per_element" in res["nulls"]
     assert res["settings"]["duration"] == 0.05
+
+
+def test_bench_threads_json():
+    """Every figure of `pktlab bench threads` is there (speeds are reported, not asserted);
+    the DPDK part runs the two TX queue decisions it compares."""
+    r = pktlab("bench", "threads", "--duration", "0.1", "--repeat", "1", "--json")
+    res = json.loads(r.stdout)
+    assert res["forward"]["1"]["mpps"] > 0 and res["forward"]["2"]["mpps"] > 0
+    assert all(res["models"][k]["mpps"] > 0 for k in ("full_push_1core", "pipeliner_2cores",
+                                                        "queue_1core"))
+    assert res["router"]["1"]["mpps"] > 0 and res["router"]["2"]["mpps"] > 0
+    d = res["dpdk"]
+    assert d["1_thread"]["mpps"] > 0
+    assert "threads->queues 0->0 1->1," in d["2_threads_multiqueue"]["device"]
+    assert "threads->queues 0->0* 1->0* (* locked" in d["2_threads_locked"]["device"]
