@@ -142,12 +142,25 @@ def used_args() -> list[str] | None:
 
 def ports() -> dict[int, str]:
     """DPDK ports: index -> device name."""
+    return {idx: name for idx, name, _ in _port_lines()}
+
+
+def port_nodes() -> dict[str, int]:
+    """DPDK ports: device name, and index as text -> NUMA node (-1: none
+    known, as for virtual devices; empty before init)."""
+    out = {}
+    for idx, name, node in _port_lines():
+        out[name] = out[str(idx)] = node
+    return out
+
+
+def _port_lines() -> list[tuple[int, str, int]]:
     buf = ffi.new("char[]", 65536)
     lib.pl_dpdk_ports(buf, 65536)
-    out = {}
+    out = []
     for line in _lib.string(buf).splitlines():
-        idx, _, name = line.partition("\t")
-        out[int(idx)] = name
+        idx, name, node = line.split("\t")
+        out.append((int(idx), name, int(node)))
     return out
 
 
@@ -212,5 +225,5 @@ def prepare(graph, args: list[str] | str | None = None) -> None:
         init(args)
 
 
-__all__ = ["init", "available", "initialized", "ports", "mempool", "add_vdev", "eal_args",
+__all__ = ["init", "available", "initialized", "ports", "port_nodes", "mempool", "add_vdev", "eal_args",
            "default_args", "used_args", "prepare", "graph_vdevs", "DEFAULT_MBUFS", "DEFAULT_CACHE"]

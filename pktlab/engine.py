@@ -31,12 +31,16 @@ class Engine:
     threads: worker threads; tasks (sources) are spread over them.
     per_packet: push batches of one (the Click-style baseline of the paper).
     cycles: count cycles per element (rdtsc) into the statistics.
+    pin: pin worker i to a CPU: `cpus[i]` if given, else the CPUs of the NUMA
+        node of the graph's DPDK devices (starting at first_cpu when it is
+        one of them), else first_cpu + i (pktlab.placement).
     dpdk: DPDK EAL arguments (pktlab.dpdk.init); a graph with DPDK elements
         initialises the EAL with laptop defaults when nobody did.
     """
 
     def __init__(self, graph, threads: int = 1, *, per_packet: bool = False,
                  cycles: bool = False, pin: bool = False, first_cpu: int = 0,
+                 cpus: list[int] | None = None,
                  pool_buffers: int = 0, defines: dict[str, str] | None = None,
                  dpdk: str | list[str] | None = None):
         if isinstance(graph, str):
@@ -54,6 +58,10 @@ class Engine:
         opts.cycles = cycles
         opts.pin = pin
         opts.first_cpu = first_cpu
+        self.placement = self._place(graph, threads, pin, cpus, first_cpu)
+        opts.ncpus = len(self.placement.cpus[:64])
+        for i, c in enumerate(self.placement.cpus[:64]):
+            opts.cpus[i] = c
         opts.pool_buffers = pool_buffers
         err = _lib.new_error()
         handle = lib.pl_engine_new(opts, err)
@@ -71,6 +79,18 @@ class Engine:
         self._listeners: list = []
 
     # ---- construction -------------------------------------------------
+
+    @staticmethod
+    def _place(graph, threads: int, pin: bool, cpus: list[int] | None, first_cpu: int):
+        """Where pinned workers run: `cpus` if given, else near the devices."""
+        from . import dpdk
+        from .placement import Placement, choose
+
+        if not pin:
+            return Placement(why="not pinned: the kernel places the workers")
+        if cpus:
+            return Placement(cpus=list(cpus), why="cpus given")
+        return choose(graph, threads, dpdk.port_nodes() if dpdk.initialized() else {}, first_cpu)
 
     def _locate(self, name: str):
         el = self.graph.elements.get(name)
@@ -335,6 +355,8 @@ class Engine:
         return {
             "threads": self.threads,
             "atomic_refcounts": bool(lib.pl_engine_atomic_refs(self._h)),
+            "placement": {"cpus": self.placement.cpus, "node": self.placement.node,
+                          "why": self.placement.why},
             "elements": elements,
             "warnings": [w for w in _lib.string(buf).splitlines() if w],
         }

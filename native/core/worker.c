@@ -84,7 +84,9 @@ int pl_workers_start(pl_engine *e, pl_error *err)
         if (e->opts.pin) {
             cpu_set_t set;
             CPU_ZERO(&set);
-            CPU_SET((e->opts.first_cpu + t) % CPU_SETSIZE, &set);
+            int cpu = e->opts.ncpus > 0 && e->opts.ncpus <= 64 ? e->opts.cpus[t % e->opts.ncpus]
+                                                               : e->opts.first_cpu + t;
+            CPU_SET(cpu % CPU_SETSIZE, &set);
             pthread_attr_setaffinity_np(&attr, sizeof set, &set);
         }
         int rc = pthread_create(&w->thread, &attr, worker_main, w);

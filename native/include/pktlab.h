@@ -79,8 +79,10 @@ typedef struct pl_engine pl_engine;
 
 typedef struct pl_engine_opts {
     int threads;           /* worker threads, >= 1 */
-    int pin;               /* pin worker i to CPU (first_cpu + i) */
+    int pin;               /* pin worker i to CPU cpus[i % ncpus], or (first_cpu + i) */
     int first_cpu;
+    int ncpus;             /* 0: first_cpu + i */
+    int cpus[64];          /* where the workers run (pktlab.placement: near the devices) */
     int per_packet;        /* run every batch as batches of one (Click-style baseline) */
     int cycles;            /* count cycles per element (rdtsc) */
     uint32_t pool_buffers; /* per-thread pool limit, 0 = default */
@@ -225,7 +227,8 @@ int pl_element_drain(pl_engine *e, int elem, uint8_t *data, size_t cap, pl_pkt_m
 /* ---- DPDK (optional at build time; see pktlab/dpdk.py) ----
  * pl_dpdk_init runs the EAL once per process (argv without a program name)
  * and creates the mbuf pool (mbufs, per-thread cache) that every DPDK port
- * and element shares. pl_dpdk_ports lists "index<TAB>name" lines. The pool's
+ * and element shares. pl_dpdk_ports lists "index<TAB>name<TAB>NUMA node" lines
+ * (node -1: unknown). The pool's
  * in_use counts mbufs held outside the pool and its caches. */
 typedef struct pl_dpdk_pool_info {
     uint64_t size;

@@ -230,7 +230,7 @@ int pl_dpdk_ports(char *buf, size_t len)
         char name[RTE_ETH_NAME_MAX_LEN];
         if (rte_eth_dev_get_name_by_port(id, name))
             continue;
-        int n = snprintf(buf + k, len - k, "%u\t%s\n", id, name);
+        int n = snprintf(buf + k, len - k, "%u\t%s\t%d\n", id, name, rte_eth_dev_socket_id(id));
         if (n < 0 || (size_t)n >= len - k)
             return PL_ERR_NOMEM;
         k += (size_t)n;
