@@ -171,7 +171,9 @@ int pl_engine_connect(pl_engine *e, int from, int from_port, int to, int to_port
 
 static int setup_workers(pl_engine *e, pl_error *err)
 {
-    e->workers = calloc((size_t)e->nthreads, sizeof *e->workers);
+    e->workers = aligned_alloc(64, (size_t)e->nthreads * sizeof *e->workers);
+    if (e->workers)
+        memset(e->workers, 0, (size_t)e->nthreads * sizeof *e->workers);
     if (!e->workers)
         return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
     /* Plain refcounts until the thread analysis finds packets crossing. */

@@ -18,14 +18,16 @@ typedef struct pl_tasklist {
     pl_element *t[];
 } pl_tasklist;
 
+/* Cache-line aligned, and the epoch (written every round, read by the
+ * control thread) on a line of its own: workers never share a line. */
 typedef struct pl_worker {
-    struct pl_engine *eng;
+    _Alignas(64) struct pl_engine *eng;
     pthread_t thread;
     int started;
     pl_ctx ctx;
     pl_pool pool;
     _Atomic(pl_tasklist *) tasks;
-    _Atomic uint64_t epoch;      /* passes between rounds: the quiescent points */
+    _Alignas(64) _Atomic uint64_t epoch;   /* passes between rounds: the quiescent points */
 } pl_worker;
 
 struct pl_region;
