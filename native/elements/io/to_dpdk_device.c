@@ -1,6 +1,7 @@
-/* ToDPDKDevice: sends each batch to a DPDK port, zero copy, one TX queue per thread. */
+/* ToDPDKDevice: sends each batch to a DPDK port, zero copy, TX queues from the thread vector. */
 #include "../../io/dpdk.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 typedef struct tx_thr {
