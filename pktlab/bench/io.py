@@ -86,6 +86,7 @@ def _measure(spec: dict, run: dict) -> dict:
         c0, t0, k0 = count(), time.perf_counter(), _thread_ticks(os.getpid())
         time.sleep(spec["duration"])
         c1, t1, k1 = count(), time.perf_counter(), _thread_ticks(os.getpid())
+        time.sleep(spec.get("linger", 0))    # a peer that must go first (memif)
     finally:
         eng.stop()
     from .. import dpdk
@@ -113,7 +114,8 @@ def run_worker(spec: dict, timeout: float = 300) -> list[dict]:
     r = subprocess.run([sys.executable, "-m", "pktlab.bench.io", "--worker", json.dumps(spec)],
                        capture_output=True, text=True, timeout=timeout)
     if r.returncode != 0:
-        raise RuntimeError(f"benchmark worker failed:\n{r.stderr[-2000:]}")
+        raise RuntimeError(f"benchmark worker failed (exit status {r.returncode}):\n"
+                           f"{r.stderr[-2000:]}")
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
@@ -239,7 +241,7 @@ def testbed(duration: float) -> dict:
     common = {"warmup": 1.0, "duration": duration}
     gen = subprocess.Popen([sys.executable, "-m", "pktlab.bench.io", "--worker", json.dumps(
         common | {"eal": f"--vdev net_null0 --vdev net_memif0,role=server,socket={sock}",
-                  "cpu": gen_cpu,
+                  "cpu": gen_cpu, "linger": 2.0,   # the DUT disconnects first
                   "runs": [{"config": TESTBED_GEN, "counter": "c", "read": ["td.count", "td.dropped"]}]})],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(0.5)
