@@ -9,7 +9,7 @@ import pytest
 from pktlab import Engine
 from pktlab.errors import EngineError
 
-from conftest import ROOT, frames
+from iohelpers import ROOT, frames
 
 METHODS = ["PACKET_MMAP", "LINUX"]
 

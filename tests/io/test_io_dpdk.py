@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, frames, needs_dpdk, read_pcap, run_scenario, write_pcap
+from iohelpers import ROOT, frames, needs_dpdk, read_pcap, run_scenario, write_pcap
 
 pytestmark = needs_dpdk
 

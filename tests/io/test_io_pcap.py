@@ -10,7 +10,7 @@ import pytest
 from pktlab import Engine
 from pktlab.errors import EngineError
 
-from conftest import frames, read_pcap, write_pcap
+from iohelpers import frames, read_pcap, write_pcap
 
 
 def test_round_trip_is_byte_identical(tmp_path):
