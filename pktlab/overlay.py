@@ -9,6 +9,11 @@ when the engine has one; otherwise the statistics region is read directly
 
 Drops are flagged ("dropping") only on elements with outputs: a sink such
 as Discard drops by design.
+
+On an engine with several threads each element also carries what the
+thread analysis decided (the paper's Figure 13): `threads`, the workers that
+can push into it, and for device outputs `locked`, whether some of them
+share a TX queue under a lock.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import numpy as np
 
 from .stats import mean_batch
 
-__all__ = ["LiveOverlay", "from_telemetry", "snapshot"]
+__all__ = ["LiveOverlay", "from_telemetry", "snapshot", "with_threads"]
 
 MAX_HZ = 5.0
 
@@ -95,6 +100,20 @@ def snapshot(before: dict[str, dict], after: dict[str, dict], dt: float) -> dict
     return _with_load({"edges": edges, "elements": elements})
 
 
+def with_threads(live: dict, engine) -> dict:
+    """Add the thread analysis to each element of `live` (engines with more
+    than one worker only: on one thread there is nothing to show)."""
+    if getattr(engine, "threads", 1) <= 1 or not hasattr(engine, "decisions"):
+        return live
+    for name, d in engine.decisions()["elements"].items():
+        e = live.get("elements", {}).get(name)
+        if e is not None:
+            e["threads"] = d["threads"]
+            if "tx_queues" in d:
+                e["locked"] = any(q["locked"] for q in d["tx_queues"].values())
+    return live
+
+
 class LiveOverlay:
     """Samples `get_engine()` every 1/hz seconds while it runs and hands each
     snapshot to `publish` (from a daemon thread)."""
@@ -123,7 +142,8 @@ class LiveOverlay:
                 continue
             if hasattr(engine, "telemetry"):
                 try:
-                    self._publish(from_telemetry(engine.telemetry.snapshot(window=1.0)))
+                    self._publish(with_threads(
+                        from_telemetry(engine.telemetry.snapshot(window=1.0)), engine))
                     idle = False
                 except Exception:  # a stats region being rebuilt by a live change
                     pass
@@ -135,6 +155,6 @@ class LiveOverlay:
                 prev = None
                 continue
             if prev is not None and engine is prev_engine:
-                self._publish(snapshot(prev, totals, now_t - prev_t))
+                self._publish(with_threads(snapshot(prev, totals, now_t - prev_t), engine))
                 idle = False
             prev, prev_t, prev_engine = totals, now_t, engine

@@ -10,6 +10,7 @@ from pktlab.graph import Graph
 from pktlab.graphview import MIME, port_counts, view_json
 from pktlab.lang import parse
 from pktlab.labserver import parse_for_preview
+from pktlab.overlay import with_threads
 from pktlab.widget import GraphWidget, stop_all
 
 FORWARD = "src :: InfiniteSource(LENGTH 64, BURST 32) -> c :: Counter -> sink :: Discard;"
@@ -119,6 +120,26 @@ def test_live_numbers_reach_the_widget(running):
     json.dumps(w.live, allow_nan=False)
     assert w.live["elements"]["c"]["batch"] > 0
     assert w.engine_state == "running"
+
+
+def test_live_numbers_carry_the_thread_analysis():
+    """On several threads each element shows the workers that reach it (Fig. 13)."""
+    eng = pktlab.Engine("s0 :: InfiniteSource(LENGTH 64); s1 :: InfiniteSource(LENGTH 64);"
+                        "c :: Counter; d :: Discard; s0 -> c; s1 -> c; c -> d;"
+                        "StaticThreadSched(s0 0, s1 1);", threads=2)
+    eng.start()
+    w = GraphWidget(eng)
+    try:
+        assert wait_for(lambda: "threads" in w.live.get("elements", {}).get("c", {}))
+        els = w.live["elements"]
+        assert els["c"]["threads"] == [0, 1] and els["s1"]["threads"] == [1]
+        assert "locked" not in els["c"]          # not a device output
+    finally:
+        w.close()
+        stop_all()
+        eng.stop()
+    one = pktlab.Engine(FORWARD)
+    assert with_threads({"elements": {"c": {}}}, one) == {"elements": {"c": {}}}
 
 
 def test_preview_endpoint_parses_or_locates_errors():

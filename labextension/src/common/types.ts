@@ -59,6 +59,10 @@ export interface LiveElement {
   drops: number;
   /** drops grew in the last interval */
   dropping: boolean;
+  /** workers that can push into it (engines with several threads) */
+  threads?: number[];
+  /** a device output whose threads share a TX queue under a lock */
+  locked?: boolean;
 }
 
 export interface LiveData {

@@ -33,6 +33,9 @@ export function paintLive(drawn: Drawn, live: LiveData): void {
     let badge = g.querySelector<SVGTextElement>('.pl-badge');
     if (!badge) badge = svgEl('text', { class: 'pl-badge', x: 4, y: -4 }, g);
     const drops = e.drops ? `  drops ${e.drops}` : '';
-    badge.textContent = `${formatRate(e.pps)}  batch ${e.batch.toFixed(1)}${drops}`;
+    // The thread analysis (the paper's Fig. 13): which workers reach it.
+    const threads = e.threads?.length ? `  T${e.threads.join(',')}${e.locked ? ' locked' : ''}` : '';
+    badge.textContent = `${formatRate(e.pps)}  batch ${e.batch.toFixed(1)}${drops}${threads}`;
+    g.classList.toggle('pl-locked', !!e.locked);
   }
 }
