@@ -29,6 +29,24 @@
 /* 0 when DPDK is built in and initialised; otherwise fills err (naming e). */
 int pl_dpdk_require(const pl_element *e, pl_error *err);
 
+/* The first member of FromDPDKDevice's and ToDPDKDevice's state: what the
+ * handlers they share (dpdk_handlers.c) read. */
+typedef struct pl_dpdk_elem {
+    void *dev;                    /* the open device, NULL before configure */
+    uint64_t ndesc;               /* NDESC: as configured, then as last written */
+    int tx;                       /* ToDPDKDevice */
+} pl_dpdk_elem;
+
+/* The device's statistics (zeros before it is open). */
+int pl_dpdk_io_stats(pl_element *e, pl_io_stats *st);
+/* hw_count, hw_dropped, ndesc (read and write), ndesc_lost, ndesc_change. */
+int pl_dpdk_h_hw_count(pl_element *e, char *buf, size_t len);
+int pl_dpdk_h_hw_dropped(pl_element *e, char *buf, size_t len);
+int pl_dpdk_h_ndesc(pl_element *e, char *buf, size_t len);
+int pl_dpdk_h_ndesc_write(pl_element *e, const char *v, pl_error *err);
+int pl_dpdk_h_ndesc_lost(pl_element *e, char *buf, size_t len);
+int pl_dpdk_h_ndesc_change(pl_element *e, char *buf, size_t len);
+
 #ifdef PL_HAVE_DPDK
 #include <rte_ethdev.h>
 #include <rte_lcore.h>

@@ -17,11 +17,11 @@ typedef struct rx_inst {
 } rx_inst;
 
 typedef struct {
+    pl_dpdk_elem d;                    /* first: the shared handlers read it */
     char *port;
     int64_t queue, n_queues, maxthreads;
-    uint64_t burst, ndesc;
+    uint64_t burst;
     uint8_t promisc, active, copy;
-    void *dev;
     int nthreads, ninst;
     uint32_t nq;
     rx_inst *inst;
@@ -44,11 +44,11 @@ static int fdd_configure(pl_element *e, pl_error *err)
                                                                     : s->nthreads;
     pl_io_conf c = {.name = s->port, .rx = 1, .first_queue = (uint32_t)s->queue,
                     .nqueues = s->n_queues > 0 ? (uint32_t)s->n_queues : (uint32_t)threads,
-                    .upto = s->n_queues <= 0, .ndesc = (uint32_t)s->ndesc,
+                    .upto = s->n_queues <= 0, .ndesc = (uint32_t)s->d.ndesc,
                     .promisc = s->promisc, .copy = s->copy};
-    if (pl_io_dpdk.open(&s->dev, &c, e, err))
+    if (pl_io_dpdk.open(&s->d.dev, &c, e, err))
         return err->status;
-    s->nq = pl_dpdk_dev_nqueues(s->dev);
+    s->nq = pl_dpdk_dev_nqueues(s->d.dev);
     s->ninst = (int)s->nq < threads ? (int)s->nq : threads;
 #endif
     return 0;
@@ -70,9 +70,9 @@ static int fdd_initialize(pl_element *e, pl_error *err)
         if (!ri->q)
             return pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
         for (uint32_t k = (uint32_t)i; k < s->nq; k += (uint32_t)s->ninst)
-            ri->q[ri->nq++] = pl_io_dpdk.queue(s->dev, k, 0);
+            ri->q[ri->nq++] = pl_io_dpdk.queue(s->d.dev, k, 0);
     }
-    return pl_dpdk_dev_start(s->dev, e, err);
+    return pl_dpdk_dev_start(s->d.dev, e, err);
 #else
     (void)s;
     return pl_dpdk_require(e, err);
@@ -85,12 +85,12 @@ static void fdd_cleanup(pl_element *e)
 #ifdef PL_HAVE_DPDK
     for (int i = 0; s->inst && i < s->ninst; i++)
         free(s->inst[i].q);
-    if (s->dev)
-        pl_io_dpdk.close(s->dev);
+    if (s->d.dev)
+        pl_io_dpdk.close(s->d.dev);
 #endif
     free(s->inst);
     s->inst = NULL;
-    s->dev = NULL;
+    s->d.dev = NULL;
 }
 
 /* Which instance the calling worker runs: the core gives a multi-thread task
@@ -152,18 +152,6 @@ static void fdd_stop(pl_element *e, pl_ctx *ctx)
     }
 }
 
-static int io_stats(pl_element *e, pl_io_stats *st)
-{
-    fdd_state *s = PL_STATE(e, fdd_state);
-    memset(st, 0, sizeof *st);
-#ifdef PL_HAVE_DPDK
-    if (s->dev)
-        return pl_io_dpdk.stats(s->dev, st);
-#endif
-    (void)s;
-    return 0;
-}
-
 #define U64(x) pl_fmt(buf, len, "%llu", (unsigned long long)(x))
 
 static int read_count(pl_element *e, char *buf, size_t len) { return U64(pl_counter_total(e, C_RECEIVED)); }
@@ -174,77 +162,24 @@ static int read_dropped(pl_element *e, char *buf, size_t len)
                pl_counter_total(e, C_STOPPED));
 }
 
-static int read_hw_count(pl_element *e, char *buf, size_t len)
-{
-    pl_io_stats st;
-    return io_stats(e, &st) ? PL_ERR_HANDLER : U64(st.ipackets);
-}
-
-static int read_hw_dropped(pl_element *e, char *buf, size_t len)
-{
-    pl_io_stats st;
-    return io_stats(e, &st) ? PL_ERR_HANDLER : U64(st.imissed + st.ierrors);
-}
-
 static int read_nombufs(pl_element *e, char *buf, size_t len)
 {
     pl_io_stats st;
-    return io_stats(e, &st) ? PL_ERR_HANDLER : U64(st.nombuf + pl_counter_total(e, C_NOBUFS));
+    return pl_dpdk_io_stats(e, &st) ? PL_ERR_HANDLER : U64(st.nombuf + pl_counter_total(e, C_NOBUFS));
 }
 
 static int read_device(pl_element *e, char *buf, size_t len)
 {
     fdd_state *s = PL_STATE(e, fdd_state);
 #ifdef PL_HAVE_DPDK
-    if (s->dev)
+    if (s->d.dev)
         return pl_fmt(buf, len, "%s port %u, RX queues %lld..%lld on %d thread%s, NDESC %u",
-                      pl_dpdk_dev_name(s->dev), pl_dpdk_dev_port(s->dev), (long long)s->queue,
+                      pl_dpdk_dev_name(s->d.dev), pl_dpdk_dev_port(s->d.dev), (long long)s->queue,
                       (long long)s->queue + s->nq - 1, s->ninst, s->ninst == 1 ? "" : "s",
-                      pl_dpdk_dev_ndesc(s->dev));
+                      pl_dpdk_dev_ndesc(s->d.dev));
 #endif
     (void)s;
     return pl_fmt(buf, len, "not open");
-}
-
-static int read_ndesc(pl_element *e, char *buf, size_t len)
-{
-    fdd_state *s = PL_STATE(e, fdd_state);
-#ifdef PL_HAVE_DPDK
-    if (s->dev)
-        return U64(pl_dpdk_dev_ndesc(s->dev));
-#endif
-    return U64(__atomic_load_n(&s->ndesc, __ATOMIC_RELAXED));
-}
-
-static int write_ndesc(pl_element *e, const char *v, pl_error *err)
-{
-    fdd_state *s = PL_STATE(e, fdd_state);
-#ifdef PL_HAVE_DPDK
-    if (s->dev)
-        return pl_dpdk_dev_resize(s->dev, e, v, &s->ndesc, err);
-#endif
-    (void)s, (void)v;
-    return pl_dpdk_require(e, err);
-}
-
-static int read_ndesc_lost(pl_element *e, char *buf, size_t len)
-{
-#ifdef PL_HAVE_DPDK
-    return U64(pl_dpdk_dev_ndesc_lost(PL_STATE(e, fdd_state)->dev));
-#else
-    (void)e;
-    return U64(0);
-#endif
-}
-
-static int read_ndesc_change(pl_element *e, char *buf, size_t len)
-{
-#ifdef PL_HAVE_DPDK
-    return pl_dpdk_dev_ndesc_change(PL_STATE(e, fdd_state)->dev, buf, len);
-#else
-    (void)e;
-    return pl_fmt(buf, len, "no NDESC change yet");
-#endif
 }
 
 static const pl_param params[] = {
@@ -258,7 +193,7 @@ static const pl_param params[] = {
      "threads that read the device (-1: all the engine's)"},
     {"BURST", PL_T_UINT, offsetof(fdd_state, burst), "32", 1, 1024, PL_P_LIVE,
      "packets per batch: a batch is pushed when BURST packets arrived (or after a few polls)"},
-    {"NDESC", PL_T_UINT, offsetof(fdd_state, ndesc), "0", 0, 65535, PL_P_LIVE,
+    {"NDESC", PL_T_UINT, offsetof(fdd_state, d.ndesc), "0", 0, 65535, PL_P_LIVE,
      "RX ring size (0: 256, adjusted to the device's limits)"},
     {"PROMISC", PL_T_BOOL, offsetof(fdd_state, promisc), "false", 0, -1, 0,
      "promiscuous mode"},
@@ -271,12 +206,12 @@ static const pl_param params[] = {
 static const pl_handler handlers[] = {
     {.name = "count", .doc = "packets received", .read = read_count},
     {.name = "dropped", .doc = "packets dropped here (no buffer, too long, freed at stop)", .read = read_dropped},
-    {.name = "hw_count", .doc = "packets the device received", .read = read_hw_count},
-    {.name = "hw_dropped", .doc = "packets the device dropped (RX ring full, errors)", .read = read_hw_dropped},
+    {.name = "hw_count", .doc = "packets the device received", .read = pl_dpdk_h_hw_count},
+    {.name = "hw_dropped", .doc = "packets the device dropped (RX ring full, errors)", .read = pl_dpdk_h_hw_dropped},
     {.name = "nombufs", .doc = "mbuf allocation failures", .read = read_nombufs},
-    {.name = "ndesc", .doc = "RX ring size; writing it rebuilds the port's rings with the workers parked", .read = read_ndesc, .write = write_ndesc},
-    {.name = "ndesc_lost", .doc = "packets lost over all NDESC changes (RX ring, TX ring, missed)", .read = read_ndesc_lost},
-    {.name = "ndesc_change", .doc = "the last NDESC change: sizes, time the workers were parked, packets lost", .read = read_ndesc_change},
+    {.name = "ndesc", .doc = "RX ring size; writing it rebuilds the port's rings with the workers parked", .read = pl_dpdk_h_ndesc, .write = pl_dpdk_h_ndesc_write},
+    {.name = "ndesc_lost", .doc = "packets lost over all NDESC changes (RX ring, TX ring, missed)", .read = pl_dpdk_h_ndesc_lost},
+    {.name = "ndesc_change", .doc = "the last NDESC change: sizes, time the workers were parked, packets lost", .read = pl_dpdk_h_ndesc_change},
     {.name = "device", .doc = "port, queues and threads", .read = read_device},
     {0}};
 

@@ -15,11 +15,11 @@ typedef struct tx_thr {
 } tx_thr;
 
 typedef struct {
+    pl_dpdk_elem d;                    /* first: the shared handlers read it */
     char *port;
     int64_t queue, n_queues;
-    uint64_t burst, ndesc, iqueue;
+    uint64_t burst, iqueue;
     uint8_t blocking;
-    void *dev;
     int nthreads;
     uint32_t nq;
     int locked;                        /* threads that take a lock (share a queue) */
@@ -35,6 +35,7 @@ static const char *const counters[] = {"dropped", "nobufs", "too_long", "unreach
 static int tdd_configure(pl_element *e, pl_error *err)
 {
     tdd_state *s = PL_STATE(e, tdd_state);
+    s->d.tx = 1;
     if (pl_dpdk_require(e, err))
         return err->status;
     (void)s;
@@ -47,10 +48,10 @@ static int tdd_configure(pl_element *e, pl_error *err)
      * thread vector (tdd_threads_changed). */
     uint32_t want = s->n_queues > 0 ? (uint32_t)s->n_queues : (uint32_t)s->nthreads;
     pl_io_conf c = {.name = s->port, .tx = 1, .first_queue = (uint32_t)s->queue,
-                    .nqueues = want, .upto = 1, .ndesc = (uint32_t)s->ndesc};
-    if (pl_io_dpdk.open(&s->dev, &c, e, err))
+                    .nqueues = want, .upto = 1, .ndesc = (uint32_t)s->d.ndesc};
+    if (pl_io_dpdk.open(&s->d.dev, &c, e, err))
         return err->status;
-    s->nq = pl_dpdk_dev_nqueues(s->dev);
+    s->nq = pl_dpdk_dev_nqueues(s->d.dev);
 #endif
     return 0;
 }
@@ -66,7 +67,7 @@ static int tdd_initialize(pl_element *e, pl_error *err)
     for (uint32_t q = 0; q < s->nq; q++)
         atomic_flag_clear(&s->locks[q]);
     memset(s->thr, 0, sizeof(tx_thr) * (size_t)s->nthreads);   /* mapped by the analysis */
-    return pl_dpdk_dev_start(s->dev, e, err);
+    return pl_dpdk_dev_start(s->d.dev, e, err);
 #else
     (void)s;
     return pl_dpdk_require(e, err);
@@ -94,7 +95,7 @@ static void tdd_threads_changed(pl_element *e, uint64_t threads)
         if (!(threads >> (t < 63 ? t : 63) & 1))
             continue;
         th->qi = k++ % s->nq;
-        th->q = pl_io_dpdk.queue(s->dev, th->qi, 1);
+        th->q = pl_io_dpdk.queue(s->d.dev, th->qi, 1);
         users[th->qi]++;
     }
     s->locked = 0;
@@ -111,14 +112,14 @@ static void tdd_cleanup(pl_element *e)
 {
     tdd_state *s = PL_STATE(e, tdd_state);
 #ifdef PL_HAVE_DPDK
-    if (s->dev)
-        pl_io_dpdk.close(s->dev);
+    if (s->d.dev)
+        pl_io_dpdk.close(s->d.dev);
 #endif
     free(s->thr);
     free(s->locks);
     s->thr = NULL;
     s->locks = NULL;
-    s->dev = NULL;
+    s->d.dev = NULL;
 }
 
 #ifdef PL_HAVE_DPDK
@@ -237,18 +238,6 @@ static void tdd_stop(pl_element *e, pl_ctx *ctx)
 #endif
 }
 
-static int io_stats(pl_element *e, pl_io_stats *st)
-{
-    tdd_state *s = PL_STATE(e, tdd_state);
-    memset(st, 0, sizeof *st);
-#ifdef PL_HAVE_DPDK
-    if (s->dev)
-        return pl_io_dpdk.stats(s->dev, st);
-#endif
-    (void)s;
-    return 0;
-}
-
 #define U64(x) pl_fmt(buf, len, "%llu", (unsigned long long)(x))
 
 static int read_count(pl_element *e, char *buf, size_t len) { return U64(pl_counter_total(e, C_SENT)); }
@@ -259,18 +248,6 @@ static int read_dropped(pl_element *e, char *buf, size_t len)
                pl_counter_total(e, C_TOOLONG) + pl_counter_total(e, C_UNREACHED));
 }
 
-static int read_hw_count(pl_element *e, char *buf, size_t len)
-{
-    pl_io_stats st;
-    return io_stats(e, &st) ? PL_ERR_HANDLER : U64(st.opackets);
-}
-
-static int read_hw_dropped(pl_element *e, char *buf, size_t len)
-{
-    pl_io_stats st;
-    return io_stats(e, &st) ? PL_ERR_HANDLER : U64(st.oerrors);
-}
-
 static int read_nombufs(pl_element *e, char *buf, size_t len) { return U64(pl_counter_total(e, C_NOBUFS)); }
 
 static int read_copies(pl_element *e, char *buf, size_t len) { return U64(pl_counter_total(e, C_COPIES)); }
@@ -279,7 +256,7 @@ static int read_device(pl_element *e, char *buf, size_t len)
 {
     tdd_state *s = PL_STATE(e, tdd_state);
 #ifdef PL_HAVE_DPDK
-    if (s->dev) {
+    if (s->d.dev) {
         char map[256] = "";
         size_t k = 0;
         int n = 0;
@@ -290,10 +267,10 @@ static int read_device(pl_element *e, char *buf, size_t len)
                                       s->thr[t].lock ? "*" : "");
             }
         return pl_fmt(buf, len, "%s port %u, TX queues %lld..%lld, threads->queues %s%s, NDESC %u",
-                      pl_dpdk_dev_name(s->dev), pl_dpdk_dev_port(s->dev), (long long)s->queue,
+                      pl_dpdk_dev_name(s->d.dev), pl_dpdk_dev_port(s->d.dev), (long long)s->queue,
                       (long long)s->queue + s->nq - 1, n ? map : "none",
                       s->locked ? " (* locked: threads share a queue)" : "",
-                      pl_dpdk_dev_ndesc(s->dev));
+                      pl_dpdk_dev_ndesc(s->d.dev));
     }
 #endif
     (void)s;
@@ -317,47 +294,6 @@ static int read_tx_queues(pl_element *e, char *buf, size_t len)
     return 0;
 }
 
-static int read_ndesc(pl_element *e, char *buf, size_t len)
-{
-    tdd_state *s = PL_STATE(e, tdd_state);
-#ifdef PL_HAVE_DPDK
-    if (s->dev)
-        return U64(pl_dpdk_dev_ndesc(s->dev));
-#endif
-    return U64(__atomic_load_n(&s->ndesc, __ATOMIC_RELAXED));
-}
-
-static int write_ndesc(pl_element *e, const char *v, pl_error *err)
-{
-    tdd_state *s = PL_STATE(e, tdd_state);
-#ifdef PL_HAVE_DPDK
-    if (s->dev)
-        return pl_dpdk_dev_resize(s->dev, e, v, &s->ndesc, err);
-#endif
-    (void)s, (void)v;
-    return pl_dpdk_require(e, err);
-}
-
-static int read_ndesc_lost(pl_element *e, char *buf, size_t len)
-{
-#ifdef PL_HAVE_DPDK
-    return U64(pl_dpdk_dev_ndesc_lost(PL_STATE(e, tdd_state)->dev));
-#else
-    (void)e;
-    return U64(0);
-#endif
-}
-
-static int read_ndesc_change(pl_element *e, char *buf, size_t len)
-{
-#ifdef PL_HAVE_DPDK
-    return pl_dpdk_dev_ndesc_change(PL_STATE(e, tdd_state)->dev, buf, len);
-#else
-    (void)e;
-    return pl_fmt(buf, len, "no NDESC change yet");
-#endif
-}
-
 static const pl_param params[] = {
     {"PORT", PL_T_STRING, offsetof(tdd_state, port), NULL, 0, -1,
      PL_P_POSITIONAL | PL_P_REQUIRED, "port index, device name (net_null1) or PCI address"},
@@ -367,7 +303,7 @@ static const pl_param params[] = {
      "most TX queues to use (-1: one per engine thread, as many as the device has)"},
     {"BURST", PL_T_UINT, offsetof(tdd_state, burst), "32", 1, 1024, PL_P_LIVE,
      "most packets per rte_eth_tx_burst call"},
-    {"NDESC", PL_T_UINT, offsetof(tdd_state, ndesc), "0", 0, 65535, PL_P_LIVE,
+    {"NDESC", PL_T_UINT, offsetof(tdd_state, d.ndesc), "0", 0, 65535, PL_P_LIVE,
      "TX ring size (0: 1024, adjusted to the device's limits)"},
     {"BLOCKING", PL_T_BOOL, offsetof(tdd_state, blocking), "false", 0, -1, PL_P_LIVE,
      "wait for ring space instead of queueing and dropping"},
@@ -378,13 +314,13 @@ static const pl_param params[] = {
 static const pl_handler handlers[] = {
     {.name = "count", .doc = "packets sent", .read = read_count},
     {.name = "dropped", .doc = "packets dropped (internal queue full, no mbuf to copy into, too long)", .read = read_dropped},
-    {.name = "hw_count", .doc = "packets the device sent", .read = read_hw_count},
-    {.name = "hw_dropped", .doc = "packets the device failed to send", .read = read_hw_dropped},
+    {.name = "hw_count", .doc = "packets the device sent", .read = pl_dpdk_h_hw_count},
+    {.name = "hw_dropped", .doc = "packets the device failed to send", .read = pl_dpdk_h_hw_dropped},
     {.name = "nombufs", .doc = "packets dropped for want of an mbuf to copy them into", .read = read_nombufs},
     {.name = "copies", .doc = "packets copied into a fresh mbuf (not received by DPDK, or shared)", .read = read_copies},
-    {.name = "ndesc", .doc = "TX ring size; writing it rebuilds the port's rings with the workers parked", .read = read_ndesc, .write = write_ndesc},
-    {.name = "ndesc_lost", .doc = "packets lost over all NDESC changes (RX ring, TX ring, missed)", .read = read_ndesc_lost},
-    {.name = "ndesc_change", .doc = "the last NDESC change: sizes, time the workers were parked, packets lost", .read = read_ndesc_change},
+    {.name = "ndesc", .doc = "TX ring size; writing it rebuilds the port's rings with the workers parked", .read = pl_dpdk_h_ndesc, .write = pl_dpdk_h_ndesc_write},
+    {.name = "ndesc_lost", .doc = "packets lost over all NDESC changes (RX ring, TX ring, missed)", .read = pl_dpdk_h_ndesc_lost},
+    {.name = "ndesc_change", .doc = "the last NDESC change: sizes, time the workers were parked, packets lost", .read = pl_dpdk_h_ndesc_change},
     {.name = "device", .doc = "port, queues and locking", .read = read_device},
     {.name = "tx_queues", .doc = "per thread that can reach it: thread, TX queue, locked (0/1)", .read = read_tx_queues},
     {0}};
