@@ -25,6 +25,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .errors import EngineError
 from .stats import mean_batch
 
 __all__ = ["LiveOverlay", "from_telemetry", "snapshot", "with_threads"]
@@ -105,7 +106,11 @@ def with_threads(live: dict, engine) -> dict:
     than one worker only: on one thread there is nothing to show)."""
     if getattr(engine, "threads", 1) <= 1 or not hasattr(engine, "decisions"):
         return live
-    for name, d in engine.decisions()["elements"].items():
+    try:
+        decided = engine.decisions()["elements"]
+    except (KeyError, IndexError, ValueError, EngineError):  # a live change under way
+        return live
+    for name, d in decided.items():
         e = live.get("elements", {}).get(name)
         if e is not None:
             e["threads"] = d["threads"]
