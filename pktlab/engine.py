@@ -17,7 +17,7 @@ import time
 
 from . import _lib
 from ._lib import ffi, lib
-from .change import Change
+from .change import Change, apply_graph, write_live
 from .classes import element_classes
 from .element import Element
 from .errors import EngineError
@@ -201,56 +201,7 @@ class Engine:
         removed. If anything fails, the running graph is left as it was and
         EngineError says what and where. Returns the Change recorded in
         `history`."""
-        if isinstance(graph, str):
-            from .lang import parse
-
-            graph = parse(graph, defines=defines)
-        from .graph import diff
-
-        d = diff(self.graph, graph)
-        names = list(graph.elements)
-        index = {n: i for i, n in enumerate(names)}
-        keep = []                                  # cdata strings must outlive the call
-        els = ffi.new("pl_elem_spec[]", max(1, len(names)))
-        for i, el in enumerate(graph.elements.values()):
-            loc = getattr(el, "loc", None)
-            strs = [ffi.new("char[]", x.encode()) for x in (el.name, el.cls, el.config or "")]
-            keep.append(strs)
-            els[i].name, els[i].cls, els[i].config = strs
-            els[i].line = loc.line if loc else 0
-            els[i].col = loc.col if loc else 0
-        conns = ffi.new("pl_conn_spec[]", max(1, len(graph.connections)))
-        for i, c in enumerate(graph.connections):
-            for end in (c.src, c.dst):
-                if end not in index:
-                    raise EngineError(f"connection names undeclared element '{end}'",
-                                      kind="graph", element=end)
-            setattr(conns[i], "from", index[c.src])  # a Python keyword
-            conns[i].from_port = c.sport
-            conns[i].to, conns[i].to_port = index[c.dst], c.dport
-        st = ffi.new("pl_apply_stats *")
-        err = _lib.new_error()
-        with self._lock:
-            t = self.uptime()
-            rc = lib.pl_engine_apply(self._h, els, len(names), conns, len(graph.connections),
-                                     st, err)
-            if rc:
-                _lib.check(rc, err, lambda n: getattr(graph.elements.get(n), "loc", None))
-            self.graph = graph
-            self._names = names
-            self._index = index
-            if self._stats is not None:
-                self._stats.refresh()
-        change = Change(
-            time=t, label=label or d.summary(), diff=d,
-            kept=st.kept, retuned=st.retuned, replaced=st.replaced, added=st.added,
-            removed=st.removed, edges_changed=st.edges_changed,
-            build_us=st.build_us, publish_us=st.publish_us, grace_us=st.grace_us,
-            total_us=st.total_us)
-        self.history.append(change)
-        for listener in list(self._listeners):
-            listener(change)
-        return change
+        return apply_graph(self, graph, defines=defines, label=label)
 
     def apply_text(self, text: str, **kw):
         """apply() with Click text."""
@@ -296,30 +247,7 @@ class Engine:
         """Write a handler; a live parameter's write is recorded in `history`
         with its duration and, where the element counts them in a
         `<handler>_lost` handler (NDESC), the packets the write lost."""
-        live, lost_h = self._live_handler(name, handler)
-        if not live:
-            return self._write(index, handler, value)
-        with self._lock:
-            t = self.uptime()
-            lost0 = int(self._read(index, lost_h)) if lost_h else None
-            t0 = time.perf_counter()
-            self._write(index, handler, value)
-            us = (time.perf_counter() - t0) * 1e6
-            lost = int(self._read(index, lost_h)) - lost0 if lost_h else None
-        change = Change(time=t, label=f"{name}.{handler}={value}", retuned=1, total_us=us,
-                        kind="write", element=name, lost=lost)
-        self.history.append(change)
-        for listener in list(self._listeners):
-            listener(change)
-
-    def _live_handler(self, name: str, handler: str) -> tuple[bool, str | None]:
-        """(is `handler` a live parameter of element `name`, its loss handler)."""
-        el = self.graph.elements.get(name)
-        cls = element_classes().get(el.cls) if el is not None else None
-        if cls is None or not any(p.live and p.name.lower() == handler for p in cls.params):
-            return False, None
-        lost = f"{handler}_lost"
-        return True, lost if any(h.name == lost for h in cls.handlers) else None
+        write_live(self, name, index, handler, value)
 
     def _write(self, index: int, handler: str, value: str) -> None:
         err = _lib.new_error()
