@@ -71,6 +71,28 @@ extern const char *const pl_rt_counters[];
     {"remove", "remove routes 'ADDR/MASK [GATEWAY] [OUTPUT]'", NULL, pl_rt_write_remove},   \
     {"flush", "remove every route", NULL, pl_rt_write_flush}
 
+/* A lookup's answer for the control side (the `lookup` handler): 1 and *out, or 0. */
+static inline int pl_rt_found(const pl_route *r, pl_route *out)
+{
+    if (r)
+        *out = *r;
+    return r != NULL;
+}
+
+/* The data path's step once a table answered for packet p: no route drops
+ * it (-1), else the gateway (if any) becomes its destination annotation and
+ * the route's output is returned. The same for every lookup element. */
+static inline int pl_rt_forward(pl_element *e, pl_packet *p, pl_ctx *ctx, const pl_route *r)
+{
+    if (__builtin_expect(!r, 0)) {
+        pl_drop(ctx, e, PL_RT_NO_ROUTE, p);
+        return -1;
+    }
+    if (r->gw)
+        p->dst_ip = r->gw;
+    return r->port;
+}
+
 /* Reads with a parameter: lookup ADDR (and its synonym get). */
 extern const pl_param_handler pl_rt_param_handlers[];
 

@@ -40,10 +40,7 @@ static int lin_commit(pl_element *e, pl_error *err)
 static int lin_lookup(pl_element *e, uint32_t a, pl_route *out)
 {
     const lin_table *t = atomic_load_explicit(&PL_STATE(e, lin_state)->table, memory_order_acquire);
-    const pl_route *r = t ? lin_find(t, a) : NULL;
-    if (r)
-        *out = *r;
-    return r != NULL;
+    return pl_rt_found(t ? lin_find(t, a) : NULL, out);
 }
 
 static int lin_configure(pl_element *e, pl_error *err)
@@ -62,14 +59,7 @@ static void lin_cleanup(pl_element *e)
 
 static inline int lin_route(pl_element *e, pl_packet *p, pl_ctx *ctx, const void *t)
 {
-    const pl_route *r = lin_find(t, p->dst_ip);
-    if (__builtin_expect(!r, 0)) {
-        pl_drop(ctx, e, PL_RT_NO_ROUTE, p);
-        return -1;
-    }
-    if (r->gw)
-        p->dst_ip = r->gw;
-    return r->port;
+    return pl_rt_forward(e, p, ctx, lin_find(t, p->dst_ip));
 }
 
 static void lin_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)

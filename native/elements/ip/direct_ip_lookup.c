@@ -117,10 +117,7 @@ static int dir_lookup(pl_element *e, uint32_t a, pl_route *out)
 {
     const dir_table *t = atomic_load_explicit(&PL_STATE(e, dir_state)->table,
                                               memory_order_acquire);
-    const pl_route *r = dir_find(t, a);
-    if (r)
-        *out = *r;
-    return r != NULL;
+    return pl_rt_found(dir_find(t, a), out);
 }
 
 static int dir_configure(pl_element *e, pl_error *err)
@@ -140,14 +137,7 @@ static void dir_cleanup(pl_element *e)
 
 static inline int dir_route(pl_element *e, pl_packet *p, pl_ctx *ctx, const void *t)
 {
-    const pl_route *r = dir_find(t, p->dst_ip);
-    if (__builtin_expect(!r, 0)) {
-        pl_drop(ctx, e, PL_RT_NO_ROUTE, p);
-        return -1;
-    }
-    if (r->gw)
-        p->dst_ip = r->gw;
-    return r->port;
+    return pl_rt_forward(e, p, ctx, dir_find(t, p->dst_ip));
 }
 
 static void dir_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)

@@ -111,10 +111,7 @@ static int rdx_lookup(pl_element *e, uint32_t a, pl_route *out)
 {
     const rdx_table *t = atomic_load_explicit(&PL_STATE(e, rdx_state)->table,
                                               memory_order_acquire);
-    const pl_route *r = rdx_find(t, a);
-    if (r)
-        *out = *r;
-    return r != NULL;
+    return pl_rt_found(rdx_find(t, a), out);
 }
 
 static int rdx_configure(pl_element *e, pl_error *err)
@@ -134,14 +131,7 @@ static void rdx_cleanup(pl_element *e)
 
 static inline int rdx_route(pl_element *e, pl_packet *p, pl_ctx *ctx, const void *t)
 {
-    const pl_route *r = rdx_find(t, p->dst_ip);
-    if (__builtin_expect(!r, 0)) {
-        pl_drop(ctx, e, PL_RT_NO_ROUTE, p);
-        return -1;
-    }
-    if (r->gw)
-        p->dst_ip = r->gw;
-    return r->port;
+    return pl_rt_forward(e, p, ctx, rdx_find(t, p->dst_ip));
 }
 
 static void rdx_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
