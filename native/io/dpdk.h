@@ -46,6 +46,17 @@ int pl_dpdk_h_ndesc(pl_element *e, char *buf, size_t len);
 int pl_dpdk_h_ndesc_write(pl_element *e, const char *v, pl_error *err);
 int pl_dpdk_h_ndesc_lost(pl_element *e, char *buf, size_t len);
 int pl_dpdk_h_ndesc_change(pl_element *e, char *buf, size_t len);
+/* Their entries in the elements' handler tables (dir: "RX" or "TX"). */
+#define PL_DPDK_HANDLERS(dir, what, dropped)                                                \
+    {.name = "hw_count", .doc = "packets the device " what, .read = pl_dpdk_h_hw_count},    \
+    {.name = "hw_dropped", .doc = "packets the device " dropped,                            \
+     .read = pl_dpdk_h_hw_dropped},                                                         \
+    {.name = "ndesc", .doc = dir " ring size; writing it rebuilds the port's rings with "   \
+     "the workers parked", .read = pl_dpdk_h_ndesc, .write = pl_dpdk_h_ndesc_write},       \
+    {.name = "ndesc_lost", .doc = "packets lost over all NDESC changes (RX ring, TX ring, " \
+     "missed)", .read = pl_dpdk_h_ndesc_lost},                                              \
+    {.name = "ndesc_change", .doc = "the last NDESC change: sizes, time the workers were "  \
+     "parked, packets lost", .read = pl_dpdk_h_ndesc_change}
 
 #ifdef PL_HAVE_DPDK
 #include <rte_ethdev.h>

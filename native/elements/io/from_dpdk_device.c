@@ -206,12 +206,8 @@ static const pl_param params[] = {
 static const pl_handler handlers[] = {
     {.name = "count", .doc = "packets received", .read = read_count},
     {.name = "dropped", .doc = "packets dropped here (no buffer, too long, freed at stop)", .read = read_dropped},
-    {.name = "hw_count", .doc = "packets the device received", .read = pl_dpdk_h_hw_count},
-    {.name = "hw_dropped", .doc = "packets the device dropped (RX ring full, errors)", .read = pl_dpdk_h_hw_dropped},
     {.name = "nombufs", .doc = "mbuf allocation failures", .read = read_nombufs},
-    {.name = "ndesc", .doc = "RX ring size; writing it rebuilds the port's rings with the workers parked", .read = pl_dpdk_h_ndesc, .write = pl_dpdk_h_ndesc_write},
-    {.name = "ndesc_lost", .doc = "packets lost over all NDESC changes (RX ring, TX ring, missed)", .read = pl_dpdk_h_ndesc_lost},
-    {.name = "ndesc_change", .doc = "the last NDESC change: sizes, time the workers were parked, packets lost", .read = pl_dpdk_h_ndesc_change},
+    PL_DPDK_HANDLERS("RX", "received", "dropped (RX ring full, errors)"),
     {.name = "device", .doc = "port, queues and threads", .read = read_device},
     {0}};
 

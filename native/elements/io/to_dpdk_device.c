@@ -314,13 +314,9 @@ static const pl_param params[] = {
 static const pl_handler handlers[] = {
     {.name = "count", .doc = "packets sent", .read = read_count},
     {.name = "dropped", .doc = "packets dropped (internal queue full, no mbuf to copy into, too long)", .read = read_dropped},
-    {.name = "hw_count", .doc = "packets the device sent", .read = pl_dpdk_h_hw_count},
-    {.name = "hw_dropped", .doc = "packets the device failed to send", .read = pl_dpdk_h_hw_dropped},
     {.name = "nombufs", .doc = "packets dropped for want of an mbuf to copy them into", .read = read_nombufs},
     {.name = "copies", .doc = "packets copied into a fresh mbuf (not received by DPDK, or shared)", .read = read_copies},
-    {.name = "ndesc", .doc = "TX ring size; writing it rebuilds the port's rings with the workers parked", .read = pl_dpdk_h_ndesc, .write = pl_dpdk_h_ndesc_write},
-    {.name = "ndesc_lost", .doc = "packets lost over all NDESC changes (RX ring, TX ring, missed)", .read = pl_dpdk_h_ndesc_lost},
-    {.name = "ndesc_change", .doc = "the last NDESC change: sizes, time the workers were parked, packets lost", .read = pl_dpdk_h_ndesc_change},
+    PL_DPDK_HANDLERS("TX", "sent", "failed to send"),
     {.name = "device", .doc = "port, queues and locking", .read = read_device},
     {.name = "tx_queues", .doc = "per thread that can reach it: thread, TX queue, locked (0/1)", .read = read_tx_queues},
     {0}};
