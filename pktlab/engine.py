@@ -275,7 +275,8 @@ class Engine:
         elements = {}
         for n in self._names:
             d = {"threads": self.threads_of(n), "task_thread": self.element_thread(n)}
-            if "tx_queues" in self[n].handlers():
+            cls = element_classes().get(self.graph.elements[n].cls)
+            if cls is not None and any(h.name == "tx_queues" for h in cls.handlers):
                 d["tx_queues"] = {int(t): {"queue": int(q), "locked": lk == "1"}
                                   for t, q, lk in (ln.split() for ln in
                                                    self[n].read("tx_queues").splitlines())}
