@@ -111,14 +111,16 @@ int pl_retune_handlers(pl_element *el, pl_element *to, pl_error *err)
         if (!h || field_equal(p, el->state + p->offset, to->state + p->offset))
             continue;
         char val[64];
-        if (pl_format_value(el, p, old[n], sizeof old[n]) || pl_format_value(to, p, val, sizeof val))
-            return pl_seterr(err, PL_ERR_HANDLER, el, p->name, "cannot format %s", p->name);
-        if (h->write(el, val, err)) {
+        int rc = pl_format_value(el, p, old[n], sizeof old[n]) ||
+                         pl_format_value(to, p, val, sizeof val)
+                     ? pl_seterr(err, PL_ERR_HANDLER, el, p->name, "cannot format %s", p->name)
+                     : h->write(el, val, err);
+        if (rc) {
             for (int k = n; k-- > 0;) {
                 pl_error ignored = {0};
                 pl_param_writer(el, done[k])->write(el, old[k], &ignored);
             }
-            return err->status;
+            return rc;
         }
         done[n++] = p;
     }
