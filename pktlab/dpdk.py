@@ -111,9 +111,12 @@ def _cleanup_runtime_dir() -> None:
 
 
 def init(args: list[str] | str | None = None, *, vdevs: Iterable[str] = (),
-         mbufs: int = DEFAULT_MBUFS, cache: int = DEFAULT_CACHE, defaults: bool = True) -> list[str]:
+         mbufs: int = DEFAULT_MBUFS, cache: int = DEFAULT_CACHE, defaults: bool = True,
+         pack: bool = True) -> list[str]:
     """Initialise DPDK's EAL and the shared mbuf pool (mbufs, per-thread cache:
-    DPDKInfo's NB_MBUF and MBUF_CACHE_SIZE). Returns the EAL arguments used."""
+    DPDKInfo's NB_MBUF and MBUF_CACHE_SIZE). pack=False keeps DPDK's own layout
+    (each mbuf within one page; docs/io.md says why pktlab packs them).
+    Returns the EAL arguments used."""
     global _used_args
     if not available():
         raise EngineError("pktlab was built without DPDK (install libdpdk-dev and rebuild: "
@@ -127,7 +130,7 @@ def init(args: list[str] | str | None = None, *, vdevs: Iterable[str] = (),
     c_args = [ffi.new("char[]", a.encode()) for a in argv]
     c_argv = ffi.new("char *[]", c_args)
     err = _lib.new_error()
-    rc = lib.pl_dpdk_init(len(argv), c_argv, mbufs, cache, err)
+    rc = lib.pl_dpdk_init(len(argv), c_argv, mbufs, cache, int(pack), err)
     if rc == 0 or initialized():
         _used_args = argv
         atexit.register(_cleanup_runtime_dir)
@@ -166,18 +169,49 @@ def _port_lines() -> list[tuple[int, str, int]]:
 
 def mempool() -> dict[str, int]:
     """The shared mbuf pool: size, in_use (mbufs outside the pool and its
-    caches), cache_size, priv_size (the pl_packet metadata), data_room."""
+    caches), cache_size, priv_size (the pl_packet metadata), data_room, stride
+    (bytes from one mbuf to the next) and packed (True when mbufs are packed
+    across pages rather than kept within one page each; see docs/io.md)."""
     info = ffi.new("pl_dpdk_pool_info *")
     if lib.pl_dpdk_mempool(info) != 0:
         raise EngineError("DPDK is not initialised", kind="state", keyword="dpdk")
-    return {k: getattr(info, k) for k in ("size", "in_use", "cache_size", "priv_size",
-                                          "data_room")}
+    out = {k: getattr(info, k) for k in ("size", "in_use", "cache_size", "priv_size",
+                                         "data_room", "stride")}
+    out["packed"] = bool(info.packed)
+    return out
 
 
 def add_vdev(devargs: str) -> None:
     """Create a virtual device after init (rte_dev_probe), e.g. "net_ring0"."""
     err = _lib.new_error()
     _lib.check(lib.pl_dpdk_probe(devargs.encode(), err), err)
+
+
+def lcores() -> int:
+    """Threads that have a DPDK lcore id (hence mempool caches): the EAL's,
+    and each worker while it runs DPDK elements."""
+    return int(lib.pl_dpdk_lcores())
+
+
+def io_loop(src: int | str, dst: int | str, burst: int = 32, seconds: float = 1.0) -> int:
+    """The benchmarks' reference: testpmd's io forwarding loop from port src
+    to port dst (index or name, queue 0) on this thread and pktlab's mbuf
+    pool, for `seconds`; returns packets sent. The ports must be started by
+    an engine that is not running (``Engine(config)`` before ``start()``)."""
+    names = {name: idx for idx, name in ports().items()}
+
+    def index(p):
+        if isinstance(p, int):
+            return p
+        if p not in names:
+            raise EngineError(f"no DPDK port {p!r}; ports: {', '.join(names) or 'none'}",
+                              kind="config", keyword="port")
+        return names[p]
+
+    err = _lib.new_error()
+    out = ffi.new("uint64_t *")
+    _lib.check(lib.pl_dpdk_io_loop(index(src), index(dst), burst, seconds, out, err), err)
+    return int(out[0])
 
 
 def _port_of(config: str) -> str | None:
@@ -225,5 +259,5 @@ def prepare(graph, args: list[str] | str | None = None) -> None:
         init(args)
 
 
-__all__ = ["init", "available", "initialized", "ports", "port_nodes", "mempool", "add_vdev", "eal_args",
+__all__ = ["init", "available", "initialized", "ports", "port_nodes", "mempool", "add_vdev", "lcores", "io_loop", "eal_args",
            "default_args", "used_args", "prepare", "graph_vdevs", "DEFAULT_MBUFS", "DEFAULT_CACHE"]

@@ -40,6 +40,8 @@ typedef struct pl_ctx {
     struct pl_engine *eng;
     int per_packet;
     int cycles;
+    int io_attached;              /* an I/O backend set up the thread running this context
+                                     (cleared whenever a thread starts running it) */
 } pl_ctx;
 
 typedef void (*pl_push_fn)(pl_element *e, int port, pl_packet *batch, pl_ctx *ctx);

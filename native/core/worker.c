@@ -34,6 +34,7 @@ void pl_worker_loop(pl_worker *w, uint64_t max_runs, int until_idle)
     pl_engine *e = w->eng;
     unsigned idle = 0;
     uint64_t runs = 0;
+    w->ctx.io_attached = 0;            /* this thread may not be the last one that ran w */
     while (!atomic_load_explicit(&e->stop, memory_order_relaxed) &&
            !atomic_load_explicit(&e->done, memory_order_relaxed) && runs < max_runs) {
         uint32_t work = 0;

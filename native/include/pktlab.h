@@ -227,7 +227,8 @@ int pl_element_drain(pl_engine *e, int elem, uint8_t *data, size_t cap, pl_pkt_m
 /* ---- DPDK (optional at build time; see pktlab/dpdk.py) ----
  * pl_dpdk_init runs the EAL once per process (argv without a program name)
  * and creates the mbuf pool (mbufs, per-thread cache) that every DPDK port
- * and element shares. pl_dpdk_ports lists "index<TAB>name<TAB>NUMA node" lines
+ * and element shares; pack: pack mbufs across pages where IOVA is the
+ * virtual address (0: DPDK's layout, one page each at most). pl_dpdk_ports lists "index<TAB>name<TAB>NUMA node" lines
  * (node -1: unknown). The pool's
  * in_use counts mbufs held outside the pool and its caches. */
 typedef struct pl_dpdk_pool_info {
@@ -236,15 +237,24 @@ typedef struct pl_dpdk_pool_info {
     uint64_t cache_size;
     uint64_t priv_size;     /* private area per mbuf: the pl_packet metadata */
     uint64_t data_room;
+    uint64_t stride;        /* bytes from one mbuf to the next, as laid out in memory */
+    uint64_t packed;        /* 1: objects packed across pages, 0: one page each at most */
 } pl_dpdk_pool_info;
 
 int pl_dpdk_available(void);       /* 1 when pktlab was built with DPDK */
 int pl_dpdk_initialized(void);
-int pl_dpdk_init(int argc, const char *const *argv, uint32_t mbufs, uint32_t cache,
+int pl_dpdk_init(int argc, const char *const *argv, uint32_t mbufs, uint32_t cache, int pack,
                  pl_error *err);
 int pl_dpdk_ports(char *buf, size_t len);
+int pl_dpdk_lcores(void);          /* threads with an lcore id: EAL's and the workers that use DPDK */
 int pl_dpdk_mempool(pl_dpdk_pool_info *out);
 int pl_dpdk_probe(const char *devargs, pl_error *err);   /* add a device (vdev) after init */
+/* Benchmark reference: testpmd's io forwarding loop from port `in` queue 0
+ * to port `out` queue 0 on the calling thread, on pktlab's mbuf pool, for
+ * `seconds`; *forwarded = packets sent. The ports must be started (by an
+ * engine that is not running). */
+int pl_dpdk_io_loop(uint16_t in, uint16_t out, uint32_t burst, double seconds,
+                    uint64_t *forwarded, pl_error *err);
 const char *pl_dpdk_runtime_dir(void);
 
 /* Bounded log written by elements such as Print; read from the control side. */

@@ -78,11 +78,12 @@ static inline pl_packet *pl_packet_of(struct rte_mbuf *m)
     return (pl_packet *)(void *)(m + 1);
 }
 
-/* An mbuf the zero-copy path takes as it is: one segment, its own buffer. */
-static inline int pl_mbuf_plain(const struct rte_mbuf *m)
+/* An mbuf the zero-copy path takes as it is: one segment, its own buffer,
+ * from our pool (mp: pl_dpdk_pool, loaded once by the caller's loop). */
+static inline int pl_mbuf_plain(const struct rte_mbuf *m, const struct rte_mempool *mp)
 {
-    return m->nb_segs == 1 && !(m->ol_flags & (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL)) &&
-           m->pool == pl_dpdk_pool;
+    return m->nb_segs == 1 && m->pool == mp &&
+           !(m->ol_flags & (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL));
 }
 
 /* The metadata of a plain mbuf of our pool, as a fresh packet (clear
@@ -102,16 +103,18 @@ static inline pl_packet *pl_dpdk_wrap(struct rte_mbuf *m, uint8_t flags)
 }
 
 /* Workers become EAL threads (an lcore id, hence mempool caches) on first use.
- * `owner` is per-thread state of the element, so that the check costs no
- * thread-local lookup (__tls_get_addr in a loaded module): it is redone only
- * when another thread runs that state. */
+ * The check is a flag in the worker's context, which the core clears whenever
+ * a thread starts running that context, so that it costs no thread-local
+ * lookup (__tls_get_addr in a loaded module). (A pthread_t kept per element
+ * was not enough: a restarted worker may get the pthread_t of the one that
+ * exited, and then ran without an lcore id, hence without mempool caches, at
+ * half speed.) */
 void pl_dpdk_thread_attach(void);
-static inline void pl_dpdk_attach(pthread_t *owner)
+static inline void pl_dpdk_attach(pl_ctx *ctx)
 {
-    pthread_t me = pthread_self();
-    if (__builtin_expect(!pthread_equal(*owner, me), 0)) {
-        *owner = me;
+    if (__builtin_expect(!ctx->io_attached, 0)) {
         pl_dpdk_thread_attach();
+        ctx->io_attached = 1;
     }
 }
 
@@ -134,6 +137,9 @@ typedef struct pl_dpdk_queue {
 /* The bursts behind pl_io_dpdk (dpdk_burst.c). */
 uint32_t pl_dpdk_rx(void *queue, pl_ctx *ctx, pl_packet **batch, uint32_t max);
 uint32_t pl_dpdk_tx(void *queue, pl_ctx *ctx, pl_packet **batch, uint32_t max);
+
+/* Whether an engine configured and started port `id` (dpdk_port.c). */
+int pl_dpdk_port_running(uint16_t id);
 
 /* Name of the port behind an open device, and its start (initialize time). */
 const char *pl_dpdk_dev_name(void *dev);

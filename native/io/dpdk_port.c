@@ -328,6 +328,14 @@ static int dpdk_stats(void *h, pl_io_stats *out)
     return 0;
 }
 
+int pl_dpdk_port_running(uint16_t id)
+{
+    pthread_mutex_lock(&pl_dpdk_lock);
+    int r = id < RTE_MAX_ETHPORTS && ports[id].running;
+    pthread_mutex_unlock(&pl_dpdk_lock);
+    return r;
+}
+
 const char *pl_dpdk_dev_name(void *h) { return ((dev *)h)->p->name; }
 uint16_t pl_dpdk_dev_port(void *h) { return ((dev *)h)->p->id; }
 uint32_t pl_dpdk_dev_nqueues(void *h) { return ((dev *)h)->n; }

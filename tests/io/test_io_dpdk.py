@@ -299,6 +299,82 @@ def test_mempool_larger_than_memory_is_refused():
     assert r["kw"] == "mbufs"
 
 
+@pytest.mark.parametrize("pack", [True, False])
+def test_mbuf_layout_packed_or_one_page_each(pack):
+    """Without hugepages DPDK keeps each mbuf within one 4 KiB page, so every
+    mbuf starts at the same page offset (the same L1 sets). pktlab packs them
+    (IOVA is the virtual address here); pack=False keeps DPDK's layout. Both
+    forward zero copy and give every mbuf back."""
+    r = run_scenario(f"""
+        pktlab.dpdk.init("--vdev net_null0 --vdev net_null1", pack={pack})
+        eng = pktlab.Engine("fd :: FromDPDKDevice(net_null0) -> td :: ToDPDKDevice(net_null1);")
+        eng.start(); time.sleep(0.2); eng.stop()
+        out(pool=pktlab.dpdk.mempool(), rx=eng["fd"].count, tx=eng["td"].count,
+            copies=eng["td"].counters()["copies"])
+    """)
+    pool = r["pool"]
+    assert pool["packed"] is pack and pool["in_use"] == 0
+    assert r["rx"] > 0 and r["rx"] == r["tx"] and r["copies"] == 0
+    if pack:
+        # 41 cache lines apart: consecutive mbufs start in different L1 sets
+        assert pool["stride"] < 4096 and pool["stride"] % 64 == 0 and (pool["stride"] // 64) % 2 == 1
+    else:
+        assert pool["stride"] == 4096
+
+
+def test_a_restarted_worker_gets_its_lcore_again():
+    """Each start makes new worker threads; each must register with DPDK for
+    an lcore id (mempool caches). A restarted worker used to take the
+    pthread_t of the one that exited, skip registering, and run without
+    mempool caches at half speed."""
+    r = run_scenario("""
+        eng = pktlab.Engine("fd :: FromDPDKDevice(net_null0) -> td :: ToDPDKDevice(net_null1);",
+                            dpdk="--vdev net_null0 --vdev net_null1")
+        base = pktlab.dpdk.lcores()
+        seen = []
+        for _ in range(3):
+            eng.start()
+            c0 = eng["td"].count
+            deadline = time.monotonic() + 10
+            while eng["td"].count == c0 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            seen.append(pktlab.dpdk.lcores())
+            eng.stop()
+        time.sleep(0.1)
+        out(base=base, seen=seen, after=pktlab.dpdk.lcores(), in_use=pktlab.dpdk.mempool()["in_use"])
+    """)
+    assert r["seen"] == [r["base"] + 1] * 3       # the worker, in every run
+    assert r["after"] == r["base"] and r["in_use"] == 0
+
+
+def test_io_loop_reference_forwards_on_our_pool():
+    """pktlab bench io's same-process reference: testpmd's io loop between
+    ports an engine started (and is not running), on pktlab's mbuf pool."""
+    r = run_scenario("""
+        pktlab.dpdk.init("--vdev net_null0 --vdev net_null1 --vdev net_null2")
+        errs = []
+        try:
+            pktlab.dpdk.io_loop("net_null0", "net_null1", 32, 0.1)
+        except EngineError as e:
+            errs.append(str(e))
+        eng = pktlab.Engine("fd :: FromDPDKDevice(net_null0) -> td :: ToDPDKDevice(net_null1);")
+        n = pktlab.dpdk.io_loop("net_null0", "net_null1", 32, 0.2)
+        for bad in (("net_null9", "net_null1", 32), ("net_null0", "net_null1", 0)):
+            try:
+                pktlab.dpdk.io_loop(*bad, 0.1)
+            except EngineError as e:
+                errs.append(str(e))
+        in_use = pktlab.dpdk.mempool()["in_use"]
+        hw = eng["td"].hw_count
+        out(n=n, errs=errs, in_use=in_use, hw=hw)
+    """)
+    assert r["n"] > 0 and r["hw"] == r["n"]     # the device counted what the loop sent
+    assert r["in_use"] == 0
+    assert "port 0 is not started" in r["errs"][0]
+    assert "no DPDK port 'net_null9'" in r["errs"][1] and "net_null0" in r["errs"][1]
+    assert "burst must be 1..256" in r["errs"][2]
+
+
 def test_built_without_dpdk_message(tmp_path):
     """The engine compiled without PL_HAVE_DPDK (as the native tests are): the
     elements still exist and say how to get DPDK."""

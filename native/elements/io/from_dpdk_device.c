@@ -12,7 +12,6 @@ typedef struct rx_inst {
     uint32_t nq, next;
     void **q;                          /* the RX queues this instance polls, in turn */
 #ifdef PL_HAVE_DPDK
-    pthread_t thread;                  /* the worker attached to DPDK for this instance */
 #endif
 } rx_inst;
 
@@ -110,7 +109,7 @@ static uint32_t fdd_run(pl_element *e, pl_ctx *ctx)
     if (!PL_LIVE(s->active))
         return 0;
     rx_inst *ri = instance(e, s, ctx);
-    pl_dpdk_attach(&ri->thread);
+    pl_dpdk_attach(ctx);
     uint32_t burst = (uint32_t)PL_LIVE(s->burst);
     pl_dpdk_queue *q = ri->q[ri->next];
     if (ri->nq > 1 && ++ri->next == ri->nq)

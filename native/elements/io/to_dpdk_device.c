@@ -10,7 +10,6 @@ typedef struct tx_thr {
     uint32_t qi;                       /* its index among the element's queues */
     atomic_flag *lock;                 /* the queue's lock when threads share it */
 #ifdef PL_HAVE_DPDK
-    pthread_t thread;                  /* the worker attached to DPDK for this state */
 #endif
 } tx_thr;
 
@@ -200,7 +199,7 @@ static void tdd_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
         pl_drop_batch(ctx, e, C_UNREACHED, b);
         return;
     }
-    pl_dpdk_attach(&t->thread);
+    pl_dpdk_attach(ctx);
     if (t->lock)
         while (atomic_flag_test_and_set_explicit(t->lock, memory_order_acquire))
             ;

@@ -1,0 +1,66 @@
+/*
+ * The reference pktlab's DPDK benchmark measures the engine against in the
+ * same process: testpmd's io forwarding loop (receive a burst, send it, free
+ * what the device refused) between two started ports, on the calling thread
+ * and on pktlab's own mbuf pool, with no engine, batch or element between.
+ * What pktlab forwards less than this is what the engine costs; comparing
+ * with testpmd itself also compares the two programs' mbuf pools.
+ */
+#include "dpdk.h"
+
+#include <time.h>
+
+#ifdef PL_HAVE_DPDK
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int bad_port(uint16_t port, pl_error *err)
+{
+    if (!rte_eth_dev_is_valid_port(port))
+        return pl_seterr(err, PL_ERR_CONFIG, NULL, "port", "no DPDK port %u", port);
+    if (!pl_dpdk_port_running(port))
+        return pl_seterr(err, PL_ERR_STATE, NULL, "port",
+                         "DPDK port %u is not started: build an engine that uses it first", port);
+    return 0;
+}
+
+int pl_dpdk_io_loop(uint16_t in, uint16_t out, uint32_t burst, double seconds,
+                    uint64_t *forwarded, pl_error *err)
+{
+    *forwarded = 0;
+    if (pl_dpdk_require(NULL, err))
+        return err->status;
+    if (burst == 0 || burst > PL_DPDK_MAX_BURST)
+        return pl_seterr(err, PL_ERR_CONFIG, NULL, "burst", "burst must be 1..%d",
+                         PL_DPDK_MAX_BURST);
+    if (bad_port(in, err) || bad_port(out, err))
+        return err->status;
+    pl_dpdk_thread_attach();            /* an lcore id: the mempool cache */
+    struct rte_mbuf *m[PL_DPDK_MAX_BURST];
+    uint64_t sent = 0;
+    const uint64_t end = now_ns() + (uint64_t)(seconds * 1e9);
+    do {
+        for (int i = 0; i < 256; i++) {
+            uint16_t n = rte_eth_rx_burst(in, 0, m, (uint16_t)burst);
+            uint16_t k = n ? rte_eth_tx_burst(out, 0, m, n) : 0;
+            sent += k;
+            if (k < n)
+                rte_pktmbuf_free_bulk(m + k, n - k);
+        }
+    } while (now_ns() < end);
+    *forwarded = sent;
+    return PL_OK;
+}
+#else
+int pl_dpdk_io_loop(uint16_t in, uint16_t out, uint32_t burst, double seconds,
+                    uint64_t *forwarded, pl_error *err)
+{
+    (void)in, (void)out, (void)burst, (void)seconds;
+    *forwarded = 0;
+    return pl_dpdk_require(NULL, err);
+}
+#endif
