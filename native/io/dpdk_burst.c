@@ -54,6 +54,7 @@ static inline void set_offsets(pl_packet *p, uint64_t word)
                        offsetof(pl_packet, paint) == offsetof(pl_packet, mac_off) + 5 &&
                        offsetof(pl_packet, b_tail) == offsetof(pl_packet, mac_off) + 8,
                    "pl_packet: mac_off, net_off, flags, paint and _pad fill one word");
+    _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "set_offsets: mac_off in the low bits");
     memcpy(&p->mac_off, &word, 8);
 }
 
@@ -93,9 +94,8 @@ uint32_t pl_dpdk_rx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
             p->data = (uint8_t *)mb->buf_addr + mb->data_off;
             p->len = mb->data_len;
             set_offsets(p, offsets | mb->data_off);
-            /* Forwarding is store-bound, and the annotations of a recycled
-             * mbuf are usually clear already: eight loads beat four stores
-             * to another line. */
+            /* The annotations of a recycled mbuf are usually clear
+             * already: four loads beat four stores to that line. */
             if (anno_dirty(p))
                 memset(&p->timestamp, 0, 64);
         } else if (!(p = copy_from_mbuf(q, ctx, mb))) {

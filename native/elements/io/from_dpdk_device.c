@@ -11,8 +11,6 @@ typedef struct rx_inst {
     uint32_t polls;                    /* polls since pending got its first packet */
     uint32_t nq, next;
     void **q;                          /* the RX queues this instance polls, in turn */
-#ifdef PL_HAVE_DPDK
-#endif
 } rx_inst;
 
 typedef struct {

@@ -9,8 +9,6 @@ typedef struct tx_thr {
     void *q;                           /* this thread's TX queue; NULL: cannot reach us */
     uint32_t qi;                       /* its index among the element's queues */
     atomic_flag *lock;                 /* the queue's lock when threads share it */
-#ifdef PL_HAVE_DPDK
-#endif
 } tx_thr;
 
 typedef struct {
