@@ -461,3 +461,20 @@ def test_ndesc_write_rebuilds_the_rings_under_load():
     assert r["rx"] == 2048 and r["tx"] == 512 and "NDESC 2048" in r["dev"]
     assert len(r["errs"]) == 2 and all("NDESC" in e for e in r["errs"])
     assert r["lost"] == 0 and r["in_use"] == 0
+
+
+def test_bench_io_forward_reports_every_figure():
+    """`pktlab bench io`'s forwarding figure: pktlab, testpmd (its own mbuf
+    layout), pktlab on DPDK's layout and testpmd's loop on pktlab's pool, with
+    the ratios between them (speeds are reported, not asserted)."""
+    from pktlab.bench.io import forward_vs_testpmd
+
+    res = forward_vs_testpmd(0.2, 1)
+    for fig in ("pktlab", "testpmd", "io_loop_same_pool", "pktlab_page_per_mbuf",
+                "pktlab_both_directions"):
+        assert res[fig]["mpps"] > 0, fig
+    for run in res["pktlab"]["runs"] + res["io_loop_same_pool"]["runs"] + res["pktlab_page_per_mbuf"]["runs"]:
+        assert run["in_use"] == 0               # every mbuf back after each measurement
+    for key in ("ratio_mpps", "ratio_to_io_loop_mpps", "ratio_page_per_mbuf_mpps"):
+        assert res[key] > 0
+    assert res["ratio_to_io_loop_mpps"] == res["pktlab"]["mpps"] / res["io_loop_same_pool"]["mpps"]
