@@ -197,7 +197,8 @@ def io_loop(src: int | str, dst: int | str, burst: int = 32, seconds: float = 1.
     """The benchmarks' reference: testpmd's io forwarding loop from port src
     to port dst (index or name, queue 0) on this thread and pktlab's mbuf
     pool, for `seconds`; returns packets sent. The ports must be started by
-    an engine that is not running (``Engine(config)`` before ``start()``)."""
+    an engine that is not running (``Engine(config)`` before ``start()``, or
+    after ``stop()``): its workers would poll the same queues."""
     names = {name: idx for idx, name in ports().items()}
 
     def index(p):

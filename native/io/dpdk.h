@@ -138,8 +138,9 @@ typedef struct pl_dpdk_queue {
 uint32_t pl_dpdk_rx(void *queue, pl_ctx *ctx, pl_packet **batch, uint32_t max);
 uint32_t pl_dpdk_tx(void *queue, pl_ctx *ctx, pl_packet **batch, uint32_t max);
 
-/* Whether an engine configured and started port `id` (dpdk_port.c). */
-int pl_dpdk_port_running(uint16_t id);
+/* Port `id`: 0 no engine started it, 1 started by an engine that is not
+ * running, 2 its engine is running (dpdk_port.c). */
+int pl_dpdk_port_state(uint16_t id);
 
 /* Name of the port behind an open device, and its start (initialize time). */
 const char *pl_dpdk_dev_name(void *dev);

@@ -328,10 +328,12 @@ static int dpdk_stats(void *h, pl_io_stats *out)
     return 0;
 }
 
-int pl_dpdk_port_running(uint16_t id)
+int pl_dpdk_port_state(uint16_t id)
 {
     pthread_mutex_lock(&pl_dpdk_lock);
-    int r = id < RTE_MAX_ETHPORTS && ports[id].running;
+    int r = 0;
+    if (id < RTE_MAX_ETHPORTS && ports[id].running)
+        r = ports[id].owner && pl_engine_running((pl_engine *)ports[id].owner) ? 2 : 1;
     pthread_mutex_unlock(&pl_dpdk_lock);
     return r;
 }

@@ -22,9 +22,13 @@ static int bad_port(uint16_t port, pl_error *err)
 {
     if (!rte_eth_dev_is_valid_port(port))
         return pl_seterr(err, PL_ERR_CONFIG, NULL, "port", "no DPDK port %u", port);
-    if (!pl_dpdk_port_running(port))
+    int state = pl_dpdk_port_state(port);
+    if (state == 0)
         return pl_seterr(err, PL_ERR_STATE, NULL, "port",
                          "DPDK port %u is not started: build an engine that uses it first", port);
+    if (state == 2)     /* its workers poll queue 0: one queue takes one thread */
+        return pl_seterr(err, PL_ERR_STATE, NULL, "port",
+                         "DPDK port %u belongs to a running engine: stop it first", port);
     return 0;
 }
 

@@ -359,20 +359,27 @@ def test_io_loop_reference_forwards_on_our_pool():
             errs.append(str(e))
         eng = pktlab.Engine("fd :: FromDPDKDevice(net_null0) -> td :: ToDPDKDevice(net_null1);")
         n = pktlab.dpdk.io_loop("net_null0", "net_null1", 32, 0.2)
+        hw = eng["td"].hw_count
+        eng.start()
+        try:
+            pktlab.dpdk.io_loop("net_null0", "net_null1", 32, 0.1)
+        except EngineError as e:
+            errs.append(str(e))
+        eng.stop()
         for bad in (("net_null9", "net_null1", 32), ("net_null0", "net_null1", 0)):
             try:
                 pktlab.dpdk.io_loop(*bad, 0.1)
             except EngineError as e:
                 errs.append(str(e))
         in_use = pktlab.dpdk.mempool()["in_use"]
-        hw = eng["td"].hw_count
         out(n=n, errs=errs, in_use=in_use, hw=hw)
     """)
     assert r["n"] > 0 and r["hw"] == r["n"]     # the device counted what the loop sent
     assert r["in_use"] == 0
     assert "port 0 is not started" in r["errs"][0]
-    assert "no DPDK port 'net_null9'" in r["errs"][1] and "net_null0" in r["errs"][1]
-    assert "burst must be 1..256" in r["errs"][2]
+    assert "port 0 belongs to a running engine: stop it first" in r["errs"][1]
+    assert "no DPDK port 'net_null9'" in r["errs"][2] and "net_null0" in r["errs"][2]
+    assert "burst must be 1..256" in r["errs"][3]
 
 
 def test_built_without_dpdk_message(tmp_path):
