@@ -6,12 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 
 from iohelpers import needs_dpdk
-
-nbformat = pytest.importorskip("nbformat", reason="the lab extra: pip install -e '.[lab]'")
-nbclient = pytest.importorskip("nbclient", reason="the dev extra: pip install -e '.[dev]'")
 
 pytestmark = needs_dpdk
 
@@ -20,17 +16,8 @@ RATE = re.compile(r"(BURST|NDESC) (\d+): +([\d.]+) Mpps, mean batch +([\d.]+) pa
 COPY = re.compile(r"(\d+) B: zero copy +([\d.]+) Mpps \((\d+) copies\), copy +([\d.]+) Mpps \((\d+) copies\)")
 
 
-def test_fast_io_notebook_runs():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), \
-        "commit the notebook without outputs"
-    client = nbclient.NotebookClient(nb, timeout=180, kernel_name="python3",
-                                     resources={"metadata": {"path": str(NOTEBOOK.parent)}})
-    client.execute()
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-    errors = [o for o in outputs if o.output_type == "error"]
-    assert not errors, errors
-    text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+def test_fast_io_notebook_runs(run_notebook):
+    text, outputs = run_notebook(NOTEBOOK, timeout=180)
 
     # The BURST sweep: every live write took effect (full batches of exactly BURST),
     # then NDESC changed with the batches as they were.
