@@ -20,7 +20,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* KEEP and RETUNE are pl_retune_plan()'s answers (retune.c). */
 enum plan { KEEP = PL_RETUNE_KEEP, RETUNE = PL_RETUNE_LIVE, REPLACE = PL_RETUNE_REPLACE, ADD };
@@ -40,13 +39,6 @@ typedef struct change {
     pending_edge *edges;     /* new edges for kept elements' outputs */
     int nedges;
 } change;
-
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
 
 static void change_free(change *ch, int destroy_new)
 {
@@ -187,7 +179,7 @@ static int rewrite(change *ch, pl_element **scratch, pl_error *err)
 int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_conn_spec *cspec,
                     int nconns, pl_apply_stats *out, pl_error *err)
 {
-    double t0 = now_us();
+    double t0 = pl_now_us();
     pl_apply_stats st = {0};
     if (e->state == PL_S_BUILD)
         return pl_seterr(err, PL_ERR_STATE, NULL, "", "initialize the engine before changing it");
@@ -215,7 +207,7 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
         rc = err->status;
         goto fail;
     }
-    double t1 = now_us();
+    double t1 = pl_now_us();
 
     /* ---- from here on nothing fails: publish ---- */
     /* A boundary that may join threads must find atomic refcounts in place
@@ -278,9 +270,9 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
     e->nconns = e->cap_conns = nconns;
     conns = NULL;
 
-    double t2 = now_us();
+    double t2 = pl_now_us();
     pl_tasks_publish(e, err);          /* and a grace period: retired elements are quiescent */
-    double t3 = now_us();
+    double t3 = pl_now_us();
 
     for (int i = 0; i < nels; i++) {
         pl_element *el = ch.final[i];
@@ -312,7 +304,7 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
     st.build_us = t1 - t0;
     st.publish_us = t2 - t1;
     st.grace_us = t3 - t2;
-    st.total_us = now_us() - t0;
+    st.total_us = pl_now_us() - t0;
     if (out)
         *out = st;
     for (int i = 0; i < nels; i++)

@@ -23,6 +23,7 @@
 #include "pool.h"
 
 #include <stdarg.h>
+#include <time.h>
 
 #define PL_HIST_BINS 258          /* bin k = batch size k (1..256), 257 = larger */
 #define PL_MAX_PORTS 256
@@ -182,6 +183,16 @@ struct pl_element {
 
 /* Live parameters are read with relaxed atomics: the control thread writes them. */
 #define PL_LIVE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+/* CLOCK_MONOTONIC, for rates, timing and deadlines off the per-packet path. */
+static inline uint64_t pl_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static inline double pl_now_us(void) { return (double)pl_now_ns() / 1e3; }
 
 static inline uint64_t pl_rdtsc(void)
 {

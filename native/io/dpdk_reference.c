@@ -8,16 +8,7 @@
  */
 #include "dpdk.h"
 
-#include <time.h>
-
 #ifdef PL_HAVE_DPDK
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static int bad_port(uint16_t port, pl_error *err)
 {
     if (!rte_eth_dev_is_valid_port(port))
@@ -46,7 +37,7 @@ int pl_dpdk_io_loop(uint16_t in, uint16_t out, uint32_t burst, double seconds,
     pl_dpdk_thread_attach();            /* an lcore id: the mempool cache */
     struct rte_mbuf *m[PL_DPDK_MAX_BURST];
     uint64_t sent = 0;
-    const uint64_t end = now_ns() + (uint64_t)(seconds * 1e9);
+    const uint64_t end = pl_now_ns() + (uint64_t)(seconds * 1e9);
     do {
         for (int i = 0; i < 256; i++) {
             uint16_t n = rte_eth_rx_burst(in, 0, m, (uint16_t)burst);
@@ -55,7 +46,7 @@ int pl_dpdk_io_loop(uint16_t in, uint16_t out, uint32_t burst, double seconds,
             if (k < n)
                 rte_pktmbuf_free_bulk(m + k, n - k);
         }
-    } while (now_ns() < end);
+    } while (pl_now_ns() < end);
     *forwarded = sent;
     return PL_OK;
 }

@@ -18,14 +18,6 @@
 
 #ifdef PL_HAVE_DPDK
 #include <stdlib.h>
-#include <time.h>
-
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
 
 static uint64_t grown(int64_t now, int64_t base) { return now > base ? (uint64_t)(now - base) : 0; }
 
@@ -76,7 +68,7 @@ int pl_dpdk_dev_resize(void *h, const pl_element *e, const char *value, uint64_t
     if (!d->p->configured)
         return pl_seterr(err, PL_ERR_STATE, e, "NDESC", "the port is not started yet");
     pl_dpdk_resize r = {.from = pl_dpdk_dev_ndesc(h)};
-    double t0 = now_us();
+    double t0 = pl_now_us();
     pl_engine_park(e->eng);
     pthread_mutex_lock(&pl_dpdk_lock);
     int rc = rebuild(d, (uint16_t)v, &r, err);
@@ -84,7 +76,7 @@ int pl_dpdk_dev_resize(void *h, const pl_element *e, const char *value, uint64_t
     pl_engine_unpark(e->eng);
     if (rc)
         return rc;
-    r.parked_us = now_us() - t0;
+    r.parked_us = pl_now_us() - t0;
     r.to = pl_dpdk_dev_ndesc(h);
     d->last = r;
     d->lost += r.rx_ring + r.tx_ring + r.missed;

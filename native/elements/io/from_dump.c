@@ -2,7 +2,6 @@
 #include "../../io/pcap_file.h"
 
 #include <stdlib.h>
-#include <time.h>
 
 #define MAX_FRAME (PL_BUFSIZE - PL_HEADROOM)
 
@@ -23,13 +22,6 @@ typedef struct {
 
 enum { C_TOOLONG, C_SENT, C_NOBUFS };
 static const char *const counters[] = {"too_long", "sent", "nobufs", NULL};
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static int fdump_configure(pl_element *e, pl_error *err)
 {
@@ -91,7 +83,7 @@ static uint32_t fdump_run(pl_element *e, pl_ctx *ctx)
     if (!PL_LIVE(s->active))
         return 0;
     uint32_t burst = (uint32_t)PL_LIVE(s->burst);
-    uint64_t now = s->timing ? now_ns() : 0;
+    uint64_t now = s->timing ? pl_now_ns() : 0;
     pl_packet *b = NULL;
     uint32_t n = 0;
     while (n < burst) {

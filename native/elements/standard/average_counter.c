@@ -18,13 +18,6 @@ typedef struct {
 enum { C_COUNT, C_BYTES };
 static const char *const counters[] = {"count", "byte_count", NULL};
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static int avc_initialize(pl_element *e, pl_error *err)
 {
     avc_state *s = PL_STATE(e, avc_state);
@@ -43,7 +36,7 @@ static void avc_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
     (void)port;
     avc_state *s = PL_STATE(e, avc_state);
     avc_thread *t = &s->t[ctx->tid];
-    uint64_t now = now_ns();
+    uint64_t now = pl_now_ns();
     uint64_t first = atomic_load_explicit(&t->first_ns, memory_order_relaxed);
     uint64_t epoch = __atomic_load_n(&s->epoch_ns, __ATOMIC_RELAXED);
     if (!first || first < epoch) {
@@ -110,7 +103,7 @@ static int write_reset(pl_element *e, const char *v, pl_error *err)
     avc_state *s = PL_STATE(e, avc_state);
     __atomic_store_n(&s->base_count, pl_counter_total(e, C_COUNT), __ATOMIC_RELAXED);
     __atomic_store_n(&s->base_bytes, pl_counter_total(e, C_BYTES), __ATOMIC_RELAXED);
-    __atomic_store_n(&s->epoch_ns, now_ns(), __ATOMIC_RELAXED);
+    __atomic_store_n(&s->epoch_ns, pl_now_ns(), __ATOMIC_RELAXED);
     for (int i = 0; s->t && i < s->nthreads; i++)
         atomic_store(&s->t[i].last_ns, 0);
     return 0;

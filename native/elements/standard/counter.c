@@ -1,7 +1,6 @@
 /* Counter: counts packets and bytes, one update per batch. */
 #include "../../core/element.h"
 
-#include <time.h>
 
 typedef struct {
     uint64_t base_count, base_bytes;    /* totals at the last reset */
@@ -11,13 +10,6 @@ typedef struct {
 
 enum { C_COUNT, C_BYTES };
 static const char *const counters[] = {"count", "byte_count", NULL};
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static void counter_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
 {
@@ -30,7 +22,7 @@ static void counter_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
 static int counter_initialize(pl_element *e, pl_error *err)
 {
     (void)err;
-    __atomic_store_n(&PL_STATE(e, counter_state)->since_ns, now_ns(), __ATOMIC_RELAXED);
+    __atomic_store_n(&PL_STATE(e, counter_state)->since_ns, pl_now_ns(), __ATOMIC_RELAXED);
     return 0;
 }
 
@@ -58,7 +50,7 @@ static int read_bytes(pl_element *e, char *buf, size_t len)
 static double elapsed(pl_element *e)
 {
     uint64_t since = __atomic_load_n(&PL_STATE(e, counter_state)->since_ns, __ATOMIC_RELAXED);
-    double s = (double)(now_ns() - since) / 1e9;
+    double s = (double)(pl_now_ns() - since) / 1e9;
     return s > 0 ? s : 1e-9;
 }
 
@@ -79,7 +71,7 @@ static int write_reset(pl_element *e, const char *v, pl_error *err)
     counter_state *s = PL_STATE(e, counter_state);
     __atomic_store_n(&s->base_count, pl_counter_total(e, C_COUNT) + s->carry_count, __ATOMIC_RELAXED);
     __atomic_store_n(&s->base_bytes, pl_counter_total(e, C_BYTES) + s->carry_bytes, __ATOMIC_RELAXED);
-    __atomic_store_n(&s->since_ns, now_ns(), __ATOMIC_RELAXED);
+    __atomic_store_n(&s->since_ns, pl_now_ns(), __ATOMIC_RELAXED);
     return 0;
 }
 
