@@ -2,7 +2,6 @@
 #include "../../core/element.h"
 
 #include <stdlib.h>
-#include <time.h>
 
 typedef struct {
     _Alignas(64) _Atomic uint64_t first_ns, last_ns;   /* this thread's first and last batch */
