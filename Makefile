@@ -107,4 +107,4 @@ lint: setup test-ts
 	$(PY) -m ruff check pktlab tests
 
 clean:
-	rm -rf $(BUILD) build *.egg-info pktlab/_native*.so pktlab/_native.c pktlab/.native-stamp
+	rm -rf $(BUILD) build *.egg-info pktlab/engine/_native*.so pktlab/engine/_native.c pktlab/_native*.so pktlab/.native-stamp

@@ -1,4 +1,4 @@
-"""cffi (API mode) builder for pktlab._native.
+"""cffi (API mode) builder for pktlab.engine._native (the compiled engine).
 
 The cdef is the public header itself, less its preprocessor lines: one
 declaration of the C API, read by both the compiler and cffi. Every C file
@@ -69,7 +69,7 @@ _DPDK_CFLAGS, _DPDK_LIBS = _dpdk()
 ffibuilder = FFI()
 ffibuilder.cdef(_cdef_text())
 ffibuilder.set_source(
-    "pktlab._native",
+    "pktlab.engine._native",
     '#include "pktlab.h"',
     sources=_sources(),
     include_dirs=[os.path.relpath(NATIVE / "include", ROOT)],

@@ -224,7 +224,7 @@ int pl_element_feed(pl_engine *e, int elem, const uint8_t *data, const uint32_t 
 int pl_element_drain(pl_engine *e, int elem, uint8_t *data, size_t cap, pl_pkt_meta *meta,
                      uint32_t maxn, uint32_t *got, pl_error *err);
 
-/* ---- DPDK (optional at build time; see pktlab/dpdk.py) ----
+/* ---- DPDK (optional at build time; see pktlab/engine/dpdk.py) ----
  * pl_dpdk_init runs the EAL once per process (argv without a program name)
  * and creates the mbuf pool (mbufs, per-thread cache) that every DPDK port
  * and element shares; pack: pack mbufs across pages where IOVA is the

@@ -71,8 +71,7 @@ def _busiest(before: dict[int, int], after: dict[int, int]) -> float:
 def _reference(spec: dict, run: dict) -> dict:
     """testpmd's io loop on pktlab's own pool, on this (pinned) thread; the
     engine built here only starts the ports."""
-    from .. import dpdk
-    from ..engine import Engine
+    from ..engine import Engine, dpdk
 
     src, dst = run["reference"]
     eng = Engine(f"fd :: FromDPDKDevice({src}) -> td :: ToDPDKDevice({dst});")
@@ -115,7 +114,7 @@ def _measure(spec: dict, run: dict) -> dict:
         time.sleep(spec.get("linger", 0))    # a peer that must go first (memif)
     finally:
         eng.stop()
-    from .. import dpdk
+    from ..engine import dpdk
 
     cpu = _busiest(k0, k1)
     res = {"mpps": (c1 - c0) / (t1 - t0) / 1e6,
@@ -128,7 +127,7 @@ def _measure(spec: dict, run: dict) -> dict:
 
 
 def _worker(spec: dict) -> list[dict]:
-    from .. import dpdk
+    from ..engine import dpdk
 
     dpdk.init(spec["eal"], mbufs=spec.get("mbufs", dpdk.DEFAULT_MBUFS), pack=spec.get("pack", True))
     for v in spec.get("add_vdevs", ()):
@@ -311,7 +310,7 @@ def bench_io(duration: float = 1.0, repeat: int = 3, quick: bool = False) -> dic
     sizes = (64, 128, 256, 512, 1024, 1500)
     res = {"benchmark": "io", "frame": 64, "threads": 1, "cpu": CPU,
            "settings": {"duration": duration, "repeat": repeat, "bursts": bursts, "ndescs": ndescs,
-                        "sizes": sizes, "eal": EAL_NULL + " (and pktlab.dpdk defaults)"}}
+                        "sizes": sizes, "eal": EAL_NULL + " (and pktlab.engine.dpdk defaults)"}}
     res["forward"] = forward_vs_testpmd(duration, repeat)
     res["burst"] = sweep("burst", bursts, duration, 1 if quick else repeat)
     res["ndesc"] = sweep("ndesc", ndescs, duration, 1 if quick else repeat)

@@ -2,7 +2,7 @@
 
 * router: examples/router.click (the standard Click IP router, four
   interfaces, static encapsulation) with its inputs swapped for FromMemory,
-  replaying the paper's traffic (pktlab.flowgen: flows of 1-128 packets,
+  replaying the paper's traffic (pktlab.traffic.flowgen: flows of 1-128 packets,
   small ones most likely, to the three other subnets): 60-byte frames, then
   frames of 60-1514 bytes. Compute-batched and the engine's per-packet mode
   (batches of one, Click-style) alternate in the same run; per-element
@@ -24,10 +24,10 @@ import statistics
 import time
 from pathlib import Path
 
-from .. import flowgen
 from ..engine import Engine
-from ..memio import feed
-from ..stats import CYCLES, PACKETS
+from ..engine.memio import feed
+from ..engine.stats import CYCLES, PACKETS
+from ..traffic import flowgen
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "router.click"
 

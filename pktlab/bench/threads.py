@@ -39,7 +39,7 @@ MQ = "fd :: FromDPDKDevice(net_null0) -> td :: ToDPDKDevice(net_null1{nq});"
 
 def _router_rate(threads: int, traffic, duration: float) -> float:
     from ..engine import Engine
-    from ..memio import feed
+    from ..engine.memio import feed
     from .router import _forwarded, router_graph
 
     eng = Engine(router_graph(), threads=threads, pin=True)
@@ -57,7 +57,7 @@ def _router_rate(threads: int, traffic, duration: float) -> float:
 
 
 def router_scaling(duration: float, repeat: int) -> dict:
-    from .. import flowgen
+    from ..traffic import flowgen
 
     traffic = flowgen.router_traffic(8192, seed=1, sizes=60)
     one, two = [], []
@@ -108,7 +108,7 @@ def bench_threads(duration: float = 1.0, repeat: int = 3) -> dict:
         "full_push_per_core_vs_pipeliner_per_core": push["mpps"] / (piped["mpps"] / 2),
     }
     out["router"] = router_scaling(duration, repeat)
-    from .. import dpdk
+    from ..engine import dpdk
 
     if dpdk.available():
         out["dpdk"] = multiqueue_vs_locking(duration, repeat)

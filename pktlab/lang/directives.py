@@ -2,101 +2,97 @@
 
 `require(package X)` checks X against the packages pktlab provides;
 `require(library F)` parses F in place, at file scope, once; `define($N v)`
-adds parameters to the current scope. Functions of the Parser.
+adds parameters to the current scope. Methods of the Parser (a mixin
+class it inherits), kept apart to keep each module to one concept.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from typing import TYPE_CHECKING
 
 from .confstr import argvec, shift_spacevec, spacevec, unquote
 from .lexer import Lexer, Token
 
-if TYPE_CHECKING:
-    from .parser import Parser
-
 _VARIABLE = re.compile(r"\$[A-Za-z0-9_]+")
 
 
-def _paren(p: Parser, keyword: Token) -> tuple[str, int] | None:
-    t = p.lex.next()
-    if t.kind != "(":
-        p.err(t, f"expected '(' after '{keyword.text}'")
-        p.lex.unlex(t)
-        return None
-    return p.read_config(t), t.pos + 1
+class Directives:
+    """The directive statements, as methods of the Parser (a mixin)."""
 
+    def _paren(self, keyword: Token) -> tuple[str, int] | None:
+        t = self.lex.next()
+        if t.kind != "(":
+            self.err(t, f"expected '(' after '{keyword.text}'")
+            self.lex.unlex(t)
+            return None
+        return self.read_config(t), t.pos + 1
 
-def require(p: Parser, keyword: Token) -> None:
-    got = _paren(p, keyword)
-    if got is None:
-        return
-    text, base = got
-    t = p.lex.next()
-    if t.kind != ";":
-        p.lex.unlex(t)
-    for arg in argvec(text):
-        words = spacevec(arg)
-        if not words:
-            continue
-        pos = base + max(text.find(words[0]), 0)
-        kind = unquote(words[0])
-        if kind not in ("compact_config", "package", "library") and len(words) == 1:
-            kind, words = "package", ["package", words[0]]
-        if kind == "compact_config" and len(words) == 1:
-            p.requirements.append(kind)
-        elif kind == "package" and len(words) == 2:
-            package = unquote(words[1])
-            if package not in p.provided:
-                p.err(pos, f"pktlab does not provide package '{package}'")
-            p.requirements.append(f"package {package}")
-        elif kind == "library" and len(words) == 2:
-            library(p, unquote(words[1]), pos)
-        else:
-            p.err(pos, "syntax error at requirement")
-
-
-def library(p: Parser, path: str, pos: int) -> None:
-    """require(library FILE): parse FILE here, at file scope, once."""
-    if p.c.depth or p.groups:
-        p.err(pos, "'require(library ...)' must be used at file scope")
-        return
-    here = p.lex.filename
-    base = os.path.dirname(here) if not here.startswith("<") else ""
-    full = os.path.join(base, path)
-    try:
-        key = os.path.realpath(full)
-        if key in p.libraries:
+    def directive_require(self, keyword: Token) -> None:
+        got = self._paren(keyword)
+        if got is None:
             return
-        with open(full, encoding="utf-8", errors="replace") as f:
-            text = f.read()
-    except (OSError, ValueError):
-        p.err(pos, f"library '{path}' not found")
-        return
-    p.libraries.add(key)
-    p.requirements.append(f"library {path}")
-    saved, p.lex = p.lex, Lexer(text, full, p.r)
-    p.statements("file")
-    p.lex = saved
+        text, base = got
+        t = self.lex.next()
+        if t.kind != ";":
+            self.lex.unlex(t)
+        for arg in argvec(text):
+            words = spacevec(arg)
+            if not words:
+                continue
+            pos = base + max(text.find(words[0]), 0)
+            kind = unquote(words[0])
+            if kind not in ("compact_config", "package", "library") and len(words) == 1:
+                kind, words = "package", ["package", words[0]]
+            if kind == "compact_config" and len(words) == 1:
+                self.requirements.append(kind)
+            elif kind == "package" and len(words) == 2:
+                package = unquote(words[1])
+                if package not in self.provided:
+                    self.err(pos, f"pktlab does not provide package '{package}'")
+                self.requirements.append(f"package {package}")
+            elif kind == "library" and len(words) == 2:
+                self.directive_library(unquote(words[1]), pos)
+            else:
+                self.err(pos, "syntax error at requirement")
 
+    def directive_library(self, path: str, pos: int) -> None:
+        """require(library FILE): parse FILE here, at file scope, once."""
+        if self.c.depth or self.groups:
+            self.err(pos, "'require(library ...)' must be used at file scope")
+            return
+        here = self.lex.filename
+        base = os.path.dirname(here) if not here.startswith("<") else ""
+        full = os.path.join(base, path)
+        try:
+            key = os.path.realpath(full)
+            if key in self.libraries:
+                return
+            with open(full, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except (OSError, ValueError):
+            self.err(pos, f"library '{path}' not found")
+            return
+        self.libraries.add(key)
+        self.requirements.append(f"library {path}")
+        saved, self.lex = self.lex, Lexer(text, full, self.r)
+        self.statements("file")
+        self.lex = saved
 
-def define(p: Parser, keyword: Token) -> None:
-    got = _paren(p, keyword)
-    if got is None:
-        return
-    text, base = got
-    for arg in argvec(text):
-        if not arg:
-            continue
-        var, value = shift_spacevec(arg)
-        pos = base + max(text.find(arg), 0)
-        if not _VARIABLE.fullmatch(var):
-            p.err(pos, "bad 'define' declaration: not a variable")
-            continue
-        p.c.define(var[1:], value, None, p.lex.loc(pos), p.r)
+    def directive_define(self, keyword: Token) -> None:
+        got = self._paren(keyword)
+        if got is None:
+            return
+        text, base = got
+        for arg in argvec(text):
+            if not arg:
+                continue
+            var, value = shift_spacevec(arg)
+            pos = base + max(text.find(arg), 0)
+            if not _VARIABLE.fullmatch(var):
+                self.err(pos, "bad 'define' declaration: not a variable")
+                continue
+            self.c.define(var[1:], value, None, self.lex.loc(pos), self.r)
 
-
-def provide(p: Parser, keyword: Token) -> None:
-    _paren(p, keyword)  # a tool-level statement; accepted and ignored
+    def directive_provide(self, keyword: Token) -> None:
+        self._paren(keyword)  # a tool-level statement; accepted and ignored

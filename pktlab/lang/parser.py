@@ -21,12 +21,13 @@ import re
 from dataclasses import dataclass, field
 
 from ..graph import Loc
-from . import directives, scopes
 from .args import parse_int
 from .compound import GROUP, TUNNEL, ClassRef, Compound
+from .directives import Directives
 from .errors import Reporter
 from .lexer import Lexer, Token
 from .ports import Ref, connect_all
+from .scopes import Scopes
 
 PROVIDED_PACKAGES = frozenset({"pktlab"})
 MAX_DEPTH = 50  # nested compounds and groups; keeps recursion far from Python's limit
@@ -61,7 +62,7 @@ def _hint(name: str, candidates) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-class Parser:
+class Parser(Directives, Scopes):
     """One configuration (and the libraries it requires) into the scope `top`."""
 
     def __init__(self, reporter: Reporter, classes=None, provided=PROVIDED_PACKAGES):
@@ -147,9 +148,9 @@ class Parser:
                 if (self.lex.pos, len(self.lex.pushback)) == before:  # never loop in place
                     self.syntax_error(self.lex.next(), "a statement")
             elif k == "elementclass":
-                scopes.elementclass(self)
+                self.parse_elementclass()
             elif k in ("require", "define", "provide"):
-                getattr(directives, k)(self, t)
+                getattr(self, f"directive_{k}")(t)
             elif k == ";":
                 pass
             elif k in ("}", "||"):
@@ -233,10 +234,10 @@ class Parser:
             return self.element_rest(_Pending(t.text, self.element_type(t.text), self.loc(t),
                                               t.pos, inports))
         if t.kind == "{":
-            cls = scopes.compound(self, "", t)
+            cls = self.parse_compound("", t)
             return self.element_rest(_Pending("", cls, self.loc(t), t.pos, inports))
         if t.kind == "(":
-            name, ins, outs = scopes.group(self, inports, t)
+            name, ins, outs = self.parse_group(inports, t)
             return self.element_rest(_Pending(name, None, self.loc(t), t.pos, ins), outs)
         nested = self.c.depth > 0 or self.groups > 0
         implicit = False
@@ -271,7 +272,7 @@ class Parser:
                 e.decl = self.force_class(t.text, t)
                 t = self.lex.next()
             elif t.kind == "{":
-                e.decl = scopes.compound(self, "", t)
+                e.decl = self.parse_compound("", t)
                 t = self.lex.next()
             else:
                 self.err(t, "missing element type in declaration")

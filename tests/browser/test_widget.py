@@ -48,7 +48,7 @@ def _notebook(cells: list[str]) -> str:
 def wlab(browser, jupyter_server):
     """The widget notebook, run once: cell k shows SHAPES[k]'s widget, the
     next one a widget on a running engine (`w`)."""
-    cells = ["import pktlab, pktlab.widget as pw"]
+    cells = ["import pktlab, pktlab.notebook.widget as pw"]
     for p in SHAPES:
         name = jupyter_server.copy(p)
         cells.append(f"pw.GraphWidget(pktlab.parse_file({name!r}))")

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from pktlab import Engine
-from pktlab.memio import drain, drain_captured, feed
+from pktlab.engine.memio import drain, drain_captured, feed
 
 
 def _lang_parse():

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from pktlab import EngineError
-from pktlab.memio import MAX_FRAME
+from pktlab.engine.memio import MAX_FRAME
 
 CHAIN = "src :: FromMemory({src}) -> out :: ToMemory({out});"
 

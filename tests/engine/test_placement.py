@@ -7,7 +7,7 @@ import pytest
 
 from pktlab import Engine
 from pktlab.lang import parse
-from pktlab.placement import choose, numa_nodes, parse_cpulist
+from pktlab.engine.placement import choose, numa_nodes, parse_cpulist
 
 DEVS = """a :: FromDPDKDevice(net_x0) -> ToDPDKDevice(net_x1);
           b :: FromDPDKDevice(2) -> Discard;"""

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pktlab import Engine
-from pktlab.stats import mean_batch
+from pktlab.engine.stats import mean_batch
 
 CHAIN = "src :: InfiniteSource(LENGTH {length}, LIMIT {limit}, BURST {burst}, STOP true) -> c :: Counter -> d :: Discard;"
 

@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 PRELUDE = """
 import json, sys, time
-import pktlab, pktlab.dpdk
-from pktlab.errors import EngineError
+import pktlab                    # pktlab.dpdk: the DPDK glue (pktlab.engine.dpdk)
+from pktlab.engine import EngineError
 
 def out(**kw):
     print(json.dumps(kw), flush=True)
@@ -31,7 +31,7 @@ def out(**kw):
 
 
 def dpdk_built() -> bool:
-    from pktlab import dpdk
+    from pktlab.engine import dpdk
 
     return dpdk.available()
 

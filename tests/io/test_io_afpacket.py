@@ -7,7 +7,7 @@ import time
 import pytest
 
 from pktlab import Engine
-from pktlab.errors import EngineError
+from pktlab.engine import EngineError
 
 from iohelpers import ROOT, frames
 

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from pktlab import Engine
-from pktlab.errors import EngineError
+from pktlab.engine import EngineError
 
 from iohelpers import frames, read_pcap, write_pcap
 
@@ -36,7 +36,7 @@ def test_reads_nanosecond_and_swapped_files(tmp_path, nsec, swap):
     got = eng.drain("out")
     assert got == [data for _, data in recs]
     # Timestamp annotations are the records' times.
-    from pktlab.memio import drain_captured
+    from pktlab.engine.memio import drain_captured
 
     eng2 = Engine(f"FromDump({src}, STOP true) -> out :: ToMemory;")
     eng2.run_inline()
@@ -66,7 +66,7 @@ def test_timing_keeps_order_and_timestamps(tmp_path):
     recs = write_pcap(src, [(f, t0 + i * 2_000_000) for i, f in enumerate(frames(30))])
     eng = Engine(f"FromDump({src}, STOP true, TIMING true, BURST 4) -> out :: ToMemory;")
     eng.run()   # paced by the timestamps: 30 packets over 58 ms
-    from pktlab.memio import drain_captured
+    from pktlab.engine.memio import drain_captured
 
     caps = drain_captured(eng, "out")
     assert [c.data for c in caps] == [d for _, d in recs]

@@ -1,4 +1,4 @@
-"""pktlab.flowgen: the paper's router traffic (Fig. 3), deterministic under a seed."""
+"""pktlab.traffic.flowgen: the paper's router traffic (Fig. 3), deterministic under a seed."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from pktlab import flowgen
+from pktlab.traffic import flowgen
 
 IFS = flowgen.ROUTER_INTERFACES
 
@@ -39,7 +39,7 @@ def test_frames_are_valid_and_spread_over_the_other_subnets():
     from scapy.layers.inet import IP, UDP
     from scapy.layers.l2 import Ether
 
-    from pktlab.tracetest import checksum_errors
+    from pktlab.traffic.tracetest import checksum_errors
 
     frames = flowgen.flows(3000, IFS[0], IFS[1:], seed=1)
     dsts, flows, srcs = collections.Counter(), set(), set()

@@ -11,8 +11,8 @@ pytest.importorskip("scapy")
 from scapy.layers.inet import ICMP, IP, UDP, IPerror, IPOption_RR  # noqa: E402
 from scapy.layers.l2 import ARP, Ether  # noqa: E402
 
-from pktlab import flowgen  # noqa: E402
-from pktlab.tracetest import checksum_errors  # noqa: E402
+from pktlab.traffic import flowgen  # noqa: E402
+from pktlab.traffic.tracetest import checksum_errors  # noqa: E402
 
 IFS = flowgen.ROUTER_INTERFACES
 

@@ -18,7 +18,7 @@ def test_importing_pktlab_does_not_import_scapy():
     import subprocess
     import sys
 
-    code = ("import sys, pktlab, pktlab.engine, pktlab.flowgen, pktlab.traffic;"
+    code = ("import sys, pktlab, pktlab.engine, pktlab.traffic.flowgen, pktlab.traffic;"
             "print('scapy' in ' '.join(sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

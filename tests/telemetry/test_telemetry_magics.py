@@ -13,7 +13,7 @@ pytest.importorskip("jupyter_bokeh", reason="the lab extra: pip install -e '.[la
 from IPython.core.error import UsageError  # noqa: E402
 from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
 
-from pktlab import magics  # noqa: E402
+from pktlab.notebook import magics  # noqa: E402
 
 FWD = """src :: InfiniteSource(LENGTH 64, BURST 32)
   -> c :: Counter

@@ -31,7 +31,7 @@ def test_report_is_self_contained(tmp_path, capsys):
 
 def test_render_fills_figures_from_the_sampler():
     from pktlab import Engine
-    from pktlab.report import render
+    from pktlab.cli.report import render
     from pktlab.telemetry import Sampler
 
     eng = Engine("src :: InfiniteSource(LENGTH 64, LIMIT 640, BURST 64, STOP true)"

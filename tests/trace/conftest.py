@@ -1,6 +1,6 @@
 """Collects tests/trace/**/*.toml: each trace runs batched and per-packet.
 
-The format is pktlab.tracetest's (docs/traces.md). A failing trace writes
+The format is pktlab.traffic.tracetest's (docs/traces.md). A failing trace writes
 got/want pcaps and a decoded difference to test-artifacts/<trace>-<mode>/.
 """
 
@@ -21,7 +21,7 @@ def pytest_collect_file(parent, file_path):
 
 class TraceFile(pytest.File):
     def collect(self):
-        from pktlab.tracetest import load
+        from pktlab.traffic.tracetest import load
 
         trace = load(self.path)
         if trace.data.get("skip"):
@@ -36,14 +36,14 @@ class TraceItem(pytest.Item):
         self.trace = trace
 
     def runtest(self):
-        from pktlab.tracetest import run_trace
+        from pktlab.traffic.tracetest import run_trace
 
         rel = self.trace.path.relative_to(Path(__file__).parent).with_suffix("")
         where = ARTIFACTS / f"{str(rel).replace('/', '-')}-{self.name}"
         run_trace(self.trace, per_packet=self.name == "per_packet", artifacts=where)
 
     def repr_failure(self, excinfo):
-        from pktlab.tracetest import TraceFailure
+        from pktlab.traffic.tracetest import TraceFailure
 
         if isinstance(excinfo.value, (TraceFailure, ValueError)):
             return str(excinfo.value)

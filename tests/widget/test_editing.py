@@ -2,9 +2,9 @@
 
 import pytest
 
-from pktlab.editing import (EditError, GraphEditor, ParamErrors, check_element, config_params,
+from pktlab.notebook.editing import (EditError, GraphEditor, ParamErrors, check_element, config_params,
                             with_params)
-from pktlab.errors import EngineError
+from pktlab.engine import EngineError
 from pktlab.graph import Connection
 from pktlab.lang import parse
 

@@ -7,11 +7,11 @@ import pytest
 
 import pktlab
 from pktlab.graph import Graph
-from pktlab.graphview import MIME, port_counts, view_json
+from pktlab.notebook.graphview import MIME, port_counts, view_json
 from pktlab.lang import parse
-from pktlab.labserver import parse_for_preview
-from pktlab.overlay import with_threads
-from pktlab.widget import GraphWidget, stop_all
+from pktlab.notebook.labserver import parse_for_preview
+from pktlab.telemetry.overlay import with_threads
+from pktlab.notebook.widget import GraphWidget, stop_all
 
 FORWARD = "src :: InfiniteSource(LENGTH 64, BURST 32) -> c :: Counter -> sink :: Discard;"
 
@@ -158,7 +158,7 @@ def test_view_json_counts_ports_from_classes_and_connections():
 def test_click_cells_show_the_graph_widget_first():
     from IPython.core.interactiveshell import InteractiveShell
 
-    import pktlab.magics as magics
+    from pktlab.notebook import magics
 
     # The process-wide shell (other tests' shells are the same singleton).
     ip = InteractiveShell.instance()

@@ -1,4 +1,4 @@
-// The JSON shapes Python sends (pktlab/graphview.py and pktlab/widget.py).
+// The JSON shapes Python sends (pktlab/notebook/graphview.py and pktlab/notebook/widget.py).
 
 export const GRAPH_MIME = 'application/vnd.pktlab.graph+json';
 

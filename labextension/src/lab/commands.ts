@@ -65,7 +65,7 @@ export function addCommands(app: JupyterFrontEnd, palette: ICommandPalette | nul
         }
         await panel.sessionContext.ready;
         const file = path.split('/').pop() ?? path;
-        await panel.console.inject(`import pktlab.widget as _pktlab_widget\n_pktlab_widget.run_file(${pyString(file)})`);
+        await panel.console.inject(`import pktlab.notebook.widget as _pktlab_widget\n_pktlab_widget.run_file(${pyString(file)})`);
         return;
       }
       if (notebooks?.currentWidget) return app.commands.execute('notebook:run-cell');
@@ -76,7 +76,7 @@ export function addCommands(app: JupyterFrontEnd, palette: ICommandPalette | nul
     label: 'Stop Click Engines',
     caption: 'Stop the engines pktlab runs: those of Run Click Configuration and of the current notebook',
     execute: async () => {
-      const code = 'import pktlab.widget as _pktlab_widget\n_pktlab_widget.stop_all()';
+      const code = 'import pktlab.notebook.widget as _pktlab_widget\n_pktlab_widget.stop_all()';
       const kernels = [...consoles.values()]
         .filter(p => !p.isDisposed)
         .map(p => p.sessionContext.session?.kernel);

@@ -1,4 +1,4 @@
-// Calls to pktlab's Jupyter server extension (pktlab/labserver.py).
+// Calls to pktlab's Jupyter server extension (pktlab/notebook/labserver.py).
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { GraphJSON } from '../common/types';

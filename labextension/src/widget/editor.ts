@@ -1,5 +1,5 @@
 // The graph widget's view: it renders the graph Python holds and proposes
-// edits to it as messages; Python checks and applies them (pktlab/widget.py).
+// edits to it as messages; Python checks and applies them (pktlab/notebook/widget.py).
 // Its parts: the model (traits.ts), the parameter form (form.ts), the palette
 // (palette.ts), the toolbar (toolbar.ts), live numbers (live.ts), pointer
 // gestures (gestures.ts).

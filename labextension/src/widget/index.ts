@@ -1,4 +1,4 @@
-// The anywidget front end of pktlab.widget.GraphWidget (bundled by esbuild).
+// The anywidget front end of pktlab.notebook.widget.GraphWidget (bundled by esbuild).
 import type { AnyModel } from '@anywidget/types';
 import { GraphEditorView } from './editor';
 

@@ -1,4 +1,4 @@
-// The graph widget's model: the traits pktlab/widget.py syncs to the view.
+// The graph widget's model: the traits pktlab/notebook/widget.py syncs to the view.
 import { ClassInfo, ConnJSON, ElementJSON, LiveData } from '../common/types';
 
 export interface Status {

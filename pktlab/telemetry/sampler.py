@@ -12,7 +12,7 @@ into slots of a ring allocated once: per output port (packets, bytes,
 batches, cycles), per element counter, per thread the packets its tasks
 emitted, and a short ring of batch-size histograms. Rates, means and
 cycles/packet are differences between two slots, computed by the reader
-(`snapshot`, `series`: pktlab/rates.py), never on the sampler thread.
+(`snapshot`, `series`: pktlab/telemetry/rates.py), never on the sampler thread.
 
 Definitions (port = output port = edge, as in the statistics region):
   element pps/bps   packets/bits per second leaving it (entering it if it has
@@ -37,8 +37,10 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from ..engine.accessors import attach, attached
+from ..engine.classes import element_class
+from ..engine.stats import PACKETS
 from .rates import RingReader
-from .stats import PACKETS
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +51,6 @@ class _Layout:
     """Element -> port/counter indices for one graph (rebuilt after a live change)."""
 
     def __init__(self, eng, st):
-        from ._lib import lib
-
         self.graph = eng.graph
         self.names = list(eng.elements)
         self.cls = {n: eng.graph.elements[n].cls for n in self.names}
@@ -58,12 +58,10 @@ class _Layout:
         self.inp: dict[str, np.ndarray] = {}
         self.counters: dict[str, tuple[int, tuple[str, ...], tuple[str, ...]]] = {}
         self.thread: dict[str, int | None] = {}
-        from .classes import element_class
-
-        for i, n in enumerate(self.names):
+        for n in self.names:
             self.out[n] = np.array(st.output_ports(n), dtype=np.intp)
             c = element_class(self.cls[n])
-            self.counters[n] = (lib.pl_counter_index(eng._h, i), c.counters, c.drop_counters)
+            self.counters[n] = (st.counter_base(n), c.counters, c.drop_counters)
             self.thread[n] = eng.element_thread(n)
         inp: dict[str, list[int]] = {n: [] for n in self.names}
         self.edges = []
@@ -86,7 +84,7 @@ class Sampler(RingReader):
     hist_window: samples over which the live batch-size histogram is taken
     (default: one second's worth). Listeners (`subscribe`) run on the sampler
     thread after each sample; keep them short. Reading (`snapshot`, `series`,
-    `series_many`) is RingReader's (pktlab/rates.py).
+    `series_many`) is RingReader's (pktlab/telemetry/rates.py).
     """
 
     def __init__(self, engine, hz: float = 10.0, history: int = 600,
@@ -324,10 +322,10 @@ def _run(ref, stop: threading.Event, period: float) -> None:
 
 def sampler_for(engine, hz: float = 10.0) -> Sampler:
     """The engine's shared sampler (`eng.telemetry`), started on first use."""
-    s = engine.__dict__.get("_telemetry")
+    s = attached(engine, "telemetry")
     if s is None:
         s = Sampler(engine, hz=hz)
-        engine.__dict__["_telemetry"] = s
+        attach(engine, "telemetry", s)
     if not s.running:
         s.start()
     return s

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 
 SESSIONS: dict[str, Session] = {}
 # View factories: fn(session) -> a displayable or None, shown in order under
-# the cell. The graph widget registers itself here (pktlab.widget calls
-# add_view(..., first=True) on import; _views() imports it when it exists).
+# the cell: the graph widget, the tuning controls, the dashboard (registered
+# below), then any that other code adds with add_view.
 VIEWS: list[Callable] = []
 
 
@@ -111,7 +111,7 @@ def _caret(text: str, line: int, col: int) -> str:
 
 def _error_text(e: Exception, text: str) -> str:
     """ConfigError already carries carets; EngineError gets one from its loc."""
-    from .errors import EngineError
+    from ..engine import EngineError
 
     if isinstance(e, EngineError):
         loc = e.loc
@@ -122,7 +122,7 @@ def _error_text(e: Exception, text: str) -> str:
 
 def build(name: str, cell: str, args):
     """Parse the cell (numbered as in the editor: the %%click line is line 1)."""
-    from .lang import ConfigError, parse
+    from ..lang import ConfigError, parse
 
     text = "\n" + cell
     try:
@@ -132,8 +132,7 @@ def build(name: str, cell: str, args):
 
 
 def new_engine(graph, text: str, args):
-    from .engine import Engine
-    from .errors import EngineError
+    from ..engine import Engine, EngineError
 
     kw = {"threads": args.threads, "cycles": args.cycles}
     if args.dpdk is not None:
@@ -150,16 +149,21 @@ def new_engine(graph, text: str, args):
 
 
 def _views(session: Session) -> list:
-    try:                                   # the graph widget, when it exists
-        from . import widget  # noqa: F401
-    except ImportError:
-        pass
     out = []
     for f in VIEWS:
         v = f(session)
         if v is not None:
             out.append(v)
     return out
+
+
+def widget_view(session: Session):
+    """The graph widget (pktlab.notebook.widget), where anywidget is installed."""
+    try:
+        from .widget import cell_view
+    except ImportError:                    # the `lab` extra is not installed
+        return None
+    return cell_view(session)
 
 
 def controls_view(session: Session):
@@ -178,6 +182,7 @@ def dashboard_view(session: Session):
     return session.dashboard.widget()
 
 
+add_view(widget_view)
 add_view(controls_view)
 add_view(dashboard_view)
 
@@ -186,8 +191,9 @@ def run_cell(shell, line: str, cell: str):
     """%%click: start (or change) the engine NAME and show its views."""
     from IPython.display import display
 
-    from .errors import EngineError
-    from .telemetry import Sampler
+    from ..engine import EngineError
+    from ..engine.accessors import attach
+    from ..telemetry import Sampler
 
     args = parse_line(line)
     text, graph = build(args.name, cell, args)
@@ -211,7 +217,7 @@ def run_cell(shell, line: str, cell: str):
             sampler = old.sampler
         else:
             sampler = Sampler(eng, hz=args.hz)
-        eng.__dict__["_telemetry"] = sampler
+        attach(eng, "telemetry", sampler)
         try:
             eng.start()
         except EngineError as e:

@@ -1,9 +1,9 @@
 """Live tuning controls: one ipywidget per live-writable parameter.
 
-    pktlab.controls.Controls(eng)      # BURST, ACTIVE, LIMIT, COLOR, ... of every element
+    pktlab.notebook.Controls(eng)      # BURST, ACTIVE, LIMIT, COLOR, ... of every element
 
 The widgets are built from the element classes' parameter tables (type,
-range, live flag: pktlab.classes), never from a list kept here. Moving a
+range, live flag: pktlab.engine.classes), never from a list kept here. Moving a
 control writes the element's handler (`eng["src"].burst = 4`) in place while
 the engine runs; the write is a live change in the engine's history, so the
 telemetry marks it on the plots. A rejected value shows the engine's message and the
@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import html
 
-from .classes import Param, element_class
+from ..engine.accessors import attached
+from ..engine.classes import Param, element_class
 
 LOG_SPAN = 1024          # integer ranges wider than this get power-of-two stops
 TEXT_SPAN = 1 << 20      # and wider than this a text box
@@ -113,7 +114,7 @@ class Controls:
             self.status.value = ""
             # The write is in the engine's history; a sampler of this engine
             # marks it from there (Engine.on_change), any other one here.
-            sampler = self.sampler or self.engine.__dict__.get("_telemetry")
+            sampler = self.sampler or attached(self.engine, "telemetry")
             if sampler is not None and getattr(sampler, "engine", None) is not self.engine:
                 sampler.mark(f"{name}.{p.name}={value}")
         return write

@@ -1,6 +1,6 @@
 """Bokeh dashboards fed by the telemetry sampler.
 
-    dash = pktlab.plots.Dashboard(eng.telemetry)   # or Dashboard(eng)
+    dash = pktlab.notebook.Dashboard(eng.telemetry)   # or Dashboard(eng)
     dash                                           # shown in JupyterLab, live
 
 Four views, one Bokeh layout: throughput (Mpps) over time for chosen
@@ -13,7 +13,7 @@ In JupyterLab the layout is wrapped in jupyter_bokeh's BokehModel widget and
 updated from the sampler thread (`ColumnDataSource.stream`), so updates
 reach the browser while no cell runs and while other cells run. BokehJS is
 loaded inline once per kernel (`load_bokeh()`): no CDN, it works offline.
-The same figures, filled once, make the HTML report (pktlab.report).
+The same figures, filled once, make the HTML report (pktlab.cli.report).
 
 Data sources carry names ("pktlab-throughput", "pktlab-hist",
 "pktlab-cycles", "pktlab-markers") so that tests and other front ends can
@@ -195,7 +195,7 @@ class Dashboard:
 
     def __init__(self, source, elements: list[str] | None = None, hist: str | None = None,
                  every: int = 3, rollover: int = 600, title: str | None = None):
-        from .telemetry import Sampler
+        from ..telemetry import Sampler
 
         sampler = source if isinstance(source, Sampler) else source.telemetry
         self.sampler = sampler

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import EngineError
-
-if TYPE_CHECKING:
-    from .engine import Engine
 
 
 def _coerce(text: str) -> Any:
@@ -28,7 +25,8 @@ class Element:
 
     __slots__ = ("_engine", "_index", "name")
 
-    def __init__(self, engine: Engine, index: int, name: str):
+    def __init__(self, engine, index: int, name: str):
+        """engine: the pktlab.engine.Engine that runs the element."""
         object.__setattr__(self, "_engine", engine)
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "name", name)

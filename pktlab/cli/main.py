@@ -20,7 +20,7 @@ def _defines(pairs: list[str]) -> dict[str, str]:
 
 
 def _load(path: str, defines: dict[str, str]):
-    from .lang import ConfigError, parse_file
+    from ..lang import ConfigError, parse_file
 
     try:
         return parse_file(path, defines=defines)
@@ -46,8 +46,7 @@ def _rate_line(eng, last: dict, dt: float) -> str:
 
 
 def cmd_run(args) -> int:
-    from .engine import Engine
-    from .errors import EngineError
+    from ..engine import Engine, EngineError
 
     graph = _load(args.config, _defines(args.defines))
     try:
@@ -125,7 +124,7 @@ def _summary_table(report: dict) -> str:
 
 
 def cmd_elements(args) -> int:
-    from .classes import element_class, element_classes
+    from ..engine.classes import element_class, element_classes
 
     if args.name:
         try:
@@ -148,7 +147,7 @@ def cmd_elements(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from . import bench
+    from .. import bench
 
     if args.name not in bench.BENCHMARKS:
         print(f"pktlab: unknown benchmark '{args.name}' (have: {', '.join(bench.BENCHMARKS)})",
@@ -161,7 +160,7 @@ def cmd_bench(args) -> int:
 
 
 def cmd_flatten(args) -> int:
-    from .lang.flatten import flatten_main
+    from ..lang.flatten import flatten_main
 
     return flatten_main([args.config, *args.defines])
 

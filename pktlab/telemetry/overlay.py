@@ -3,7 +3,7 @@ drops on elements, computed from the engine's statistics at up to 5 Hz.
 
 A background thread samples (the kernel must stay idle for the widget's
 messages to be handled, so nothing here runs in a cell). The engine's
-telemetry sampler (`engine.telemetry`, pktlab/telemetry.py) is the source
+telemetry sampler (`engine.telemetry`, pktlab/telemetry/sampler.py) is the source
 when the engine has one; otherwise the statistics region is read directly
 (numpy views, no copies of the region).
 
@@ -25,8 +25,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .errors import EngineError
-from .stats import mean_batch
+from ..engine import EngineError
+from ..engine.stats import mean_batch
 
 __all__ = ["LiveOverlay", "from_telemetry", "snapshot", "with_threads"]
 

@@ -1,10 +1,10 @@
 """DPDK from Python: the EAL (once per process), its mbuf pool, its ports.
 
-    import pktlab.dpdk
-    pktlab.dpdk.init("--vdev net_null0 --vdev net_null1")   # laptop defaults added
-    pktlab.dpdk.ports()          # {0: 'net_null0', 1: 'net_null1'}
+    from pktlab.engine import dpdk      # also pktlab.dpdk, after import pktlab
+    dpdk.init("--vdev net_null0 --vdev net_null1")   # laptop defaults added
+    dpdk.ports()                 # {0: 'net_null0', 1: 'net_null1'}
     eng = pktlab.Engine("FromDPDKDevice(net_null0) -> ToDPDKDevice(net_null1);")
-    pktlab.dpdk.mempool()        # {'size': 16384, 'in_use': 0, ...}
+    dpdk.mempool()               # {'size': 16384, 'in_use': 0, ...}
 
 The defaults run without hugepages or a NIC: `--no-huge --no-pci -m 1024
 --no-shconf --no-telemetry --file-prefix pktlab<pid> -l <first CPU>`; an option you give
@@ -216,7 +216,7 @@ def io_loop(src: int | str, dst: int | str, burst: int = 32, seconds: float = 1.
 
 
 def _port_of(config: str) -> str | None:
-    from .lang.confstr import argvec
+    from ..lang.confstr import argvec
 
     for i, arg in enumerate(argvec(config or "")):
         word, _, rest = arg.partition(" ")

@@ -21,10 +21,10 @@ from .graphview import view_json
 
 def parse_for_preview(text: str, filename: str = "<config>") -> dict:
     """The preview's answer for one text: the graph, or the errors."""
-    from .lang import ConfigError, parse
+    from ..lang import ConfigError, parse
 
     try:
-        from .classes import element_classes
+        from ..engine.classes import element_classes
 
         classes = set(element_classes())
     except ImportError:  # the native engine is not built: parse without classes
@@ -46,7 +46,7 @@ class ParseHandler(APIHandler):
 
 
 def _jupyter_server_extension_points():
-    return [{"module": "pktlab.labserver"}]
+    return [{"module": "pktlab.notebook.labserver"}]
 
 
 def _load_jupyter_server_extension(server_app):

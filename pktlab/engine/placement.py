@@ -54,7 +54,7 @@ def numa_nodes(root: Path = SYSFS_NODES) -> dict[int, list[int]]:
 def device_nodes(graph, port_nodes: dict[str, int]) -> dict[str, int]:
     """Element name -> NUMA node of the DPDK port it names, for ports with a
     node. port_nodes: port name (device name or PCI address) or index as
-    text -> node (pktlab.dpdk.port_nodes)."""
+    text -> node (dpdk.port_nodes)."""
     from .dpdk import CLASSES, _port_of
 
     out = {}

@@ -1,4 +1,4 @@
-"""The one module that imports the compiled engine (pktlab._native).
+"""The one module that imports the compiled engine (pktlab.engine._native).
 
 It turns the C API's status codes and error struct into Python exceptions;
 everything else in pktlab goes through here.
@@ -6,7 +6,7 @@ everything else in pktlab goes through here.
 
 from __future__ import annotations
 
-from ._native import ffi, lib  # noqa: F401  (re-exported for engine.py, classes.py)
+from ._native import ffi, lib  # noqa: F401  (re-exported for the engine package only)
 from .errors import EngineError
 
 _KIND = {

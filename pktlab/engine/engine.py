@@ -14,8 +14,7 @@ from __future__ import annotations
 import threading
 import time
 
-
-from . import _lib
+from . import _lib, accessors
 from ._lib import ffi, lib
 from .change import Change, apply_graph, write_live
 from .classes import element_classes
@@ -33,8 +32,8 @@ class Engine:
     cycles: count cycles per element (rdtsc) into the statistics.
     pin: pin worker i to a CPU: `cpus[i]` if given, else the CPUs of the NUMA
         node of the graph's DPDK devices (starting at first_cpu when it is
-        one of them), else first_cpu + i (pktlab.placement).
-    dpdk: DPDK EAL arguments (pktlab.dpdk.init); a graph with DPDK elements
+        one of them), else first_cpu + i (pktlab.engine.placement).
+    dpdk: DPDK EAL arguments (pktlab.engine.dpdk.init); a graph with DPDK elements
         initialises the EAL with laptop defaults when nobody did.
     """
 
@@ -44,7 +43,7 @@ class Engine:
                  pool_buffers: int = 0, defines: dict[str, str] | None = None,
                  dpdk: str | list[str] | None = None):
         if isinstance(graph, str):
-            from .lang import parse
+            from ..lang import parse
 
             graph = parse(graph, defines=defines)
         self.graph = graph
@@ -316,12 +315,12 @@ class Engine:
             self._stats = Stats(self)
         return self._stats
 
-    @property
-    def telemetry(self):
-        """The engine's telemetry sampler (pktlab.telemetry), started on first use."""
-        from .telemetry import sampler_for
-
-        return sampler_for(self)
+    def __getattr__(self, name: str):
+        """Faces the layers above attach (pktlab.engine.accessors): `eng.telemetry`,
+        the engine's telemetry sampler (pktlab.telemetry), started on first use."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return accessors.resolve(self, name)
 
     def pools(self) -> dict[str, int]:
         info = ffi.new("pl_pool_info *")

@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from .graph import Connection, Element, Graph
-from .lang import args as largs
+from ..engine.classes import check_element
+from ..graph import Connection, Element, Graph
+from ..lang import args as largs
 
 __all__ = ["EditError", "GraphEditor", "ParamErrors", "config_params", "check_value",
            "with_params"]
@@ -151,24 +152,6 @@ def with_params(cls: str, config: str, values: Mapping[str, str]) -> str:
             args = params.get(name, {}).get("type") == "args"
             out.append(value.strip() if args else f"{name} {value.strip()}")
     return ", ".join(out)
-
-
-def check_element(name: str, cls: str, config: str) -> None:
-    """Configure the element alone in a scratch engine: raises EngineError
-    (with element and keyword) for anything the engine rejects."""
-    from . import _lib
-
-    opts = _lib.ffi.new("pl_engine_opts *")
-    opts.threads = 1
-    err = _lib.new_error()
-    handle = _lib.lib.pl_engine_new(opts, err)
-    if handle == _lib.ffi.NULL:
-        _lib.check(err.status or _lib.lib.PL_ERR_NOMEM, err)
-    try:
-        _lib.check(_lib.lib.pl_engine_add(handle, name.encode(), cls.encode(), config.encode(),
-                                          0, 0, err), err)
-    finally:
-        _lib.lib.pl_engine_free(handle)
 
 
 # ---- the editor ------------------------------------------------------------
@@ -370,7 +353,7 @@ class GraphEditor:
         self.positions[name] = [float(x), float(y)]
 
     def _validate(self, name: str, cls: str, config: str) -> None:
-        from .errors import EngineError
+        from ..engine import EngineError
 
         try:
             check_element(name, cls, config)

@@ -49,10 +49,10 @@ def apply_graph(engine, graph, *, defines: dict[str, str] | None = None,
     """Engine.apply: hand the new graph to the native engine as element and
     connection specs, then record the Change."""
     if isinstance(graph, str):
-        from .lang import parse
+        from ..lang import parse
 
         graph = parse(graph, defines=defines)
-    from .graph import diff
+    from ..graph import diff
 
     d = diff(engine.graph, graph)
     names = list(graph.elements)

@@ -177,7 +177,7 @@ class Trace:
             _RECORDING.pop()
 
     def _packets(self, items, what: str) -> list:
-        from .traffic import read_pcap
+        from .packets import read_pcap
 
         out = []
         for i, it in enumerate(items):
@@ -295,7 +295,7 @@ def checksum_errors(pkt) -> list[str]:
 
 def run_trace(trace: Trace, per_packet: bool = False, artifacts: Path | None = None) -> None:
     """Run a trace; raise TraceFailure describing every mismatch."""
-    from .traffic import run_packets
+    from .packets import run_packets
 
     _WILD.clear()
     _GIVEN.clear()
@@ -351,7 +351,7 @@ def _split_spec(spec: str, default: str) -> tuple[str, str]:
 
 
 def _write_artifacts(where: Path, out, want, problems) -> None:
-    from .traffic import write_pcap
+    from .packets import write_pcap
 
     where.mkdir(parents=True, exist_ok=True)
     lines = ["Problems:", *("  " + p for p in problems), ""]

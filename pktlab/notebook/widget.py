@@ -1,6 +1,6 @@
 """The graph widget: a Click graph drawn, edited and applied in the notebook.
 
-    w = pktlab.widget.GraphWidget(eng)      # an Engine, a Graph, or Click text
+    w = pktlab.GraphWidget(eng)             # an Engine, a Graph, or Click text
     w                                       # shows it; edit it in the notebook
     w.graph, w.to_click()                   # the edited graph and its Click text
     w.apply()                               # same as the Apply button
@@ -23,14 +23,14 @@ import anywidget
 import traitlets as t
 
 from .editing import EditError, GraphEditor, ParamErrors, config_params
-from .errors import EngineError
-from .graph import Connection, Graph, diff
+from ..engine import EngineError
+from ..graph import Connection, Graph, diff
 from .graphview import MIME, class_table, graph_html, port_counts, view_json
-from .overlay import LiveOverlay
+from ..telemetry.overlay import LiveOverlay
 
-__all__ = ["GraphWidget", "run_file", "stop_all"]
+__all__ = ["GraphWidget", "cell_view", "run_file", "stop_all"]
 
-_STATIC = pathlib.Path(__file__).parent / "static"
+_STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"   # built by make setup
 _MISSING = """export default { render({ el }) {
   el.textContent = "pktlab: the widget's front end is not built (run 'make setup' in the "
     + "pktlab checkout, or reinstall pktlab)"; } };"""
@@ -39,14 +39,14 @@ _ENGINES: weakref.WeakSet = weakref.WeakSet()
 
 
 def _resolve(source, engine):
-    from .engine import Engine
+    from ..engine import Engine
 
     if isinstance(source, Engine):
         return source.graph, source
     if isinstance(source, Graph):
         return source, engine
     if isinstance(source, str):
-        from .lang import parse
+        from ..lang import parse
 
         return parse(source), engine
     if source is None and engine is not None:
@@ -117,7 +117,7 @@ class GraphWidget(anywidget.AnyWidget):
 
     def to_click(self) -> str:
         """The edited graph as Click text."""
-        from .lang import unparse
+        from ..lang import unparse
 
         return unparse(self._editor.graph)
 
@@ -329,8 +329,8 @@ def _conn(edge) -> tuple[str, int, str, int]:
 def run_file(path, threads: int = 1, defines: dict[str, str] | None = None) -> GraphWidget:
     """Run a .click file in a new engine and return its widget (the palette's
     "Run Click Configuration" command calls this in a console)."""
-    from .engine import Engine
-    from .lang import parse_file
+    from ..engine import Engine
+    from ..lang import parse_file
 
     eng = Engine(parse_file(path, defines=defines), threads=threads)
     _ENGINES.add(eng)
@@ -348,19 +348,11 @@ def stop_all() -> int:
     return n
 
 
-def _click_cell_view(session) -> GraphWidget:
-    """The graph widget under every %%click cell (pktlab.magics views); the
-    widget shown for the cell's previous run stops sampling."""
+def cell_view(session) -> GraphWidget:
+    """The graph widget under every %%click cell (one of pktlab.notebook.magics'
+    views); the widget shown for the cell's previous run stops sampling."""
     old = session.__dict__.get("graph_widget")
     if old is not None:
         old.close()
     session.__dict__["graph_widget"] = GraphWidget(session.engine)
     return session.__dict__["graph_widget"]
-
-
-try:
-    from .magics import add_view
-except ImportError:  # pragma: no cover - magics is optional
-    add_view = None
-if add_view is not None:
-    add_view(_click_cell_view, first=True)

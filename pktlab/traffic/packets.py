@@ -23,7 +23,7 @@ import random
 import time
 from typing import Any, Iterable, Mapping
 
-from .memio import MAX_FRAME, Captured, drain_captured, feed as _feed
+from ..engine.memio import MAX_FRAME, Captured, drain_captured, feed as _feed
 
 __all__ = ["run_packets", "Outputs", "feed", "decode", "to_bytes", "template", "capture",
            "read_pcap", "write_pcap"]
@@ -103,7 +103,7 @@ def _out_ports(cls, config: str, outputs: int | None) -> int:
         return outputs
     spec = cls.ports.split("/")[-1]
     if spec in ("-", "0-") or spec.endswith("-"):
-        from .lang.args import split_args
+        from ..lang.args import split_args
 
         if cls.name == "IPFilter":
             ports = [0]
@@ -131,7 +131,7 @@ def _in_ports(cls, packets) -> int:
 
 def _wrap(config: str, packets, outputs: int | None) -> tuple[str, list[str], list[str]]:
     """Click text around one element: FromMemory per input, ToMemory per output."""
-    from .classes import element_class
+    from ..engine.classes import element_class
 
     text = config.strip().rstrip(";")
     cls_name, _, rest = text.partition("(")
@@ -169,7 +169,7 @@ def run_packets(config, packets, *, layer: str = "auto", outputs: int | None = N
     handlers: {element: {handler: value}} written before the run.
     Other sources (InfiniteSource, ...) in the graph are made inactive.
     """
-    from .engine import Engine
+    from ..engine import Engine
 
     wrapped = _is_element_expr(config)
     if wrapped:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from functools import cache
 
-from .graph import Graph
+from ..graph import Graph
 
 MIME = "application/vnd.pktlab.graph+json"
 VERSION = 1
@@ -50,7 +50,7 @@ def class_ports(spec: str) -> dict[str, list]:
 def class_table() -> dict[str, dict]:
     """Every element class the engine provides, as the palette and the
     parameter forms need it (JSON-ready)."""
-    from .classes import element_classes
+    from ..engine.classes import element_classes
 
     table = {}
     for name, c in element_classes().items():
@@ -115,7 +115,7 @@ def view_json(graph: Graph, positions: dict[str, list[float]] | None = None) -> 
 
 def graph_html(graph: Graph) -> str:
     """A static fallback for renderers without the pktlab extension: the Click text."""
-    from .lang import unparse
+    from ..lang import unparse
 
     try:
         text = unparse(graph)

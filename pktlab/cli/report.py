@@ -1,7 +1,7 @@
 """`pktlab run CONFIG --report run.html`: the run as one self-contained HTML page.
 
 A Recorder samples the run with the telemetry sampler (10 Hz, a ring sized
-to the run); at the end the dashboard's figures (pktlab.plots.Figures) are
+to the run); at the end the dashboard's figures (pktlab.notebook.plots.Figures) are
 filled once: throughput and mean batch size over the whole run with change
 markers, the batch-size histogram arriving at the first element after the
 source (over the whole run), cycles per packet, a summary table and the
@@ -13,8 +13,8 @@ from __future__ import annotations
 import html
 import math
 
-from .plots import Figures, default_elements, default_hist_element, summary_html
-from .telemetry import Sampler
+from ..notebook.plots import Figures, default_elements, default_hist_element, summary_html
+from ..telemetry import Sampler
 
 
 class Recorder:

@@ -2,6 +2,8 @@
 
 The descriptors' parameter tables are the single source of truth: this module
 only reads them (for `pktlab elements`, help text and the widget's forms).
+Each class's manual is `element_class(name).doc`. `check_element` asks the
+engine itself whether a configuration string is valid for a class.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from . import _lib
 from ._lib import ffi, lib, string
 
 TYPE_NAMES = {
@@ -143,3 +146,19 @@ def element_class(name: str) -> ElementClass:
         near = difflib.get_close_matches(name, element_classes(), n=1)
         hint = f"; did you mean '{near[0]}'?" if near else ""
         raise KeyError(f"unknown element class '{name}'{hint}") from None
+
+
+def check_element(name: str, cls: str, config: str) -> None:
+    """Configure the element alone in a scratch engine: raises EngineError
+    (with element and keyword) for anything the engine rejects."""
+    opts = ffi.new("pl_engine_opts *")
+    opts.threads = 1
+    err = _lib.new_error()
+    handle = lib.pl_engine_new(opts, err)
+    if handle == ffi.NULL:
+        _lib.check(err.status or lib.PL_ERR_NOMEM, err)
+    try:
+        _lib.check(lib.pl_engine_add(handle, name.encode(), cls.encode(), config.encode(),
+                                     0, 0, err), err)
+    finally:
+        lib.pl_engine_free(handle)

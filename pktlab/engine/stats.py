@@ -63,6 +63,10 @@ class Stats:
 
         return element_class(self._engine.graph.elements[name].cls)
 
+    def counter_base(self, name: str) -> int:
+        """Index of the element's first counter in `counters[t, c]`."""
+        return self._counter_base[name]
+
     def output_ports(self, name: str) -> list[int]:
         """Global port indices of an element's outputs."""
         _, nout = self._engine.ports(name)

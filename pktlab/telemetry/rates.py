@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .stats import BATCHES, BYTES, CYCLES, PACKETS
+from ..engine.stats import BATCHES, BYTES, CYCLES, PACKETS
 
 
 class RingReader:
