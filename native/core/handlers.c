@@ -1,7 +1,10 @@
 /*
  * Handlers: Click's default ones (class, name, config, ports, handlers,
  * icounts, ocounts), one per parameter (read: current value; write: live
- * parameters only), then each class's own table.
+ * parameters only), then each class's own table. Element index
+ * PL_ROOT_ELEMENT (-1) names the router's global handlers (Click's root
+ * element): list, classes, version, handlers, stop; the configuration text
+ * (config, flatconfig) is the Python side's, which holds the graph.
  */
 #include "args.h"
 #include "engine.h"
@@ -143,9 +146,58 @@ static int read_with_param(pl_element *el, const char *handler, const char *sp, 
     return PL_OK;
 }
 
+static int cat(char *buf, size_t len, size_t *k, const char *s)
+{
+    int n = snprintf(buf + *k, len > *k ? len - *k : 0, "%s\n", s);
+    if (n < 0 || (size_t)n >= len - *k)
+        return PL_ERR_HANDLER;
+    *k += (size_t)n;
+    return PL_OK;
+}
+
+static const char *const root_handlers[][2] = {
+    {"list", "r"}, {"classes", "r"}, {"version", "r"}, {"handlers", "r"}, {"stop", "w"},
+};
+
+static int root_read(pl_engine *e, const char *handler, char *buf, size_t len, pl_error *err)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    if (!strcmp(handler, "list")) {
+        int rc = pl_fmt(buf, len, "%d\n", e->nelems);
+        k = strlen(buf);
+        for (int i = 0; !rc && i < e->nelems; i++)
+            rc = cat(buf, len, &k, e->elems[i]->name);
+        return rc ? pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "reading 'list' failed") : PL_OK;
+    }
+    if (!strcmp(handler, "classes")) {
+        int n = pl_class_count(), rc = 0;
+        for (int i = 0; !rc && i < n; i++)
+            rc = cat(buf, len, &k, pl_class_name(i));
+        return rc ? pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "reading 'classes' failed")
+                  : PL_OK;
+    }
+    if (!strcmp(handler, "version"))
+        return pl_fmt(buf, len, "%s\n", pl_version());
+    if (!strcmp(handler, "handlers")) {
+        for (size_t i = 0; i < sizeof root_handlers / sizeof *root_handlers; i++) {
+            char line[64];
+            snprintf(line, sizeof line, "%s\t%s", root_handlers[i][0], root_handlers[i][1]);
+            if (cat(buf, len, &k, line))
+                return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "reading 'handlers' failed");
+        }
+        return PL_OK;
+    }
+    if (!strcmp(handler, "stop"))
+        return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "handler 'stop' is write-only");
+    return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "no global handler '%s'", handler);
+}
+
 int pl_handler_read(pl_engine *e, int elem, const char *handler, char *buf, size_t len,
                     pl_error *err)
 {
+    if (elem == PL_ROOT_ELEMENT && len)
+        return root_read(e, handler, buf, len, err);
     if (elem < 0 || elem >= e->nelems)
         return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "no element with index %d", elem);
     if (!len)
@@ -216,6 +268,17 @@ static int write_param(pl_element *el, const pl_param *p, const char *value, pl_
 
 int pl_handler_write(pl_engine *e, int elem, const char *handler, const char *value, pl_error *err)
 {
+    if (elem == PL_ROOT_ELEMENT) {
+        if (!strcmp(handler, "stop")) {
+            pl_engine_request_stop(e);
+            return PL_OK;
+        }
+        for (size_t i = 0; i < sizeof root_handlers / sizeof *root_handlers; i++)
+            if (!strcmp(handler, root_handlers[i][0]))
+                return pl_seterr(err, PL_ERR_HANDLER, NULL, handler,
+                                 "handler '%s' is read-only", handler);
+        return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "no global handler '%s'", handler);
+    }
     if (elem < 0 || elem >= e->nelems)
         return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "no element with index %d", elem);
     pl_element *el = e->elems[elem];

@@ -172,6 +172,11 @@ class Engine:
             self.stop()
         return self
 
+    @property
+    def live_tasks(self) -> int:
+        """Tasks that have not finished (0: nothing is left to run)."""
+        return int(lib.pl_engine_live_tasks(self._h))
+
     def run_inline(self, max_runs: int = 0) -> Engine:
         """Run on the calling thread (single-thread engines) until every task
         finished or max_runs task rounds ran. Deterministic: for tests."""
@@ -229,6 +234,19 @@ class Engine:
 
     def __contains__(self, name: str) -> bool:
         return name in self._index
+
+    def read_handler(self, spec: str) -> str:
+        """Read a handler named as Click names it: "c.count", "ar.lookup 1.0.0.1",
+        or a global handler ("flatconfig", "list", ...; pktlab.engine.handlercall)."""
+        from . import handlercall
+
+        return handlercall.read(self, spec)
+
+    def write_handler(self, spec: str, value: str = "") -> None:
+        """Write a handler named as Click names it ("c.reset", "stop", ...)."""
+        from . import handlercall
+
+        handlercall.write(self, spec, value)
 
     def _read(self, index: int, handler: str) -> str:
         err = _lib.new_error()

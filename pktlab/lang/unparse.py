@@ -46,9 +46,7 @@ def _requirement(req: str) -> str | None:
         return f"require(package {value if _WORD.fullmatch(value) else quote(value)});"
     if kind == "compact_config":
         return "require(compact_config);"
-    if kind == "library":
-        return f"// require(library {value}) -- already expanded below"
-    return None
+    return None   # library: its contents are already expanded, as click-flatten leaves it
 
 
 def _port(p: int, before: bool) -> str:
