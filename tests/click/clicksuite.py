@@ -80,6 +80,17 @@ class Result:
     output: str
 
 
+def _why(out: str) -> str:
+    """The runner's first complaint, with the message under a 'failure at' line."""
+    lines = [ln.split(": ", 1)[-1].strip() for ln in out.splitlines()
+             if ln.strip() and not ln.startswith("clicktest:")]
+    if not lines:
+        return "failed"
+    if lines[0].startswith("failure at") and len(lines) > 1:
+        return f"{lines[1]}  [{lines[0][:60]}]"
+    return "; ".join(lines[:3])
+
+
 def run_one(testdir: Path, shims: Path, test: str) -> Result:
     t0 = time.monotonic()
     env = dict(os.environ)
@@ -100,9 +111,7 @@ def run_one(testdir: Path, shims: Path, test: str) -> Result:
     if skipped:
         return Result(test, False, "skipped (%require not met)", dt, out)
     if failed or not ok:
-        first = next((ln.strip() for ln in out.splitlines() if ln.strip()
-                      and not ln.startswith("clicktest:")), "failed")
-        return Result(test, False, first[:160], dt, out)
+        return Result(test, False, _why(out)[:200], dt, out)
     return Result(test, True, "", dt, out)
 
 
