@@ -382,8 +382,30 @@ int pl_engine_waiting(struct pl_engine *eng);
  * elements no worker can reach any more. */
 void pl_packet_free_ctl(pl_element *el, int counter, pl_packet *p);
 
+/* A handler call an element makes (Click's HandlerCall: COUNT_CALL, END_CALL):
+ * "ELEMENT.HANDLER VALUE" or a global "HANDLER VALUE" (hcall.c). Set it when
+ * configured, resolve it in initialize (every element exists then), write it
+ * from anywhere after. A zeroed pl_hcall (text NULL) is unset. */
+enum { PL_HCALL_UNSET = -3, PL_HCALL_UNRESOLVED = -2 };
+typedef struct pl_hcall {
+    char *text;                   /* ELEMENT.HANDLER */
+    char *value;
+    const char *handler;          /* into text, once resolved */
+    int elem;                     /* element index, PL_ROOT_ELEMENT, or PL_HCALL_* */
+} pl_hcall;
+int pl_hcall_set(pl_hcall *h, pl_element *from, const char *text, pl_error *err);
+int pl_hcall_resolve(pl_hcall *h, pl_element *from, const char *keyword, pl_error *err);
+int pl_hcall_write(pl_hcall *h, pl_element *from);
+void pl_hcall_free(pl_hcall *h);
+
 /* Ask the engine to stop (Click's please_stop_driver). */
 void pl_engine_request_stop(struct pl_engine *eng);
+/* A message given while configuring (Click's errh->message/warning, shown in
+ * the element's "While configuring" context; an error is pl_seterr). */
+enum { PL_MSG_INFO = 0, PL_MSG_WARNING = 1 };
+void pl_message(pl_element *e, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void pl_write_all(int fd, const char *s, size_t n);
 /* Append a line to the engine's bounded log (Print and friends). */
 void pl_log(struct pl_engine *eng, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -61,6 +61,9 @@ typedef struct pl_engine {
     char *log;                   /* ring of PL_LOG_SIZE bytes */
     uint64_t log_head, log_tail; /* write and read positions */
     uint64_t log_dropped;
+    int log_fd;                  /* >= 0: log lines go straight to this fd (pl_engine_set_log_fd) */
+    char *msgs;                  /* configure-time messages (messages.c), under log_lock */
+    size_t msgs_len;
 } pl_engine;
 
 /* until_idle: also return once every task of the worker has finished. */

@@ -278,6 +278,13 @@ const char *pl_dpdk_runtime_dir(void);
 
 /* Bounded log written by elements such as Print; read from the control side. */
 size_t pl_engine_log_read(pl_engine *e, char *buf, size_t len);
+/* fd >= 0: log lines are written straight to fd instead (as Click's
+ * click_chatter writes to stderr); -1: back to the ring. */
+void pl_engine_set_log_fd(pl_engine *e, int fd);
+/* Messages elements gave while configured, "ELEMENT<TAB>LEVEL<TAB>TEXT" lines
+ * (LEVEL 0 message, 1 warning). Returns the length they need; copies them
+ * and forgets them when len is larger than that. */
+size_t pl_engine_messages(pl_engine *e, char *buf, size_t len);
 
 const char *pl_version(void);
 

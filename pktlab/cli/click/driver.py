@@ -223,6 +223,7 @@ def load(s: Settings):
     except EngineError as e:
         messages.report(messages.engine_error_lines(e, graph))
         return None
+    messages.report(messages.element_message_lines(eng.messages(), graph, s.warnings))
     return graph, eng
 
 
@@ -242,7 +243,7 @@ def _write_flat(s: Settings, eng) -> bool:
 
 
 def _flush_log(eng) -> None:
-    text = eng.log()
+    text = eng.log()                    # what the ring kept before log_to()
     if text:
         sys.stderr.write(text)
         sys.stderr.flush()
@@ -256,11 +257,13 @@ def run(eng, rounds: int = 64) -> None:
         stop["now"] = True
 
     old = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    _flush_log(eng)
+    sys.stderr.flush()
+    eng.log_to(sys.stderr.fileno())       # Print's lines go to stderr as they come, as Click's
     try:
         if eng.threads == 1:
             while not stop["now"]:
                 eng.run_inline(rounds)
-                _flush_log(eng)
                 if eng.done:
                     break
                 if not eng.live_tasks:
@@ -269,12 +272,11 @@ def run(eng, rounds: int = 64) -> None:
             eng.start()
             while not stop["now"] and not eng.done:
                 time.sleep(0.005)
-                _flush_log(eng)
             eng.stop()
     finally:
         for sig, handler in old.items():
             signal.signal(sig, handler)
-        _flush_log(eng)
+        eng.log_to(None)
 
 
 def _report_time(before: resource.struct_rusage, t0: float) -> None:

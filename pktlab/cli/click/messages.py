@@ -53,6 +53,30 @@ def config_error_lines(err) -> list[str]:
     return lines
 
 
+def _context(graph, name: str) -> str:
+    el = graph.elements.get(name)
+    if el is None:
+        return f"While configuring '{name}':"
+    where = landmark(el.loc)
+    return f"{where + ': ' if where else ''}While configuring '{el.name} :: {el.cls}':"
+
+
+def element_message_lines(msgs, graph, warnings: bool = True) -> list[str]:
+    """Engine.messages() in Click's form: each element's messages under one
+    "While configuring" line, indented; warnings marked (and left out when
+    `warnings` is false: click -w)."""
+    lines: list[str] = []
+    last = None
+    for name, level, text in msgs:
+        if level == "warning" and not warnings:
+            continue
+        if name != last:
+            lines.append(_context(graph, name))
+            last = name
+        lines.append(f"  {'warning: ' if level == 'warning' else ''}{text}")
+    return lines
+
+
 def engine_error_lines(err, graph) -> list[str]:
     """A pktlab.engine.EngineError as Click's router reports it."""
     el = graph.elements.get(err.element) if err.element else None
@@ -65,7 +89,10 @@ def engine_error_lines(err, graph) -> list[str]:
         return [prefix + _click_message(message)]
     if err.kind == "graph" or el is None:
         return [prefix + message, "Router could not be initialized!"]
-    lines = [f"{prefix}While configuring '{el.name} :: {el.cls}':"]
+    msgs = getattr(err, "messages", [])
+    lines = element_message_lines(msgs, graph)
+    if not msgs or msgs[-1][0] != el.name:
+        lines.append(f"{prefix}While configuring '{el.name} :: {el.cls}':")
     lines += [f"  {line}" for line in message.splitlines() or ["unspecified error"]]
     lines.append("Router could not be initialized!")
     return lines
