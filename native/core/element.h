@@ -94,12 +94,23 @@ typedef struct pl_param {
     const char *doc;
 } pl_param;
 
+/* Handler flags, as Click's (shown by the `handlers` handler). */
+enum {
+    PL_H_CALM = 1,                /* '.': reading it changes nothing and is cheap */
+    PL_H_RAW = 2,                 /* '%': value is raw bytes, printed without a newline added */
+    PL_H_EXPENSIVE = 4,           /* '$': reading it costs (a table dump) */
+    PL_H_BUTTON = 8,              /* 'b': written to act (reset), the value ignored */
+    PL_H_CHECKBOX = 16,           /* 'c': a boolean */
+    PL_H_UNCOMMON = 32            /* 'U' */
+};
+
 typedef struct pl_handler {
     const char *name;
     const char *doc;
     /* Write the value into buf (NUL-terminated, at most len bytes). */
     int (*read)(pl_element *e, char *buf, size_t len);
     int (*write)(pl_element *e, const char *value, pl_error *err);
+    unsigned flags;               /* PL_H_* */
 } pl_handler;
 
 /* A read handler with a parameter, as Click's ("lookup 10.0.0.1"): the engine

@@ -128,5 +128,10 @@ uint64_t pl_stats_port_total(pl_engine *e, uint32_t stat, int field);
 uint64_t pl_stats_counter_total(pl_engine *e, uint32_t counter);
 
 int pl_builtin_handler_read(pl_element *el, const char *name, char *buf, size_t len, int *found);
+/* default_handlers.c: `config` written, a live parameter's new value in the
+ * configuration text, and the text replaced (under the engine's lock). */
+int pl_builtin_config_write(pl_element *el, const char *config, pl_error *err);
+void pl_config_set_param(pl_element *el, const pl_param *p, const char *value);
+void pl_set_config_text(pl_element *el, char *text);
 
 #endif

@@ -64,4 +64,18 @@ def write(eng, spec: str, value: str = "") -> None:
     if element not in eng:
         raise EngineError(f"no element named '{element}'", kind="handler", element=element,
                           keyword=handler)
-    eng[element].write(handler, value)
+    try:
+        eng[element].write(handler, value)
+    except EngineError as e:
+        if handler != "config" or e.kind != "state":
+            raise
+        reconfigure(eng, element, value)
+
+
+def reconfigure(eng, element: str, config: str) -> None:
+    """`ELEMENT.config` written with more than live parameters changed: the
+    element is rebuilt with the new configuration and swapped in by a live
+    change, taking the old one's state (Click's live reconfiguration)."""
+    graph = eng.graph.copy()
+    graph.elements[element].config = config
+    eng.apply(graph, label=f"{element}.config")
