@@ -407,6 +407,8 @@ typedef struct pl_hcall {
 int pl_hcall_set(pl_hcall *h, pl_element *from, const char *text, pl_error *err);
 int pl_hcall_resolve(pl_hcall *h, pl_element *from, const char *keyword, pl_error *err);
 int pl_hcall_write(pl_hcall *h, pl_element *from);
+/* The same call with another value (TimeFilter's END_CALL expands $t). */
+int pl_hcall_write_value(pl_hcall *h, pl_element *from, const char *value);
 void pl_hcall_free(pl_hcall *h);
 
 /* Ask the engine to stop (Click's please_stop_driver). */

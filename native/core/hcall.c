@@ -91,10 +91,15 @@ int pl_hcall_resolve(pl_hcall *h, pl_element *from, const char *keyword, pl_erro
 
 int pl_hcall_write(pl_hcall *h, pl_element *from)
 {
+    return pl_hcall_write_value(h, from, h->value);
+}
+
+int pl_hcall_write_value(pl_hcall *h, pl_element *from, const char *value)
+{
     if (!h->text || h->elem == PL_HCALL_UNSET || h->elem == PL_HCALL_UNRESOLVED)
         return -1;
     pl_error err = {0};
-    int rc = pl_handler_write(from->eng, h->elem, h->handler, h->value, &err);
+    int rc = pl_handler_write(from->eng, h->elem, h->handler, value, &err);
     if (rc)
         pl_log(from->eng, "%s: %s", from->name, err.message);
     return rc;

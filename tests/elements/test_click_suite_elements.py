@@ -112,3 +112,56 @@ def test_config_handler_reconfigures():
     assert "Counter" in eng.read_handler("classes").split()
     eng.write_handler("stop")
     assert eng.done
+
+
+def _pcap(tmp_path, times):
+    from scapy.layers.inet import IP
+    from scapy.layers.l2 import Ether
+    from scapy.utils import wrpcap
+
+    pkts = []
+    for t in times:
+        p = Ether(src="00:00:00:00:00:01", dst="00:00:00:00:00:02") / IP(src="1.0.0.1",
+                                                                          dst="1.0.0.2")
+        p.time = t
+        pkts.append(p)
+    path = tmp_path / "in.pcap"
+    wrpcap(str(path), pkts)
+    return path
+
+
+def test_time_filter_with_end_call(tmp_path):
+    path = _pcap(tmp_path, [0.1, 0.2, 1.0, 1.2, 5.5])
+    eng = Engine(f"FromDump({path}, STOP true) -> t :: TimeFilter(0, 1, END_CALL t.extend_interval"
+                 " 1) -> c :: Counter -> Discard; t[1] -> o :: Counter -> Discard;")
+    eng.run_inline()
+    assert eng["c"].count == 5 and eng["o"].count == 0        # the end moves past each packet
+    assert eng["t"].read("end") == "6.000000"
+    eng = Engine(f"FromDump({path}, STOP true) -> t :: TimeFilter(START_AFTER 0.5, INTERVAL 1)"
+                 " -> c :: Counter -> Discard;")
+    eng.run_inline()
+    assert eng["c"].count == 2 and eng["t"].counters() == {"outside": 3}
+
+
+def test_adjust_timestamp_and_delta(tmp_path):
+    path = _pcap(tmp_path, [0.1, 1.2])
+    eng = Engine(f"FromDump({path}, STOP true) -> a :: AdjustTimestamp(-1) -> Print(TIMESTAMP true)"
+                 " -> d :: SetTimestampDelta -> Print(TIMESTAMP true) -> Discard;")
+    eng.run_inline()
+    stamps = sorted(line.split(":")[0] for line in eng.log().splitlines())
+    assert stamps == ["-0.900000", "0.000000", "0.200000", "1.100000"]
+    assert eng["d"].first == -0.9 and eng["a"].time == -1.0
+    eng["d"].write("reset")
+    assert eng["d"].first == 0.0
+
+
+def test_clipboard():
+    eng = Engine('i :: InfiniteSource("abcdefghij", LIMIT 1, STOP true) -> c :: Clipboard(0/1, 2/1)'
+                 ' -> Discard; j :: InfiniteSource("0123456789", LIMIT 2, ACTIVE false) -> [1] c [1]'
+                 ' -> Print(CONTENTS ASCII) -> Discard;')
+    eng.run_inline()
+    eng["j"].active = True
+    eng.run_inline(4)
+    assert eng.log().split() == ["10", "|", "a1c3456789", "10", "|", "a1c3456789"]
+    with pytest.raises(EngineError, match="range 0: expected '/'"):
+        Engine("Idle -> c :: Clipboard(3) -> Discard; Idle -> [1] c [1] -> Discard;")
