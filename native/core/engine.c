@@ -316,15 +316,6 @@ int pl_engine_stop(pl_engine *e)
 
 int pl_engine_running(pl_engine *e) { return e->state == PL_S_RUNNING; }
 
-int pl_engine_live_tasks(pl_engine *e)
-{
-    int n = 0;
-    for (int i = 0; i < e->nelems; i++)
-        n += e->elems[i]->thread >= 0 &&
-             !atomic_load_explicit(&e->elems[i]->task_done, memory_order_relaxed);
-    return n;
-}
-
 int pl_engine_done(pl_engine *e) { return atomic_load(&e->done); }
 
 void pl_engine_request_stop(pl_engine *e) { atomic_store(&e->done, 1); }

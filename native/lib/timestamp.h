@@ -8,7 +8,6 @@
 #ifndef PL_TIMESTAMP_H
 #define PL_TIMESTAMP_H
 
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
@@ -16,7 +15,10 @@
 static inline int64_t pl_ts_get(const uint64_t *ts) { return (int64_t)*ts; }
 static inline void pl_ts_set(uint64_t *ts, int64_t v) { *ts = (uint64_t)v; }
 
-static inline int64_t pl_ts_from_sec(double s) { return (int64_t)llround(s * 1e9); }
+static inline int64_t pl_ts_from_sec(double s)
+{
+    return (int64_t)(s * 1e9 + (s < 0 ? -0.5 : 0.5));     /* rounded (no libm) */
+}
 
 /* Wall-clock now, as Click's Timestamp::now(). */
 static inline int64_t pl_ts_now(void)
