@@ -177,8 +177,9 @@ def read_settings(argv: list[str]) -> Settings | int:
             sys.stdout.write(USAGE)
             return 0
         elif p.key == "version":
-            from ... import __version__
+            from importlib.metadata import version
 
+            __version__ = version("pktlab")
             sys.stdout.write(f"click (pktlab {__version__})\n")
             return 0
     return s

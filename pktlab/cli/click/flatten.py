@@ -93,8 +93,9 @@ def main(argv: list[str]) -> int:
             sys.stdout.write(USAGE)
             return 0
         elif p.key == "version":
-            from ... import __version__
+            from importlib.metadata import version
 
+            __version__ = version("pktlab")
             sys.stdout.write(f"click-flatten (pktlab {__version__})\n")
             return 0
     if is_expr:
