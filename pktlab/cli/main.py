@@ -1,4 +1,4 @@
-"""The `pktlab` command line: run, bench, elements, flatten, and Click's own
+"""The `pktlab` command line: run, check, bench, elements, flatten, and Click's own
 commands (click, provides, shims: pktlab/cli/click/)."""
 
 from __future__ import annotations
@@ -151,6 +151,13 @@ def cmd_elements(args) -> int:
     return 0
 
 
+def cmd_check(args) -> int:
+    from .check import main as check_main
+
+    return check_main(args.configs, _defines(args.define), quiet=args.quiet,
+                      as_json=args.json)
+
+
 def cmd_bench(args) -> int:
     from .. import bench
 
@@ -204,6 +211,16 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--all", action="store_true", help="full manual of every class")
     e.add_argument("--json", action="store_true")
     e.set_defaults(fn=cmd_elements)
+
+    k = sub.add_parser("check", help="say which classes or arguments of configurations pktlab "
+                                     "does not support (FILE:LINE:COLUMN), without running them")
+    k.add_argument("configs", nargs="+", metavar="CONFIG")
+    k.add_argument("-D", "--define", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a define()")
+    k.add_argument("--quiet", action="store_true", help="print nothing for supported files")
+    k.add_argument("--json", action="store_true",
+                   help="one JSON object: file -> problems (loc, kind, message)")
+    k.set_defaults(fn=cmd_check)
 
     b = sub.add_parser("bench", help="benchmarks (the paper's experiments)")
     b.add_argument("name", nargs="?", default="forward")
