@@ -80,3 +80,12 @@ def test_defines_are_substituted():
     text = "define($N x);\nFromMemory -> Strip($N) -> Discard;\n"
     assert [p.kind for p in check_text(text, "d.click")] == ["argument"]
     assert check_text(text, "d.click", {"N": "14"}) == []
+
+
+def test_addressinfo_names_are_known_to_the_check():
+    text = ("FromMemory -> EtherEncap(0x0800, lan, lan:eth)\n"
+            "  -> EtherEncap(0x0800, lan, wan:eth) -> Discard;\n"
+            "AddressInfo(lan 10.0.0.1 00:11:22:33:44:55, wan 10.0.0.2);\n")
+    probs = check_text(text, "n.click")
+    assert [(str(p.loc), p.kind) for p in probs] == [("n.click:2:6", "argument")]
+    assert "'wan:eth'" in probs[0].message

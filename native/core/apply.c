@@ -58,6 +58,11 @@ static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_c
                    int nconns, pl_element **scratch, pl_error *err)
 {
     int n = ch->n;
+    /* The new graph's AddressInfo names first, as when a graph is built. */
+    for (int i = 0; i < n; i++)
+        if (!strcmp(els[i].cls, "AddressInfo") &&
+            pl_engine_define_addresses(e, els[i].name, els[i].config, err))
+            return -1;
     for (int i = 0; i < n; i++) {
         for (int j = 0; j < i; j++)
             if (!strcmp(els[i].name, els[j].name)) {

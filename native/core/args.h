@@ -39,6 +39,10 @@ int pl_parse_time(const char *s, double *seconds);
 int pl_parse_bandwidth(const char *s, double *bytes_per_s);
 int pl_parse_ipv4(const char *s, uint32_t *net_order);
 int pl_parse_ether(const char *s, uint8_t out[6]);
+/* pl_parse_ipv4 and pl_parse_ether also take AddressInfo names and host
+ * devices (names.h) while an element is configured; these take literals only. */
+int pl_parse_ipv4_literal(const char *s, uint32_t *net_order);
+int pl_parse_ether_literal(const char *s, uint8_t out[6]);
 /* Click data: a quoted or bare string with \<hex> blocks and C escapes. */
 int pl_parse_data(const char *s, pl_bytes *out);
 /* Remove one level of double quotes and backslash escapes. Caller frees. */

@@ -1,6 +1,7 @@
 /* Click's argument types: integers, booleans, reals, times, bandwidths,
  * addresses and data strings, each parsed from one argument's text. */
 #include "args.h"
+#include "names.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -107,6 +108,22 @@ int pl_parse_bandwidth(const char *s, double *bytes_per_s)
 
 int pl_parse_ipv4(const char *s, uint32_t *net_order)
 {
+    if (!pl_parse_ipv4_literal(s, net_order))
+        return 0;
+    uint8_t b[4];
+    if (pl_names_ip(s, b))
+        return -1;
+    memcpy(net_order, b, 4);
+    return 0;
+}
+
+int pl_parse_ether(const char *s, uint8_t out[6])
+{
+    return pl_parse_ether_literal(s, out) && pl_names_ether(s, out) ? -1 : 0;
+}
+
+int pl_parse_ipv4_literal(const char *s, uint32_t *net_order)
+{
     unsigned a[4];
     char tail;
     if (sscanf(s, "%u.%u.%u.%u%c", &a[0], &a[1], &a[2], &a[3], &tail) != 4)
@@ -119,7 +136,7 @@ int pl_parse_ipv4(const char *s, uint32_t *net_order)
     return 0;
 }
 
-int pl_parse_ether(const char *s, uint8_t out[6])
+int pl_parse_ether_literal(const char *s, uint8_t out[6])
 {
     unsigned a[6];
     char tail;

@@ -96,6 +96,11 @@ int pl_engine_add(pl_engine *e, const char *name, const char *cls,
                   const char *config, int line, int col, pl_error *err);
 int pl_engine_connect(pl_engine *e, int from, int from_port, int to, int to_port,
                       pl_error *err);
+/* Define the named addresses of AddressInfo element `element` (its
+ * configuration string) before any element is added, so that every
+ * element's address arguments take the names wherever AddressInfo is. */
+int pl_engine_define_addresses(pl_engine *e, const char *element, const char *config,
+                               pl_error *err);
 /* Check ports, configure every element, assign tasks, lay out statistics. */
 int pl_engine_initialize(pl_engine *e, pl_error *err);
 

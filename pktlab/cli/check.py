@@ -112,6 +112,7 @@ def check_text(text: str, filename: str = "<config>",
         return problems
     # the parse with classes located an unknown class at its element's name
     # or at the class; the plain reading places the element on the same line
+    addresses = [el for el in graph.elements.values() if el.cls == "AddressInfo"]
     reported = {(p.loc.file, p.loc.line, p.message) for p in problems if p.loc is not None}
     for el in graph.elements.values():
         if el.cls not in known:
@@ -120,14 +121,14 @@ def check_text(text: str, filename: str = "<config>",
                 problems.append(Problem(el.loc, "class", msg, _source_line(lines, el.loc)))
             continue
         try:
-            check_element(el.name, el.cls, el.config or "")
+            check_element(el.name, el.cls, el.config or "", addresses)
         except EngineError as e:
             if any(m in e.message for m in _NOT_HERE):
                 problems.append(Problem(el.loc, "note", f"{el.name} :: {el.cls}: arguments not "
                                         f"checked: {e.message}", _source_line(lines, el.loc)))
                 continue
             loc = _keyword_loc(lines, el.loc, e.keyword) if el.loc is not None else None
-            who = "" if el.name in e.message else f"{el.name} :: {el.cls}: "
+            who = "" if e.message.startswith(f"{el.name}") else f"{el.name} :: {el.cls}: "
             problems.append(Problem(loc, "argument", f"{who}{e.message}",
                                     _source_line(lines, loc)))
     problems.sort(key=lambda p: (p.loc.line, p.loc.col) if p.loc is not None else (0, 0))

@@ -148,9 +148,25 @@ def element_class(name: str) -> ElementClass:
         raise KeyError(f"unknown element class '{name}'{hint}") from None
 
 
-def check_element(name: str, cls: str, config: str) -> None:
+def define_addresses(handle, elements, locate=None) -> None:
+    """Give the engine the names of every AddressInfo among `elements`
+    (Element-like: name, cls, config) before any element is added, as Click
+    configures AddressInfo first."""
+    err = _lib.new_error()
+    for el in elements:
+        if el.cls == "AddressInfo":
+            _lib.check(lib.pl_engine_define_addresses(handle, el.name.encode(),
+                                                      (el.config or "").encode(), err),
+                       err, locate)
+
+
+def check_element(name: str, cls: str, config: str,
+                  addresses=()) -> None:
     """Configure the element alone in a scratch engine: raises EngineError
-    (with element and keyword) for anything the engine rejects."""
+    (with element and keyword) for anything the engine rejects.
+
+    addresses: the configuration's AddressInfo elements (Element-like),
+    whose names the element's arguments may use."""
     opts = ffi.new("pl_engine_opts *")
     opts.threads = 1
     err = _lib.new_error()
@@ -158,6 +174,7 @@ def check_element(name: str, cls: str, config: str) -> None:
     if handle == ffi.NULL:
         _lib.check(err.status or lib.PL_ERR_NOMEM, err)
     try:
+        define_addresses(handle, addresses)
         _lib.check(lib.pl_engine_add(handle, name.encode(), cls.encode(), config.encode(),
                                      0, 0, err), err)
     finally:

@@ -17,7 +17,7 @@ import time
 from . import _lib, accessors, handlercall, output
 from ._lib import ffi, lib
 from .change import Change, apply_graph, write_live
-from .classes import element_classes
+from .classes import define_addresses, element_classes
 from .element import Element
 from .errors import EngineError
 from .stats import Stats
@@ -104,6 +104,7 @@ class Engine:
 
     def _build(self, graph) -> None:
         err = _lib.new_error()
+        define_addresses(self._h, graph.elements.values(), self._locate)
         for i, el in enumerate(graph.elements.values()):
             loc = getattr(el, "loc", None)
             rc = lib.pl_engine_add(self._h, el.name.encode(), el.cls.encode(),

@@ -163,18 +163,31 @@ def _ipv4_parts(s: str, min_parts: int) -> list[int] | None:
     return out + [0] * (4 - len(out))
 
 
-def parse_ipv4(s: str) -> ipaddress.IPv4Address:
-    """A dotted-quad IPv4 address, "10.0.0.1"."""
+def parse_ipv4(s: str, names=None, context: str = "") -> ipaddress.IPv4Address:
+    """A dotted-quad IPv4 address, "10.0.0.1"; with `names` (an
+    lang.addresses.AddressTable), also a name as element `context` sees it."""
     parts = _ipv4_parts(s.strip(), 4)
     if parts is None:
+        v = names.ip(s.strip(), context) if names is not None else None
+        if v is not None:
+            return v
         raise _fail("an IPv4 address", s)
     return ipaddress.IPv4Address(".".join(map(str, parts)))
 
 
-def parse_ip_prefix(s: str) -> tuple[ipaddress.IPv4Address, ipaddress.IPv4Address]:
+def parse_ip_prefix(s: str, names=None,
+                    context: str = "") -> tuple[ipaddress.IPv4Address, ipaddress.IPv4Address]:
     """(address, mask) from "10.0.0.0/8", "10/8", "10.0.0.0/255.0.0.0" or
-    "10.0.0.0 255.0.0.0". Host bits are kept, as in Click."""
+    "10.0.0.0 255.0.0.0". Host bits are kept, as in Click. With `names`, a
+    name's prefix (NAME, NAME:net), else its address as /32."""
     v = s.strip()
+    if names is not None and "/" not in v and " " not in v and _ipv4_parts(v, 4) is None:
+        p = names.prefix(v, context)
+        if p is None:
+            a = names.ip(v, context)
+            p = None if a is None else (a, ipaddress.IPv4Address("255.255.255.255"))
+        if p is not None:
+            return p
     if "/" in v:
         addr_text, mask_text = v.split("/", 1)
         addr = _ipv4_parts(addr_text, 1)
@@ -200,10 +213,14 @@ def parse_ip_prefix(s: str) -> tuple[ipaddress.IPv4Address, ipaddress.IPv4Addres
 _ETHER = re.compile(r"[0-9a-fA-F]{1,2}(?:([:-])[0-9a-fA-F]{1,2})(?:\1[0-9a-fA-F]{1,2}){4}")
 
 
-def parse_ether(s: str) -> bytes:
-    """Six bytes from "00:11:22:33:44:55" or "0-a0-c9-9c-fd-9c"."""
+def parse_ether(s: str, names=None, context: str = "") -> bytes:
+    """Six bytes from "00:11:22:33:44:55" or "0-a0-c9-9c-fd-9c"; with
+    `names`, also a name (NAME, NAME:eth)."""
     v = s.strip()
     if not _ETHER.fullmatch(v):
+        e = names.ether(v, context) if names is not None else None
+        if e is not None:
+            return e
         raise _fail("an Ethernet address (e.g. 00:11:22:33:44:55)", s)
     return bytes(int(p, 16) for p in re.split("[:-]", v))
 

@@ -1,0 +1,431 @@
+/* Named addresses: AddressInfo's table and Click's lookup rules (names.h). */
+#include "names.h"
+
+#include "args.h"
+#include "engine.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <ifaddrs.h>
+#include <net/if_arp.h>
+#include <netpacket/packet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+typedef struct pl_name_entry {
+    char *key;            /* scope prefix + name: "a/b/" "host" */
+    int type;
+    uint8_t data[20];     /* IP 4, PREFIX 4+4, ETHER 6, IP6 16, IP6PREFIX 16 + length */
+} pl_name_entry;
+
+struct pl_names {
+    int n, cap;
+    pl_name_entry *v;
+};
+
+static _Thread_local pl_names_scope cur;
+
+pl_names_scope pl_names_enter(struct pl_engine *e, const char *element)
+{
+    pl_names_scope saved = cur;
+    cur.names = e ? e->names : NULL;
+    cur.element = element;
+    return saved;
+}
+
+void pl_names_leave(pl_names_scope saved)
+{
+    cur = saved;
+}
+
+void pl_names_free(pl_names *t)
+{
+    if (!t)
+        return;
+    for (int i = 0; i < t->n; i++)
+        free(t->v[i].key);
+    free(t->v);
+    free(t);
+}
+
+static int define(pl_names *t, const char *scope, size_t scope_len, const char *name, int type,
+                  const void *data, size_t len)
+{
+    size_t nlen = strlen(name);
+    char *key = malloc(scope_len + nlen + 1);
+    if (!key)
+        return -1;
+    memcpy(key, scope, scope_len);
+    memcpy(key + scope_len, name, nlen + 1);
+    for (int i = 0; i < t->n; i++)
+        if (t->v[i].type == type && !strcmp(t->v[i].key, key)) {
+            free(key);
+            memset(t->v[i].data, 0, sizeof t->v[i].data);
+            memcpy(t->v[i].data, data, len);
+            return 0;
+        }
+    if (t->n == t->cap) {
+        int cap = t->cap ? t->cap * 2 : 16;
+        pl_name_entry *v = realloc(t->v, sizeof *v * (size_t)cap);
+        if (!v) {
+            free(key);
+            return -1;
+        }
+        t->v = v;
+        t->cap = cap;
+    }
+    pl_name_entry *x = &t->v[t->n++];
+    x->key = key;
+    x->type = type;
+    memset(x->data, 0, sizeof x->data);
+    memcpy(x->data, data, len);
+    return 0;
+}
+
+/* Click's NameInfo::query: the element's compound, then each enclosing one. */
+static const uint8_t *query(int type, const char *name)
+{
+    const pl_names *t = cur.names;
+    if (!t || !*name)
+        return NULL;
+    const char *el = cur.element ? cur.element : "";
+    const char *slash = strrchr(el, '/');
+    size_t plen = slash ? (size_t)(slash - el) + 1 : 0;
+    size_t nlen = strlen(name);
+    for (;;) {
+        for (int i = 0; i < t->n; i++) {
+            const char *k = t->v[i].key;
+            if (t->v[i].type == type && strlen(k) == plen + nlen && !strncmp(k, el, plen) &&
+                !strcmp(k + plen, name))
+                return t->v[i].data;
+        }
+        if (!plen)
+            return NULL;
+        /* drop the innermost compound: "a/b/" -> "a/" */
+        size_t p = plen - 1;
+        while (p > 0 && el[p - 1] != '/')
+            p--;
+        plen = p;
+    }
+}
+
+/* A network device of this host (Click's query_netdevice, userlevel). */
+static int netdevice(const char *name, int type, uint8_t *out)
+{
+    struct ifaddrs *ifap;
+    if (!*name || getifaddrs(&ifap) < 0)
+        return -1;
+    int found = -1;
+    for (struct ifaddrs *a = ifap; a && found; a = a->ifa_next) {
+        if (!a->ifa_addr || strcmp(a->ifa_name, name))
+            continue;
+        int fam = a->ifa_addr->sa_family;
+        if (fam == AF_INET && (type == PL_NAME_IP || (type == PL_NAME_PREFIX && a->ifa_netmask))) {
+            memcpy(out, &((struct sockaddr_in *)a->ifa_addr)->sin_addr, 4);
+            if (type == PL_NAME_PREFIX)
+                memcpy(out + 4, &((struct sockaddr_in *)a->ifa_netmask)->sin_addr, 4);
+            found = 0;
+        } else if (fam == AF_PACKET && type == PL_NAME_ETHER) {
+            const struct sockaddr_ll *ll = (const struct sockaddr_ll *)a->ifa_addr;
+            if ((ll->sll_hatype == ARPHRD_ETHER || ll->sll_hatype == ARPHRD_IEEE80211) &&
+                ll->sll_halen == 6) {
+                memcpy(out, ll->sll_addr, 6);
+                found = 0;
+            }
+        }
+    }
+    freeifaddrs(ifap);
+    return found;
+}
+
+static int lookup(int type, const char *name, uint8_t *out, size_t len)
+{
+    const uint8_t *v = query(type, name);
+    if (v) {
+        memcpy(out, v, len);
+        return 0;
+    }
+    return (type == PL_NAME_IP || type == PL_NAME_PREFIX || type == PL_NAME_ETHER)
+               ? netdevice(name, type, out)
+               : -1;
+}
+
+/* Split "name:suffix" at its last colon: base copied into buf, suffix returned
+ * (NULL without a colon). -1 when the name is too long. */
+static int split_suffix(const char *s, char *buf, size_t len, const char **suffix)
+{
+    size_t n = strlen(s);
+    if (n >= len)
+        return -1;
+    memcpy(buf, s, n + 1);
+    char *colon = strrchr(buf, ':');
+    *suffix = NULL;
+    if (colon) {
+        *colon = 0;
+        *suffix = s + (colon - buf);
+    }
+    return 0;
+}
+
+static int is(const char *suffix, const char *a, const char *b, const char *c)
+{
+    return !strcasecmp(suffix, a) || (b && !strcasecmp(suffix, b)) ||
+           (c && !strcasecmp(suffix, c));
+}
+
+int pl_names_prefix(const char *s, uint8_t addr[4], uint8_t mask[4])
+{
+    char base[256];
+    const char *suffix;
+    if (split_suffix(s, base, sizeof base, &suffix))
+        return -1;
+    if (suffix && !is(suffix, ":net", ":ipnet", ":ip4net"))
+        return -1;
+    uint8_t d[8];
+    if (lookup(PL_NAME_PREFIX, base, d, 8))
+        return -1;
+    memcpy(addr, d, 4);
+    memcpy(mask, d + 4, 4);
+    return 0;
+}
+
+int pl_names_ip(const char *s, uint8_t out[4])
+{
+    char base[256];
+    const char *suffix;
+    if (split_suffix(s, base, sizeof base, &suffix))
+        return -1;
+    if (suffix && is(suffix, ":bcast", NULL, NULL)) {
+        uint8_t a[4], m[4];
+        if (pl_names_prefix(base, a, m))
+            return -1;
+        for (int i = 0; i < 4; i++)
+            out[i] = a[i] | (uint8_t)~m[i];
+        return 0;
+    }
+    if (suffix && is(suffix, ":gw", NULL, NULL)) {
+        if (query(PL_NAME_IP, s)) {              /* "NAME:gw" itself defined */
+            memcpy(out, query(PL_NAME_IP, s), 4);
+            return 0;
+        }
+        uint8_t d[8];
+        if (lookup(PL_NAME_PREFIX, base, d, 8))
+            return -1;
+        for (int i = 0; i < 4; i++)
+            out[i] = d[i] & d[4 + i];
+        out[3] |= 1;                             /* the network's first address */
+        return 0;
+    }
+    if (suffix && !is(suffix, ":ip", ":ip4", NULL))
+        return -1;
+    return lookup(PL_NAME_IP, base, out, 4);
+}
+
+int pl_names_ether(const char *s, uint8_t out[6])
+{
+    char base[256];
+    const char *suffix;
+    if (split_suffix(s, base, sizeof base, &suffix))
+        return -1;
+    if (suffix && !is(suffix, ":eth", ":ether", ":ethernet"))
+        return -1;
+    return lookup(PL_NAME_ETHER, base, out, 6);
+}
+
+int pl_names_ip6(const char *s, uint8_t out[16])
+{
+    char base[256];
+    const char *suffix;
+    if (split_suffix(s, base, sizeof base, &suffix))
+        return -1;
+    if (suffix && !is(suffix, ":ip6", NULL, NULL))
+        return -1;
+    return lookup(PL_NAME_IP6, base, out, 16);
+}
+
+int pl_names_ip6_prefix(const char *s, uint8_t out[16], int *len)
+{
+    char base[256];
+    const char *suffix;
+    if (split_suffix(s, base, sizeof base, &suffix))
+        return -1;
+    if (suffix && !is(suffix, ":ip6net", NULL, NULL))
+        return -1;
+    uint8_t d[20];
+    if (lookup(PL_NAME_IP6PREFIX, base, d, 17))
+        return -1;
+    memcpy(out, d, 16);
+    *len = d[16];
+    return 0;
+}
+
+int pl_parse_ipv6(const char *s, uint8_t out[16])
+{
+    struct in6_addr a;
+    if (!strchr(s, ':') || inet_pton(AF_INET6, s, &a) != 1)
+        return -1;
+    memcpy(out, &a, 16);
+    return 0;
+}
+
+int pl_parse_ipv6_prefix(const char *s, uint8_t out[16], int *len)
+{
+    char buf[64];
+    const char *slash = strchr(s, '/');
+    if (!slash || (size_t)(slash - s) >= sizeof buf)
+        return -1;
+    memcpy(buf, s, (size_t)(slash - s));
+    buf[slash - s] = 0;
+    char *end;
+    if (!isdigit((unsigned char)slash[1]))
+        return -1;
+    long l = strtol(slash + 1, &end, 10);
+    if (*end || l < 0 || l > 128 || pl_parse_ipv6(buf, out))
+        return -1;
+    *len = (int)l;
+    return 0;
+}
+
+/* "ADDR/LEN" or "ADDR/MASK" with a literal IPv4 address. */
+static int ipv4_prefix_literal(const char *s, uint8_t addr[4], uint8_t mask[4])
+{
+    char buf[64];
+    const char *slash = strchr(s, '/');
+    if (!slash || (size_t)(slash - s) >= sizeof buf)
+        return -1;
+    memcpy(buf, s, (size_t)(slash - s));
+    buf[slash - s] = 0;
+    uint32_t a, m;
+    if (pl_parse_ipv4_literal(buf, &a))
+        return -1;
+    if (strchr(slash + 1, '.')) {
+        if (pl_parse_ipv4_literal(slash + 1, &m))
+            return -1;
+    } else {
+        char *end;
+        if (!isdigit((unsigned char)slash[1]))
+            return -1;
+        long l = strtol(slash + 1, &end, 10);
+        if (*end || l < 0 || l > 32)
+            return -1;
+        uint32_t h = l == 0 ? 0 : ~(0xffffffffu >> l);
+        m = htonl(h);
+    }
+    memcpy(addr, &a, 4);
+    memcpy(mask, &m, 4);
+    return 0;
+}
+
+enum { T_ETH = 1, T_IP4 = 2, T_IP4NET = 4, T_IP6 = 8, T_IP6NET = 16 };
+
+/* AddressInfo::configure: each word after the name is every kind it parses
+ * as; a word of one kind always defines it, a word of several kinds defines
+ * only the kinds no earlier word defined. */
+static int define_one(pl_names *t, const char *element, char *arg, char *msg, int msglen)
+{
+    const char *slash = strrchr(element, '/');
+    size_t slen = slash ? (size_t)(slash - element) + 1 : 0;
+    char *words[64];
+    int nw = 0;
+    char *save = NULL;
+    for (char *w = strtok_r(arg, " \t\r\n\v\f", &save); w && nw < 64;
+         w = strtok_r(NULL, " \t\r\n\v\f", &save))
+        words[nw++] = w;
+    if (nw == 0)
+        return 0;                                /* empty arguments are allowed */
+    if (nw < 2) {
+        snprintf(msg, (size_t)msglen, "expected 'NAME [ADDRS]', got '%s'", words[0]);
+        return -1;
+    }
+    int types = 0;
+    for (int j = 1; j < nw; j++) {
+        uint8_t eth[6], ip4[8], ip6[17];
+        int plen, my = 0;
+        uint32_t a4;
+        if (!pl_parse_ether_literal(words[j], eth))
+            my |= T_ETH;
+        if (!pl_parse_ipv4_literal(words[j], &a4)) {
+            memcpy(ip4, &a4, 4);
+            my |= T_IP4;
+        } else if (!ipv4_prefix_literal(words[j], ip4, ip4 + 4)) {
+            my |= T_IP4NET;
+            for (int i = 0; i < 4; i++)
+                if (ip4[i] & ~ip4[4 + i])
+                    my |= T_IP4;                 /* host bits: an address too */
+        }
+        if (!pl_parse_ipv6(words[j], ip6)) {
+            my |= T_IP6;
+        } else if (!pl_parse_ipv6_prefix(words[j], ip6, &plen)) {
+            my |= T_IP6NET;
+            ip6[16] = (uint8_t)plen;
+            for (int i = 0; i < 16; i++) {
+                int bits = plen - 8 * i;
+                uint8_t m = bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
+                if (ip6[i] & ~m)
+                    my |= T_IP6;
+            }
+        }
+        if (!my) {
+            snprintf(msg, (size_t)msglen, "'%s' is not a recognizable address", words[j]);
+            return -1;
+        }
+        int one = (my & (my - 1)) == 0;
+        int rc = 0;
+#define DEF(bit, type, data, len)                                                             \
+    if ((my & (bit)) && (one || !(types & (bit))))                                             \
+        rc |= define(t, element, slen, words[0], type, data, len);
+        DEF(T_ETH, PL_NAME_ETHER, eth, 6)
+        DEF(T_IP4, PL_NAME_IP, ip4, 4)
+        DEF(T_IP4NET, PL_NAME_PREFIX, ip4, 8)
+        DEF(T_IP6, PL_NAME_IP6, ip6, 16)
+        DEF(T_IP6NET, PL_NAME_IP6PREFIX, ip6, 17)
+#undef DEF
+        if (rc) {
+            snprintf(msg, (size_t)msglen, "out of memory");
+            return -1;
+        }
+        types |= my;
+    }
+    return 0;
+}
+
+int pl_names_define_args(struct pl_engine *e, const char *element, int argc, char **argv,
+                         char *msg, int msglen)
+{
+    if (!e->names && !(e->names = calloc(1, sizeof *e->names))) {
+        snprintf(msg, (size_t)msglen, "out of memory");
+        return -1;
+    }
+    for (int i = 0; i < argc; i++) {
+        char *copy = strdup(argv[i]);
+        if (!copy) {
+            snprintf(msg, (size_t)msglen, "out of memory");
+            return -1;
+        }
+        int rc = define_one(e->names, element, copy, msg, msglen);
+        free(copy);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+int pl_engine_define_addresses(pl_engine *e, const char *element, const char *config,
+                               pl_error *err)
+{
+    pl_argv a = {0};
+    if (pl_split_args(config ? config : "", &a) < 0)
+        return pl_seterr(err, PL_ERR_CONFIG, NULL, "", "%s: bad AddressInfo configuration",
+                         element);
+    char msg[256];
+    int rc = pl_names_define_args(e, element, a.n, a.v, msg, (int)sizeof msg);
+    pl_argv_free(&a);
+    if (rc) {
+        rc = pl_seterr(err, PL_ERR_CONFIG, NULL, "", "%s", msg);
+        snprintf(err->element, sizeof err->element, "%s", element);
+    }
+    return rc;
+}

@@ -1,0 +1,55 @@
+/*
+ * Named addresses: AddressInfo's table and Click's lookup rules
+ * (elements/standard/addressinfo.cc, lib/nameinfo.cc).
+ *
+ * Each engine has one table. AddressInfo's arguments ("NAME ADDR...") define
+ * NAME's IPv4 address, IPv4 prefix, Ethernet address, IPv6 address and IPv6
+ * prefix, each for the compound the AddressInfo element is in ("a/b/ai"
+ * defines in "a/b/"). A name used by an element "a/b/x" is looked up in
+ * "a/b/", then "a/", then at the top. Suffixes pick the kind: NAME:ip
+ * (:ip4), NAME:bcast, NAME:gw, NAME:net (:ipnet, :ip4net), NAME:eth
+ * (:ether, :ethernet), NAME:ip6, NAME:ip6net. A name AddressInfo does not
+ * define may be a network device of this host (its IPv4 address, prefix and
+ * Ethernet address), as in Click's userlevel driver.
+ *
+ * The typed parsers (pl_parse_ipv4, pl_parse_ether, pl_parse_prefix) fall
+ * back to these lookups while an element is being configured: the engine
+ * sets the element whose names apply (pl_names_enter/leave), on the control
+ * thread only; the data path never looks names up.
+ */
+#ifndef PL_NAMES_H
+#define PL_NAMES_H
+
+#include <stdint.h>
+
+struct pl_engine;
+typedef struct pl_names pl_names;
+
+enum { PL_NAME_IP = 1, PL_NAME_PREFIX, PL_NAME_ETHER, PL_NAME_IP6, PL_NAME_IP6PREFIX };
+
+/* Define the names of one AddressInfo configuration (its arguments, already
+ * split) for the element `element` (its scope). 0, or -1 with `msg` set. */
+int pl_names_define_args(struct pl_engine *e, const char *element, int argc, char **argv,
+                         char *msg, int msglen);
+void pl_names_free(pl_names *t);
+
+/* The element whose names the parsers use, until the matching leave. */
+typedef struct pl_names_scope {
+    const pl_names *names;
+    const char *element;
+} pl_names_scope;
+pl_names_scope pl_names_enter(struct pl_engine *e, const char *element);
+void pl_names_leave(pl_names_scope saved);
+
+/* Lookups in the current scope, 0 on success (the value stored). */
+int pl_names_ip(const char *s, uint8_t out[4]);
+int pl_names_prefix(const char *s, uint8_t addr[4], uint8_t mask[4]);
+int pl_names_ether(const char *s, uint8_t out[6]);
+int pl_names_ip6(const char *s, uint8_t out[16]);
+int pl_names_ip6_prefix(const char *s, uint8_t out[16], int *len);
+
+/* Literal IPv6 address / prefix ("fe80::1", "2001:db8::/32"), 0 on success. */
+int pl_parse_ipv6(const char *s, uint8_t out[16]);
+int pl_parse_ipv6_prefix(const char *s, uint8_t out[16], int *len);
+
+#endif
