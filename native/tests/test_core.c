@@ -350,7 +350,7 @@ static void test_names(void)
     CHECK(pl_engine_define_addresses(e, "bad", "x 10.0.0.300", &err) == PL_ERR_CONFIG);
     CHECK(strstr(err.message, "not a recognizable address") && !strcmp(err.element, "bad"));
     CHECK(pl_engine_add(e, "rt", "LinearIPLookup", "lan 0, lan:ip 0, lan:bcast 0", 1, 1, &err) == 0);
-    CHECK(pl_engine_add(e, "c/rt", "LinearIPLookup", "lan 0", 1, 1, &err) == 0);
+    CHECK(pl_engine_add(e, "c/rt", "LinearIPLookup", "lan:ip 0", 1, 1, &err) == 0);
     CHECK(pl_engine_add(e, "ee", "EtherEncap", "0x0800, lan:eth, lan", 1, 1, &err) == 0);
     CHECK(pl_engine_add(e, "e2", "EtherEncap", "0x0800, lan:ip6, lan", 1, 1, &err) ==
           PL_ERR_CONFIG);
