@@ -64,11 +64,11 @@ class _Wild:
 
 
 def _namespace(base: Path) -> dict[str, Any]:
-    from scapy.layers import inet, l2
+    from scapy.layers import inet, inet6, l2
     from scapy.packet import Padding, Raw
 
     ns: dict[str, Any] = {}
-    for mod in (inet, l2):
+    for mod in (inet, inet6, l2):
         ns.update({k: v for k, v in vars(mod).items() if not k.startswith("_")})
     ns.update(Raw=Raw, Padding=Padding, ANY=ANY)
 
