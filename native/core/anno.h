@@ -11,6 +11,7 @@
 #define PL_ANNO_PARAMPROB 0      /* u8: ICMP parameter-problem pointer (IPGWOptions -> ICMPError) */
 #define PL_ANNO_FIX_IP_SRC 1     /* u8: nonzero: FixIPSrc rewrites the source (ICMPError sets it) */
 #define PL_ANNO_PACKET_TYPE 2    /* u8: link-level type, below (0 = host, as Click) */
+#define PL_ANNO_DST_IP6 16       /* 16 bytes: IPv6 destination (Click's DST_IP6_ANNO_OFFSET) */
 
 enum {
     PL_PACKET_HOST = 0,
