@@ -45,12 +45,12 @@ static int st_configure(pl_element *e, pl_error *err)
 static void store_in_header(pl_packet *p, long back, uint32_t a)
 {
     uint8_t *ip = pl_net_header(p), *x = ip - back;
+    unsigned hl = pl_ip_hl(ip);            /* the transport header as marked, before the write */
+    uint32_t tlen = pl_transport_length(p);
     uint16_t old = pl_word_pair(x);
     memcpy(x, &a, 4);
     uint16_t now = pl_word_pair(x);
     pl_cksum_update(ip + 10, old, now);
-    unsigned hl = pl_ip_hl(ip);
-    uint32_t tlen = pl_transport_length(p);
     if (!pl_ip_first_fragment(ip))
         return;
     if (ip[9] == PL_IP_PROTO_TCP && tlen >= 20)

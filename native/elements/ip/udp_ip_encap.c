@@ -88,8 +88,8 @@ static const pl_param params[] = {
      "destination address, or DST_ANNO"},
     {"DPORT", PL_T_STRING, offsetof(uie_state, dport_s), NULL, 0, -1,
      PL_P_POSITIONAL | PL_P_REQUIRED, "destination port"},
-    {"CHECKSUM", PL_T_BOOL, offsetof(uie_state, cksum), "true", 0, -1, PL_P_POSITIONAL,
-     "compute the UDP checksum"},
+    {"CHECKSUM", PL_T_BOOL, offsetof(uie_state, cksum), "false", 0, -1, PL_P_POSITIONAL,
+     "compute the UDP checksum (false by default, as vanilla Click behaves: see the manual)"},
     {0}};
 
 static const pl_class udp_ip_encap = {
@@ -101,7 +101,10 @@ static const pl_class udp_ip_encap = {
            "Prepends a UDP header and a 20-byte IP header (TTL 250, an ID counting from\n"
            "0 per element, carried across a live swap) from SRC:SPORT to DST:DPORT, DST\n"
            "being an address or DST_ANNO (the destination IP annotation). The UDP\n"
-           "checksum is computed unless CHECKSUM is false. Sets the network header\n"
+           "checksum is computed when CHECKSUM is true. Click's manual says CHECKSUM\n"
+           "defaults to true, but Click 9197a594 leaves it uninitialized and its\n"
+           "builds compute no checksum when it is not given; pktlab gives Click's\n"
+           "bytes (write CHECKSUM true for checksums). Sets the network header\n"
            "and destination IP annotations. Handlers: src, sport, dst, dport.\n"
            "Counters (drop): nobufs.\n\n"
            "Example: InfiniteSource(LENGTH 22) -> UDPIPEncap(10.0.0.1, 1234, 10.0.0.2, 80) -> ...",
