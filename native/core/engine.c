@@ -10,6 +10,8 @@
 
 #define DEFAULT_POOL_BUFFERS (1u << 16)
 
+_Atomic uint32_t *pl_engine_shared(struct pl_engine *eng, int slot) { return &eng->shared[slot]; }
+
 pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err)
 {
     pl_engine *e = calloc(1, sizeof *e);
@@ -31,6 +33,7 @@ pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err)
     e->nthreads = e->opts.threads;
     e->log = malloc(PL_LOG_SIZE);
     pthread_mutex_init(&e->log_lock, NULL);
+    atomic_init(&e->shared[PL_SHARED_ICMP_ERROR_ID], 1);   /* Click's ICMPError: static int id = 1 */
     return e;
 }
 

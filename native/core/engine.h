@@ -61,6 +61,7 @@ typedef struct pl_engine {
     char *log;                   /* ring of PL_LOG_SIZE bytes */
     uint64_t log_head, log_tail; /* write and read positions */
     uint64_t log_dropped;
+    _Atomic uint32_t shared[PL_SHARED_NSLOTS];   /* Click's per-process statics, per engine */
 } pl_engine;
 
 /* until_idle: also return once every task of the worker has finished. */
