@@ -288,16 +288,23 @@ class Parser(Directives, Scopes):
         return e
 
     def ports(self) -> list[int]:
-        """`[p, q, ...]`; a trailing ',' or an empty `[]` makes the list expandable (-1)."""
+        """`[p, q, ...]`, with ranges `[0-2]` and an open range `[1-]` (Click's
+        yport); a trailing ',' or '-', or an empty `[]`, makes the list
+        expandable (-1)."""
         t = self.lex.next()
         if t.kind != "[":
             self.lex.unlex(t)
             return []
         ports: list[int] = []
+        dash = False
         while True:
             t = self.lex.next()
             if t.kind == "ident":
-                ports.append(self._port_number(t))
+                port = self._port_number(t)
+                if dash and ports:
+                    ports.extend(range(ports[-1] + 1, port + 1))
+                else:
+                    ports.append(port)
             elif t.kind == "]":
                 ports.extend([0, -1] if not ports else [-1])
                 return ports
@@ -308,7 +315,11 @@ class Parser(Directives, Scopes):
             t = self.lex.next()
             if t.kind == "]":
                 return ports
-            if t.kind != ",":
+            if t.kind == "-" and not dash:
+                dash = True
+            elif t.kind == ",":
+                dash = False
+            else:
                 self.err(t, "syntax error: expected ','")
                 self.lex.unlex(t)
 
