@@ -34,7 +34,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ANY", "Trace", "TraceFailure", "load", "run_trace"]
+from .checksums import checksum_errors
+
+__all__ = ["ANY", "Trace", "TraceFailure", "checksum_errors", "load", "run_trace"]
 
 
 class TraceFailure(AssertionError):
@@ -266,30 +268,6 @@ def _compare(got, want, ns) -> list[str]:
     if not wild_rest and not diffs and len(gl) != len(wl):
         diffs.append(f"got {len(gl)} layers, want {len(wl)}")
     return diffs
-
-
-def checksum_errors(pkt) -> list[str]:
-    """Wrong IPv4/ICMP/TCP/UDP checksums in a scapy packet, recomputed by scapy."""
-    from scapy.layers.inet import ICMP, IP, TCP, UDP, IPerror, UDPerror, TCPerror
-
-    errs = []
-    for layer in (IP, ICMP, TCP, UDP):
-        if not pkt.haslayer(layer):
-            continue
-        lay = pkt[layer]
-        if isinstance(lay, (IPerror, UDPerror, TCPerror)):
-            continue
-        have = lay.chksum
-        if layer is UDP and have == 0:
-            continue
-        if layer is not IP and pkt.haslayer(IP) and (pkt[IP].flags.MF or pkt[IP].frag):
-            continue                                    # covers the whole datagram
-        copy = pkt.copy()
-        del copy[layer].chksum
-        want = copy.__class__(bytes(copy))[layer].chksum
-        if have != want:
-            errs.append(f"{layer.__name__} checksum 0x{have:04x}, should be 0x{want:04x}")
-    return errs
 
 
 # ---- running -------------------------------------------------------------------------------------
