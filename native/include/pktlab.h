@@ -68,6 +68,9 @@ int pl_class_nparams(int cls);
 int pl_class_param(int cls, int i, pl_param_info *out);
 int pl_class_nhandlers(int cls);
 int pl_class_handler(int cls, int i, pl_handler_info *out);
+/* Read handlers that take a parameter ("lookup ADDR"): read as "NAME PARAM". */
+int pl_class_nparam_handlers(int cls);
+int pl_class_param_handler(int cls, int i, pl_handler_info *out);
 int pl_class_ncounters(int cls);
 const char *pl_class_counter(int cls, int i);   /* counter / drop-reason name */
 int pl_class_ndrops(int cls);   /* counters [0, ndrops) count packets this class freed */

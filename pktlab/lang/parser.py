@@ -76,6 +76,7 @@ class Parser(Directives, Scopes):
         self.groups = 0
         self.requirements: list[str] = []
         self.libraries: set[str] = set()
+        self.open_library = None   # path -> text for require(library ...); None: open the file
         self.lex: Lexer | None = None
 
     def parse(self, text: str, filename: str) -> Compound:
