@@ -144,9 +144,8 @@ class Parser(Directives, Scopes):
             k = t.kind
             if k in ("ident", "[", "{", "(", "->", "=>"):
                 self.lex.unlex(t)
-                before = (self.lex.pos, len(self.lex.pushback))
                 self.connection()
-                if (self.lex.pos, len(self.lex.pushback)) == before:  # never loop in place
+                if self.lex.peek() is t:  # never loop in place
                     self.syntax_error(self.lex.next(), "a statement")
             elif k == "elementclass":
                 self.parse_elementclass()

@@ -70,10 +70,20 @@ class Handler:
     def read(self, param: bytes, ctx) -> bytes:
         if param and "+" not in self.flags:
             raise HandlerError(f"read handler '{self.full_name}' does not take parameters")
-        return self.reader(param, ctx)
+        try:
+            return self.reader(param, ctx)
+        except EngineError as e:
+            raise HandlerError(e.message) from None
+        except (KeyError, IndexError, ValueError) as e:   # the element went in a live change
+            raise HandlerError(f"{self.full_name}: {e}") from None
 
     def write(self, data: bytes, ctx):
-        return self.writer(data, ctx)
+        try:
+            return self.writer(data, ctx)
+        except EngineError as e:
+            raise _error(e, ctx, self.full_name) from None
+        except (KeyError, IndexError, ValueError) as e:
+            raise HandlerError(f"{self.full_name}: {e}") from None
 
 
 @dataclasses.dataclass
