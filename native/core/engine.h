@@ -52,7 +52,7 @@ typedef struct pl_engine {
     uint64_t retired_drops;      /* drop counters of elements removed by live change */
     int crossing;                /* packets can move between threads (threads.c) */
     pl_pool ctl_pool;            /* packets the control thread frees (retired queues) */
-    pl_depot depot;              /* free buffers shared by the workers' pools */
+    pl_depot depot[PL_NCLASSES]; /* free buffers shared by the workers' pools, per class */
     char warnings[1024];
     uint64_t changes;
     _Atomic int stop;            /* workers leave their loop */

@@ -196,11 +196,24 @@ int pl_stats(pl_engine *e, pl_stats_layout *out);
 int pl_port_index(pl_engine *e, int elem, int port);    /* -1 if none */
 int pl_counter_index(pl_engine *e, int elem);
 
-/* ---- pools ---- */
+/* The core's own counters come first in every thread's counter block:
+ * counters[t][i] for i < pl_core_ncounters() (element counters follow). */
+int pl_core_ncounters(void);
+const char *pl_core_counter(int i);     /* "grown", "linearized"; NULL out of range */
+
+/* ---- pools ----
+ * Per-thread pools hold buffers in size classes (data area per buffer in
+ * class_bytes: 2 KB, the fast path's, then jumbo and 64 KB classes). */
 typedef struct pl_pool_info {
-    uint64_t allocated;     /* buffers obtained from the system */
-    uint64_t free;          /* buffers back in the pools */
+    uint64_t allocated;     /* buffers obtained from the system, all classes */
+    uint64_t free;          /* buffers back in the pools, all classes */
     uint64_t alloc_failures;
+    int nclasses;
+    uint32_t class_bytes[4];
+    uint64_t class_allocated[4];
+    uint64_t class_free[4];
+    uint64_t class_failures[4];
+    uint32_t max_len;       /* the longest packet the engine holds */
 } pl_pool_info;
 int pl_engine_pools(pl_engine *e, pl_pool_info *out);
 

@@ -102,6 +102,7 @@ def cmd_run(args) -> int:
                      "defines": _defines(args.defines)},
         "elements": eng.summary(),
         "pools": eng.pools(),
+        "core": eng.core_counters(),
     }
     if recorder is not None:
         with open(args.config, encoding="utf-8", errors="replace") as f:
@@ -136,6 +137,9 @@ def _summary_table(report: dict) -> str:
         drops = ", ".join(f"{k}={v}" for k, v in e["drops"].items() if v)
         lines.append(f"{name:<24} {e['class']:<16} {tin:>14} {tout:>14} "
                      f"{tout / dur / 1e6:>9.2f}  {drops}")
+    slow = ", ".join(f"{k} {v}" for k, v in report.get("core", {}).items() if v)
+    if slow:
+        lines.append(f"slow path: {slow} (packets moved to a larger buffer / made contiguous)")
     return "\n".join(lines)
 
 

@@ -322,11 +322,26 @@ class Engine:
             raise AttributeError(name)
         return accessors.resolve(self, name)
 
-    def pools(self) -> dict[str, int]:
+    def pools(self) -> dict:
+        """Buffers of the per-thread pools, all size classes together
+        (`allocated`, `free`, `in_use`, `alloc_failures`), and per class
+        (`classes`: data area `bytes` and the same counts); `max_len` is the
+        longest packet the engine holds."""
         info = ffi.new("pl_pool_info *")
         lib.pl_engine_pools(self._h, info)
+        classes = [{"bytes": info.class_bytes[k], "allocated": info.class_allocated[k],
+                    "free": info.class_free[k],
+                    "in_use": info.class_allocated[k] - info.class_free[k],
+                    "alloc_failures": info.class_failures[k]} for k in range(info.nclasses)]
         return {"allocated": info.allocated, "free": info.free,
-                "in_use": info.allocated - info.free, "alloc_failures": info.alloc_failures}
+                "in_use": info.allocated - info.free, "alloc_failures": info.alloc_failures,
+                "classes": classes, "max_len": info.max_len}
+
+    def core_counters(self) -> dict[str, int]:
+        """The core's own counters over all threads: `grown` (packets an element
+        moved to a larger buffer: the slow path of push/put), `linearized`
+        (multi-segment device packets made contiguous)."""
+        return self.stats().core_counters()
 
     def log(self) -> str:
         """Lines written by elements such as Print since the last call."""

@@ -27,12 +27,14 @@ static int isrc_configure(pl_element *e, pl_error *err)
     size_t len = s->length ? s->length : s->data.len;
     if (!s->data.len && !s->length)
         len = 64;
-    if (len > PL_BUFSIZE - PL_HEADROOM)
-        return pl_seterr(err, PL_ERR_CONFIG, e, "LENGTH", "LENGTH %zu is larger than %d", len,
-                         PL_BUFSIZE - PL_HEADROOM);
+    if (len > PL_MAX_LEN)
+        return pl_seterr(err, PL_ERR_CONFIG, e, s->length ? "LENGTH" : "DATA",
+                         "%s %zu is longer than a packet can be (%d bytes)",
+                         s->length ? "LENGTH" : "DATA of", len, PL_MAX_LEN);
     if (s->tmpl && pl_ref_dec(s->tmpl) == 0)
         free(s->tmpl);
-    s->tmpl = aligned_alloc(64, (sizeof(pl_packet) + PL_BUFSIZE + 63) & ~(size_t)63);
+    size_t area = pl_class_bytes(pl_class_for((uint32_t)len + PL_HEADROOM));
+    s->tmpl = aligned_alloc(64, (sizeof(pl_packet) + area + 63) & ~(size_t)63);
     if (!s->tmpl)
         return pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
     memset(s->tmpl, 0, sizeof(pl_packet));
@@ -44,7 +46,7 @@ static int isrc_configure(pl_element *e, pl_error *err)
     atomic_init(&t->refs, 1);
     t->flags = PL_PKT_HEAP | PL_PKT_SHARED_REFS;
     t->buf = t->area;
-    t->buf_end = t->area + PL_BUFSIZE;
+    t->buf_end = t->area + area;
     t->data = t->area + PL_HEADROOM;
     t->len = (uint32_t)len;
     const uint8_t *src = s->data.len ? s->data.data : (const uint8_t *)default_data;
@@ -140,7 +142,7 @@ static const pl_param params[] = {
      "packets per batch"},
     {"ACTIVE", PL_T_BOOL, offsetof(isrc_state, active), "true", 0, -1, PL_P_POSITIONAL | PL_P_LIVE,
      "whether the source sends"},
-    {"LENGTH", PL_T_UINT, offsetof(isrc_state, length), "0", 0, PL_BUFSIZE - PL_HEADROOM, 0,
+    {"LENGTH", PL_T_UINT, offsetof(isrc_state, length), "0", 0, PL_MAX_LEN, 0,
      "packet length (0: the length of DATA)"},
     {"STOP", PL_T_BOOL, offsetof(isrc_state, stop), "false", 0, -1, 0,
      "stop the engine when LIMIT is reached"},
