@@ -83,6 +83,7 @@ class RemoteEngine:
         self._state: dict = {}
         self._stream: TelemetryStream | None = None
         self.stream_error: Exception | None = None
+        self.closed = False
         self._set_graph(self._json("layout"))
         self._stats = RemoteStats(self)
         if stream:
@@ -199,6 +200,8 @@ class RemoteEngine:
         self._state = {**self._state, "running": False}
 
     def _live_state(self, key: str) -> bool:
+        if self.closed:
+            return False
         if self._stream is not None and self._stream.alive:
             return bool(self._state.get(key))
         return self._call(self._client.read, key) == b"true"
@@ -232,6 +235,7 @@ class RemoteEngine:
 
     def close(self) -> None:
         """Close this client's connections (the served engine keeps running)."""
+        self.closed = True
         if self._stream is not None:
             self._stream.close()
         self._client.close()
