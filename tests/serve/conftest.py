@@ -3,10 +3,13 @@ raw client that records what the server sends, `pktlab` run as a user runs it.""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -128,3 +131,46 @@ def serve_process(tmp_path):
                 p.wait(10)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+_RUN_NOTEBOOK = """
+import json, sys, nbformat, nbclient
+nb = nbformat.read(sys.argv[1], as_version=4)
+assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "committed with outputs"
+nbclient.NotebookClient(nb, timeout=240, kernel_name="python3",
+                        resources={"metadata": {"path": sys.argv[2]}}).execute()
+outs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+json.dump(outs, open(sys.argv[3], "w"))
+"""
+
+
+def nobody_python() -> tuple[str, str]:
+    """A Python `nobody` may run (this one may live under /root), and the path
+    that finds this checkout's packages from it."""
+    import sysconfig
+
+    name = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    py = shutil.which(name, path="/usr/bin:/usr/local/bin")
+    if py is None:
+        pytest.skip(f"needs /usr/bin/{name} for the user nobody")
+    return py, f"{ROOT}:{ROOT / 'notebooks'}:{sysconfig.get_paths()['purelib']}"
+
+
+def run_notebook_as_nobody(notebook: Path, env: dict[str, str], timeout: int = 400) -> list[dict]:
+    """Run a notebook top to bottom in a kernel of the user `nobody` (nbclient,
+    in a process of that user); returns every output. It must be committed
+    without outputs."""
+    py, path = nobody_python()
+    home = Path(tempfile.mkdtemp(prefix="pktlab-nobody-"))
+    try:
+        shutil.chown(home, "nobody", "nogroup")
+        out = home / "outputs.json"
+        r = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                            py, "-c", _RUN_NOTEBOOK, str(notebook), str(notebook.parent),
+                            str(out)], cwd=home, capture_output=True, text=True, timeout=timeout,
+                           env={"PATH": "/usr/bin:/bin", "HOME": str(home), "PYTHONPATH": path,
+                                **env})
+        assert r.returncode == 0, r.stderr[-4000:]
+        return json.loads(out.read_text())
+    finally:
+        shutil.rmtree(home, ignore_errors=True)

@@ -12,10 +12,11 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
+
+from conftest import run_notebook_as_nobody
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "03-remote-engines.ipynb"
@@ -25,17 +26,6 @@ LINE = re.compile(r"(LINUX|PACKET_MMAP) +offered +(\d+) pps: sent (\d+), receive
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not shutil.which("ip") or not shutil.which("setpriv"),
     reason="needs root, iproute2 and setpriv (namespaces; the notebook runs as nobody)")
-
-RUN = """
-import json, sys, nbformat, nbclient
-nb = nbformat.read(sys.argv[1], as_version=4)
-assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "committed with outputs"
-nbclient.NotebookClient(nb, timeout=240, kernel_name="python3",
-                        resources={"metadata": {"path": sys.argv[2]}}).execute()
-outs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-json.dump(outs, open(sys.argv[3], "w"))
-"""
-
 
 @pytest.fixture
 def bed():
@@ -52,34 +42,9 @@ def bed():
                                           text=True).stdout
 
 
-def nobody_python() -> tuple[str, str]:
-    """A Python `nobody` may run (this one may live under /root), and the path
-    that finds this checkout's packages from it."""
-    import sysconfig
-
-    name = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    py = shutil.which(name, path="/usr/bin:/usr/local/bin")
-    if py is None:
-        pytest.skip(f"needs /usr/bin/{name} for the user nobody")
-    return py, f"{ROOT}:{ROOT / 'notebooks'}:{sysconfig.get_paths()['purelib']}"
-
-
 def test_two_engines_one_unprivileged_notebook(bed):
-    py, path = nobody_python()
-    home = Path(tempfile.mkdtemp(prefix="pktlab-nobody-"))
-    try:
-        shutil.chown(home, "nobody", "nogroup")
-        out = home / "outputs.json"
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "PYTHONPATH": path,
-               "PKTLAB_TESTBED": os.path.join(bed.dir, "testbed.json")}
-        r = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                            py, "-c", RUN, str(NOTEBOOK), str(NOTEBOOK.parent),
-                            str(out)], cwd=home, env=env, capture_output=True, text=True,
-                           timeout=400)
-        assert r.returncode == 0, r.stderr[-4000:]
-        outputs = json.loads(out.read_text())
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
+    outputs = run_notebook_as_nobody(NOTEBOOK, {
+        "PKTLAB_TESTBED": os.path.join(bed.dir, "testbed.json")})
     errors = [o for o in outputs if o["output_type"] == "error"]
     assert not errors, errors
     text = "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")

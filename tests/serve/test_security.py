@@ -95,7 +95,7 @@ def test_a_remote_change_names_only_the_served_files(served, tmp_path):
     eng, srv = served(config, files=[str(tmp_path / "allowed.pcap")])
     r = pktlab.connect(srv.address)
     for bad in (f"f :: FromDump({other}) -> Discard;",
-                f"f :: FromDump(/etc/shadow) -> Discard;",
+                "f :: FromDump(/etc/shadow) -> Discard;",
                 f"f :: FromDump({trace}) -> ToDump(/etc/passwd);",
                 "FromDevice(lo) -> Discard;",
                 f"require(library {lib}); f :: FromDump({trace}) -> Discard;"):
