@@ -1,7 +1,9 @@
 """One client of the server: its bytes in, its commands in order, its replies out.
 
-Commands run on the server's control thread, one at a time per client; the
-asyncio loop goes on serving the others meanwhile. A client that does not
+Commands run one at a time per client, under the server's control lock:
+reads and checks on the loop itself when nothing else holds it (they take
+microseconds), everything else on the control thread, while the asyncio
+loop goes on serving the others. A client that does not
 read what it is sent stops being read (its transport's buffer over 1 MiB);
 the extension commands (AUTH, EXTENSIONS, STREAM) are answered here.
 """
@@ -18,6 +20,7 @@ from .protocol import Parser, Reply
 from .session import Session
 
 WRITE_HIGH, WRITE_LOW = 1 << 20, 256 << 10
+QUICK = {"read", "checkread", "checkwrite"}     # may run on the loop when nothing else runs
 
 
 class Client(asyncio.Protocol):
@@ -87,6 +90,7 @@ class Client(asyncio.Protocol):
 
     async def _pump(self) -> None:
         srv, p = self.server, self.parser
+        replies = 0
         try:
             while not self.closed and not self.write_paused:
                 item = p.next()
@@ -98,18 +102,22 @@ class Client(asyncio.Protocol):
                     self.transport.write(item.data)
                     if item.close:
                         self.close()
+                    replies += 1
+                    if replies % 64 == 0:
+                        await asyncio.sleep(0)
                     continue
                 if item.op in ("auth", "extensions", "stream"):
                     self.transport.write(self._extension(item))
                     continue
                 if p.pending > WRITE_HIGH:
                     self._pause_reading()
-                reply = await srv.loop.run_in_executor(srv.control, self.session.execute, item)
+                reply = await srv.call(self.session.execute, item, quick=item.op in QUICK)
                 if not self.closed:
                     self.transport.write(reply)
                 if getattr(srv.space, "stop_requested", False):
                     srv.loop.call_soon(srv._shutdown)
                     break
+                await asyncio.sleep(0)         # one command, then the other clients' turn
             if self.read_paused and not self.write_paused and not self.closed:
                 self.read_paused = False
                 self.transport.resume_reading()

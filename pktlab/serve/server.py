@@ -5,9 +5,10 @@
     srv.serve_forever()                              # or: in this thread (pktlab serve)
 
 One asyncio loop (its own thread, never an engine worker) accepts and reads
-every client; each client's commands run in order, on one control thread
-shared by all clients (so handler calls and live changes never race each
-other), and the loop keeps serving everybody else meanwhile. The engine's
+every client; each client's commands run in order, one engine call at a time
+for all clients (a control lock: handler calls and live changes never race
+each other): reads on the loop when the lock is free, the rest on one
+control thread while the loop keeps serving everybody else. The engine's
 lock is taken only inside handler calls and the telemetry copy, never while
 waiting on a socket. A client that does not read its replies stops being
 read (its commands wait, its stream frames are skipped, the next one carries
@@ -84,6 +85,7 @@ class Server:
         self.clients: set[Client] = set()
         self.subscribers: dict[Client, object] = {}
         self.control = concurrent.futures.ThreadPoolExecutor(1, "pktlab-control")
+        self.control_lock = threading.Lock()  # one engine call at a time, wherever it runs
         self.loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._started = threading.Event()
@@ -109,6 +111,23 @@ class Server:
     def _say(self, text: str) -> None:
         if self.verbose:
             print(f"pktlab serve: {text}", file=sys.stderr, flush=True)
+
+    # ---- engine calls -----------------------------------------------------
+
+    def _locked(self, fn, *args):
+        with self.control_lock:
+            return fn(*args)
+
+    async def call(self, fn, *args, quick: bool = False):
+        """fn(*args) under the control lock: right here on the loop if `quick`
+        and nobody holds the lock (a handler read: microseconds, no thread
+        hop), else on the control thread while the loop serves the others."""
+        if quick and self.control_lock.acquire(blocking=False):
+            try:
+                return fn(*args)
+            finally:
+                self.control_lock.release()
+        return await self.loop.run_in_executor(self.control, self._locked, fn, *args)
 
     # ---- running --------------------------------------------------------
 
@@ -217,8 +236,7 @@ class Server:
                 wait = min(wait, max(left, 0.0))
             if due:
                 try:
-                    frames = await loop.run_in_executor(
-                        self.control, self.publisher.collect, [s for _, s in due])
+                    frames = await self.call(self.publisher.collect, [s for _, s in due])
                 except Exception as e:                     # a graph being swapped: next tick
                     self._say(f"telemetry: {type(e).__name__}: {e}")
                     frames = {}

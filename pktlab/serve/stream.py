@@ -7,8 +7,8 @@
 Each collect() copies the engine's statistics region once (per-thread port
 counters, batch-size histograms, element counters: numpy views, no lock
 shared with the workers; the Engine's control lock is held only for the
-copy, so a live change cannot swap the region halfway) into a buffer
-allocated when the layout changes. For each subscriber due, the frame holds
+copy, so a live change cannot swap the region halfway) -- the ports in use
+and the counters, into a buffer allocated when the layout changes. For each subscriber due, the frame holds
 the words that differ from what that subscriber was last sent (a sparse
 delta: most histogram bins never change), so a client that skipped frames
 (slow, or its buffer full) gets everything it missed in its next one, and
@@ -19,6 +19,7 @@ changes and state changes go as JSON frames (pktlab.engine.wire).
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 
 import numpy as np
@@ -79,6 +80,36 @@ def _copy(engine, st, cur: np.ndarray) -> None:
         k += n
 
 
+class _Live:
+    """The words of the region that can move: the ports elements use (a prefix:
+    the region keeps room for live change) and every counter, copied into one
+    compact buffer; `where` maps a compact position to its word in the region."""
+
+    def __init__(self, layout: dict):
+        shapes = wire.region_shapes(layout)
+        T, P, B = layout["threads"], layout["nports"], layout["bins"]
+        used = max((e["port_base"] + e["ports"][1] for e in layout["elements"]), default=0)
+        self.used = pu = min(max(used, 0), P)
+        C = shapes["counters"][1]
+        base_hist = T * P * 4
+        base_cnt = base_hist + T * P * B
+        t, p = np.meshgrid(np.arange(T), np.arange(pu), indexing="ij")
+        ports = ((t * P + p)[..., None] * 4 + np.arange(4)).ravel()
+        hist = base_hist + ((t * P + p)[..., None] * B + np.arange(B)).ravel()
+        cnt = base_cnt + np.arange(T * C)
+        self.where = np.concatenate([ports, hist, cnt]).astype(np.uint32)
+        self.cur = np.zeros(len(self.where), np.uint64)
+        a, b = T * pu * 4, T * pu * B
+        self.views = (self.cur[:a].reshape(T, pu, 4), self.cur[a:a + b].reshape(T, pu, B),
+                      self.cur[a + b:].reshape(T, C))
+
+    def copy(self, st) -> None:
+        pu = self.used
+        np.copyto(self.views[0], st.ports[:, :pu])
+        np.copyto(self.views[1], st.hist[:, :pu])
+        np.copyto(self.views[2], st.counters)
+
+
 def keyframe(engine) -> bytes:
     """One stats payload with every non-zero word (the `stats` read handler)."""
     with engine._lock:
@@ -116,12 +147,16 @@ class Publisher:
         self.layout_id = 0
         self.layout: dict | None = None
         self._sig = None
-        self._cur: np.ndarray | None = None
+        self._live: _Live | None = None
         self.busy_s = 0.0              # CPU seconds spent in collect()
         self.collects = 0
 
     def subscribe(self, hz: float) -> Subscription:
-        return Subscription(hz=min(max(float(hz), 0.1), 100.0), next_t=self.clock())
+        """A subscriber at `hz`: due on the multiples of its period, so that
+        subscribers at one rate share every copy of the region."""
+        sub = Subscription(hz=min(max(float(hz), 0.1), 100.0))
+        sub.next_t = math.ceil(self.clock() / sub.period) * sub.period
+        return sub
 
     def _snapshot(self) -> tuple[float, int]:
         eng = self.engine
@@ -132,9 +167,9 @@ class Publisher:
             if sig != self._sig:
                 self.layout_id += 1
                 self.layout = layout_of(eng, self.layout_id)
-                self._cur = np.zeros(wire.region_size(self.layout), np.uint64)
+                self._live = _Live(self.layout)
                 self._sig = sig
-            _copy(eng, st, self._cur)
+            self._live.copy(st)
             retired = st.retired_drops()
             t = self.clock()
         return t, retired
@@ -144,6 +179,7 @@ class Publisher:
         c0 = time.thread_time()
         t, retired = self._snapshot()
         eng = self.engine
+        live = self._live
         state = state_of(eng)
         key_state = (state["running"], state["done"])
         hist = eng.history
@@ -154,7 +190,7 @@ class Publisher:
             if sub.layout != self.layout_id:
                 parts.append(wire.json_frame("layout", self.layout))
                 sub.layout = self.layout_id
-                sub.last = np.zeros_like(self._cur)
+                sub.last = np.zeros_like(live.cur)
                 key = True
             while sub.history < len(hist):
                 parts.append(wire.json_frame("change", change_json(sub.history,
@@ -163,12 +199,13 @@ class Publisher:
             if key_state != sub.state:
                 parts.append(wire.json_frame("state", state))
                 sub.state = key_state
-            changed = np.flatnonzero(self._cur != sub.last)
-            vals = self._cur[changed]
+            changed = np.flatnonzero(live.cur != sub.last)
+            vals = live.cur[changed]
             sub.last[changed] = vals
             sub.seq += 1
             parts.append(wire.frame("stats", wire.encode_stats(
-                sub.seq, t, self.layout_id, changed, vals, key=key, retired=retired)))
+                sub.seq, t, self.layout_id, live.where[changed], vals, key=key,
+                retired=retired)))
             out[sub] = b"".join(parts)
         self.busy_s += time.thread_time() - c0
         self.collects += 1

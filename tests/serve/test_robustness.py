@@ -152,5 +152,5 @@ def test_server_threads_are_not_engine_workers(served):
     eng, srv = served(CHAIN)
     names = {t.name for t in threading.enumerate()}
     assert "pktlab-serve" in names
-    talk(srv.port, [b"read c.count\r\n"])
+    talk(srv.port, [b"write c.reset\r\n"])            # writes run on the control thread
     assert any(n.startswith("pktlab-control") for n in {t.name for t in threading.enumerate()})
