@@ -8,9 +8,11 @@ the clients run in processes of their own, as they would on other boxes.
   one client (median and p99), against the round trip of a bare asyncio TCP
   echo server measured by the same client in the same run;
 - telemetry streaming: the engine's packets/s (and per CPU second of its
-  worker) without clients and with 3 clients streaming at 10 Hz (each a
-  pktlab.connect() with its telemetry sampler), interleaved, median of the
-  ratios of runs made back to back; and the server's own CPU time per frame;
+  worker) with 3 clients connected, their streams at 10 Hz switched off and
+  on in alternate windows (3 x repeat pairs of duration/2 s), median of the
+  pairs' ratios; the server's own CPU time for the stream, and the clients'
+  (they read and decode every frame; on a machine with few cores they
+  compete with the worker);
 - many clients: 100 connections at once, each calling 20 handlers, all
   answered, and the engine's rate meanwhile against the same reference.
 """
@@ -74,12 +76,29 @@ asyncio.run(main())
 """
 
 _STREAMERS = r"""
-import sys, time, pktlab
-engines = [pktlab.connect(sys.argv[1], hz=10) for _ in range(int(sys.argv[2]))]
-samplers = [e.telemetry for e in engines]
+import sys, threading
+from pktlab.engine import wire
+from pktlab.engine.csclient import ControlSocketClient
+clients = [ControlSocketClient(sys.argv[1]) for _ in range(int(sys.argv[2]))]
+frames = [0]
+
+def read(c):
+    while True:
+        line = c.readline()
+        if line.startswith(b"FRAME "):
+            _, kind, n = line.split()
+            payload = c.read_exact(int(n))
+            if kind == b"stats":
+                wire.decode_stats(payload)
+            frames[0] += 1
+
+for c in clients:
+    threading.Thread(target=read, args=(c,), daemon=True).start()
 print("ready", flush=True)
-sys.stdin.readline()
-print(sum(s.samples for s in samplers), flush=True)
+for cmd in sys.stdin:
+    for c in clients:
+        c.sock.sendall(b"STREAM 10\r\n" if cmd.strip() == "on" else b"STREAM 0\r\n")
+    print(frames[0], flush=True)
 """
 
 _MANY = r"""
@@ -128,6 +147,13 @@ def _window(eng, workers, duration: float) -> tuple[float, float]:
     return (n1 - n0) / (t1 - t0), ((n1 - n0) / ((w1 - w0) / 1e9) if w1 > w0 else 0.0)
 
 
+def _proc_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _ratio(pairs) -> float:
     r = [a / b for a, b in pairs if b]
     return statistics.median(r) if r else 0.0
@@ -151,20 +177,30 @@ def bench_remote(duration: float = 1.0, repeat: int = 3, rtts: int = 2000, clien
         q = {k: statistics.quantiles(v, n=100) for k, v in t.items()}
         rtt = {k: {"median_us": statistics.median(v) * 1e6, "p99_us": q[k][98] * 1e6}
                for k, v in t.items()}
-        # 2. the engine with and without 3 streaming clients, back to back
-        alone, streamed, frames, busy = [], [], 0, 0.0
-        for _ in range(repeat):
-            alone.append(_window(eng, workers, duration))
-            p = _py(_STREAMERS, srv.address, clients, stdin=subprocess.PIPE)
-            assert p.stdout.readline().strip() == "ready"
-            time.sleep(0.3)
-            b0, k0 = srv.publisher.busy_s, srv.publisher.collects
-            streamed.append(_window(eng, workers, duration))
+        # 2. the engine with and without 3 clients streaming, windows interleaved
+        alone, streamed, frames, busy, client_cpu = [], [], 0, 0.0, 0.0
+        p = _py(_STREAMERS, srv.address, clients, stdin=subprocess.PIPE)
+        assert p.stdout.readline().strip() == "ready"
+
+        def say(cmd):
+            p.stdin.write(cmd + "\n")
+            p.stdin.flush()
+            p.stdout.readline()
+
+        for _ in range(3 * repeat):
+            say("off")
+            time.sleep(0.2)
+            alone.append(_window(eng, workers, duration / 2))
+            say("on")
+            time.sleep(0.2)
+            b0, k0, u0 = srv.publisher.busy_s, srv.publisher.collects, _proc_cpu_s(p.pid)
+            streamed.append(_window(eng, workers, duration / 2))
+            client_cpu += _proc_cpu_s(p.pid) - u0
             busy += srv.publisher.busy_s - b0
             frames += srv.publisher.collects - k0
-            p.stdin.write("\n")
-            p.stdin.flush()
-            p.communicate(timeout=30)
+        p.stdin.close()
+        p.wait(30)
+        span = 3 * repeat * duration / 2
         # 3. many clients at once
         ref = _window(eng, workers, duration)
         p = _py(_MANY, srv.address, many, 20)
@@ -184,7 +220,9 @@ def bench_remote(duration: float = 1.0, repeat: int = 3, rtts: int = 2000, clien
         "stream_ratio": _ratio((s[0], a[0]) for s, a in zip(streamed, alone)),
         "stream_cpu_ratio": _ratio((s[1], a[1]) for s, a in zip(streamed, alone)),
         "collect_us": busy / frames * 1e6 if frames else 0.0,
-        "collects_per_s": frames / (repeat * duration),
+        "collects_per_s": frames / span,
+        "server_core_share": busy / span,
+        "clients_core_share": client_cpu / span,
         "many": m, "many_ratio": during[0] / ref[0] if ref[0] else 0.0,
     }
 
@@ -201,17 +239,20 @@ def format_remote(r: dict) -> str:
         f"  bare asyncio TCP echo, same client:  median {e['median_us']:.0f} us, "
         f"p99 {e['p99_us']:.0f} us   (ratio {r['rtt_ratio']:.2f})",
         "",
-        f"  engine alone              {r['mpps_alone']:8.2f} Mpps",
-        f"  with {r['settings']['clients']} clients at 10 Hz   {r['mpps_streamed']:8.2f} Mpps"
+        f"  streams off               {r['mpps_alone']:8.2f} Mpps",
+        f"  {r['settings']['clients']} clients at 10 Hz       {r['mpps_streamed']:8.2f} Mpps"
         f"   ratio {r['stream_ratio']:.4f} (per worker CPU second {r['stream_cpu_ratio']:.4f})",
         f"  server: {r['collects_per_s']:.0f} region copies/s, {r['collect_us']:.0f} us of CPU each "
-        "(the copy and every due client's delta)",
+        f"(the copy and every due client's delta): {100 * r['server_core_share']:.2f}% of a core",
+        f"  the {r['settings']['clients']} clients (one process, this machine, decoding frames): "
+        f"{100 * r['clients_core_share']:.1f}% of a core, taken from the cores the worker runs on",
         "",
         f"  {m['connected']} clients at once: {m['answered']} of "
         f"{m['connected'] * 20} calls answered in {m['s']:.2f} s"
         f"{', errors: ' + '; '.join(m['errors']) if m['errors'] else ''};"
         f" engine meanwhile at {r['many_ratio']:.3f} of its rate",
-        f"  (medians of {r['settings']['repeat']} runs of {r['settings']['duration']:g} s)",
+        f"  (streaming: median of {3 * r['settings']['repeat']} pairs of windows of "
+        f"{r['settings']['duration'] / 2:g} s, off and on in turn)",
     ])
 
 
