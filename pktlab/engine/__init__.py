@@ -15,6 +15,8 @@
                                 (pktlab.connect), over Click's ControlSocket:
     csclient      csclient.py   a ControlSocket client (works with vanilla Click too)
     remote_stats  remote_stats.py  the telemetry stream's reader and the arrays it keeps
+    remote_state  remote_state.py  what the stream keeps of the served engine: graph,
+                                history, state
     wire          wire.py       the protocol's codes and pktlab's extension frames, written
                                 once for the server (pktlab.serve) and the client
     _lib          _lib.py       the one module that imports the compiled engine

@@ -19,43 +19,22 @@ from Python in the engine's process) and run_inline.
 
 from __future__ import annotations
 
-import bisect
 import json
 import threading
 import time
 
-from ..graph import Connection, Graph, GraphDiff, Loc
+from ..graph import Graph, Loc
 from . import accessors
 from .change import Change
 from .classes import element_class
 from .csclient import ControlSocketClient, ControlSocketError
 from .element import Element
 from .errors import EngineError
+from .remote_state import ServedState, change_from_json
 from .remote_stats import RemoteStats, TelemetryStream
 
-_CHANGE_FIELDS = {f for f in Change.__dataclass_fields__ if f != "diff"}
 
-
-def change_from_json(d: dict) -> Change:
-    diff = d.get("diff")
-    if diff is not None:
-        for k in ("connections_added", "connections_removed"):
-            diff[k] = [Connection(*c) for c in diff.get(k, [])]
-        diff = GraphDiff(**diff)
-    return Change(diff=diff, **{k: v for k, v in d.items() if k in _CHANGE_FIELDS})
-
-
-def _graph_of(layout: dict) -> Graph:
-    g = Graph()
-    for e in layout["elements"]:
-        g.add_element(e["name"], e["class"], e["config"])
-    for c in layout["connections"]:
-        g.connect(*c)
-    g.requirements = list(layout.get("requirements", []))
-    return g
-
-
-class RemoteEngine:
+class RemoteEngine(ServedState):
     """An engine served by `pktlab serve` (or `pktlab run -p`), driven from here."""
 
     remote = True
@@ -123,70 +102,6 @@ class RemoteEngine:
         head, idx, vals = wire.decode_stats(self._call(self._client.read, "stats"))
         head["layout"] = layout["id"]
         self._stats.apply(head, idx, vals)
-
-    # ---- what the stream says (on its thread) ---------------------------
-
-    def _set_graph(self, layout: dict) -> None:
-        g = _graph_of(layout)
-        if self.graph is None or g != self.graph:
-            names = [e["name"] for e in layout["elements"]]
-            self._info = {e["name"]: e for e in layout["elements"]}
-            self._index = {n: i for i, n in enumerate(names)}
-            self._names = names
-            self.graph = g
-        else:
-            self._info = {e["name"]: e for e in layout["elements"]}
-        self.threads = layout["engine_threads"]
-        self._state = layout["state"]
-
-    def _frame_layout(self, layout: dict) -> None:
-        self._set_graph(layout)
-        self._stats.set_layout(layout)
-
-    def _frame_stats(self, head: dict, idx, vals) -> None:
-        if not self._stats.apply(head, idx, vals):
-            return
-        now = time.monotonic()
-        lag = now - head["t"]
-        self._offset = lag if self._offset is None else min(self._offset, lag)
-        t = head["t"] + self._offset
-        for fn in list(self._samplers):
-            fn(t)
-
-    def _frame_change(self, d: dict) -> None:
-        self._add_change(d)
-
-    def _frame_state(self, state: dict) -> None:
-        self._state = state
-
-    def _frame_closed(self, exc) -> None:
-        self.stream_error = exc
-
-    def on_change(self, listener) -> None:
-        """Call listener(change) after every live change of the served engine
-        (applied from here or from anywhere else)."""
-        self._listeners.append(listener)
-
-    def _add_change(self, d: dict) -> Change:
-        i = d["index"]
-        with self._hist_lock:
-            k = bisect.bisect_left(self._indices, i)
-            if k < len(self._indices) and self._indices[k] == i:
-                return self.history[k]
-            change = change_from_json(d)
-            self._indices.insert(k, i)
-            self.history.insert(k, change)
-        for listener in list(self._listeners):
-            listener(change)
-        return change
-
-    def on_sample(self, fn) -> None:
-        """Call fn(t) (local monotonic seconds) after each stats frame: the
-        telemetry Sampler samples then, so its rates use the server's clock."""
-        self._samplers.append(fn)
-
-    def off_sample(self, fn) -> None:
-        self._samplers = [f for f in self._samplers if f is not fn]
 
     # ---- running -------------------------------------------------------
 
