@@ -119,7 +119,12 @@ class RemoteEngine(ServedState):
             return False
         if self._stream is not None and self._stream.alive:
             return bool(self._state.get(key))
-        return self._call(self._client.read, key) == b"true"
+        try:
+            return self._call(self._client.read, key) == b"true"
+        except EngineError as e:          # the server went away: nothing runs for us
+            if e.kind != "remote":
+                raise
+            return False
 
     @property
     def running(self) -> bool:

@@ -156,3 +156,29 @@ def test_without_a_stream(served):
     time.sleep(0.05)
     assert int(r.stats().output_packets("c")[0]) > n0 and r.running
     r.close()
+
+
+def test_when_the_server_goes_away(served):
+    eng, srv = served(CHAIN)
+    r = pktlab.connect(srv.address)
+    assert r.running
+    srv.close()
+    until(lambda: not r.running)                 # the stream ended: nothing runs for us
+    with pytest.raises(EngineError) as e:
+        r["c"].read("count")
+    assert e.value.kind == "remote" or "closed" in str(e.value)
+    r.close()
+
+
+def test_ipv6_loopback(served):
+    import socket
+
+    if not socket.has_ipv6:
+        pytest.skip("this machine has no IPv6")
+    try:
+        eng, srv = served(CHAIN, tcp=["[::1]:0"])
+    except OSError as e:
+        pytest.skip(f"no IPv6 loopback here: {e}")
+    r = pktlab.connect(f"[::1]:{srv.port}")
+    assert r["c"].count > 0
+    r.close()
