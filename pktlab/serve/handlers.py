@@ -32,7 +32,7 @@ from importlib import metadata
 from collections.abc import Callable
 
 from ..engine import EngineError
-from ..engine.classes import element_class, element_classes
+from ..engine.classes import element_classes
 from . import clickfmt
 from .files import ResourcePolicy
 from .session import HandlerError
@@ -189,7 +189,9 @@ class EngineHandlers:
         return eng._read(eng._index[name], handler)
 
     def _element_table(self, name: str) -> dict[str, Handler]:
-        cls = element_class(self.engine.graph.elements[name].cls)
+        """The element's handlers as the engine lists them (its `handlers`
+        handler: Click's defaults, parameters, the class's own, the ones with a
+        parameter), read and written through the engine's handler machinery."""
         t: dict[str, Handler] = {}
 
         def add(hname, flags, reader=None, writer=None):
@@ -212,37 +214,25 @@ class EngineHandlers:
                     ctx.last_change = (len(self.engine.history) - 1, self.engine.history[-1])
             return write
 
-        add("name", "r.", lambda p, ctx: name.encode())
-        add("class", "r.", lambda p, ctx: self.engine.graph.elements[name].cls.encode())
-        add("config", "rw.", lambda p, ctx: self.engine.graph.elements[name].config.encode(),
-            lambda d, ctx: self._write_config(name, d, ctx))
-        add("ports", "r.", lambda p, ctx: self._ports(name).encode())
-        add("handlers", "r.", lambda p, ctx: clickfmt.handlers_text(
-            (h.name, h.flags) for h in self.table(name).values()).encode())
-        add("icounts", "r", lambda p, ctx: clickfmt.counts_text(
-            self.engine.stats().input_packets(name)).encode())
-        add("ocounts", "r", lambda p, ctx: clickfmt.counts_text(
-            self.engine.stats().output_packets(name)).encode())
-        own = {h.name for h in cls.handlers}
-        for p in cls.params:
-            h = p.name.lower()
-            if h not in own and h not in t:
-                add(h, "rw" if p.live else "r", plain(h), writer(h) if p.live else None)
-        for h in cls.handlers:
-            add(h.name, ("r" if h.readable else "") + ("w" if h.writable else ""),
-                plain(h.name) if h.readable else None, writer(h.name) if h.writable else None)
-        for h in cls.param_handlers:
-            add(h.name, "r+", with_param(h.name))
+        special = {
+            "handlers": lambda p, ctx: clickfmt.handlers_text(
+                (h.name, h.flags) for h in self.table(name).values()).encode(),
+            # one number a line, as Click's (the engine's own handler joins them with commas)
+            "icounts": lambda p, ctx: clickfmt.counts_text(
+                self.engine.stats().input_packets(name)).encode(),
+            "ocounts": lambda p, ctx: clickfmt.counts_text(
+                self.engine.stats().output_packets(name)).encode(),
+        }
+        for hname, flags in self.engine[name].handlers().items():
+            if hname == "config":       # a new configuration may only name served files
+                add(hname, flags, plain(hname), lambda d, ctx: self._write_config(name, d, ctx))
+                continue
+            reader = None
+            if "r" in flags:
+                reader = special.get(hname) or (with_param(hname) if "+" in flags
+                                                else plain(hname))
+            add(hname, flags, reader, writer(hname) if "w" in flags else None)
         return t
-
-    def _ports(self, name: str) -> str:
-        eng = self.engine
-        nin, nout = eng.ports(name)
-        st = eng.stats()
-        return clickfmt.ports_text(eng.graph, name,
-                                   element_class(eng.graph.elements[name].cls).processing,
-                                   nin, nout, st.input_packets(name).tolist(),
-                                   st.output_packets(name).tolist())
 
     def _write_config(self, name: str, data: bytes, ctx):
         g = self.engine.graph.copy()
