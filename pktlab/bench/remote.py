@@ -28,6 +28,7 @@ import time
 
 from ..engine import Engine
 from ..serve import Server
+from .telemetry import _cpu_ns
 
 CHAIN = "src :: InfiniteSource(LENGTH 64, BURST 32) -> c :: Counter -> d :: Discard;"
 
@@ -128,22 +129,11 @@ def _py(code: str, *args, **kw) -> subprocess.Popen:
                             stdout=subprocess.PIPE, **kw)
 
 
-def _worker_ns(tids) -> int:
-    total = 0
-    for t in tids:
-        try:
-            with open(f"/proc/self/task/{t}/schedstat") as f:
-                total += int(f.read().split()[0])
-        except OSError:
-            pass
-    return total
-
-
 def _window(eng, workers, duration: float) -> tuple[float, float]:
     c = eng["c"]
-    n0, t0, w0 = c.count, time.perf_counter(), _worker_ns(workers)
+    n0, t0, w0 = c.count, time.perf_counter(), _cpu_ns(workers)
     time.sleep(duration)
-    n1, t1, w1 = c.count, time.perf_counter(), _worker_ns(workers)
+    n1, t1, w1 = c.count, time.perf_counter(), _cpu_ns(workers)
     return (n1 - n0) / (t1 - t0), ((n1 - n0) / ((w1 - w0) / 1e9) if w1 > w0 else 0.0)
 
 
