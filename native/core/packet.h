@@ -37,7 +37,11 @@
 /* The longest packet: a 65,535-byte datagram and the headers an encapsulation
  * puts in front of it fit. Longer ones are a counted drop wherever they meet
  * the engine (too_long). */
-#define PL_MAX_LEN (PL_BUFSIZE_MAX - PL_HEADROOM)
+#define PL_MAX_LEN 67456
+_Static_assert(PL_MAX_LEN == PL_BUFSIZE_MAX - PL_HEADROOM, "PL_MAX_LEN: the largest class's room");
+#define PL_STRINGIFY_(x) #x
+#define PL_STRINGIFY(x) PL_STRINGIFY_(x)
+#define PL_MAX_LEN_TEXT PL_STRINGIFY(PL_MAX_LEN)   /* as a parameter default */
 #define PL_ANNO_SIZE 48          /* generic annotation bytes, as Click's */
 
 struct pl_pool;

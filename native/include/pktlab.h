@@ -213,6 +213,7 @@ typedef struct pl_pool_info {
     uint32_t max_len;       /* the longest packet the engine holds */
 } pl_pool_info;
 int pl_engine_pools(pl_engine *e, pl_pool_info *out);
+uint32_t pl_packet_max_len(void);   /* the longest packet: 65,535 bytes and the headers around */
 
 /* ---- in-memory I/O (FromMemory, ToMemory) ----
  * pl_element_feed queues n packets (lens[i] bytes each, back to back in data)
@@ -227,7 +228,7 @@ typedef struct pl_pkt_meta {
     uint32_t dst_ip;        /* destination IP annotation, network order */
     uint8_t paint;
     uint8_t thread;         /* worker thread that stored it */
-    uint16_t _pad;
+    uint16_t net_off;       /* network header annotation: offset from the data, 0xffff: none */
     uint64_t timestamp;
     uint8_t anno[48];       /* generic annotation bytes (PL_ANNO_SIZE) */
 } pl_pkt_meta;
