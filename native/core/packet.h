@@ -90,6 +90,8 @@ _Static_assert(offsetof(pl_packet, timestamp) == 64 && offsetof(pl_packet, buf) 
 #define PL_PKT_EXTERNAL 0x4      /* metadata and buffer belong to an I/O backend (a DPDK
                                     mbuf's private area): recycled by pl_ext_free_*, not a pool */
 
+#define PL_PKT_CHAIN 0x40        /* external, and its device buffer is a chain (DPDK mbufs
+                                    of a jumbo frame): the backend frees it whole */
 /* Bits 4-5: the size class of the buffer this metadata sits in (0: 2 KB). */
 #define PL_PKT_CLASS_SHIFT 4
 #define PL_PKT_CLASS_MASK 0x30
