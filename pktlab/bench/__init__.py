@@ -19,6 +19,7 @@ BENCHMARKS: dict[str, tuple[str, str, str]] = {
     "threads": ("pktlab.bench.threads", "bench_threads", "format_threads"),
     "telemetry": ("pktlab.bench.telemetry", "bench_telemetry", "format_telemetry"),
     "router": ("pktlab.bench.router", "bench_router", "format_router"),
+    "sizes": ("pktlab.bench.sizes", "bench_sizes", "format_sizes"),
 }
 
 
