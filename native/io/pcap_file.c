@@ -11,20 +11,6 @@
 #define STREAM_BUFFER (1u << 20)
 #define MAX_RECORD (1u << 26)          /* no sane record is longer: a corrupt file */
 
-static uint32_t get32(const uint8_t *p, int swap)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return swap ? __builtin_bswap32(v) : v;
-}
-
-static uint16_t get16(const uint8_t *p, int swap)
-{
-    uint16_t v;
-    memcpy(&v, p, 2);
-    return swap ? __builtin_bswap16(v) : v;
-}
-
 int pl_pcap_read(pl_pcap_reader *r, void *buf, size_t n)
 {
     size_t got = n ? fread(buf, 1, n, r->f) : 0;
@@ -73,16 +59,16 @@ static int start(pl_pcap_reader *r, const char *path, const pl_element *e, pl_er
     if (pl_pcap_read(r, h + 8, 16))
         return pl_seterr(err, PL_ERR_CONFIG, e, "FILE",
                          "FILE: '%s' is not a pcap file (shorter than a pcap header)", path);
-    uint16_t major = get16(h + 4, r->swap), minor = get16(h + 6, r->swap);
+    uint16_t major = pl_pcap_get16(h + 4, r->swap), minor = pl_pcap_get16(h + 6, r->swap);
     if (major != 2)
         return pl_seterr(err, PL_ERR_CONFIG, e, "FILE", "FILE: '%s': unknown pcap version %u.%u",
                          path, major, minor);
     r->nsec = magic == MAGIC_NSEC;
     r->extra_hdr = magic == MAGIC_MODIFIED ? 8 : 0;
     r->swapped_lens = minor < 3 ? 2 : minor == 3 ? 1 : 0;
-    r->snaplen = get32(h + 16, r->swap);
+    r->snaplen = pl_pcap_get32(h + 16, r->swap);
     /* The upper bits hold FCS information (pcap-linktype(7)): not the type. */
-    r->linktype = get32(h + 20, r->swap) & 0x03ffffff;
+    r->linktype = pl_pcap_get32(h + 20, r->swap) & 0x03ffffff;
     return 0;
 }
 
@@ -131,9 +117,9 @@ static int classic_next(pl_pcap_reader *r, pl_pcap_record *rec)
         return 0;
     if (n != sizeof h || pl_pcap_skip(r, r->extra_hdr))
         return corrupt(r, rec->filepos, "truncated record header");
-    uint32_t sec = get32(h, r->swap), frac = get32(h + 4, r->swap);
+    uint32_t sec = pl_pcap_get32(h, r->swap), frac = pl_pcap_get32(h + 4, r->swap);
     rec->ts_ns = (uint64_t)sec * 1000000000u + (r->nsec ? frac : (uint64_t)frac * 1000u);
-    uint32_t caplen = get32(h + 8, r->swap), len = get32(h + 12, r->swap);
+    uint32_t caplen = pl_pcap_get32(h + 8, r->swap), len = pl_pcap_get32(h + 12, r->swap);
     /* Before 2.3 the two lengths were the other way round (Click's rule). */
     if (r->swapped_lens == 2 || (r->swapped_lens == 1 && caplen > len)) {
         uint32_t t = caplen;

@@ -90,6 +90,21 @@ int pl_pcap_write(pl_pcap_writer *w, uint64_t ts_ns, const uint8_t *data, uint32
 int pl_pcap_flush(pl_pcap_writer *w);
 void pl_pcap_close_write(pl_pcap_writer *w);
 
+/* Header fields in a file's byte order (swap: the other one). */
+static inline uint32_t pl_pcap_get32(const uint8_t *p, int swap)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return swap ? __builtin_bswap32(v) : v;
+}
+
+static inline uint16_t pl_pcap_get16(const uint8_t *p, int swap)
+{
+    uint16_t v;
+    memcpy(&v, p, 2);
+    return swap ? __builtin_bswap16(v) : v;
+}
+
 /* pcapng (pcapng.c), behind the calls above. */
 int pl_pcapng_start(pl_pcap_reader *r, const uint8_t *first8, const char *path,
                     const pl_element *e, pl_error *err);

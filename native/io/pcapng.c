@@ -18,20 +18,6 @@
 #define BOM 0x1a2b3c4du
 #define MAX_BLOCK (1u << 26)
 
-static uint32_t get32(const uint8_t *p, int swap)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return swap ? __builtin_bswap32(v) : v;
-}
-
-static uint16_t get16(const uint8_t *p, int swap)
-{
-    uint16_t v;
-    memcpy(&v, p, 2);
-    return swap ? __builtin_bswap16(v) : v;
-}
-
 static int bad(pl_pcap_reader *r, uint64_t at, const char *what)
 {
     snprintf(r->error, sizeof r->error, "pcapng: %s (block at offset %llu)", what,
@@ -51,12 +37,12 @@ static int section(pl_pcap_reader *r, const uint8_t *hdr, uint64_t at)
     if (bom != BOM && bom != __builtin_bswap32(BOM))
         return bad(r, at, "section header without its byte-order magic");
     r->swap = bom != BOM;
-    uint32_t len = get32(hdr + 4, r->swap);
+    uint32_t len = pl_pcap_get32(hdr + 4, r->swap);
     if (len < 28 || len % 4 || len > MAX_BLOCK)
         return bad(r, at, "bad section header length");
     if (pl_pcap_read(r, b, 4))
         return bad(r, at, "truncated section header");
-    if (get16(b, r->swap) != 1)
+    if (pl_pcap_get16(b, r->swap) != 1)
         return bad(r, at, "unknown pcapng major version");
     r->nifs = 0;                     /* interfaces are numbered per section */
     return pl_pcap_skip(r, len - 16) ? bad(r, at, "truncated section header") : 0;
@@ -76,10 +62,10 @@ static int interface(pl_pcap_reader *r, uint32_t len, uint64_t at)
         free(b);
         return bad(r, at, "truncated interface description");
     }
-    pl_pcap_iface ifc = {.linktype = get16(b, r->swap), .snaplen = get32(b + 4, r->swap),
+    pl_pcap_iface ifc = {.linktype = pl_pcap_get16(b, r->swap), .snaplen = pl_pcap_get32(b + 4, r->swap),
                          .tsresol = 6};
     for (uint32_t o = 8; o + 4 <= body;) {
-        uint16_t code = get16(b + o, r->swap), olen = get16(b + o + 2, r->swap);
+        uint16_t code = pl_pcap_get16(b + o, r->swap), olen = pl_pcap_get16(b + o + 2, r->swap);
         if (code == 0 || o + 4 + olen > body)
             break;
         if (code == 9 && olen >= 1)
@@ -134,13 +120,13 @@ int pl_pcapng_next(pl_pcap_reader *r, pl_pcap_record *rec)
             return 0;
         if (n != 8)
             return bad(r, at, "truncated block header");
-        uint32_t type = get32(h, r->swap);
+        uint32_t type = pl_pcap_get32(h, r->swap);
         if (type == BT_SHB || type == __builtin_bswap32(BT_SHB)) {
             if (section(r, h, at))
                 return -1;
             continue;
         }
-        uint32_t len = get32(h + 4, r->swap);
+        uint32_t len = pl_pcap_get32(h + 4, r->swap);
         if (len < 12 || len % 4 || len > MAX_BLOCK)
             return bad(r, at, "bad block length");
         if (type == BT_IDB) {
@@ -154,16 +140,16 @@ int pl_pcapng_next(pl_pcap_reader *r, pl_pcap_record *rec)
             fixed = 20;
             if (len < 32 || pl_pcap_read(r, h + 8, 20))
                 return bad(r, at, "truncated packet block");
-            ifid = type == BT_EPB ? get32(h + 8, r->swap) : get16(h + 8, r->swap);
-            ts = (uint64_t)get32(h + 12, r->swap) << 32 | get32(h + 16, r->swap);
-            caplen = get32(h + 20, r->swap);
-            origlen = get32(h + 24, r->swap);
+            ifid = type == BT_EPB ? pl_pcap_get32(h + 8, r->swap) : pl_pcap_get16(h + 8, r->swap);
+            ts = (uint64_t)pl_pcap_get32(h + 12, r->swap) << 32 | pl_pcap_get32(h + 16, r->swap);
+            caplen = pl_pcap_get32(h + 20, r->swap);
+            origlen = pl_pcap_get32(h + 24, r->swap);
         } else if (type == BT_SPB) {
             fixed = 4;
             if (len < 16 || pl_pcap_read(r, h + 8, 4))
                 return bad(r, at, "truncated simple packet block");
             ifid = 0;
-            origlen = get32(h + 8, r->swap);
+            origlen = pl_pcap_get32(h + 8, r->swap);
             caplen = len - 16 < origlen ? len - 16 : origlen;
             if (r->nifs && r->ifs[0].snaplen && caplen > r->ifs[0].snaplen)
                 caplen = r->ifs[0].snaplen;
@@ -203,7 +189,7 @@ int pl_pcapng_start(pl_pcap_reader *r, const uint8_t *first8, const char *path,
         r->pos += n;
         if (n == 0)
             return 0;                    /* no interface, no packet: an empty trace */
-        uint32_t type = get32(h, r->swap), len = get32(h + 4, r->swap);
+        uint32_t type = pl_pcap_get32(h, r->swap), len = pl_pcap_get32(h + 4, r->swap);
         if (n == 8 && (type == BT_SHB || type == __builtin_bswap32(BT_SHB))) {
             if (section(r, h, at))          /* an empty section before this one */
                 return pl_seterr(err, PL_ERR_CONFIG, e, "FILE", "FILE: '%s': %s", path, r->error);

@@ -79,10 +79,10 @@ def pcap_header(path) -> dict:
 
 def read_pcap(path, linktype=1):
     """[(ts_ns, caplen, origlen, data)] of a classic pcap file (little endian,
-    microsecond or nanosecond timestamps)."""
+    microsecond or nanosecond timestamps) of that link type (None: any)."""
     raw = Path(path).read_bytes()
     magic, _, _, _, _, _, link = struct.unpack("<IHHiIII", raw[:24])
-    assert magic in (0xA1B2C3D4, 0xA1B23C4D) and link == linktype
+    assert magic in (0xA1B2C3D4, 0xA1B23C4D) and linktype in (None, link)
     scale = 1 if magic == 0xA1B23C4D else 1000
     out, off = [], 24
     while off < len(raw):
@@ -100,6 +100,41 @@ def frames(n, size=64, tag=0):
         body = struct.pack(">HI", tag, i) + bytes((i + k) & 0xFF for k in range(size - 20))
         out.append(head + body)
     return out
+
+
+# ---- raw sockets inside a namespace (the tests' own endpoints) ----
+
+# Send the frames given on stdin (hex, one per line) on IFACE (argv[1]).
+SENDER = """
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+for line in sys.stdin:
+    s.send(bytes.fromhex(line.strip()))
+"""
+
+# Receive ethertype 0x88b5 frames (any size) on IFACE until N (argv[2]) arrived, or 5 s idle.
+RECEIVER = """
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88b5))
+s.setsockopt(socket.SOL_SOCKET, 33, 1 << 24)   # SO_RCVBUFFORCE: hold a whole burst
+s.bind((sys.argv[1], 0)); s.settimeout(5)
+print("ready", flush=True)
+n, got = int(sys.argv[2]), []
+try:
+    while len(got) < n:
+        got.append(s.recv(65536).hex())
+except socket.timeout:
+    pass
+print("\\n".join(got), flush=True)
+"""
+
+
+def netns_python(ns, code, *args):
+    """Run Python `code` inside namespace `ns`, pipes on stdin and stdout."""
+    return subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", code, *args],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
 
 
 # ---- pcapng, written by hand (the format is the test's oracle) ----

@@ -14,22 +14,13 @@ import pytest
 from pktlab import Engine
 from pktlab.engine.memio import drain_captured
 
-from iohelpers import frames_for, pcapng, write_pcap
+from iohelpers import frames_for, pcapng, read_pcap, write_pcap
 
 CLICK = Path(__file__).resolve().parent / "data" / "click"
 
 
 def records(path):
-    """[(ts_ns, caplen, origlen, data)] of a little-endian pcap file (either resolution)."""
-    raw = path.read_bytes()
-    magic = struct.unpack("<I", raw[:4])[0]
-    scale = 1 if magic == 0xA1B23C4D else 1000
-    out, off = [], 24
-    while off < len(raw):
-        sec, frac, cap, orig = struct.unpack("<IIII", raw[off:off + 16])
-        out.append((sec * 10**9 + frac * scale, cap, orig, raw[off + 16:off + 16 + cap]))
-        off += 16 + cap
-    return out
+    return read_pcap(path, linktype=None)
 
 
 def force_ip(path):

@@ -2,46 +2,15 @@
 ToDevice forwarding frames up to 9,014 bytes without loss, and a frame too
 long for the MTU a counted drop."""
 
-import subprocess
-import sys
 import time
 
 import pytest
 
 from pktlab import Engine
 
-from iohelpers import frames
-
-SENDER = """
-import socket, sys
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind((sys.argv[1], 0))
-for line in sys.stdin:
-    s.send(bytes.fromhex(line.strip()))
-"""
-
-RECEIVER = """
-import socket, sys
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88b5))
-s.setsockopt(socket.SOL_SOCKET, 33, 1 << 24)   # SO_RCVBUFFORCE: hold a whole burst
-s.bind((sys.argv[1], 0)); s.settimeout(5)
-print("ready", flush=True)
-n, got = int(sys.argv[2]), []
-try:
-    while len(got) < n:
-        got.append(s.recv(65536).hex())
-except socket.timeout:
-    pass
-print("\\n".join(got), flush=True)
-"""
+from iohelpers import RECEIVER, SENDER, frames, netns_python
 
 SIZES = [60, 1514, 1515, 4000, 8000, 9000, 9014]
-
-
-def _ns(ns, code, *args):
-    return subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", code, *args],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
 
 
 @pytest.mark.parametrize("method", ["PACKET_MMAP", "LINUX"])
@@ -49,13 +18,13 @@ def test_mtu_9000_veths_forward_jumbo_frames(jumbo_veths, method):
     a, b = jumbo_veths
     pkts = [f + bytes(s - len(f)) for f, s in
             zip(frames(len(SIZES) * 20, size=60, tag=5), SIZES * 20)]
-    rx = _ns(b.ns, RECEIVER, b.peer, str(len(pkts)))
+    rx = netns_python(b.ns, RECEIVER, b.peer, str(len(pkts)))
     assert rx.stdout.readline().strip() == "ready"
     eng = Engine(f"fd :: FromDevice({a.host}, METHOD {method}) -> c :: Counter"
                  f" -> td :: ToDevice({b.host}, METHOD {method});")
     eng.start()
     try:
-        tx = _ns(a.ns, SENDER, a.peer)
+        tx = netns_python(a.ns, SENDER, a.peer)
         for i in range(0, len(pkts), 20):      # paced: the receiver's socket must keep up
             tx.stdin.write("\n".join(p.hex() for p in pkts[i:i + 20]) + "\n")
             tx.stdin.flush()
