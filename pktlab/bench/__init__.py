@@ -20,6 +20,7 @@ BENCHMARKS: dict[str, tuple[str, str, str]] = {
     "telemetry": ("pktlab.bench.telemetry", "bench_telemetry", "format_telemetry"),
     "router": ("pktlab.bench.router", "bench_router", "format_router"),
     "remote": ("pktlab.bench.remote", "bench_remote", "format_remote"),
+    "sizes": ("pktlab.bench.sizes", "bench_sizes", "format_sizes"),
 }
 
 
