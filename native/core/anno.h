@@ -13,7 +13,9 @@
 #define PL_ANNO_PACKET_TYPE 2    /* u8: link-level type, below (0 = host, as Click) */
 #define PL_ANNO_VLAN_TCI 4       /* u16, network order: VLANDecap / SetVLANAnno -> VLANEncap */
 #define PL_ANNO_AGGREGATE 8      /* u32: flow number (AggregateIPFlows, ToIPSummaryDump) */
-#define PL_ANNO_EXTRA_LENGTH 12  /* u32: bytes Truncate cut off (Pad puts them back) */
+#define PL_ANNO_EXTRA_LENGTH 12  /* u32: bytes beyond the packet, as Click's one annotation: cut by
+                                    a trace's snap length (FromDump sets it, ToDump uses it) or by
+                                    Truncate (Pad puts them back) */
 #define PL_ANNO_EXTRA_PACKETS 16 /* u32: packets this one stands for, less one (summary dumps) */
 #define PL_ANNO_FIRST_TS 24      /* u64 ns: a flow's first timestamp (summary dumps) */
 
