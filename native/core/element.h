@@ -393,6 +393,12 @@ int pl_engine_waiting(struct pl_engine *eng);
  * elements no worker can reach any more. */
 void pl_packet_free_ctl(pl_element *el, int counter, pl_packet *p);
 
+/* Counters that Click keeps as statics shared by every element of a class
+ * (ICMPError's IP ID): one per engine here, so that engines and tests do not
+ * see each other's. Live change keeps them (the engine stays). */
+enum { PL_SHARED_ICMP_ERROR_ID, PL_SHARED_NSLOTS };
+_Atomic uint32_t *pl_engine_shared(struct pl_engine *eng, int slot);
+
 /* A handler call an element makes (Click's HandlerCall: COUNT_CALL, END_CALL):
  * "ELEMENT.HANDLER VALUE" or a global "HANDLER VALUE" (hcall.c). Set it when
  * configured, resolve it in initialize (every element exists then), write it

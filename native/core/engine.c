@@ -11,6 +11,8 @@
 
 #define DEFAULT_POOL_BUFFERS (1u << 16)
 
+_Atomic uint32_t *pl_engine_shared(struct pl_engine *eng, int slot) { return &eng->shared[slot]; }
+
 pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err)
 {
     pl_engine *e = calloc(1, sizeof *e);
@@ -34,6 +36,7 @@ pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err)
     e->log = malloc(PL_LOG_SIZE);
     e->log_fd = -1;
     pthread_mutex_init(&e->log_lock, NULL);
+    atomic_init(&e->shared[PL_SHARED_ICMP_ERROR_ID], 1);   /* Click's ICMPError: static int id = 1 */
     return e;
 }
 
@@ -404,5 +407,7 @@ void pl_packet_free_ctl(pl_element *el, int counter, pl_packet *p)
     }
     pl_packet_free(&e->ctl_pool, p);
 }
+
+uint32_t pl_packet_max_len(void) { return PL_MAX_LEN; }
 
 const char *pl_version(void) { return "0.1.0"; }

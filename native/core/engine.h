@@ -61,6 +61,7 @@ typedef struct pl_engine {
     char *log;                   /* ring of PL_LOG_SIZE bytes */
     uint64_t log_head, log_tail; /* write and read positions */
     uint64_t log_dropped;
+    _Atomic uint32_t shared[PL_SHARED_NSLOTS];   /* Click's per-process statics, per engine */
     int log_fd;                  /* >= 0: log lines go straight to this fd (pl_engine_set_log_fd) */
     char *msgs;                  /* configure-time messages (messages.c), under log_lock */
     size_t msgs_len;

@@ -105,7 +105,7 @@ static void query(pl_element *e, pl_ctx *ctx, uint32_t target, const uint8_t *un
     pl_packet *q = pl_packet_alloc(ctx->pool);
     if (!q)
         return;
-    q->len = 60;
+    q->len = PL_ARP_FRAME;
     pl_arp_write(q->data, PL_ARP_REQUEST, unicast ? unicast : bcast, s->eth, s->ip, zero, target);
     q->mac_off = (uint16_t)(q->data - q->buf);
     pl_count(ctx, e, C_QUERIES, 1);

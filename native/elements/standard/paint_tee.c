@@ -22,9 +22,9 @@ static void pt_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
                 pl_count(ctx, e, C_NOBUFS, 1);
         }
     }
-    pl_output(ctx, e, 0, b);
-    if (copies)
+    if (copies)                   /* Click pushes the copy out of [1] before p goes on */
         pl_output(ctx, e, 1, copies);
+    pl_output(ctx, e, 0, b);
 }
 
 static const pl_param params[] = {
