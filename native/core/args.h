@@ -40,7 +40,7 @@ int pl_parse_bandwidth(const char *s, double *bytes_per_s);
 int pl_parse_ipv4(const char *s, uint32_t *net_order);
 int pl_parse_ether(const char *s, uint8_t out[6]);
 /* pl_parse_ipv4 and pl_parse_ether also take AddressInfo names and host
- * devices (names.h) while an element is configured; these take literals only. */
+ * devices (addrinfo.h) while an element is configured; these take literals only. */
 int pl_parse_ipv4_literal(const char *s, uint32_t *net_order);
 int pl_parse_ether_literal(const char *s, uint8_t out[6]);
 /* Click data: a quoted or bare string with \<hex> blocks and C escapes. */

@@ -2,7 +2,7 @@
 #include "engine.h"
 
 #include "args.h"
-#include "names.h"
+#include "addrinfo.h"
 #include "push.h"
 
 #include <stdio.h>
@@ -97,9 +97,9 @@ pl_element *pl_element_create(pl_engine *e, const char *name, const char *cls, c
         pl_element_destroy(el);
         return NULL;
     }
-    pl_names_scope saved = pl_names_enter(e, el->name);
+    pl_addrinfo_scope saved = pl_addrinfo_enter(e, el->name);
     int bad = pl_parse_config(el, el->config, err) || (c->configure && c->configure(el, err));
-    pl_names_leave(saved);
+    pl_addrinfo_leave(saved);
     if (bad) {
         pl_element_destroy(el);
         return NULL;
@@ -129,7 +129,7 @@ void pl_engine_free(pl_engine *e)
     pl_stats_free(e);
     free(e->log);
     free(e->msgs);
-    pl_names_free(e->names);
+    pl_addrinfo_free(e->addrinfo);
     pthread_mutex_destroy(&e->log_lock);
     free(e);
 }

@@ -65,7 +65,7 @@ typedef struct pl_engine {
     int log_fd;                  /* >= 0: log lines go straight to this fd (pl_engine_set_log_fd) */
     char *msgs;                  /* configure-time messages (messages.c), under log_lock */
     size_t msgs_len;
-    struct pl_names *names;      /* AddressInfo's named addresses (names.h) */
+    struct pl_addrinfo *addrinfo;   /* AddressInfo's named addresses (addrinfo.h) */
 } pl_engine;
 
 /* until_idle: also return once every task of the worker has finished. */

@@ -8,7 +8,7 @@
  */
 #include "args.h"
 #include "engine.h"
-#include "names.h"
+#include "addrinfo.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -210,9 +210,9 @@ int pl_handler_write(pl_engine *e, int elem, const char *handler, const char *va
         if (!h->write)
             return pl_seterr(err, PL_ERR_HANDLER, el, handler, "handler '%s.%s' is read-only",
                              el->name, handler);
-        pl_names_scope saved = pl_names_enter(e, el->name);   /* "insert NAME ..." */
+        pl_addrinfo_scope saved = pl_addrinfo_enter(e, el->name);   /* "insert NAME ..." */
         int rc = h->write(el, value ? value : "", err);
-        pl_names_leave(saved);
+        pl_addrinfo_leave(saved);
         return rc;
     }
     const pl_param *p = param_for(el, handler);

@@ -7,7 +7,7 @@
  */
 #include "args.h"
 #include "engine.h"
-#include "names.h"
+#include "addrinfo.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -67,9 +67,9 @@ int pl_retune_plan(pl_element *el, const char *config, pl_element **scratch, pl_
     s->name = el->name;
     s->line = el->line;
     s->col = el->col;
-    pl_names_scope saved = pl_names_enter(el->eng, el->name);
+    pl_addrinfo_scope saved = pl_addrinfo_enter(el->eng, el->name);
     int bad = pl_parse_config(s, config, err);
-    pl_names_leave(saved);
+    pl_addrinfo_leave(saved);
     if (bad) {
         pl_free_params(s);
         free(s);

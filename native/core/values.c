@@ -1,7 +1,7 @@
 /* Click's argument types: integers, booleans, reals, times, bandwidths,
  * addresses and data strings, each parsed from one argument's text. */
 #include "args.h"
-#include "names.h"
+#include "addrinfo.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -111,7 +111,7 @@ int pl_parse_ipv4(const char *s, uint32_t *net_order)
     if (!pl_parse_ipv4_literal(s, net_order))
         return 0;
     uint8_t b[4];
-    if (pl_names_ip(s, b))
+    if (pl_addrinfo_ip(s, b))
         return -1;
     memcpy(net_order, b, 4);
     return 0;
@@ -119,7 +119,7 @@ int pl_parse_ipv4(const char *s, uint32_t *net_order)
 
 int pl_parse_ether(const char *s, uint8_t out[6])
 {
-    return pl_parse_ether_literal(s, out) && pl_names_ether(s, out) ? -1 : 0;
+    return pl_parse_ether_literal(s, out) && pl_addrinfo_ether(s, out) ? -1 : 0;
 }
 
 int pl_parse_ipv4_literal(const char *s, uint32_t *net_order)

@@ -1,7 +1,7 @@
 #include "iputil.h"
 
 #include "../core/args.h"
-#include "../core/names.h"
+#include "../core/addrinfo.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -31,7 +31,7 @@ int pl_parse_prefix(const char *s, uint32_t *addr, uint32_t *mask, int *len)
     /* A name: its prefix (NAME, NAME:net) first, else its address as /32 below. */
     uint32_t literal;
     if (!strchr(s, '/') && pl_parse_ipv4_literal(s, &literal) &&
-        !pl_names_prefix(s, (uint8_t *)addr, (uint8_t *)mask)) {
+        !pl_addrinfo_prefix(s, (uint8_t *)addr, (uint8_t *)mask)) {
         *len = pl_mask_len(*mask);
         *addr &= *mask;
         return 0;

@@ -1,6 +1,6 @@
 """Named addresses: AddressInfo's table with Click's lookup rules.
 
-The same rules as the engine's (native/core/names.h, Click's
+The same rules as the engine's (native/core/addrinfo.h, Click's
 elements/standard/addressinfo.cc): each AddressInfo argument "NAME ADDR..."
 defines NAME's IPv4 address, IPv4 prefix, Ethernet address, IPv6 address and
 IPv6 prefix for the compound the AddressInfo is in; an element "a/b/x" looks

@@ -1,4 +1,4 @@
-"""AddressInfo names in the engine's argument readers (native/core/names.c)."""
+"""AddressInfo names in the engine's argument readers (native/core/addrinfo.c)."""
 
 import pytest
 

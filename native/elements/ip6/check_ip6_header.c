@@ -1,5 +1,5 @@
 /* CheckIP6Header: checks IPv6 headers, sets the network header annotation. */
-#include "../../core/names.h"
+#include "../../core/addrinfo.h"
 #include "../../lib/netpkt.h"
 
 #include <stdlib.h>
@@ -33,7 +33,7 @@ static int c6_configure(pl_element *e, pl_error *err)
     int rc = 0;
     for (char *w = strtok_r(copy, " \t\r\n", &save); w; w = strtok_r(NULL, " \t\r\n", &save)) {
         uint8_t a[16];
-        if (pl_parse_ipv6(w, a) && pl_names_ip6(w, a)) {
+        if (pl_parse_ipv6(w, a) && pl_addrinfo_ip6(w, a)) {
             rc = pl_seterr(err, PL_ERR_CONFIG, e, "BADADDRS",
                            "BADADDRS: '%s' is not an IPv6 address", w);
             break;

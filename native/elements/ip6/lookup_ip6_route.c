@@ -1,6 +1,6 @@
 /* LookupIP6Route: IPv6 routing lookup on the destination annotation (Click's IP6Table). */
 #include "../../core/anno.h"
-#include "../../core/names.h"
+#include "../../core/addrinfo.h"
 #include "../../lib/netpkt.h"
 
 #include <arpa/inet.h>
@@ -56,12 +56,12 @@ static int parse_prefix(const char *w, uint8_t dst[16], int *len)
         *len = n;
         return 0;
     }
-    if (!slash && (!pl_parse_ipv6(w, dst) || !pl_names_ip6_prefix(w, dst, len))) {
+    if (!slash && (!pl_parse_ipv6(w, dst) || !pl_addrinfo_ip6_prefix(w, dst, len))) {
         if (!pl_parse_ipv6(w, dst))
             *len = 128;
         return 0;
     }
-    if (!slash && !pl_names_ip6(w, dst)) {
+    if (!slash && !pl_addrinfo_ip6(w, dst)) {
         *len = 128;
         return 0;
     }
@@ -95,7 +95,7 @@ static int r6_configure(pl_element *e, pl_error *err)
             r.out = (int)o;
         }
         if (ok && nw == 3)
-            ok = !pl_parse_ipv6(w[1], r.gw) || !pl_names_ip6(w[1], r.gw);
+            ok = !pl_parse_ipv6(w[1], r.gw) || !pl_addrinfo_ip6(w[1], r.gw);
         free(copy);
         if (!ok)
             return pl_seterr(err, PL_ERR_CONFIG, e, "ROUTE",

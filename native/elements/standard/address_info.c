@@ -1,6 +1,6 @@
 /* AddressInfo: names for addresses, read by every element's address arguments. */
 #include "../../core/element.h"
-#include "../../core/names.h"
+#include "../../core/addrinfo.h"
 
 typedef struct {
     pl_args args;
@@ -10,7 +10,7 @@ static int addrinfo_configure(pl_element *e, pl_error *err)
 {
     addrinfo_state *s = PL_STATE(e, addrinfo_state);
     char msg[256];
-    if (pl_names_define_args(e->eng, e->name, s->args.n, s->args.v, msg, (int)sizeof msg))
+    if (pl_addrinfo_define_args(e->eng, e->name, s->args.n, s->args.v, msg, (int)sizeof msg))
         return pl_seterr(err, PL_ERR_CONFIG, e, "", "%s", msg);
     return 0;
 }

@@ -14,39 +14,39 @@
  *
  * The typed parsers (pl_parse_ipv4, pl_parse_ether, pl_parse_prefix) fall
  * back to these lookups while an element is being configured: the engine
- * sets the element whose names apply (pl_names_enter/leave), on the control
+ * sets the element whose names apply (pl_addrinfo_enter/leave), on the control
  * thread only; the data path never looks names up.
  */
-#ifndef PL_NAMES_H
-#define PL_NAMES_H
+#ifndef PL_ADDRINFO_H
+#define PL_ADDRINFO_H
 
 #include <stdint.h>
 
 struct pl_engine;
-typedef struct pl_names pl_names;
+typedef struct pl_addrinfo pl_addrinfo;
 
 enum { PL_NAME_IP = 1, PL_NAME_PREFIX, PL_NAME_ETHER, PL_NAME_IP6, PL_NAME_IP6PREFIX };
 
 /* Define the names of one AddressInfo configuration (its arguments, already
  * split) for the element `element` (its scope). 0, or -1 with `msg` set. */
-int pl_names_define_args(struct pl_engine *e, const char *element, int argc, char **argv,
+int pl_addrinfo_define_args(struct pl_engine *e, const char *element, int argc, char **argv,
                          char *msg, int msglen);
-void pl_names_free(pl_names *t);
+void pl_addrinfo_free(pl_addrinfo *t);
 
 /* The element whose names the parsers use, until the matching leave. */
-typedef struct pl_names_scope {
-    const pl_names *names;
+typedef struct pl_addrinfo_scope {
+    const pl_addrinfo *table;
     const char *element;
-} pl_names_scope;
-pl_names_scope pl_names_enter(struct pl_engine *e, const char *element);
-void pl_names_leave(pl_names_scope saved);
+} pl_addrinfo_scope;
+pl_addrinfo_scope pl_addrinfo_enter(struct pl_engine *e, const char *element);
+void pl_addrinfo_leave(pl_addrinfo_scope saved);
 
 /* Lookups in the current scope, 0 on success (the value stored). */
-int pl_names_ip(const char *s, uint8_t out[4]);
-int pl_names_prefix(const char *s, uint8_t addr[4], uint8_t mask[4]);
-int pl_names_ether(const char *s, uint8_t out[6]);
-int pl_names_ip6(const char *s, uint8_t out[16]);
-int pl_names_ip6_prefix(const char *s, uint8_t out[16], int *len);
+int pl_addrinfo_ip(const char *s, uint8_t out[4]);
+int pl_addrinfo_prefix(const char *s, uint8_t addr[4], uint8_t mask[4]);
+int pl_addrinfo_ether(const char *s, uint8_t out[6]);
+int pl_addrinfo_ip6(const char *s, uint8_t out[16]);
+int pl_addrinfo_ip6_prefix(const char *s, uint8_t out[16], int *len);
 
 /* Literal IPv6 address / prefix ("fe80::1", "2001:db8::/32"), 0 on success. */
 int pl_parse_ipv6(const char *s, uint8_t out[16]);

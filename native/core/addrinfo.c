@@ -1,5 +1,5 @@
-/* Named addresses: AddressInfo's table and Click's lookup rules (names.h). */
-#include "names.h"
+/* Named addresses: AddressInfo's table and Click's lookup rules (addrinfo.h). */
+#include "addrinfo.h"
 
 #include "args.h"
 #include "engine.h"
@@ -21,27 +21,27 @@ typedef struct pl_name_entry {
     uint8_t data[20];     /* IP 4, PREFIX 4+4, ETHER 6, IP6 16, IP6PREFIX 16 + length */
 } pl_name_entry;
 
-struct pl_names {
+struct pl_addrinfo {
     int n, cap;
     pl_name_entry *v;
 };
 
-static _Thread_local pl_names_scope cur;
+static _Thread_local pl_addrinfo_scope cur;
 
-pl_names_scope pl_names_enter(struct pl_engine *e, const char *element)
+pl_addrinfo_scope pl_addrinfo_enter(struct pl_engine *e, const char *element)
 {
-    pl_names_scope saved = cur;
-    cur.names = e ? e->names : NULL;
+    pl_addrinfo_scope saved = cur;
+    cur.table = e ? e->addrinfo : NULL;
     cur.element = element;
     return saved;
 }
 
-void pl_names_leave(pl_names_scope saved)
+void pl_addrinfo_leave(pl_addrinfo_scope saved)
 {
     cur = saved;
 }
 
-void pl_names_free(pl_names *t)
+void pl_addrinfo_free(pl_addrinfo *t)
 {
     if (!t)
         return;
@@ -51,7 +51,7 @@ void pl_names_free(pl_names *t)
     free(t);
 }
 
-static int define(pl_names *t, const char *scope, size_t scope_len, const char *name, int type,
+static int define(pl_addrinfo *t, const char *scope, size_t scope_len, const char *name, int type,
                   const void *data, size_t len)
 {
     size_t nlen = strlen(name);
@@ -88,7 +88,7 @@ static int define(pl_names *t, const char *scope, size_t scope_len, const char *
 /* Click's NameInfo::query: the element's compound, then each enclosing one. */
 static const uint8_t *query(int type, const char *name)
 {
-    const pl_names *t = cur.names;
+    const pl_addrinfo *t = cur.table;
     if (!t || !*name)
         return NULL;
     const char *el = cur.element ? cur.element : "";
@@ -176,7 +176,7 @@ static int is(const char *suffix, const char *a, const char *b, const char *c)
            (c && !strcasecmp(suffix, c));
 }
 
-int pl_names_prefix(const char *s, uint8_t addr[4], uint8_t mask[4])
+int pl_addrinfo_prefix(const char *s, uint8_t addr[4], uint8_t mask[4])
 {
     char base[256];
     const char *suffix;
@@ -192,7 +192,7 @@ int pl_names_prefix(const char *s, uint8_t addr[4], uint8_t mask[4])
     return 0;
 }
 
-int pl_names_ip(const char *s, uint8_t out[4])
+int pl_addrinfo_ip(const char *s, uint8_t out[4])
 {
     char base[256];
     const char *suffix;
@@ -200,7 +200,7 @@ int pl_names_ip(const char *s, uint8_t out[4])
         return -1;
     if (suffix && is(suffix, ":bcast", NULL, NULL)) {
         uint8_t a[4], m[4];
-        if (pl_names_prefix(base, a, m))
+        if (pl_addrinfo_prefix(base, a, m))
             return -1;
         for (int i = 0; i < 4; i++)
             out[i] = a[i] | (uint8_t)~m[i];
@@ -224,7 +224,7 @@ int pl_names_ip(const char *s, uint8_t out[4])
     return lookup(PL_NAME_IP, base, out, 4);
 }
 
-int pl_names_ether(const char *s, uint8_t out[6])
+int pl_addrinfo_ether(const char *s, uint8_t out[6])
 {
     char base[256];
     const char *suffix;
@@ -235,7 +235,7 @@ int pl_names_ether(const char *s, uint8_t out[6])
     return lookup(PL_NAME_ETHER, base, out, 6);
 }
 
-int pl_names_ip6(const char *s, uint8_t out[16])
+int pl_addrinfo_ip6(const char *s, uint8_t out[16])
 {
     char base[256];
     const char *suffix;
@@ -246,7 +246,7 @@ int pl_names_ip6(const char *s, uint8_t out[16])
     return lookup(PL_NAME_IP6, base, out, 16);
 }
 
-int pl_names_ip6_prefix(const char *s, uint8_t out[16], int *len)
+int pl_addrinfo_ip6_prefix(const char *s, uint8_t out[16], int *len)
 {
     char base[256];
     const char *suffix;
@@ -324,7 +324,7 @@ enum { T_ETH = 1, T_IP4 = 2, T_IP4NET = 4, T_IP6 = 8, T_IP6NET = 16 };
 /* AddressInfo::configure: each word after the name is every kind it parses
  * as; a word of one kind always defines it, a word of several kinds defines
  * only the kinds no earlier word defined. */
-static int define_one(pl_names *t, const char *element, char *arg, char *msg, int msglen)
+static int define_one(pl_addrinfo *t, const char *element, char *arg, char *msg, int msglen)
 {
     const char *slash = strrchr(element, '/');
     size_t slen = slash ? (size_t)(slash - element) + 1 : 0;
@@ -392,10 +392,10 @@ static int define_one(pl_names *t, const char *element, char *arg, char *msg, in
     return 0;
 }
 
-int pl_names_define_args(struct pl_engine *e, const char *element, int argc, char **argv,
+int pl_addrinfo_define_args(struct pl_engine *e, const char *element, int argc, char **argv,
                          char *msg, int msglen)
 {
-    if (!e->names && !(e->names = calloc(1, sizeof *e->names))) {
+    if (!e->addrinfo && !(e->addrinfo = calloc(1, sizeof *e->addrinfo))) {
         snprintf(msg, (size_t)msglen, "out of memory");
         return -1;
     }
@@ -405,7 +405,7 @@ int pl_names_define_args(struct pl_engine *e, const char *element, int argc, cha
             snprintf(msg, (size_t)msglen, "out of memory");
             return -1;
         }
-        int rc = define_one(e->names, element, copy, msg, msglen);
+        int rc = define_one(e->addrinfo, element, copy, msg, msglen);
         free(copy);
         if (rc)
             return -1;
@@ -421,7 +421,7 @@ int pl_engine_define_addresses(pl_engine *e, const char *element, const char *co
         return pl_seterr(err, PL_ERR_CONFIG, NULL, "", "%s: bad AddressInfo configuration",
                          element);
     char msg[256];
-    int rc = pl_names_define_args(e, element, a.n, a.v, msg, (int)sizeof msg);
+    int rc = pl_addrinfo_define_args(e, element, a.n, a.v, msg, (int)sizeof msg);
     pl_argv_free(&a);
     if (rc) {
         rc = pl_seterr(err, PL_ERR_CONFIG, NULL, "", "%s", msg);
