@@ -17,7 +17,7 @@ NATIVE_SRC := $(wildcard native/core/*.c) $(wildcard native/elements/*/*.c) $(wi
 NATIVE_HDR := $(wildcard native/include/*.h native/core/*.h native/lib/*.h native/io/*.h)
 # Handler and keyword tables name only the fields they use; C zero-fills the
 # rest (flags = 0), which -Wextra would report once per row.
-CFLAGS_TEST := -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -pthread
+CFLAGS_TEST := -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror=implicit-function-declaration -pthread
 BUILD := native/build
 
 .PHONY: setup system venv native frontend demo test test-native test-sanitize test-asan test-tsan test-py test-ts bench lint clean
