@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 extern const pl_class *const __start_pl_classes[] __attribute__((weak));
 extern const pl_class *const __stop_pl_classes[] __attribute__((weak));
@@ -149,6 +150,11 @@ void pl_log(pl_engine *e, const char *fmt, ...)
     if ((size_t)n > sizeof line - 2)
         n = sizeof line - 2;
     line[n++] = '\n';
+    if (e->opts.stdio) {
+        ssize_t w = write(2, line, (size_t)n);
+        (void)w;
+        return;
+    }
     pthread_mutex_lock(&e->log_lock);
     if (e->log && e->log_head - e->log_tail + (uint64_t)n <= PL_LOG_SIZE) {
         for (int i = 0; i < n; i++)
@@ -158,6 +164,41 @@ void pl_log(pl_engine *e, const char *fmt, ...)
         e->log_dropped++;
     }
     pthread_mutex_unlock(&e->log_lock);
+}
+
+void pl_out(pl_engine *e, const char *data, size_t n)
+{
+    if (e->opts.stdio) {
+        while (n) {
+            ssize_t w = write(1, data, n);
+            if (w <= 0)
+                return;
+            data += w;
+            n -= (size_t)w;
+        }
+        return;
+    }
+    pthread_mutex_lock(&e->log_lock);
+    if (e->out && e->out_head - e->out_tail + (uint64_t)n <= PL_LOG_SIZE) {
+        for (size_t i = 0; i < n; i++)
+            e->out[(e->out_head + (uint64_t)i) % PL_LOG_SIZE] = data[i];
+        e->out_head += (uint64_t)n;
+    } else {
+        e->out_dropped++;
+    }
+    pthread_mutex_unlock(&e->log_lock);
+}
+
+size_t pl_engine_out_read(pl_engine *e, char *buf, size_t len)
+{
+    size_t k = 0;
+    pthread_mutex_lock(&e->log_lock);
+    while (k + 1 < len && e->out_tail < e->out_head)
+        buf[k++] = e->out[e->out_tail++ % PL_LOG_SIZE];
+    pthread_mutex_unlock(&e->log_lock);
+    if (len)
+        buf[k] = 0;
+    return k;
 }
 
 size_t pl_engine_log_read(pl_engine *e, char *buf, size_t len)

@@ -53,7 +53,7 @@ static uint64_t input_total(pl_engine *e, const pl_element *el, int port)
 static int list_handlers(const pl_element *el, char *buf, size_t len)
 {
     static const char *builtin[] = {"class", "name", "config", "ports", "handlers", "icounts",
-                                    "ocounts"};
+                                    "ocounts", "scheduled"};
     size_t k = 0;
     buf[0] = 0;
 #define ADD(s, mode)                                                              \
@@ -64,7 +64,8 @@ static int list_handlers(const pl_element *el, char *buf, size_t len)
         k += (size_t)n_;                                                          \
     } while (0)
     for (size_t i = 0; i < sizeof builtin / sizeof *builtin; i++)
-        ADD(builtin[i], "r");
+        if (strcmp(builtin[i], "scheduled") || el->thread >= 0)
+            ADD(builtin[i], "r");
     for (const pl_param *p = el->cls->params; p && p->name; p++) {
         char lower[48];
         size_t n = strlen(p->name);
@@ -82,6 +83,44 @@ static int list_handlers(const pl_element *el, char *buf, size_t len)
     return PL_OK;
 }
 
+/* Click's "ports" handler: per side the count, then per port its
+ * processing ('~' where the class left it agnostic) and its connections. */
+static int ports_text(pl_element *el, char *buf, size_t len)
+{
+    pl_engine *e = el->eng;
+    size_t k = 0;
+#define PUT(...)                                                           \
+    do {                                                                   \
+        int w_ = snprintf(buf + k, len > k ? len - k : 0, __VA_ARGS__);    \
+        if (w_ < 0 || (size_t)w_ >= len - k)                               \
+            return PL_ERR_HANDLER;                                         \
+        k += (size_t)w_;                                                   \
+    } while (0)
+    for (int side = 0; side < 2; side++) {
+        int n = side ? el->noutputs : el->ninputs;
+        PUT("%d %s%s\n", n, side ? "output" : "input", n == 1 ? "" : "s");
+        for (int p = 0; p < n; p++) {
+            int pull = side ? pl_output_is_pull(el, p) : pl_input_is_pull(el, p);
+            int agn = pl_port_mode(el->cls, side, p) == 'a';
+            PUT("%s%s\t-\t", pull ? "pull" : "push", agn ? "~" : "");
+            int first = 1;
+            for (int c = 0; e->state != PL_S_BUILD && c < e->nconns; c++) {
+                const pl_conn *cn = &e->conns[c];
+                if (side && cn->from == el->index && cn->from_port == p)
+                    PUT("%s[%d] %s", first ? "" : ", ", cn->to_port, e->elems[cn->to]->name);
+                else if (!side && cn->to == el->index && cn->to_port == p)
+                    PUT("%s%s [%d]", first ? "" : ", ", e->elems[cn->from]->name, cn->from_port);
+                else
+                    continue;
+                first = 0;
+            }
+            PUT("\n");
+        }
+    }
+#undef PUT
+    return PL_OK;
+}
+
 int pl_builtin_handler_read(pl_element *el, const char *name, char *buf, size_t len, int *found)
 {
     pl_engine *e = el->eng;
@@ -91,10 +130,12 @@ int pl_builtin_handler_read(pl_element *el, const char *name, char *buf, size_t 
     if (!strcmp(name, "name"))
         return pl_fmt(buf, len, "%s", el->name);
     if (!strcmp(name, "config"))
-        return pl_fmt(buf, len, "%s", el->config);
+        return pl_fmt(buf, len, "%s", __atomic_load_n(&el->config, __ATOMIC_ACQUIRE));
     if (!strcmp(name, "ports"))
-        return pl_fmt(buf, len, "%d input%s\n%d output%s", el->ninputs, el->ninputs == 1 ? "" : "s",
-                      el->noutputs, el->noutputs == 1 ? "" : "s");
+        return ports_text(el, buf, len);
+    if (!strcmp(name, "scheduled") && el->thread >= 0)
+        return pl_fmt(buf, len, "%s",
+                      pl_task_scheduled(el) && !atomic_load(&el->task_done) ? "true" : "false");
     if (!strcmp(name, "handlers"))
         return list_handlers(el, buf, len);
     if (!strcmp(name, "icounts") || !strcmp(name, "ocounts")) {
@@ -132,6 +173,12 @@ static int read_with_param(pl_element *el, const char *handler, const char *sp, 
     const pl_param_handler *h = el->cls->param_handlers;
     while (h && h->name && strcmp(h->name, name))
         h++;
+    if ((!h || !h->name) && el->cls->any_read && !class_handler(el, name)) {
+        err->status = 0;
+        if (el->cls->any_read(el, name, sp, buf, len, err))
+            return err->status ? err->status : PL_ERR_HANDLER;
+        return PL_OK;
+    }
     if (!h || !h->name)
         return pl_seterr(err, PL_ERR_HANDLER, el, name, "%s has no handler '%s' that takes a "
                          "parameter", el->name, name);
@@ -143,9 +190,97 @@ static int read_with_param(pl_element *el, const char *handler, const char *sp, 
     return PL_OK;
 }
 
+/* ---- Click's global handlers (element -1) ---- */
+
+static const char *const global_names[] = {"version", "list", "classes", "config", "stop", NULL};
+
+int pl_global_handler_exists(const char *name)
+{
+    for (int i = 0; global_names[i]; i++)
+        if (!strcmp(global_names[i], name))
+            return 1;
+    return 0;
+}
+
+static int global_read(pl_engine *e, const char *h, char *buf, size_t len, pl_error *err)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    if (!strcmp(h, "version"))
+        return pl_fmt(buf, len, "%s", pl_version());
+    if (!strcmp(h, "config"))
+        return pl_fmt(buf, len, "%s", e->config_text ? e->config_text : "");
+    if (!strcmp(h, "list") || !strcmp(h, "classes")) {
+        int cls = !strcmp(h, "classes");
+        int n = cls ? pl_class_count() : e->nelems;
+        if (!cls)
+            k += (size_t)snprintf(buf, len, "%d\n", n);
+        for (int i = 0; i < n && k < len; i++)
+            k += (size_t)snprintf(buf + k, len - k, "%s\n",
+                                  cls ? pl_class_name(i) : e->elems[i]->name);
+        return k < len ? PL_OK : pl_seterr(err, PL_ERR_HANDLER, NULL, h, "reading '%s' failed", h);
+    }
+    if (!strcmp(h, "stop"))
+        return pl_seterr(err, PL_ERR_HANDLER, NULL, h, "handler 'stop' is write-only");
+    return pl_seterr(err, PL_ERR_HANDLER, NULL, h, "no handler '%s'", h);
+}
+
+static int global_write(pl_engine *e, const char *h, const char *v, pl_error *err)
+{
+    if (!strcmp(h, "stop")) {
+        pl_engine_request_stop(e);
+        return PL_OK;
+    }
+    if (pl_global_handler_exists(h))
+        return pl_seterr(err, PL_ERR_HANDLER, NULL, h, "handler '%s' is read-only", h);
+    return pl_seterr(err, PL_ERR_HANDLER, NULL, h, "no handler '%s'", h);
+}
+
+int pl_engine_set_config(pl_engine *e, const char *text)
+{
+    char *t = strdup(text ? text : "");
+    if (!t)
+        return PL_ERR_NOMEM;
+    free(e->config_text);
+    e->config_text = t;
+    return PL_OK;
+}
+
+/* Bit 1: readable, bit 2: writable; 0: no such handler. */
+int pl_handler_mode(pl_element *el, const char *name)
+{
+    static const char *builtin[] = {"class", "name", "config", "ports", "handlers", "icounts",
+                                    "ocounts"};
+    const pl_handler *h = class_handler(el, name);
+    if (h)
+        return (h->read ? 1 : 0) | (h->write ? 2 : 0);
+    for (const pl_param_handler *ph = el->cls->param_handlers; ph && ph->name; ph++)
+        if (!strcmp(ph->name, name))
+            return 1;
+    for (size_t i = 0; i < sizeof builtin / sizeof *builtin; i++)
+        if (!strcmp(builtin[i], name))
+            return 1;
+    if (!strcmp(name, "scheduled") && el->thread >= 0)
+        return 1;
+    const pl_param *p = param_for(el, name);
+    if (p)
+        return 1 | ((p->flags & PL_P_LIVE) ? 2 : 0);
+    if (el->cls->any_read || el->cls->any_write)
+        return (el->cls->any_read ? 1 : 0) | (el->cls->any_write ? 2 : 0);
+    return 0;
+}
+
+int pl_element_has_handler(pl_element *el, const char *name) { return pl_handler_mode(el, name) != 0; }
+
 int pl_handler_read(pl_engine *e, int elem, const char *handler, char *buf, size_t len,
                     pl_error *err)
 {
+    if (elem == -1 && len) {
+        char h[64];
+        size_t n = strcspn(handler, " ");
+        snprintf(h, sizeof h, "%.*s", (int)(n < 63 ? n : 63), handler);
+        return global_read(e, h, buf, len, err);
+    }
     if (elem < 0 || elem >= e->nelems)
         return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "no element with index %d", elem);
     if (!len)
@@ -166,9 +301,20 @@ int pl_handler_read(pl_engine *e, int elem, const char *handler, char *buf, size
         rc = pl_builtin_handler_read(el, handler, buf, len, &found);
         if (!found) {
             const pl_param *p = param_for(el, handler);
-            if (!p)
+            if (!p) {
+                for (const pl_param_handler *ph = el->cls->param_handlers; ph && ph->name; ph++)
+                    if (!strcmp(ph->name, handler))
+                        return read_with_param(el, handler, handler + strlen(handler), buf, len,
+                                               err);
+                if (el->cls->any_read) {
+                    err->status = 0;
+                    if (el->cls->any_read(el, handler, "", buf, len, err))
+                        return err->status ? err->status : PL_ERR_HANDLER;
+                    return PL_OK;
+                }
                 return pl_seterr(err, PL_ERR_HANDLER, el, handler, "%s has no handler '%s'",
                                  el->name, handler);
+            }
             rc = pl_format_value(el, p, buf, len);
         }
     }
@@ -211,11 +357,15 @@ static int write_param(pl_element *el, const pl_param *p, const char *value, pl_
     if (pl_parse_value(el, p, value, &tmp, err))
         return err->status;
     pl_param_store(el, p, &tmp);
+    if (el->thread >= 0)
+        pl_task_wake(el);             /* ACTIVE true, a larger BURST: the task looks again */
     return PL_OK;
 }
 
 int pl_handler_write(pl_engine *e, int elem, const char *handler, const char *value, pl_error *err)
 {
+    if (elem == -1)
+        return global_write(e, handler, value ? value : "", err);
     if (elem < 0 || elem >= e->nelems)
         return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "no element with index %d", elem);
     pl_element *el = e->elems[elem];
@@ -227,6 +377,8 @@ int pl_handler_write(pl_engine *e, int elem, const char *handler, const char *va
         return h->write(el, value ? value : "", err);
     }
     const pl_param *p = param_for(el, handler);
+    if (!p && el->cls->any_write)
+        return el->cls->any_write(el, handler, value ? value : "", err);
     if (!p)
         return pl_seterr(err, PL_ERR_HANDLER, el, handler, "%s has no handler '%s'", el->name,
                          handler);

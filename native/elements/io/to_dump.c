@@ -30,6 +30,11 @@ static int tdump_configure(pl_element *e, pl_error *err)
     return 0;
 }
 
+static int tdump_initialize(pl_element *e, pl_error *err)
+{
+    return pl_sink_init(e, 32, err);
+}
+
 static void tdump_cleanup(pl_element *e)
 {
     tdump_state *s = PL_STATE(e, tdump_state);
@@ -106,7 +111,8 @@ static const pl_class to_dump = {
            "that tcpdump, Wireshark and scapy read. The timestamp is the packet's\n"
            "timestamp annotation, or the current time when it has none. Writes are\n"
            "buffered; the file is complete once the engine stopped. Threads share\n"
-           "the file under a lock.\n"
+           "the file under a lock. After a Queue (a pull input) its task pulls\n"
+           "batches of 32, and sleeps while the queue is empty.\n"
            "Counters (drop reasons: every packet ends here): written, write_errors.\n\n"
            "Example: FromDPDKDevice(0) -> ToDump(/tmp/capture.pcap, SNAPLEN 128);",
     .state_size = sizeof(tdump_state),
@@ -115,8 +121,10 @@ static const pl_class to_dump = {
     .counters = counters,
     .ndrops = 2,
     .configure = tdump_configure,
+    .initialize = tdump_initialize,
     .cleanup = tdump_cleanup,
     .push = tdump_push,
+    .run_task = pl_sink_run,
     .stop = tdump_stop,
 };
 PL_REGISTER_CLASS(to_dump);

@@ -47,7 +47,7 @@ static int tm_initialize(pl_element *e, pl_error *err)
                              "out of memory for %llu packets of %llu bytes",
                              (unsigned long long)s->capacity, (unsigned long long)s->snaplen);
     }
-    return 0;
+    return pl_sink_init(e, 32, err);
 }
 
 static void tm_cleanup(pl_element *e)
@@ -180,6 +180,7 @@ static const pl_class to_memory = {
     .initialize = tm_initialize,
     .cleanup = tm_cleanup,
     .push = tm_push,
+    .run_task = pl_sink_run,
     .drain = tm_drain,
 };
 PL_REGISTER_CLASS(to_memory);
