@@ -333,6 +333,9 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
     pl_tasks_assign(e);
     pl_threads_analyze(e);
     pl_signals_update(e, err);         /* fails only out of memory: signals stay busy */
+    for (int i = 0; i < e->nelems; i++)
+        if (e->elems[i]->cls->graph_changed)
+            e->elems[i]->cls->graph_changed(e->elems[i]);
     pl_timers_settle(e);
     pl_tasks_publish(e, err);          /* grace: nobody reads the replaced signals */
     pl_garbage_free(e);
@@ -341,6 +344,7 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
     for (int k = 0; k < nretired; k++) {
         pl_element *el = retired[k];
         /* Cleanup first: it may drop (and count) packets still queued inside. */
+        pl_notes_free(el);
         if (el->cls->cleanup) {
             el->cls->cleanup(el);
             el->cleaned = 1;

@@ -283,6 +283,10 @@ int pl_parse_config(pl_element *e, const char *config, pl_error *err)
     pl_argv_free(&av);
     if (rc)
         return -1;
+    e->given = 0;
+    for (int i = 0; i < nparams; i++)
+        if (seen[i])
+            e->given |= 1ull << i;
     for (int i = 0; i < nparams; i++) {
         const pl_param *p = &c->params[i];
         if ((p->flags & PL_P_REQUIRED) && !seen[i])
@@ -356,4 +360,13 @@ int pl_format_value(pl_element *e, const pl_param *p, char *buf, size_t len)
     }
     }
     return -1;
+}
+
+int pl_param_given(const pl_element *e, const char *name)
+{
+    int i = 0;
+    for (const pl_param *p = e->cls->params; p && p->name; p++, i++)
+        if (!strcmp(p->name, name))
+            return (int)((e->given >> i) & 1);
+    return 0;
 }

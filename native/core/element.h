@@ -160,6 +160,13 @@ typedef struct pl_class {
      * but is not yet scheduled as a task. Carry counts, tables, queues. */
     void (*take_state)(pl_element *e, pl_element *old);
     unsigned traits;              /* PL_C_* */
+    /* Click's Storage: packets it holds now (queues; RED reads it). */
+    uint64_t (*storage_length)(pl_element *e);
+    /* The graph changed (after initialize, after every live change), on the
+     * control thread: look up what it depends on in the new graph
+     * (e->eng's elements and connections). Old lookups may still be read by
+     * a worker until the next grace period (pl_garbage_add them). */
+    void (*graph_changed)(pl_element *e);
     /* Handlers by any other name (Script TYPE PROXY): tried last. */
     int (*any_read)(pl_element *e, const char *name, const char *param, char *buf, size_t len,
                     pl_error *err);
@@ -193,6 +200,7 @@ struct pl_element {
     char *config;
     int index;
     int line, col;
+    uint64_t given;               /* parameters the configuration gave (bit i: params[i]) */
     int ninputs, noutputs;
     _Atomic(pl_edge *) *out;      /* noutputs (NULL entries for pull outputs) */
     _Atomic(pl_edge *) *in;       /* ninputs, pull inputs only; NULL if none */
@@ -235,6 +243,15 @@ static inline int pl_output_is_pull(const pl_element *e, int port)
 
 /* Live parameters are read with relaxed atomics: the control thread writes them. */
 #define PL_LIVE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+/* The same for REAL, TIME and BANDWIDTH parameters (doubles). */
+static inline double pl_live_d(const double *p)
+{
+    double d;
+    __atomic_load(p, &d, __ATOMIC_RELAXED);
+    return d;
+}
+static inline void pl_store_d(double *p, double v) { __atomic_store(p, &v, __ATOMIC_RELAXED); }
+#define PL_LIVE_D(x) pl_live_d(&(x))
 
 /* CLOCK_MONOTONIC, for rates, timing and deadlines off the per-packet path. */
 static inline uint64_t pl_now_ns(void)

@@ -53,9 +53,9 @@ void pl_element_destroy(pl_element *el)
         return;
     if (el->timers)
         pl_timers_cancel_owner(el);
+    pl_notes_free(el);                 /* before cleanup: slots may live in its memory */
     if (el->cls->cleanup && !el->cleaned)
         el->cls->cleanup(el);
-    pl_notes_free(el);
     pl_free_params(el);
     free(el->pmode);
     if (el->out) {
@@ -319,6 +319,9 @@ int pl_engine_initialize(pl_engine *e, pl_error *err)
     pl_threads_apply(e);
     if (pl_signals_update(e, err))
         return err->status;
+    for (int i = 0; i < e->nelems; i++)
+        if (e->elems[i]->cls->graph_changed)
+            e->elems[i]->cls->graph_changed(e->elems[i]);
     pl_garbage_free(e);
     pl_timers_settle(e);
     if (pl_tasks_publish(e, err))

@@ -13,7 +13,8 @@
 #include <string.h>
 
 struct pl_listen {
-    int kind, port, wake;
+    int kind, port;
+    pl_wake_fn wake;
     pl_signal_slot *slot;
 };
 
@@ -41,7 +42,7 @@ void pl_notifier_wake_slow(pl_notifier *n)
         return;
     pl_listeners *l = atomic_load_explicit(&n->listeners, memory_order_acquire);
     for (int i = 0; l && i < l->n; i++)
-        pl_task_wake(l->t[i]);
+        l->v[i].fn(l->v[i].e);
 }
 
 int pl_notifier_provide(pl_element *e, int kind, int port, pl_notifier *n, int pass,
@@ -55,7 +56,8 @@ int pl_notifier_provide(pl_element *e, int kind, int port, pl_notifier *n, int p
     return 0;
 }
 
-int pl_listen(pl_element *e, int kind, int port, pl_signal_slot *slot, int wake, pl_error *err)
+int pl_listen(pl_element *e, int kind, int port, pl_signal_slot *slot, pl_wake_fn wake,
+              pl_error *err)
 {
     struct pl_listen *v = realloc(e->listens, sizeof *v * (size_t)(e->nlistens + 1));
     if (!v)
@@ -254,7 +256,7 @@ static void run_search(pl_engine *e, pl_element *start, int kind, int port, sear
 typedef struct lst {
     pl_notifier *n;
     int count, cap;
-    pl_element **t;
+    pl_listener *t;
 } lst;
 
 int pl_signals_update(pl_engine *e, pl_error *err)
@@ -301,19 +303,19 @@ int pl_signals_update(pl_engine *e, pl_error *err)
                 lst *L = &lists[m];
                 int dup = 0;
                 for (int x = 0; x < L->count; x++)
-                    dup |= L->t[x] == el;
+                    dup |= L->t[x].e == el && L->t[x].fn == l->wake;
                 if (dup)
                     continue;
                 if (L->count == L->cap) {
                     L->cap = L->cap ? L->cap * 2 : 4;
-                    pl_element **nt = realloc(L->t, sizeof *nt * (size_t)L->cap);
+                    pl_listener *nt = realloc(L->t, sizeof *nt * (size_t)L->cap);
                     if (!nt) {
                         rc = pl_seterr(err, PL_ERR_NOMEM, el, "", "out of memory");
                         break;
                     }
                     L->t = nt;
                 }
-                L->t[L->count++] = el;
+                L->t[L->count++] = (pl_listener){el, l->wake};
             }
             free(s.found);
         }
@@ -334,10 +336,10 @@ int pl_signals_update(pl_engine *e, pl_error *err)
             int cnt = m < nlists ? lists[m].count : 0;
             pl_listeners *L = NULL;
             if (cnt) {
-                L = malloc(sizeof *L + sizeof(pl_element *) * (size_t)cnt);
+                L = malloc(sizeof *L + sizeof(pl_listener) * (size_t)cnt);
                 if (L) {
                     L->n = cnt;
-                    memcpy(L->t, lists[m].t, sizeof(pl_element *) * (size_t)cnt);
+                    memcpy(L->v, lists[m].t, sizeof(pl_listener) * (size_t)cnt);
                 }
             }
             pl_listeners *old = atomic_exchange_explicit(&n->listeners, L, memory_order_acq_rel);
@@ -353,7 +355,7 @@ int pl_signals_update(pl_engine *e, pl_error *err)
         pl_element *el = e->elems[i];
         for (int k = 0; k < el->nlistens; k++)
             if (el->listens[k].wake && pl_signal_active(pl_signal_get(el->listens[k].slot)))
-                pl_task_wake(el);
+                el->listens[k].wake(el);
     }
     return rc;
 }

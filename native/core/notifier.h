@@ -25,9 +25,16 @@
 
 struct pl_element;
 
+typedef void (*pl_wake_fn)(struct pl_element *e);
+
+typedef struct pl_listener {
+    struct pl_element *e;
+    pl_wake_fn fn;                /* pl_task_wake, or the element's callback */
+} pl_listener;
+
 typedef struct pl_listeners {
     int n;
-    struct pl_element *t[];
+    pl_listener v[];
 } pl_listeners;
 
 typedef struct pl_notifier {
@@ -96,10 +103,13 @@ int pl_notifier_provide(struct pl_element *e, int kind, int port, pl_notifier *n
 /*
  * In initialize: keep *slot set to the signal of the notifiers upstream of
  * input `port` (PL_NOTE_EMPTY) or downstream of output `port`
- * (PL_NOTE_FULL); with `wake`, e's task is woken when one activates.
+ * (PL_NOTE_FULL); when one of them activates, on_wake(e) runs: pass
+ * pl_task_wake to wake e's task, an element's own function (PullSwitch and
+ * DRRSched wake their own notifier), or NULL to only read the signal.
  */
-int pl_listen(struct pl_element *e, int kind, int port, pl_signal_slot *slot, int wake,
+int pl_listen(struct pl_element *e, int kind, int port, pl_signal_slot *slot, pl_wake_fn on_wake,
               struct pl_error *err);
+void pl_task_wake(struct pl_element *e);
 
 /*
  * For run_task: the task found nothing to do; it sleeps unless the signal is

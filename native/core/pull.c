@@ -137,7 +137,7 @@ int pl_sink_init(pl_element *e, uint32_t burst, pl_error *err)
         return 0;
     }
     e->sink_burst = burst ? burst : 32;
-    return pl_listen(e, PL_NOTE_EMPTY, 0, &e->sink_signal, 1, err);
+    return pl_listen(e, PL_NOTE_EMPTY, 0, &e->sink_signal, pl_task_wake, err);
 }
 
 uint32_t pl_sink_run(pl_element *e, pl_ctx *ctx)

@@ -189,6 +189,8 @@ void pl_timer_schedule_at(pl_timer *t, uint64_t when)
         pl_worker_kick(w);
 }
 
+void pl_timer_wake_task(pl_timer *t, pl_ctx *ctx) { pl_task_wake(t->owner); }
+
 void pl_timer_schedule_after(pl_timer *t, uint64_t delay)
 {
     pl_timer_schedule_at(t, pl_engine_now_ns(t->owner->eng) + delay);

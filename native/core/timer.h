@@ -41,6 +41,8 @@ void pl_timer_schedule_at(pl_timer *t, uint64_t when_ns);
 void pl_timer_schedule_after(pl_timer *t, uint64_t delay_ns);
 void pl_timer_unschedule(pl_timer *t);
 int pl_timer_scheduled(pl_timer *t);
+/* A timer callback that wakes its owner's task (Click's Timer(Task *)). */
+void pl_timer_wake_task(pl_timer *t, struct pl_ctx *ctx);
 uint64_t pl_timer_expiry(pl_timer *t);   /* 0 when not scheduled */
 
 #endif

@@ -24,7 +24,7 @@ static int discard_initialize(pl_element *e, pl_error *err)
         e->no_task = 1;
         return 0;
     }
-    return pl_listen(e, PL_NOTE_EMPTY, 0, &PL_STATE(e, discard_state)->signal, 1, err);
+    return pl_listen(e, PL_NOTE_EMPTY, 0, &PL_STATE(e, discard_state)->signal, pl_task_wake, err);
 }
 
 static uint32_t discard_run(pl_element *e, pl_ctx *ctx)

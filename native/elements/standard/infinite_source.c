@@ -168,7 +168,7 @@ static int isrc_initialize(pl_element *e, pl_error *err)
         e->no_task = 1;
         return pl_notifier_provide(e, PL_NOTE_EMPTY, 0, &s->note, 0, err);
     }
-    return pl_listen(e, PL_NOTE_FULL, 0, &s->room, 1, err);
+    return pl_listen(e, PL_NOTE_FULL, 0, &s->room, pl_task_wake, err);
 }
 
 /* A live write of ACTIVE or LIMIT: the pull side's notifier follows. */

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { C_DROPS, C_CAPACITY_DROPS, C_RESET };
-const char *const pl_queue_counters[] = {"drops", "capacity_drops", "reset", NULL};
+enum { C_DROPS, C_CAPACITY_DROPS, C_RESET, C_OVERFLOW_OUT };
+const char *const pl_queue_counters[] = {"drops", "capacity_drops", "reset", "overflow_out", NULL};
 
 /* Click's NotifierQueue: the empty notifier sleeps only after this many
  * empty pulls in a row, so a queue that hovers around one packet does not
@@ -70,11 +70,11 @@ void pl_queue_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
         return;
     if (atomic_load_explicit(&s->rings.cap, memory_order_relaxed))
         pl_queue_overflow(e, &s->warned);
-    pl_count(ctx, e, C_DROPS, rest->b_count);
-    if (e->noutputs > 1)
+    if (e->noutputs > 1) {
+        pl_count(ctx, e, C_OVERFLOW_OUT, rest->b_count);
         pl_output(ctx, e, 1, rest);   /* Click: dropped packets leave on output 1 */
-    else
-        pl_batch_free(ctx->pool, rest);
+    } else
+        pl_drop_batch(ctx, e, C_DROPS, rest);
 }
 
 pl_packet *pl_queue_pull(pl_element *e, int port, uint32_t max, pl_ctx *ctx)
@@ -104,8 +104,8 @@ void pl_queue_take_state(pl_element *e, pl_element *old)
 {
     pl_queue_state *s = PL_STATE(e, pl_queue_state), *o = PL_STATE(old, pl_queue_state);
     pl_rings_hand_over(&o->rings, &s->rings);
-    uint64_t d = pl_counter_total(old, C_DROPS) + o->carry_drops -
-                 atomic_load_explicit(&o->drops_base, memory_order_relaxed);
+    uint64_t d = pl_counter_total(old, C_DROPS) + pl_counter_total(old, C_OVERFLOW_OUT) +
+                 o->carry_drops - atomic_load_explicit(&o->drops_base, memory_order_relaxed);
     s->carry_drops = d;
     atomic_store(&s->highwater, atomic_load(&o->highwater));
     if (pl_rings_count(&s->rings) && (s->notes & PL_QUEUE_EMPTY_NOTE))
@@ -115,9 +115,11 @@ void pl_queue_take_state(pl_element *e, pl_element *old)
 static uint64_t drops(pl_element *e)
 {
     pl_queue_state *s = PL_STATE(e, pl_queue_state);
-    return pl_counter_total(e, C_DROPS) + s->carry_drops -
+    return pl_counter_total(e, C_DROPS) + pl_counter_total(e, C_OVERFLOW_OUT) + s->carry_drops -
            atomic_load_explicit(&s->drops_base, memory_order_relaxed);
 }
+
+uint64_t pl_queue_length(pl_element *e) { return pl_rings_count(&PL_STATE(e, pl_queue_state)->rings); }
 
 static int read_length(pl_element *e, char *buf, size_t len)
 {
@@ -181,7 +183,8 @@ static int write_capacity(pl_element *e, const char *v, pl_error *err)
 static int write_reset_counts(pl_element *e, const char *v, pl_error *err)
 {
     pl_queue_state *s = PL_STATE(e, pl_queue_state);
-    atomic_store(&s->drops_base, pl_counter_total(e, C_DROPS) + s->carry_drops);
+    atomic_store(&s->drops_base,
+                 pl_counter_total(e, C_DROPS) + pl_counter_total(e, C_OVERFLOW_OUT) + s->carry_drops);
     atomic_store(&s->highwater, pl_rings_count(&s->rings));
     return 0;
 }

@@ -29,6 +29,7 @@ void pl_queue_cleanup(pl_element *e);
 void pl_queue_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx);
 pl_packet *pl_queue_pull(pl_element *e, int port, uint32_t max, pl_ctx *ctx);
 void pl_queue_take_state(pl_element *e, pl_element *old);
+uint64_t pl_queue_length(pl_element *e);
 /* Say "NAME :: CLASS: overflow" the first time a packet is dropped. */
 void pl_queue_overflow(pl_element *e, _Atomic int *warned);
 
@@ -36,7 +37,8 @@ void pl_queue_overflow(pl_element *e, _Atomic int *warned);
     "Handlers: length, highwater_length, capacity (rw: a smaller capacity drops the\n"    \
     "newest packets, counted as capacity_drops), drops, reset_counts (w: drops and\n"    \
     "highwater_length), reset (w: drops every queued packet, counted as reset).\n"       \
-    "Counters: drops, capacity_drops, reset (drops)."
+    "Counters: drops, capacity_drops, reset (drops); overflow_out (overflow sent to\n"      \
+    "output 1; the drops handler counts both drops and overflow_out)."
 
 /* The manual; `notes` says which notifiers this member has. */
 #define PL_QUEUE_DOC(name, notes)                                                          \
@@ -62,7 +64,7 @@ void pl_queue_overflow(pl_element *e, _Atomic int *warned);
         .handlers = pl_queue_handlers, .counters = pl_queue_counters, .ndrops = 3,       \
         .initialize = init, .cleanup = pl_queue_cleanup,                                 \
         .push = pl_queue_push, .pull = pl_queue_pull, .take_state = pl_queue_take_state, \
-        .traits = PL_C_BOUNDARY, .sources = PL_S_NONE,                                    \
+        .traits = PL_C_BOUNDARY, .sources = PL_S_NONE, .storage_length = pl_queue_length, \
     }
 
 #endif

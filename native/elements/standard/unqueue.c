@@ -22,7 +22,7 @@ static uint64_t moved(pl_element *e)
 static int unqueue_initialize(pl_element *e, pl_error *err)
 {
     unqueue_state *s = PL_STATE(e, unqueue_state);
-    return pl_listen(e, PL_NOTE_EMPTY, 0, &s->signal, 1, err);
+    return pl_listen(e, PL_NOTE_EMPTY, 0, &s->signal, pl_task_wake, err);
 }
 
 static uint32_t unqueue_run(pl_element *e, pl_ctx *ctx)
