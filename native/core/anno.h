@@ -11,6 +11,7 @@
 #define PL_ANNO_PARAMPROB 0      /* u8: ICMP parameter-problem pointer (IPGWOptions -> ICMPError) */
 #define PL_ANNO_FIX_IP_SRC 1     /* u8: nonzero: FixIPSrc rewrites the source (ICMPError sets it) */
 #define PL_ANNO_PACKET_TYPE 2    /* u8: link-level type, below (0 = host, as Click) */
+#define PL_ANNO_FIRST_TIMESTAMP 40 /* u64, ns: Click's FIRST_TIMESTAMP_ANNO (SetTimestamp FIRST) */
 
 enum {
     PL_PACKET_HOST = 0,

@@ -194,7 +194,7 @@ static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_c
             el->cls->initialize(el, err))
             return -1;
     }
-    return 0;
+    return pl_elect_driver(e, ch->final, n, err) ? -1 : 0;
 }
 
 /* Retuned parameters that only their handler can change (NDESC), last
@@ -332,6 +332,7 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
     free(thread_of);
     pl_tasks_assign(e);
     pl_threads_analyze(e);
+    pl_elect_driver(e, e->elems, e->nelems, err);
     pl_signals_update(e, err);         /* fails only out of memory: signals stay busy */
     for (int i = 0; i < e->nelems; i++)
         if (e->elems[i]->cls->graph_changed)

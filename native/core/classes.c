@@ -166,6 +166,35 @@ void pl_log(pl_engine *e, const char *fmt, ...)
     pthread_mutex_unlock(&e->log_lock);
 }
 
+static void ring_put(pl_engine *e, char *ring, uint64_t *head, uint64_t *tail, uint64_t *dropped,
+                     const char *data, size_t n)
+{
+    pthread_mutex_lock(&e->log_lock);
+    if (ring && *head - *tail + (uint64_t)n <= PL_LOG_SIZE) {
+        for (size_t i = 0; i < n; i++)
+            ring[(*head + (uint64_t)i) % PL_LOG_SIZE] = data[i];
+        *head += (uint64_t)n;
+    } else {
+        (*dropped)++;
+    }
+    pthread_mutex_unlock(&e->log_lock);
+}
+
+void pl_err(pl_engine *e, const char *data, size_t n)
+{
+    if (e->opts.stdio) {
+        while (n) {
+            ssize_t w = write(2, data, n);
+            if (w <= 0)
+                return;
+            data += w;
+            n -= (size_t)w;
+        }
+        return;
+    }
+    ring_put(e, e->log, &e->log_head, &e->log_tail, &e->log_dropped, data, n);
+}
+
 void pl_out(pl_engine *e, const char *data, size_t n)
 {
     if (e->opts.stdio) {
@@ -178,15 +207,7 @@ void pl_out(pl_engine *e, const char *data, size_t n)
         }
         return;
     }
-    pthread_mutex_lock(&e->log_lock);
-    if (e->out && e->out_head - e->out_tail + (uint64_t)n <= PL_LOG_SIZE) {
-        for (size_t i = 0; i < n; i++)
-            e->out[(e->out_head + (uint64_t)i) % PL_LOG_SIZE] = data[i];
-        e->out_head += (uint64_t)n;
-    } else {
-        e->out_dropped++;
-    }
-    pthread_mutex_unlock(&e->log_lock);
+    ring_put(e, e->out, &e->out_head, &e->out_tail, &e->out_dropped, data, n);
 }
 
 size_t pl_engine_out_read(pl_engine *e, char *buf, size_t len)

@@ -77,7 +77,8 @@ typedef struct pl_edge {
 typedef enum {
     PL_P_POSITIONAL = 1,          /* may be given without keyword, in table order */
     PL_P_LIVE = 2,                /* writable while running, via handler lower(name) */
-    PL_P_REQUIRED = 4
+    PL_P_REQUIRED = 4,
+    PL_P_ANYWHERE = 8             /* ARGS: positional arguments may follow keywords (Script) */
 } pl_param_flags;
 
 typedef struct pl_bytes {
@@ -160,6 +161,10 @@ typedef struct pl_class {
      * but is not yet scheduled as a task. Carry counts, tables, queues. */
     void (*take_state)(pl_element *e, pl_element *old);
     unsigned traits;              /* PL_C_* */
+    /* Pulled through its push function: at most how many packets it should
+     * pull now (Counter with COUNT_CALL stops at the call, as Click's one
+     * packet per pull would); NULL: as many as asked. */
+    uint32_t (*pull_max)(pl_element *e, uint32_t max);
     /* Click's Storage: packets it holds now (queues; RED reads it). */
     uint64_t (*storage_length)(pl_element *e);
     /* The graph changed (after initialize, after every live change), on the
@@ -171,6 +176,11 @@ typedef struct pl_class {
     int (*any_read)(pl_element *e, const char *name, const char *param, char *buf, size_t len,
                     pl_error *err);
     int (*any_write)(pl_element *e, const char *name, const char *value, pl_error *err);
+    int (*any_mode)(pl_element *e, const char *name);   /* bit 1 read, 2 write; 0: none */
+    /* A DriverManager (an element that set is_driver in initialize): step
+     * it when the runcount drops to zero; 0 means it ended normally (Click's
+     * "step router"). Called on its home worker. */
+    int (*driver_step)(pl_element *e, pl_ctx *ctx);
     /* Click's flow code ("x/x" when NULL: every input reaches every output),
      * read by the processing resolution and the notifier searches. */
     const char *flow;
@@ -217,6 +227,7 @@ struct pl_element {
     char *pmode;                  /* resolved processing: inputs then outputs, 'h' or 'l' */
     _Atomic int sched;            /* its task runs (1) or sleeps until woken (0) */
     uint8_t no_task;              /* initialize: this instance needs no task after all */
+    uint8_t is_driver;            /* initialize: it manages the driver's stops (DriverManager) */
     _Atomic int retiring;         /* live change removed it: its timers no longer schedule */
     struct pl_listen *listens;    /* signals it follows (pl_listen), recomputed by the core */
     int nlistens;
@@ -447,8 +458,10 @@ void pl_garbage_add(struct pl_engine *eng, void *p);
 int pl_sink_init(pl_element *e, uint32_t burst, pl_error *err);
 uint32_t pl_sink_run(pl_element *e, pl_ctx *ctx);
 
-/* Standard output of the engine (Script's print), beside the log (stderr). */
+/* Standard output of the engine (Script's print), beside the log (stderr);
+ * pl_err writes raw text to the log (no newline added, any length). */
 void pl_out(struct pl_engine *eng, const char *data, size_t len);
+void pl_err(struct pl_engine *eng, const char *data, size_t len);
 
 #include "timer.h"
 

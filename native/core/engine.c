@@ -314,6 +314,8 @@ int pl_engine_initialize(pl_engine *e, pl_error *err)
         if (el->cls->initialize && el->cls->initialize(el, err))
             return err->status;
     }
+    if (pl_elect_driver(e, e->elems, e->nelems, err))
+        return err->status;
     pl_tasks_assign(e);
     pl_threads_analyze(e);
     pl_threads_apply(e);
@@ -405,6 +407,24 @@ void pl_engine_adjust_runcount(pl_engine *e, int delta)
 }
 
 void pl_engine_request_stop(pl_engine *e) { pl_engine_adjust_runcount(e, -1); }
+
+/* The one DriverManager (Click: "router has more than one driver script"). */
+int pl_elect_driver(pl_engine *e, pl_element *const *elems, int n, pl_error *err)
+{
+    pl_element *d = NULL;
+    for (int i = 0; i < n; i++)
+        if (elems[i]->is_driver && elems[i]->cls->driver_step) {
+            if (d)
+                return pl_seterr(err, PL_ERR_CONFIG, elems[i], "",
+                                 "router has more than one driver script");
+            d = elems[i];
+        }
+    if (elems == e->elems) {
+        e->driver = d;
+        e->driver_step = d ? d->cls->driver_step : NULL;
+    }
+    return 0;
+}
 
 uint64_t pl_engine_clock(pl_engine *e) { return pl_engine_now_ns(e); }
 

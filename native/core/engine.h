@@ -95,6 +95,10 @@ void pl_worker_loop(pl_worker *w, uint64_t max_runs, int until_idle);
 void pl_worker_kick(pl_worker *w);
 void pl_workers_kick(pl_engine *e);
 
+/* The DriverManager among elems (error if several); when elems is the
+ * engine's graph, it becomes the engine's driver. */
+int pl_elect_driver(pl_engine *e, pl_element *const *elems, int n, pl_error *err);
+
 /* processing.c: Click's push/pull resolution and hookup checks over a flat
  * graph; pmode[i] receives element i's resolved modes (malloc'd). */
 int pl_resolve_processing(pl_element *const *elems, int n, const pl_conn *conns, int nconns,

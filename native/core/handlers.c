@@ -265,6 +265,8 @@ int pl_handler_mode(pl_element *el, const char *name)
     const pl_param *p = param_for(el, name);
     if (p)
         return 1 | ((p->flags & PL_P_LIVE) ? 2 : 0);
+    if (el->cls->any_mode)
+        return el->cls->any_mode(el, name);
     if (el->cls->any_read || el->cls->any_write)
         return (el->cls->any_read ? 1 : 0) | (el->cls->any_write ? 2 : 0);
     return 0;

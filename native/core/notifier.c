@@ -34,6 +34,8 @@ void pl_notifier_init(pl_notifier *n, int active)
 {
     atomic_init(&n->active, active ? 1u : 0u);
     atomic_init(&n->listeners, NULL);
+    n->room = NULL;
+    n->owner = NULL;
 }
 
 void pl_notifier_wake_slow(pl_notifier *n)

@@ -40,6 +40,11 @@ typedef struct pl_listeners {
 typedef struct pl_notifier {
     _Atomic uint32_t active;
     _Atomic(pl_listeners *) listeners;   /* tasks to wake: set by the core */
+    /* A full notifier may say how much room is left (a Queue: capacity -
+     * length), so that a source sends no more than fits, as Click's sources
+     * that send one packet at a time and look again do. */
+    uint64_t (*room)(struct pl_element *owner);
+    struct pl_element *owner;
 } pl_notifier;
 
 /* Derived signal: active when any of v is (or always, when busy). */
@@ -79,6 +84,23 @@ static inline int pl_signal_active(const pl_signal *s)
         if (atomic_load_explicit(&s->v[i]->active, memory_order_seq_cst))
             return 1;
     return 0;
+}
+
+/* Room behind a full signal: the least any of its notifiers reports;
+ * UINT64_MAX when unknown (busy, or a notifier that does not say). */
+static inline uint64_t pl_signal_room(const pl_signal *s)
+{
+    if (!s || s->busy || !s->n)
+        return UINT64_MAX;
+    uint64_t m = UINT64_MAX;
+    for (int i = 0; i < s->n; i++) {
+        if (!s->v[i]->room)
+            return UINT64_MAX;
+        uint64_t r = s->v[i]->room(s->v[i]->owner);
+        if (r < m)
+            m = r;
+    }
+    return m;
 }
 
 /* A listener's signal slot, read on the data path. */

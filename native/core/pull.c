@@ -74,6 +74,8 @@ static pl_packet *pull_simple(pl_element *e, int port, uint32_t max, pl_ctx *ctx
 static pl_packet *pull_via_push(pl_element *e, int port, uint32_t max, pl_ctx *ctx)
 {
     int in = input_for(e, port);
+    if (e->cls->pull_max)
+        max = e->cls->pull_max(e, max);
     pl_packet *b = pl_input_pull(ctx, e, in, max);
     if (!b)
         return NULL;

@@ -35,13 +35,21 @@ class Engine:
         one of them), else first_cpu + i (pktlab.engine.placement).
     dpdk: DPDK EAL arguments (pktlab.engine.dpdk.init); a graph with DPDK elements
         initialises the EAL with laptop defaults when nobody did.
+    simtime: simulated time (Click's --simtime; one thread): timers fire in
+        virtual time and an idle engine jumps to the next one, so
+        `Script(wait 10, ...)` takes no wall time; simtime_start is the
+        clock's start in seconds (default Click's 1e9).
+    stdio: elements write straight to this process's stderr (the log) and
+        stdout (Script's print) instead of the rings `log()` and `output()`
+        read: for command-line drivers.
     """
 
     def __init__(self, graph, threads: int = 1, *, per_packet: bool = False,
                  cycles: bool = False, pin: bool = False, first_cpu: int = 0,
                  cpus: list[int] | None = None,
                  pool_buffers: int = 0, defines: dict[str, str] | None = None,
-                 dpdk: str | list[str] | None = None):
+                 dpdk: str | list[str] | None = None, simtime: bool = False,
+                 simtime_start: float = 0.0, stdio: bool = False):
         if isinstance(graph, str):
             from ..lang import parse
 
@@ -62,6 +70,10 @@ class Engine:
         for i, c in enumerate(self.placement.cpus[:64]):
             opts.cpus[i] = c
         opts.pool_buffers = pool_buffers
+        opts.simtime = simtime
+        opts.simtime_start = simtime_start
+        opts.stdio = stdio
+        self.simtime = simtime
         err = _lib.new_error()
         handle = lib.pl_engine_new(opts, err)
         if handle == ffi.NULL:
@@ -329,15 +341,28 @@ class Engine:
                 "in_use": info.allocated - info.free, "alloc_failures": info.alloc_failures}
 
     def log(self) -> str:
-        """Lines written by elements such as Print since the last call."""
+        """Lines written by elements such as Print since the last call (Click's
+        stderr: Print, Script's read and errors)."""
+        return self._drain(lib.pl_engine_log_read)
+
+    def output(self) -> str:
+        """What elements printed to standard output since the last call
+        (Script's print)."""
+        return self._drain(lib.pl_engine_out_read)
+
+    def _drain(self, read) -> str:
         chunks = []
         buf = ffi.new("char[]", 65536)
         while True:
-            n = lib.pl_engine_log_read(self._h, buf, 65536)
+            n = read(self._h, buf, 65536)
             if not n:
                 break
             chunks.append(ffi.string(buf, n).decode("utf-8", "replace"))
         return "".join(chunks)
+
+    def clock(self) -> float:
+        """The engine's clock in seconds (simulated under simtime)."""
+        return lib.pl_engine_clock(self._h) / 1e9
 
     def summary(self) -> dict[str, dict]:
         """Per element: class, packets per input and output port, counters."""

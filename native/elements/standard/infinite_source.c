@@ -136,7 +136,10 @@ static uint32_t isrc_run(pl_element *e, pl_ctx *ctx)
      * has room. */
     if (!pl_signal_active(pl_signal_get(&s->room)) && pl_task_sleep_unless(e, &s->room))
         return 0;
-    pl_packet *b = isrc_make(e, PL_LIVE(s->burst), ctx);
+    uint64_t want = PL_LIVE(s->burst), room = pl_signal_room(pl_signal_get(&s->room));
+    if (room < want)
+        want = room ? room : 1;
+    pl_packet *b = isrc_make(e, want, ctx);
     if (!b) {
         if (atomic_load(&s->ended)) {
             pl_task_sleep(e);

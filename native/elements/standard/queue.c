@@ -14,12 +14,22 @@ const char *const pl_queue_counters[] = {"drops", "capacity_drops", "reset", "ov
  * make its puller sleep and wake every time. */
 #define SLEEPINESS_TRIGGER 9
 
+static uint64_t room(pl_element *e)
+{
+    pl_queue_state *s = PL_STATE(e, pl_queue_state);
+    uint64_t cap = atomic_load_explicit(&s->rings.cap, memory_order_relaxed);
+    uint64_t n = pl_rings_count(&s->rings);
+    return n < cap ? cap - n : 0;
+}
+
 int pl_queue_init_notes(pl_element *e, int notes, pl_error *err)
 {
     pl_queue_state *s = PL_STATE(e, pl_queue_state);
     s->notes = notes;
     pl_notifier_init(&s->empty, 0);
     pl_notifier_init(&s->full, 1);
+    s->full.room = room;
+    s->full.owner = e;
     if ((notes & PL_QUEUE_EMPTY_NOTE) && pl_notifier_provide(e, PL_NOTE_EMPTY, 0, &s->empty, 0, err))
         return err->status;
     if ((notes & PL_QUEUE_FULL_NOTE) && pl_notifier_provide(e, PL_NOTE_FULL, 0, &s->full, 0, err))
@@ -175,7 +185,8 @@ static int write_capacity(pl_element *e, const char *v, pl_error *err)
     char text[32];
     snprintf(text, sizeof text, "%llu", (unsigned long long)cap);
     pl_config_set(e, "CAPACITY", text);
-    if ((s->notes & PL_QUEUE_FULL_NOTE) && cap > 0)
+    /* Click's FullNoteQueue::live_reconfigure: room again wakes the sources. */
+    if ((s->notes & PL_QUEUE_FULL_NOTE) && pl_rings_count(&s->rings) < cap)
         pl_notifier_wake(&s->full);
     return 0;
 }
