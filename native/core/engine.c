@@ -396,10 +396,11 @@ void pl_engine_adjust_runcount(pl_engine *e, int delta)
     } while (!atomic_compare_exchange_weak(&e->runcount, &old, nv));
     if (nv > 0)
         return;
-    if (e->driver) {
+    pl_element *d = atomic_load(&e->driver);
+    if (d) {
         /* The DriverManager's home worker steps it (worker.c settle_stop). */
         if (e->workers)
-            pl_worker_kick(&e->workers[pl_element_home(e->driver)]);
+            pl_worker_kick(&e->workers[pl_element_home(d)]);
         return;
     }
     atomic_store(&e->done, 1);
@@ -419,10 +420,8 @@ int pl_elect_driver(pl_engine *e, pl_element *const *elems, int n, pl_error *err
                                  "router has more than one driver script");
             d = elems[i];
         }
-    if (elems == e->elems) {
-        e->driver = d;
-        e->driver_step = d ? d->cls->driver_step : NULL;
-    }
+    if (elems == e->elems && atomic_load(&e->driver) != d)
+        atomic_store(&e->driver, d);
     return 0;
 }
 

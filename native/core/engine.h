@@ -69,8 +69,7 @@ typedef struct pl_engine {
     _Atomic int done;            /* an element asked the driver to stop */
     _Atomic int runcount;        /* Click's runcount: at <= 0 the driver stops (or steps) */
     _Atomic int stopping;        /* a worker is settling a stop request */
-    pl_element *driver;          /* the DriverManager (TYPE DRIVER Script), if any */
-    int (*driver_step)(pl_element *driver, pl_ctx *ctx);   /* 0: it raised the runcount */
+    _Atomic(pl_element *) driver;   /* the DriverManager (TYPE DRIVER Script), if any */
     /* The clock (timer.c): simulated time jumps to the next timer when idle. */
     int simtime;
     _Atomic uint64_t sim_now;    /* ns, steady clock */

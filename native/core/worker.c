@@ -77,6 +77,11 @@ int pl_element_home(const pl_element *el)
     return t < n ? t : n - 1;
 }
 
+static pl_element *driver_of(pl_engine *e)
+{
+    return atomic_load_explicit(&e->driver, memory_order_acquire);
+}
+
 static int anything_scheduled(const pl_tasklist *tl)
 {
     for (int i = 0; tl && i < tl->n; i++)
@@ -91,7 +96,7 @@ static int must_wake(pl_engine *e, pl_worker *w)
     return atomic_load_explicit(&e->stop, memory_order_seq_cst) ||
            atomic_load_explicit(&e->done, memory_order_seq_cst) ||
            atomic_load_explicit(&e->park, memory_order_seq_cst) ||
-           (e->driver && pl_element_home(e->driver) == w->ctx.tid &&
+           (driver_of(e) && pl_element_home(driver_of(e)) == w->ctx.tid &&
             atomic_load_explicit(&e->runcount, memory_order_seq_cst) <= 0) ||
            anything_scheduled(atomic_load_explicit(&w->tasks, memory_order_acquire));
 }
@@ -124,11 +129,12 @@ static void block(pl_engine *e, pl_worker *w, uint64_t until)
  * while it ends without raising the runcount; if it did not, stop. */
 static void settle_stop(pl_engine *e, pl_worker *w)
 {
-    if (atomic_load_explicit(&e->runcount, memory_order_acquire) > 0 || !e->driver ||
-        pl_element_home(e->driver) != w->ctx.tid)
+    pl_element *d = driver_of(e);
+    if (atomic_load_explicit(&e->runcount, memory_order_acquire) > 0 || !d ||
+        pl_element_home(d) != w->ctx.tid)
         return;
     for (int max = 1000; max > 0; max--)
-        if (e->driver_step(e->driver, &w->ctx) != 0 ||
+        if (d->cls->driver_step(d, &w->ctx) != 0 ||
             atomic_load_explicit(&e->runcount, memory_order_acquire) > 0)
             break;
     if (atomic_load_explicit(&e->runcount, memory_order_acquire) <= 0) {
@@ -166,7 +172,7 @@ void pl_worker_loop(pl_worker *w, uint64_t max_runs, int until_idle)
         /* seq_cst: the next round's loads must not move above this store
          * (one locked instruction per round, not per packet). */
         atomic_fetch_add_explicit(&w->epoch, 1, memory_order_seq_cst);
-        if (e->driver && atomic_load_explicit(&e->runcount, memory_order_relaxed) <= 0)
+        if (driver_of(e) && atomic_load_explicit(&e->runcount, memory_order_relaxed) <= 0)
             settle_stop(e, w);
         maybe_park(e);
         if (work) {
