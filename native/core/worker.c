@@ -193,8 +193,17 @@ void pl_worker_loop(pl_worker *w, uint64_t max_runs, int until_idle)
             idle = 0;
             continue;
         }
+        if (e->simtime) {
+            /* Simulated time: tasks that poll (a Shaper's puller) found
+             * nothing: a microsecond passes, so they can. */
+            pl_sim_advance(e, pl_engine_now_ns(e) + 1000);
+            continue;
+        }
         /* Back off when idle: spin briefly, then yield, then sleep 50 us. */
-        if (++idle < 64)
+        if (++idle >= 320 && until_idle && atomic_load_explicit(&w->tnext, memory_order_acquire) ==
+                                               UINT64_MAX)
+            break;                     /* inline run: tasks poll and find nothing, no timer is set */
+        if (idle < 64)
             continue;
         if (idle < 256) {
             sched_yield();

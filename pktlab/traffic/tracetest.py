@@ -34,7 +34,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ANY", "Trace", "TraceFailure", "load", "run_trace"]
+from .packets import checksum_errors
+
+__all__ = ["ANY", "Trace", "TraceFailure", "checksum_errors", "load", "run_trace"]
 
 
 class TraceFailure(AssertionError):
@@ -158,7 +160,7 @@ class Trace:
             self.data = tomllib.load(f)
         unknown = set(self.data) - {"description", "config", "input", "output", "handlers",
                                     "counters", "verify_checksums", "defines", "write", "skip",
-                                    "layer", "outputs", "modes"}
+                                    "layer", "outputs", "modes", "simtime", "stdout", "log"}
         if unknown:
             raise ValueError(f"{self.path}: unknown keys {sorted(unknown)}")
         if "config" not in self.data:
@@ -267,30 +269,6 @@ def _compare(got, want, ns) -> list[str]:
     return diffs
 
 
-def checksum_errors(pkt) -> list[str]:
-    """Wrong IPv4/ICMP/TCP/UDP checksums in a scapy packet, recomputed by scapy."""
-    from scapy.layers.inet import ICMP, IP, TCP, UDP, IPerror, UDPerror, TCPerror
-
-    errs = []
-    for layer in (IP, ICMP, TCP, UDP):
-        if not pkt.haslayer(layer):
-            continue
-        lay = pkt[layer]
-        if isinstance(lay, (IPerror, UDPerror, TCPerror)):
-            continue
-        have = lay.chksum
-        if layer is UDP and have == 0:
-            continue
-        if layer is not IP and pkt.haslayer(IP) and (pkt[IP].flags.MF or pkt[IP].frag):
-            continue                                    # covers the whole datagram
-        copy = pkt.copy()
-        del copy[layer].chksum
-        want = copy.__class__(bytes(copy))[layer].chksum
-        if have != want:
-            errs.append(f"{layer.__name__} checksum 0x{have:04x}, should be 0x{want:04x}")
-    return errs
-
-
 # ---- running -------------------------------------------------------------------------------------
 
 def run_trace(trace: Trace, per_packet: bool = False, artifacts: Path | None = None) -> None:
@@ -302,8 +280,12 @@ def run_trace(trace: Trace, per_packet: bool = False, artifacts: Path | None = N
     d = trace.data
     out = run_packets(d["config"], trace.inputs(), per_packet=per_packet,
                       defines=d.get("defines"), handlers=d.get("write"),
-                      outputs=d.get("outputs"), layer=d.get("layer", "auto"))
+                      outputs=d.get("outputs"), layer=d.get("layer", "auto"),
+                      simtime=d.get("simtime", False))
     problems: list[str] = []
+    for key, got_text in (("stdout", out.stdout), ("log", out.log)):
+        if key in d and got_text != d[key]:
+            problems.append(f"{key}: got {got_text!r}, want {d[key]!r}")
     want = trace.expected()
     for key in sorted(set(want) | set(out), key=str):
         got_l, want_l = list(out.get(key, [])), want.get(key)

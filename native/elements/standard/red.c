@@ -168,10 +168,12 @@ static uint64_t queue_size(red_state *s)
     return n;
 }
 
-/* Click's RED::should_drop, per packet. */
-static int should_drop(pl_element *e, red_state *s)
+/* Click's RED::should_drop, per packet; `ahead` packets of the batch are
+ * counted as in the queue already (pushed: those passed before this one;
+ * pulled: those still behind it), as Click's one packet at a time sees. */
+static int should_drop(pl_element *e, red_state *s, uint64_t ahead)
 {
-    uint64_t q = queue_size(s);
+    uint64_t q = queue_size(s) + ahead;
     int64_t avg;
     if (s->size.stability == 0)
         avg = (int64_t)q;
@@ -206,16 +208,31 @@ static int should_drop(pl_element *e, red_state *s)
     return 0;
 }
 
-static int red_classify(pl_element *e, pl_packet *p, pl_ctx *ctx)
+static void red_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
 {
-    if (!should_drop(e, PL_STATE(e, red_state)))
-        return 0;
-    if (e->noutputs > 1) {
-        pl_count(ctx, e, C_DROPS_OUT, 1);
-        return 1;
+    red_state *s = PL_STATE(e, red_state);
+    int pulled = pl_output_is_pull(e, 0);
+    uint32_t n = b->b_count, i = 0, passed = 0;
+    pl_packet *pass = NULL, *drop = NULL;
+    PL_BATCH_FOREACH_SAFE(p, nx, b) {
+        uint64_t ahead = pulled ? n - i - 1 : passed;
+        i++;
+        if (should_drop(e, s, ahead))
+            pl_batch_append(&drop, p);
+        else {
+            pl_batch_append(&pass, p);
+            passed++;
+        }
     }
-    pl_drop(ctx, e, C_DROPS, p);
-    return -1;
+    if (drop) {
+        if (e->noutputs > 1) {
+            pl_count(ctx, e, C_DROPS_OUT, drop->b_count);
+            pl_output(ctx, e, 1, drop);
+        } else
+            pl_drop_batch(ctx, e, C_DROPS, drop);
+    }
+    if (pass)
+        pl_output(ctx, e, 0, pass);
 }
 
 static int read_avg(pl_element *e, char *buf, size_t len)
@@ -293,7 +310,7 @@ static const pl_class red = {
     .configure = red_configure,
     .initialize = red_initialize,
     .cleanup = red_cleanup,
-    .classify = red_classify,
+    .push = red_push,
     .graph_changed = red_graph_changed,
     .traits = PL_C_SINGLE_THREAD,
 };
