@@ -1,7 +1,10 @@
 /*
  * Handlers: Click's default ones (class, name, config, ports, handlers,
  * icounts, ocounts), one per parameter (read: current value; write: live
- * parameters only), then each class's own table.
+ * parameters only), then each class's own table. Element index
+ * PL_ROOT_ELEMENT (-1) names the router's global handlers (Click's root
+ * element): list, classes, version, handlers, stop; the configuration text
+ * (config, flatconfig) is the Python side's, which holds the graph.
  */
 #include "args.h"
 #include "engine.h"
@@ -38,126 +41,6 @@ const pl_handler *pl_param_writer(const pl_element *el, const pl_param *p)
     return h && h->write ? h : NULL;
 }
 
-/* Packets that arrived at each input: the sum over the edges into it. */
-static uint64_t input_total(pl_engine *e, const pl_element *el, int port)
-{
-    uint64_t sum = 0;
-    for (int i = 0; i < e->nconns; i++) {
-        const pl_conn *c = &e->conns[i];
-        if (c->to == el->index && c->to_port == port)
-            sum += pl_stats_port_total(e, e->elems[c->from]->port_base + (uint32_t)c->from_port, 0);
-    }
-    return sum;
-}
-
-static int list_handlers(const pl_element *el, char *buf, size_t len)
-{
-    static const char *builtin[] = {"class", "name", "config", "ports", "handlers", "icounts",
-                                    "ocounts", "scheduled"};
-    size_t k = 0;
-    buf[0] = 0;
-#define ADD(s, mode)                                                              \
-    do {                                                                          \
-        int n_ = snprintf(buf + k, len > k ? len - k : 0, "%s\t%s\n", (s), (mode)); \
-        if (n_ < 0 || (size_t)n_ >= len - k)                                      \
-            return PL_ERR_HANDLER;                                                \
-        k += (size_t)n_;                                                          \
-    } while (0)
-    for (size_t i = 0; i < sizeof builtin / sizeof *builtin; i++)
-        if (strcmp(builtin[i], "scheduled") || el->thread >= 0)
-            ADD(builtin[i], "r");
-    for (const pl_param *p = el->cls->params; p && p->name; p++) {
-        char lower[48];
-        size_t n = strlen(p->name);
-        if (n >= sizeof lower)
-            n = sizeof lower - 1;
-        for (size_t i = 0; i < n; i++)
-            lower[i] = (char)tolower((unsigned char)p->name[i]);
-        lower[n] = 0;
-        if (!class_handler(el, lower))
-            ADD(lower, (p->flags & PL_P_LIVE) ? "rw" : "r");
-    }
-    for (const pl_handler *h = el->cls->handlers; h && h->name; h++)
-        ADD(h->name, h->read && h->write ? "rw" : h->write ? "w" : "r");
-#undef ADD
-    return PL_OK;
-}
-
-/* Click's "ports" handler: per side the count, then per port its
- * processing ('~' where the class left it agnostic) and its connections. */
-static int ports_text(pl_element *el, char *buf, size_t len)
-{
-    pl_engine *e = el->eng;
-    size_t k = 0;
-#define PUT(...)                                                           \
-    do {                                                                   \
-        int w_ = snprintf(buf + k, len > k ? len - k : 0, __VA_ARGS__);    \
-        if (w_ < 0 || (size_t)w_ >= len - k)                               \
-            return PL_ERR_HANDLER;                                         \
-        k += (size_t)w_;                                                   \
-    } while (0)
-    for (int side = 0; side < 2; side++) {
-        int n = side ? el->noutputs : el->ninputs;
-        PUT("%d %s%s\n", n, side ? "output" : "input", n == 1 ? "" : "s");
-        for (int p = 0; p < n; p++) {
-            int pull = side ? pl_output_is_pull(el, p) : pl_input_is_pull(el, p);
-            int agn = pl_port_mode(el->cls, side, p) == 'a';
-            PUT("%s%s\t-\t", pull ? "pull" : "push", agn ? "~" : "");
-            int first = 1;
-            for (int c = 0; e->state != PL_S_BUILD && c < e->nconns; c++) {
-                const pl_conn *cn = &e->conns[c];
-                if (side && cn->from == el->index && cn->from_port == p)
-                    PUT("%s[%d] %s", first ? "" : ", ", cn->to_port, e->elems[cn->to]->name);
-                else if (!side && cn->to == el->index && cn->to_port == p)
-                    PUT("%s%s [%d]", first ? "" : ", ", e->elems[cn->from]->name, cn->from_port);
-                else
-                    continue;
-                first = 0;
-            }
-            PUT("\n");
-        }
-    }
-#undef PUT
-    return PL_OK;
-}
-
-int pl_builtin_handler_read(pl_element *el, const char *name, char *buf, size_t len, int *found)
-{
-    pl_engine *e = el->eng;
-    *found = 1;
-    if (!strcmp(name, "class"))
-        return pl_fmt(buf, len, "%s", el->cls->name);
-    if (!strcmp(name, "name"))
-        return pl_fmt(buf, len, "%s", el->name);
-    if (!strcmp(name, "config"))
-        return pl_fmt(buf, len, "%s", __atomic_load_n(&el->config, __ATOMIC_ACQUIRE));
-    if (!strcmp(name, "ports"))
-        return ports_text(el, buf, len);
-    if (!strcmp(name, "scheduled") && el->thread >= 0)
-        return pl_fmt(buf, len, "%s",
-                      pl_task_scheduled(el) && !atomic_load(&el->task_done) ? "true" : "false");
-    if (!strcmp(name, "handlers"))
-        return list_handlers(el, buf, len);
-    if (!strcmp(name, "icounts") || !strcmp(name, "ocounts")) {
-        int in = name[0] == 'i';
-        int n = in ? el->ninputs : el->noutputs;
-        size_t k = 0;
-        buf[0] = 0;
-        for (int p = 0; p < n; p++) {
-            uint64_t v = e->state == PL_S_BUILD ? 0
-                         : in ? input_total(e, el, p)
-                              : pl_stats_port_total(e, el->port_base + (uint32_t)p, 0);
-            int w = snprintf(buf + k, len - k, "%s%llu", p ? "," : "", (unsigned long long)v);
-            if (w < 0 || (size_t)w >= len - k)
-                return PL_ERR_HANDLER;
-            k += (size_t)w;
-        }
-        return PL_OK;
-    }
-    *found = 0;
-    return PL_ERR_HANDLER;
-}
-
 /* "NAME PARAM": a class handler with read_param (Click's read with argument). */
 static int read_with_param(pl_element *el, const char *handler, const char *sp, char *buf,
                            size_t len, pl_error *err)
@@ -190,67 +73,65 @@ static int read_with_param(pl_element *el, const char *handler, const char *sp, 
     return PL_OK;
 }
 
-/* ---- Click's global handlers (element -1) ---- */
-
-static const char *const global_names[] = {"version", "list", "classes", "config", "stop", NULL};
-
-int pl_global_handler_exists(const char *name)
+static int cat(char *buf, size_t len, size_t *k, const char *s)
 {
-    for (int i = 0; global_names[i]; i++)
-        if (!strcmp(global_names[i], name))
-            return 1;
-    return 0;
+    int n = snprintf(buf + *k, len > *k ? len - *k : 0, "%s\n", s);
+    if (n < 0 || (size_t)n >= len - *k)
+        return PL_ERR_HANDLER;
+    *k += (size_t)n;
+    return PL_OK;
 }
 
-static int global_read(pl_engine *e, const char *h, char *buf, size_t len, pl_error *err)
+static const char *const root_handlers[][2] = {
+    {"list", "r"}, {"classes", "r"}, {"version", "r"}, {"handlers", "r"}, {"stop", "w"},
+};
+
+static int root_read(pl_engine *e, const char *handler, char *buf, size_t len, pl_error *err)
 {
     size_t k = 0;
     buf[0] = 0;
-    if (!strcmp(h, "version"))
-        return pl_fmt(buf, len, "%s", pl_version());
-    if (!strcmp(h, "config"))
-        return pl_fmt(buf, len, "%s", e->config_text ? e->config_text : "");
-    if (!strcmp(h, "list") || !strcmp(h, "classes")) {
-        int cls = !strcmp(h, "classes");
-        int n = cls ? pl_class_count() : e->nelems;
-        if (!cls)
-            k += (size_t)snprintf(buf, len, "%d\n", n);
-        for (int i = 0; i < n && k < len; i++)
-            k += (size_t)snprintf(buf + k, len - k, "%s\n",
-                                  cls ? pl_class_name(i) : e->elems[i]->name);
-        return k < len ? PL_OK : pl_seterr(err, PL_ERR_HANDLER, NULL, h, "reading '%s' failed", h);
+    if (!strcmp(handler, "list")) {
+        int rc = pl_fmt(buf, len, "%d\n", e->nelems);
+        k = strlen(buf);
+        for (int i = 0; !rc && i < e->nelems; i++)
+            rc = cat(buf, len, &k, e->elems[i]->name);
+        return rc ? pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "reading 'list' failed") : PL_OK;
     }
-    if (!strcmp(h, "stop"))
-        return pl_seterr(err, PL_ERR_HANDLER, NULL, h, "handler 'stop' is write-only");
-    return pl_seterr(err, PL_ERR_HANDLER, NULL, h, "no handler '%s'", h);
-}
-
-static int global_write(pl_engine *e, const char *h, const char *v, pl_error *err)
-{
-    if (!strcmp(h, "stop")) {
-        pl_engine_request_stop(e);
+    if (!strcmp(handler, "classes")) {
+        int n = pl_class_count(), rc = 0;
+        for (int i = 0; !rc && i < n; i++)
+            rc = cat(buf, len, &k, pl_class_name(i));
+        return rc ? pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "reading 'classes' failed")
+                  : PL_OK;
+    }
+    if (!strcmp(handler, "version"))
+        return pl_fmt(buf, len, "%s\n", pl_version());
+    if (!strcmp(handler, "handlers")) {
+        for (size_t i = 0; i < sizeof root_handlers / sizeof *root_handlers; i++) {
+            char line[64];
+            snprintf(line, sizeof line, "%s\t%s", root_handlers[i][0], root_handlers[i][1]);
+            if (cat(buf, len, &k, line))
+                return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "reading 'handlers' failed");
+        }
         return PL_OK;
     }
-    if (pl_global_handler_exists(h))
-        return pl_seterr(err, PL_ERR_HANDLER, NULL, h, "handler '%s' is read-only", h);
-    return pl_seterr(err, PL_ERR_HANDLER, NULL, h, "no handler '%s'", h);
+    if (!strcmp(handler, "stop"))
+        return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "handler 'stop' is write-only");
+    return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "no global handler '%s'", handler);
 }
 
-int pl_engine_set_config(pl_engine *e, const char *text)
+int pl_global_handler_exists(const char *name)
 {
-    char *t = strdup(text ? text : "");
-    if (!t)
-        return PL_ERR_NOMEM;
-    free(e->config_text);
-    e->config_text = t;
-    return PL_OK;
+    for (size_t i = 0; i < sizeof root_handlers / sizeof *root_handlers; i++)
+        if (!strcmp(root_handlers[i][0], name))
+            return 1;
+    return 0;
 }
 
 /* Bit 1: readable, bit 2: writable; 0: no such handler. */
 int pl_handler_mode(pl_element *el, const char *name)
 {
-    static const char *builtin[] = {"class", "name", "config", "ports", "handlers", "icounts",
-                                    "ocounts"};
+    static const char *builtin[] = {"class", "name", "ports", "handlers", "icounts", "ocounts"};
     const pl_handler *h = class_handler(el, name);
     if (h)
         return (h->read ? 1 : 0) | (h->write ? 2 : 0);
@@ -262,6 +143,8 @@ int pl_handler_mode(pl_element *el, const char *name)
             return 1;
     if (!strcmp(name, "scheduled") && el->thread >= 0)
         return 1;
+    if (!strcmp(name, "config"))
+        return 3;
     const pl_param *p = param_for(el, name);
     if (p)
         return 1 | ((p->flags & PL_P_LIVE) ? 2 : 0);
@@ -277,11 +160,11 @@ int pl_element_has_handler(pl_element *el, const char *name) { return pl_handler
 int pl_handler_read(pl_engine *e, int elem, const char *handler, char *buf, size_t len,
                     pl_error *err)
 {
-    if (elem == -1 && len) {
-        char h[64];
+    if (elem == PL_ROOT_ELEMENT && len) {
+        char h[64];                   /* a global handler takes no parameter */
         size_t n = strcspn(handler, " ");
         snprintf(h, sizeof h, "%.*s", (int)(n < 63 ? n : 63), handler);
-        return global_read(e, h, buf, len, err);
+        return root_read(e, h, buf, len, err);
     }
     if (elem < 0 || elem >= e->nelems)
         return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "no element with index %d", elem);
@@ -359,6 +242,7 @@ static int write_param(pl_element *el, const pl_param *p, const char *value, pl_
     if (pl_parse_value(el, p, value, &tmp, err))
         return err->status;
     pl_param_store(el, p, &tmp);
+    pl_config_set_param(el, p, value);
     if (el->thread >= 0)
         pl_task_wake(el);             /* ACTIVE true, a larger BURST: the task looks again */
     return PL_OK;
@@ -366,8 +250,17 @@ static int write_param(pl_element *el, const pl_param *p, const char *value, pl_
 
 int pl_handler_write(pl_engine *e, int elem, const char *handler, const char *value, pl_error *err)
 {
-    if (elem == -1)
-        return global_write(e, handler, value ? value : "", err);
+    if (elem == PL_ROOT_ELEMENT) {
+        if (!strcmp(handler, "stop")) {
+            pl_engine_request_stop(e);
+            return PL_OK;
+        }
+        for (size_t i = 0; i < sizeof root_handlers / sizeof *root_handlers; i++)
+            if (!strcmp(handler, root_handlers[i][0]))
+                return pl_seterr(err, PL_ERR_HANDLER, NULL, handler,
+                                 "handler '%s' is read-only", handler);
+        return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "no global handler '%s'", handler);
+    }
     if (elem < 0 || elem >= e->nelems)
         return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "no element with index %d", elem);
     pl_element *el = e->elems[elem];
@@ -376,9 +269,15 @@ int pl_handler_write(pl_engine *e, int elem, const char *handler, const char *va
         if (!h->write)
             return pl_seterr(err, PL_ERR_HANDLER, el, handler, "handler '%s.%s' is read-only",
                              el->name, handler);
-        return h->write(el, value ? value : "", err);
+        int rc = h->write(el, value ? value : "", err);
+        const pl_param *p = rc ? NULL : param_for(el, handler);
+        if (p)                        /* a class's writer of a parameter (limit, capacity) */
+            pl_config_set_param(el, p, value ? value : "");
+        return rc;
     }
     const pl_param *p = param_for(el, handler);
+    if (!p && !strcmp(handler, "config"))
+        return pl_builtin_config_write(el, value ? value : "", err);
     if (!p && el->cls->any_write)
         return el->cls->any_write(el, handler, value ? value : "", err);
     if (!p)

@@ -94,10 +94,8 @@ void pl_retune(pl_element *el, pl_element *scratch, const char *config)
     if (el->thread >= 0)
         pl_task_wake(el);
     char *copy = strdup(config);
-    if (copy) {
-        free(el->config);
-        el->config = copy;
-    }
+    if (copy)
+        pl_set_config_text(el, copy);
 }
 
 /* The live parameters of `el` that differ in `to` and need their class
@@ -128,43 +126,4 @@ int pl_retune_handlers(pl_element *el, pl_element *to, pl_error *err)
         done[n++] = p;
     }
     return 0;
-}
-
-/* Click's reconfigure_keyword_handler: the configuration text with the
- * keyword's argument (given by keyword or by position) replaced by
- * "KEYWORD value". The old text goes to the engine's garbage: a reader on
- * another thread may still hold it. */
-void pl_config_set(pl_element *el, const char *keyword, const char *value)
-{
-    int pos = -1, k = 0;
-    for (const pl_param *p = el->cls->params; p && p->name; p++) {
-        if (!strcmp(p->name, keyword))
-            pos = (p->flags & PL_P_POSITIONAL) ? k : -1;
-        if (p->flags & PL_P_POSITIONAL)
-            k++;
-    }
-    pl_argv av;
-    if (pl_split_args(el->config, &av) < 0)
-        return;
-    size_t need = strlen(keyword) + strlen(value) + 2;
-    for (int i = 0; i < av.n; i++)
-        need += strlen(av.v[i]) + 2;
-    char *text = malloc(need);
-    if (!text) {
-        pl_argv_free(&av);
-        return;
-    }
-    size_t n = 0, kl = strlen(keyword);
-    for (int i = 0; i < av.n; i++) {
-        const char *a = av.v[i];
-        int is_kw = !strncmp(a, keyword, kl) && (!a[kl] || a[kl] == ' ' || a[kl] == '\t');
-        int upper = a[0] >= 'A' && a[0] <= 'Z';
-        if (is_kw || (i == pos && !upper))
-            continue;
-        n += (size_t)sprintf(text + n, "%s%s", n ? ", " : "", a);
-    }
-    sprintf(text + n, "%s%s %s", n ? ", " : "", keyword, value);
-    pl_argv_free(&av);
-    char *old = __atomic_exchange_n(&el->config, text, __ATOMIC_ACQ_REL);
-    pl_garbage_add(el->eng, old);
 }

@@ -97,8 +97,9 @@ static void counter_push_calls(pl_element *e, pl_packet *b, pl_ctx *ctx)
                 pl_handler_call(e, pc->call, 1, NULL, 0, NULL);
             if (fire_b)
                 pl_handler_call(e, bc->call, 1, NULL, 0, NULL);
-        }
-        pl_batch_join(&before, p);
+            pl_output(ctx, e, 0, p);  /* alone: it goes on as Click's one packet */
+        } else
+            pl_batch_join(&before, p);
         b = rest;
     }
     atomic_store(&s->seen[0], np);

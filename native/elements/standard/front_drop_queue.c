@@ -191,9 +191,6 @@ static int write_capacity(pl_element *e, const char *v, pl_error *err)
     __atomic_store_n(&s->capacity, cap, __ATOMIC_RELAXED);
     unlock(s);
     pl_engine_unpark(e->eng);
-    char text[32];
-    snprintf(text, sizeof text, "%llu", (unsigned long long)cap);
-    pl_config_set(e, "CAPACITY", text);
     return 0;
 }
 

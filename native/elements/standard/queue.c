@@ -182,9 +182,6 @@ static int write_capacity(pl_element *e, const char *v, pl_error *err)
     pl_engine_unpark(e->eng);
     if (rc)
         return pl_seterr(err, PL_ERR_NOMEM, e, "capacity", "out of memory");
-    char text[32];
-    snprintf(text, sizeof text, "%llu", (unsigned long long)cap);
-    pl_config_set(e, "CAPACITY", text);
     /* Click's FullNoteQueue::live_reconfigure: room again wakes the sources. */
     if ((s->notes & PL_QUEUE_FULL_NOTE) && pl_rings_count(&s->rings) < cap)
         pl_notifier_wake(&s->full);
