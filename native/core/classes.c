@@ -194,6 +194,13 @@ void pl_err(pl_engine *e, const char *data, size_t n)
         }
         return;
     }
+    pthread_mutex_lock(&e->log_lock);
+    int fd = e->log_fd;
+    pthread_mutex_unlock(&e->log_lock);
+    if (fd >= 0) {                     /* a driver's stderr (Engine.log_to) */
+        pl_write_all(fd, data, n);
+        return;
+    }
     ring_put(e, e->log, &e->log_head, &e->log_tail, &e->log_dropped, data, n);
 }
 
