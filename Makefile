@@ -77,24 +77,26 @@ test-py: setup
 	$(PY) -m pytest -q --ignore=tests/browser/test_widget.py
 	$(PY) -m pytest -q tests/browser/test_widget.py
 
-$(BUILD)/test_core: native/tests/test_core.c $(NATIVE_SRC) $(NATIVE_HDR)
+# One binary per native/tests/test_*.c, each built plain, with ASan+UBSan and with TSan.
+NATIVE_TESTS := $(patsubst native/tests/test_%.c,%,$(wildcard native/tests/test_*.c))
+$(BUILD)/test_%: native/tests/test_%.c $(NATIVE_SRC) $(NATIVE_HDR)
 	@mkdir -p $(BUILD)
-	$(CC) $(CFLAGS_TEST) -O2 -o $@ native/tests/test_core.c $(NATIVE_SRC)
-$(BUILD)/test_core_asan: native/tests/test_core.c $(NATIVE_SRC) $(NATIVE_HDR)
+	$(CC) $(CFLAGS_TEST) -O2 -o $@ $< $(NATIVE_SRC) -lm
+$(BUILD)/asan_%: native/tests/test_%.c $(NATIVE_SRC) $(NATIVE_HDR)
 	@mkdir -p $(BUILD)
-	$(CC) $(CFLAGS_TEST) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -o $@ native/tests/test_core.c $(NATIVE_SRC)
-$(BUILD)/test_core_tsan: native/tests/test_core.c $(NATIVE_SRC) $(NATIVE_HDR)
+	$(CC) $(CFLAGS_TEST) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -o $@ $< $(NATIVE_SRC) -lm
+$(BUILD)/tsan_%: native/tests/test_%.c $(NATIVE_SRC) $(NATIVE_HDR)
 	@mkdir -p $(BUILD)
-	$(CC) $(CFLAGS_TEST) -fsanitize=thread -o $@ native/tests/test_core.c $(NATIVE_SRC)
+	$(CC) $(CFLAGS_TEST) -fsanitize=thread -o $@ $< $(NATIVE_SRC) -lm
 
-test-native: $(BUILD)/test_core
-	$(BUILD)/test_core
+test-native: $(addprefix $(BUILD)/test_,$(NATIVE_TESTS))
+	@for t in $^; do echo "$$t"; $$t || exit 1; done
 
-test-asan: $(BUILD)/test_core_asan
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/test_core_asan
+test-asan: $(addprefix $(BUILD)/asan_,$(NATIVE_TESTS))
+	@for t in $^; do echo "$$t"; ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 $$t || exit 1; done
 
-test-tsan: $(BUILD)/test_core_tsan
-	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 setarch $$(uname -m) -R $(BUILD)/test_core_tsan
+test-tsan: $(addprefix $(BUILD)/tsan_,$(NATIVE_TESTS))
+	@for t in $^; do echo "$$t"; TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 setarch $$(uname -m) -R $$t || exit 1; done
 
 test-sanitize: test-asan test-tsan
 

@@ -74,7 +74,7 @@ ffibuilder.set_source(
     sources=_sources(),
     include_dirs=[os.path.relpath(NATIVE / "include", ROOT)],
     extra_compile_args=_cflags(),
-    libraries=["pthread"],
+    libraries=["pthread", "m"],
     extra_link_args=_DPDK_LIBS,
 )
 

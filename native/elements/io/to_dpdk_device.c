@@ -65,6 +65,8 @@ static int tdd_initialize(pl_element *e, pl_error *err)
     for (uint32_t q = 0; q < s->nq; q++)
         atomic_flag_clear(&s->locks[q]);
     memset(s->thr, 0, sizeof(tx_thr) * (size_t)s->nthreads);   /* mapped by the analysis */
+    if (pl_sink_init(e, (uint32_t)s->burst, err))
+        return err->status;
     return pl_dpdk_dev_start(s->d.dev, e, err);
 #else
     (void)s;
@@ -324,7 +326,7 @@ static const pl_handler handlers[] = {
 static const pl_class to_dpdk_device = {
     .name = "ToDPDKDevice",
     .ports = "1/0",
-    .processing = "h/h",
+    .processing = "a/a",
     .doc = "ToDPDKDevice(PORT [, QUEUE, N_QUEUES, BURST, NDESC, BLOCKING, IQUEUE, MTU])\n"
            "Sends packets to a DPDK port.\n\n"
            "Each batch is sent when it arrives (TX flushed at the end of every batch),\n"
@@ -341,6 +343,8 @@ static const pl_class to_dpdk_device = {
            "port's; a copied packet longer than an mbuf holds goes out as a chain of\n"
            "mbufs (multi-segment TX); a frame longer than the MTU allows (+14 bytes of\n"
            "Ethernet header, +4 with a VLAN tag) is dropped as too_long.\n"
+           "Its input is agnostic\n"
+           "(FastClick's): after a Queue its task pulls up to BURST packets a run.\n"
            "Counters: dropped, nobufs, too_long, unreached (drop reasons; unreached\n"
            "counts packets from a thread the analysis says cannot reach it: 0), sent,\n"
            "copies.\n"
@@ -357,6 +361,7 @@ static const pl_class to_dpdk_device = {
     .initialize = tdd_initialize,
     .cleanup = tdd_cleanup,
     .push = tdd_push,
+    .run_task = pl_sink_run,
     .stop = tdd_stop,
     .threads_changed = tdd_threads_changed,
 };
