@@ -8,6 +8,7 @@
     Stats         stats.py      numpy views of the statistics region (no copies)
     memio         memio.py      packets in and out through FromMemory / ToMemory
     dpdk          dpdk.py       the DPDK EAL, its mbuf pool and ports
+    netmap        netmap.py     whether netmap is built in and loaded
     placement     placement.py  which CPUs pinned workers run on
     EngineError   errors.py     what the engine reports, located at the configuration
     accessors     accessors.py  how the layers above attach faces (eng.telemetry)
