@@ -17,7 +17,7 @@
 #
 # Environment: PKTLAB_SHARED (../shared), PKTLAB_CACHE (build/cache),
 # NETMAP_TGZ (the netmap tarball), ACCEL (kvm|tcg: kvm only where it works),
-# GUEST_CPUS (2), GUEST_MEM (2048 MiB), GUEST_TIMEOUT (600 s),
+# GUEST_CPUS (2), GUEST_MEM (2048 MiB), GUEST_TIMEOUT (300 s),
 # PYTEST_ARGS (what the guest's pytest runs: tests/netmap/guest),
 # GUEST_CMD (a shell command run in the chroot instead of pytest, e.g. a benchmark).
 set -euo pipefail
@@ -139,7 +139,7 @@ fi
 if [ "$ACCEL" = kvm ]; then ACC=(-accel kvm -cpu host); else ACC=(-accel tcg,thread=multi -cpu max); fi
 say "booting the guest (accel $ACCEL, log $WORK/console.log)"
 rc=0
-timeout "${GUEST_TIMEOUT:-600}" qemu-system-x86_64 "${ACC[@]}" -smp "${GUEST_CPUS:-2}" -m "${GUEST_MEM:-2048}" \
+timeout "${GUEST_TIMEOUT:-300}" qemu-system-x86_64 "${ACC[@]}" -smp "${GUEST_CPUS:-2}" -m "${GUEST_MEM:-2048}" \
   -nodefaults -no-user-config -display none -monitor none -serial file:"$WORK/console.log" -no-reboot \
   -kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$INITRD" -append 'console=ttyS0 panic=-1 quiet' \
   -virtfs local,path="$WORK",mount_tag=share,security_model=none,id=share \

@@ -22,6 +22,7 @@ typedef struct {
     uint32_t nq;
     tx_thr *thr;
     atomic_flag *locks;
+    _Atomic int waiting;               /* threads whose internal queue holds packets */
 } tnd_state;
 
 enum { C_DROPPED, C_TOOLONG, C_UNREACHED, C_SENT, C_COPIES };
@@ -57,6 +58,8 @@ static int tnd_initialize(pl_element *e, pl_error *err)
     for (uint32_t q = 0; q < s->nq; q++)
         atomic_flag_clear(&s->locks[q]);
     memset(s->thr, 0, sizeof(tx_thr) * (size_t)s->nthreads);   /* mapped by the analysis */
+    atomic_store(&s->waiting, 0);
+    atomic_store(&e->task_done, 1);    /* the task has work only while a queue holds packets */
     return 0;
 }
 
@@ -125,6 +128,48 @@ static pl_packet *send_all(pl_element *e, tnd_state *s, tx_thr *t, pl_ctx *ctx, 
     take_tallies(e, ctx, q);
     return b;
 }
+
+/* The task runs (on every worker that can reach the element) only while some
+ * internal queue holds packets: task_done says whether one does, so that an
+ * idle ToNetmapDevice costs nothing and an inline run can still finish. */
+static void queue_changed(pl_element *e, tnd_state *s, int had, int has)
+{
+    if (had == has)
+        return;
+    if (has) {
+        atomic_fetch_add(&s->waiting, 1);
+        atomic_store(&e->task_done, 0);
+    } else if (atomic_fetch_sub(&s->waiting, 1) == 1) {
+        atomic_store(&e->task_done, 1);
+        if (atomic_load(&s->waiting))          /* another thread queued meanwhile */
+            atomic_store(&e->task_done, 0);
+    }
+}
+
+/* Retries this thread's internal queue when no new batch comes to push it
+ * out (FastClick's ToNetmapDevice task): the ring had no room, now it may. */
+static uint32_t tnd_run(pl_element *e, pl_ctx *ctx)
+{
+    tnd_state *s = PL_STATE(e, tnd_state);
+    if (!s->thr || ctx->tid >= s->nthreads)
+        return 0;
+    tx_thr *t = &s->thr[ctx->tid];
+    if (!t->iq || !t->q)
+        return 0;
+    if (t->lock && atomic_flag_test_and_set_explicit(t->lock, memory_order_acquire))
+        return 0;                              /* the pushing thread has it: next round */
+    uint32_t before = pl_batch_count(t->iq);
+    pl_packet *b = t->iq;
+    t->iq = NULL;
+    t->iq = send_all(e, s, t, ctx, b, 0);
+    uint32_t done = before - pl_batch_count(t->iq);
+    queue_changed(e, s, 1, t->iq != NULL);
+    if (t->lock)
+        atomic_flag_clear_explicit(t->lock, memory_order_release);
+    return done;
+}
+
+static int tnd_task_threads(pl_element *e) { return PL_STATE(e, tnd_state)->nthreads; }
 #endif
 
 /* TX is flushed at the end of every batch (the paper's full push). */
@@ -141,7 +186,8 @@ static void tnd_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
     if (t->lock)
         while (atomic_flag_test_and_set_explicit(t->lock, memory_order_acquire))
             ;
-    if (t->iq) {
+    int had = t->iq != NULL;
+    if (had) {
         pl_batch_join(&t->iq, b);
         b = t->iq;
         t->iq = NULL;
@@ -149,6 +195,7 @@ static void tnd_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
     b = send_all(e, s, t, ctx, b, PL_LIVE(s->blocking));
     if (b)
         t->iq = pl_batch_keep(e, ctx, C_DROPPED, b, PL_LIVE(s->iqueue));
+    queue_changed(e, s, had, t->iq != NULL);
     if (t->lock)
         atomic_flag_clear_explicit(t->lock, memory_order_release);
 #else
@@ -168,6 +215,7 @@ static void tnd_stop(pl_element *e, pl_ctx *ctx)
             continue;
         pl_packet *b = send_all(e, s, t, ctx, t->iq, 0);
         t->iq = NULL;
+        queue_changed(e, s, 1, 0);
         pl_drop_batch(ctx, e, C_DROPPED, b);
     }
 #else
@@ -292,7 +340,8 @@ static const pl_class to_netmap_device = {
            "clones, another region) are copied into the slot's buffer (counter copies).\n"
            "When the ring is full: BLOCKING waits for room in poll(); otherwise the\n"
            "rest waits in a per-thread internal queue of IQUEUE packets, sent before\n"
-           "the next batch, and what does not fit is dropped (counter dropped). Rings\n"
+           "the next batch (or by the element's task, which runs only while a queue\n"
+           "holds packets), and what does not fit is dropped (counter dropped). Rings\n"
            "follow the thread vector: each thread that can reach the element gets a\n"
            "TX ring of its own while the port has enough; beyond that threads share\n"
            "rings and only those take a lock (handler device shows the mapping).\n"
@@ -309,6 +358,10 @@ static const pl_class to_netmap_device = {
     .initialize = tnd_initialize,
     .cleanup = tnd_cleanup,
     .push = tnd_push,
+#ifdef PL_HAVE_NETMAP
+    .run_task = tnd_run,
+    .task_threads = tnd_task_threads,
+#endif
     .stop = tnd_stop,
     .threads_changed = tnd_threads_changed,
 };
