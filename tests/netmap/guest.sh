@@ -158,4 +158,5 @@ if [ "$grc" != 0 ]; then
 else
   say "passed in the guest; logs in $WORK"
 fi
+echo "test-netmap: $(( $(date +%s) - T0 )) s in all (accel $ACCEL)"
 exit "$grc"
