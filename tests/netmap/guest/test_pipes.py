@@ -9,7 +9,10 @@ every frame arrives in its own buffer; through COPY mode, none does.
 
 from __future__ import annotations
 
+import pytest
+
 import pktlab
+from pktlab.engine import EngineError
 from nmhelpers import buffers, receiver, send, tag, wait_for
 
 N = 20000
@@ -82,3 +85,41 @@ def test_live_burst_and_clean_stop():
     total, free, used = buffers(fd)
     assert free == total and used == 0
     assert fd.read("ndesc") == td.read("ndesc") and int(fd.read("ndesc")) > 0
+
+
+
+def test_ndesc_change_reopens_a_vale_port():
+    t = tag()
+    eng = pktlab.Engine(f"fd :: FromNetmapDevice(vale{t}:p}}1)"
+                        f" -> td :: ToNetmapDevice(vale{t}b:eng, BLOCKING true);")
+    eng.start()
+    try:
+        before = int(eng["td"].read("ndesc"))
+        eng["td"].write("ndesc", "256")
+        assert eng["td"].read("ndesc") == "256" != str(before)
+        change = eng["td"].read("ndesc_change")
+        assert change.startswith(f"NDESC {before} -> 256") and "lost 0" in change
+        assert eng["td"].read("ndesc_lost") == "0"
+        rx = receiver(f"vale{t}b:dst", 2000)
+        assert send(f"vale{t}:p{{1", 2000)["sent"] == 2000
+        got = rx.result()
+        assert got["unique"] == got["received"] > 0 and got["foreign"] == 0   # VALE may drop
+    finally:
+        eng.stop()
+    assert eng["fd"].count == 2000 == eng["td"].count + eng["td"].dropped
+
+
+def test_ndesc_of_a_pipe_end_says_why_it_stays():
+    t = tag()
+    eng = pktlab.Engine(f"fd :: FromNetmapDevice(vale{t}:p}}1) -> td :: ToNetmapDevice(vale{t}:p}}2);")
+    eng.start()
+    try:
+        before = eng["td"].read("ndesc")
+        with pytest.raises(EngineError, match=r"td: netmap kept .*p\}2 at \d+ slots \(asked 256\)"):
+            eng["td"].write("ndesc", "256")
+        assert eng["td"].read("ndesc") == before
+        rx = receiver(f"vale{t}:p{{2", 1000)
+        assert send(f"vale{t}:p{{1", 1000)["sent"] == 1000
+        assert rx.result()["unique"] == 1000                  # the port still works
+    finally:
+        eng.stop()
