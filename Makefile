@@ -99,7 +99,7 @@ netmap:
 # wherever the netmap source is there; its module build is cached.
 test-netmap: setup $(NETMAP_DIR)/bin/nmprobe
 	bash tests/netmap/guest.sh
-$(NETMAP_DIR)/bin/nmprobe: tests/netmap/nmprobe.c $(NETMAP_DIR)/.stamp
+$(NETMAP_DIR)/bin/nmprobe: tests/netmap/nmprobe.c | netmap
 	$(CC) -O2 -Wall -Wextra -I $(NETMAP_DIR)/include -o $@ $< $(NETMAP_DIR)/lib/libnetmap.a
 
 demo: setup

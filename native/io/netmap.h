@@ -122,7 +122,7 @@ uint32_t pl_nm_dev_first(void *dev);
 uint32_t pl_nm_dev_ndesc(void *dev);
 uint32_t pl_nm_dev_rings(void *dev);    /* rings of the port in this direction */
 pl_nm_set *pl_nm_dev_set(void *dev);
-/* Write handler of NDESC (netmap_resize.c). */
+/* Write handler of NDESC (netmap_handlers.c). */
 int pl_nm_dev_resize(void *dev, const pl_element *e, const char *value, uint64_t *field,
                      pl_error *err);
 uint64_t pl_nm_dev_ndesc_lost(void *dev);

@@ -1,5 +1,5 @@
 /*
- * netmap ports as netmap_port.c keeps them, shared with netmap_resize.c.
+ * netmap ports as netmap_port.c keeps them, shared with netmap_handlers.c (NDESC changes).
  * Control-thread state under pl_nm_lock.
  */
 #ifndef PL_IO_NETMAP_PORT_H
