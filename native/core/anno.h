@@ -11,6 +11,8 @@
 #define PL_ANNO_PARAMPROB 0      /* u8: ICMP parameter-problem pointer (IPGWOptions -> ICMPError) */
 #define PL_ANNO_FIX_IP_SRC 1     /* u8: nonzero: FixIPSrc rewrites the source (ICMPError sets it) */
 #define PL_ANNO_PACKET_TYPE 2    /* u8: link-level type, below (0 = host, as Click) */
+#define PL_ANNO_EXTRA_LENGTH 4   /* u32: bytes on the wire beyond the packet (a trace's
+                                    snap length cut them: FromDump sets it, ToDump uses it) */
 
 enum {
     PL_PACKET_HOST = 0,
@@ -22,5 +24,12 @@ enum {
 
 static inline uint8_t pl_anno_u8(const pl_packet *p, int slot) { return p->anno[slot]; }
 static inline void pl_anno_set_u8(pl_packet *p, int slot, uint8_t v) { p->anno[slot] = v; }
+static inline uint32_t pl_anno_u32(const pl_packet *p, int slot)
+{
+    uint32_t v;
+    memcpy(&v, p->anno + slot, 4);
+    return v;
+}
+static inline void pl_anno_set_u32(pl_packet *p, int slot, uint32_t v) { memcpy(p->anno + slot, &v, 4); }
 
 #endif

@@ -92,6 +92,25 @@ int pl_class_handler(int i, int k, pl_handler_info *out)
     return PL_OK;
 }
 
+int pl_class_nparam_handlers(int i)
+{
+    CLS(i, -1);
+    int n = 0;
+    for (const pl_param_handler *h = c->param_handlers; h && h->name; h++)
+        n++;
+    return n;
+}
+
+int pl_class_param_handler(int i, int k, pl_handler_info *out)
+{
+    CLS(i, PL_ERR_CLASS);
+    if (k < 0 || k >= pl_class_nparam_handlers(i))
+        return PL_ERR_HANDLER;
+    const pl_param_handler *h = &c->param_handlers[k];
+    *out = (pl_handler_info){h->name, 1, 0, h->doc ? h->doc : ""};
+    return PL_OK;
+}
+
 int pl_class_ncounters(int i)
 {
     CLS(i, -1);

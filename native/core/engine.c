@@ -400,4 +400,6 @@ void pl_packet_free_ctl(pl_element *el, int counter, pl_packet *p)
     pl_packet_free(&e->ctl_pool, p);
 }
 
+uint32_t pl_packet_max_len(void) { return PL_MAX_LEN; }
+
 const char *pl_version(void) { return "0.1.0"; }

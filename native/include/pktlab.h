@@ -68,6 +68,9 @@ int pl_class_nparams(int cls);
 int pl_class_param(int cls, int i, pl_param_info *out);
 int pl_class_nhandlers(int cls);
 int pl_class_handler(int cls, int i, pl_handler_info *out);
+/* Read handlers that take a parameter ("lookup ADDR"): read as "NAME PARAM". */
+int pl_class_nparam_handlers(int cls);
+int pl_class_param_handler(int cls, int i, pl_handler_info *out);
 int pl_class_ncounters(int cls);
 const char *pl_class_counter(int cls, int i);   /* counter / drop-reason name */
 int pl_class_ndrops(int cls);   /* counters [0, ndrops) count packets this class freed */
@@ -219,6 +222,7 @@ typedef struct pl_pool_info {
     uint32_t max_len;       /* the longest packet the engine holds */
 } pl_pool_info;
 int pl_engine_pools(pl_engine *e, pl_pool_info *out);
+uint32_t pl_packet_max_len(void);   /* the longest packet: 65,535 bytes and the headers around */
 
 /* ---- in-memory I/O (FromMemory, ToMemory) ----
  * pl_element_feed queues n packets (lens[i] bytes each, back to back in data)
@@ -233,7 +237,7 @@ typedef struct pl_pkt_meta {
     uint32_t dst_ip;        /* destination IP annotation, network order */
     uint8_t paint;
     uint8_t thread;         /* worker thread that stored it */
-    uint16_t _pad;
+    uint16_t net_off;       /* network header annotation: offset from the data, 0xffff: none */
     uint64_t timestamp;
     uint8_t anno[48];       /* generic annotation bytes (PL_ANNO_SIZE) */
 } pl_pkt_meta;
@@ -247,7 +251,10 @@ int pl_element_drain(pl_engine *e, int elem, uint8_t *data, size_t cap, pl_pkt_m
  * pl_dpdk_init runs the EAL once per process (argv without a program name)
  * and creates the mbuf pool (mbufs, per-thread cache) that every DPDK port
  * and element shares; pack: pack mbufs across pages where IOVA is the
- * virtual address (0: DPDK's layout, one page each at most). pl_dpdk_ports lists "index<TAB>name<TAB>NUMA node" lines
+ * virtual address (0: DPDK's layout, one page each at most); data_room: each
+ * mbuf's data room, its headroom included (0: DPDK's default, 2,048 bytes
+ * after the headroom; larger holds jumbo frames in one mbuf, smaller ones
+ * arrive and leave as chains). pl_dpdk_ports lists "index<TAB>name<TAB>NUMA node" lines
  * (node -1: unknown). The pool's
  * in_use counts mbufs held outside the pool and its caches. */
 typedef struct pl_dpdk_pool_info {
@@ -263,7 +270,7 @@ typedef struct pl_dpdk_pool_info {
 int pl_dpdk_available(void);       /* 1 when pktlab was built with DPDK */
 int pl_dpdk_initialized(void);
 int pl_dpdk_init(int argc, const char *const *argv, uint32_t mbufs, uint32_t cache, int pack,
-                 pl_error *err);
+                 uint32_t data_room, pl_error *err);
 int pl_dpdk_ports(char *buf, size_t len);
 int pl_dpdk_lcores(void);          /* threads with an lcore id: EAL's and the workers that use DPDK */
 int pl_dpdk_mempool(pl_dpdk_pool_info *out);

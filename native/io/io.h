@@ -35,6 +35,7 @@ typedef struct pl_io_conf {
     int method;                   /* backend variant, e.g. PL_AFP_MMAP / PL_AFP_LINUX */
     int copy;                     /* receive into engine buffers, not device buffers */
     uint32_t buffers;             /* netmap: buffers the engine holds for zero copy (0: default) */
+    uint32_t mtu;                 /* the MTU to set (0: leave the device's) */
 } pl_io_conf;
 
 typedef struct pl_io_stats {

@@ -1,5 +1,6 @@
-"""The `pktlab` command line: run, bench, elements, flatten, and Click's own
-commands (click, provides, shims: pktlab/cli/click/)."""
+"""The `pktlab` command line: run, bench, elements, Click's own commands (click,
+flatten, provides, shims: pktlab/cli/click/), and remote control (serve, read,
+write, call: pktlab.cli.serve and pktlab.cli.control)."""
 
 from __future__ import annotations
 
@@ -62,6 +63,12 @@ def cmd_run(args) -> int:
         stop["now"] = True
 
     old = signal.signal(signal.SIGINT, on_signal)
+    from .serve import start_server
+
+    with open(args.config, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    srv = start_server(eng, args, text, hotconfig=args.allow_reconfigure,
+                       on_stop=lambda: stop.update(now=True))
     live = not args.json and not args.quiet
     recorder = None
     if args.report:
@@ -85,6 +92,8 @@ def cmd_run(args) -> int:
                 t_last = now
     finally:
         eng.stop()
+        if srv is not None:
+            srv.close()
         signal.signal(signal.SIGINT, old)
     elapsed = eng.elapsed
     report = {
@@ -102,13 +111,20 @@ def cmd_run(args) -> int:
                            settings=report["settings"], config=f.read())
         print(f"report: {args.report}", file=sys.stderr)
     log = eng.log()
+    out = sys.stderr if args.handlers else sys.stdout     # -h: stdout holds Click's output only
     if args.json:
         report["log"] = log
-        print(json.dumps(report, indent=2))
+        print(json.dumps(report, indent=2), file=out)
     else:
         if log:
-            sys.stdout.write(log)
-        print(_summary_table(report))
+            out.write(log)
+        print(_summary_table(report), file=out)
+    if args.handlers:
+        from ..serve.handlers import EngineHandlers
+        from .serve import print_handlers
+
+        space = srv.space if srv is not None else EngineHandlers(eng, config_text=text)
+        return print_handlers(space, args.handlers)
     return 0
 
 
@@ -180,7 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pktlab", description="Interactive packet-processing lab.")
     sub = p.add_subparsers(dest="command", required=True)
 
-    r = sub.add_parser("run", help="run a Click configuration")
+    r = sub.add_parser("run", help="run a Click configuration", add_help=False)
+    r.add_argument("--help", action="help", help="show this help message and exit")
     r.add_argument("config")
     r.add_argument("defines", nargs="*", metavar="NAME=VALUE", help="override define()s")
     r.add_argument("--threads", type=int, default=1)
@@ -197,6 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true", help="no live view")
     r.add_argument("--report", metavar="HTML", default=None,
                    help="write a self-contained HTML report of the run (Bokeh, inline)")
+    from .control import add_control_commands
+    from .serve import add_serve_command, add_server_options
+
+    add_server_options(r, run=True)
     r.set_defaults(fn=cmd_run)
 
     e = sub.add_parser("elements", help="element classes and their documentation")
@@ -221,6 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
                        ("shims", "write click, click-flatten and click-buildtool drop-ins "
                                  "into DIR")):
         sub.add_parser(name, help=text, add_help=False)
+    add_serve_command(sub, _load, _defines)
+    add_control_commands(sub)
     return p
 
 

@@ -29,13 +29,16 @@ _NAME = re.compile(r"[A-Za-z0-9_]+")
 
 
 def parse(text: str, filename: str = "<config>", defines: Mapping[str, str] | None = None, *,
-          classes: Collection[str] | None = None) -> Graph:
+          classes: Collection[str] | None = None, open_library=None) -> Graph:
     """Parse Click text and expand it into a flat Graph.
 
     defines: parameter values that override the file's top-level `define`s
     (names without '$'), like `click file.click NAME=value`.
     classes: the element classes that exist; when given, undeclared names
     are read exactly as Click reads them and unknown classes are errors.
+    open_library: path -> text, used instead of opening the file for each
+    require(library ...) (a PermissionError it raises becomes the error);
+    the ControlSocket server passes one that allows only known files.
     """
     overrides = {}
     for key, value in (defines or {}).items():
@@ -45,6 +48,7 @@ def parse(text: str, filename: str = "<config>", defines: Mapping[str, str] | No
         overrides[name] = str(value)
     reporter = Reporter()
     parser = Parser(reporter, classes)
+    parser.open_library = open_library
     graph = Graph()
     try:
         top = parser.parse(text, filename)

@@ -68,8 +68,14 @@ class Directives:
             key = os.path.realpath(full)
             if key in self.libraries:
                 return
-            with open(full, encoding="utf-8", errors="replace") as f:
-                text = f.read()
+            if self.open_library is not None:
+                text = self.open_library(full)
+            else:
+                with open(full, encoding="utf-8", errors="replace") as f:
+                    text = f.read()
+        except PermissionError as e:
+            self.err(pos, str(e))
+            return
         except (OSError, ValueError):
             self.err(pos, f"library '{path}' not found")
             return

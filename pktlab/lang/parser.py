@@ -76,6 +76,7 @@ class Parser(Directives, Scopes):
         self.groups = 0
         self.requirements: list[str] = []
         self.libraries: set[str] = set()
+        self.open_library = None   # path -> text for require(library ...); None: open the file
         self.lex: Lexer | None = None
 
     def parse(self, text: str, filename: str) -> Compound:
@@ -143,9 +144,8 @@ class Parser(Directives, Scopes):
             k = t.kind
             if k in ("ident", "[", "{", "(", "->", "=>"):
                 self.lex.unlex(t)
-                before = (self.lex.pos, len(self.lex.pushback))
                 self.connection()
-                if (self.lex.pos, len(self.lex.pushback)) == before:  # never loop in place
+                if self.lex.peek() is t:  # never loop in place
                     self.syntax_error(self.lex.next(), "a statement")
             elif k == "elementclass":
                 self.parse_elementclass()

@@ -3,12 +3,16 @@
     %%click fwd [--threads N] [--dpdk "EAL ARGS"] [--define X=Y] [--hz 10] [--no-cycles]
     src :: InfiniteSource(LENGTH 64, BURST 32) -> c :: Counter -> Discard;
 
+    %%click dut --remote HOST:PORT [--token T]     (or unix:/path; an empty cell just attaches)
+
 parses the cell, starts an Engine bound to `fwd` in the notebook's namespace
 and shows its views: live tuning controls and the telemetry dashboard (and,
 once it exists, the graph widget: see `add_view`). Running the cell again
 changes the running engine live (`Engine.apply`) when the engine supports it,
 and otherwise stops it and starts the new configuration; the plots keep
-their history and mark the change. `%pktlab list`, `%pktlab stop NAME`,
+their history and mark the change. With --remote the engine is one that
+`pktlab serve` runs elsewhere (pktlab.connect): the cell's configuration,
+if any, is applied to it live, and the same views show it. `%pktlab list`, `%pktlab stop NAME`,
 `%pktlab start NAME`.
 
 Mistakes in the cell are shown as FILE:LINE:COL with the line and a caret,
@@ -74,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="do not count cycles per element")
     p.add_argument("--no-views", dest="views", action="store_false",
                    help="start the engine without showing controls and plots")
+    p.add_argument("--remote", default=None, metavar="ADDRESS",
+                   help="drive the engine `pktlab serve` runs at HOST:PORT or unix:PATH")
+    p.add_argument("--token", default=None, help="the remote server's token")
     return p
 
 
@@ -84,7 +91,7 @@ def parse_line(line: str) -> argparse.Namespace:
         args = _parser().parse_args(shlex.split(line))
     except (argparse.ArgumentError, ValueError) as e:
         raise UsageError(f"%%click: {e}\nusage: %%click NAME [--threads N] [--dpdk \"EAL ARGS\"] "
-                         "[--define X=Y] [--hz HZ] [--no-cycles] [--no-views]") from None
+                         "[--define X=Y] [--hz HZ] [--no-cycles] [--no-views] [--remote ADDRESS]") from None
     except SystemExit:
         raise UsageError("usage: %%click NAME [--threads N] [--dpdk \"EAL ARGS\"] "
                          "[--define X=Y] [--hz HZ] [--no-cycles] [--no-views]") from None
@@ -131,9 +138,29 @@ def build(name: str, cell: str, args):
         raise CellError(str(e)) from None
 
 
+def remote_engine(graph, text: str, args):
+    """Connect to the served engine; apply the cell's graph to it if it has one."""
+    from ..engine import EngineError
+    from ..engine.remote import connect
+
+    try:
+        eng = connect(args.remote, token=args.token, hz=args.hz)
+    except (EngineError, OSError) as e:
+        raise CellError(f"%%click --remote {args.remote}: {e}") from None
+    if graph.elements and graph != eng.graph:
+        try:
+            eng.apply(graph)
+        except EngineError as e:
+            eng.close()
+            raise CellError(_error_text(e, text) + "\n(the served engine is unchanged)") from None
+    return eng
+
+
 def new_engine(graph, text: str, args):
     from ..engine import Engine, EngineError
 
+    if getattr(args, "remote", None):
+        return remote_engine(graph, text, args)
     kw = {"threads": args.threads, "cycles": args.cycles}
     if args.dpdk is not None:
         params = inspect.signature(Engine).parameters
@@ -197,22 +224,25 @@ def run_cell(shell, line: str, cell: str):
 
     args = parse_line(line)
     text, graph = build(args.name, cell, args)
-    opts = {"threads": args.threads, "dpdk": args.dpdk, "cycles": args.cycles}
+    opts = {"threads": args.threads, "dpdk": args.dpdk, "cycles": args.cycles,
+            "remote": args.remote}
     old = SESSIONS.get(args.name)
     if old is not None and old.options == opts and old.engine.running and \
             hasattr(old.engine, "apply"):
-        try:
-            change = old.engine.apply(graph)   # marks the plots through Engine.on_change
-        except EngineError as e:
-            raise CellError(_error_text(e, text) + "\n(the running engine is unchanged)") \
-                from None
-        old.text = text
-        old.changes.append(change)
+        if graph.elements or not args.remote:       # an empty --remote cell only attaches
+            try:
+                change = old.engine.apply(graph)   # marks the plots through Engine.on_change
+            except EngineError as e:
+                raise CellError(_error_text(e, text) + "\n(the running engine is unchanged)") \
+                    from None
+            old.text = text
+            old.changes.append(change)
         session = old
     else:
         eng = new_engine(graph, text, args)
         if old is not None:
-            old.engine.stop()
+            # a remote engine goes on serving others: only this client goes
+            old.engine.close() if getattr(old.engine, "remote", False) else old.engine.stop()
             old.sampler.attach(eng, label="restart")
             sampler = old.sampler
         else:

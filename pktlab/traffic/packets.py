@@ -299,18 +299,34 @@ def capture(engine, name: str, count: int = 32, timeout: float = 1.0, *, layer: 
 # ---- pcap files ----------------------------------------------------------------------------
 
 def read_pcap(path) -> list[bytes]:
-    """The frames of a pcap file, as bytes (for feed / FromMemory)."""
+    """The frames of a pcap or pcapng file, as bytes (for feed / FromMemory);
+    any length (jumbo frames, 64 KB datagrams)."""
     from scapy.utils import RawPcapReader
 
-    with RawPcapReader(str(path)) as r:
-        return [bytes(data) for data, _meta in r]
+    out = []
+    with RawPcapReader(str(path)) as r:       # a pcapng file gets scapy's pcapng reader
+        while True:
+            try:                              # iterating would cut records at 65,535 bytes
+                data, _meta = r._read_packet(size=1 << 20)
+            except EOFError:
+                return out
+            out.append(bytes(data))
 
 
-def write_pcap(path, packets, *, linktype: int | None = None) -> None:
-    """Write scapy packets (or bytes, as Ethernet frames unless linktype) to a pcap file."""
-    from scapy.utils import wrpcap
+def write_pcap(path, packets, *, linktype: int | None = None, pcapng: bool = False) -> None:
+    """Write scapy packets (or bytes, as Ethernet frames unless linktype says
+    raw IP: 101, 228, 229) to a pcap file, or a pcapng file with pcapng=True;
+    FromDump reads both."""
+    from scapy.utils import PcapNgWriter, wrpcap
 
     pkts = list(packets)
     if pkts and isinstance(pkts[0], (bytes, bytearray)):
-        pkts = [decode(bytes(p), "raw" if linktype == 101 else "auto") for p in pkts]
-    wrpcap(str(path), pkts, linktype=linktype)
+        raw = linktype in (12, 14, 101, 228, 229)
+        pkts = [decode(bytes(p), "raw" if raw else "auto") for p in pkts]
+    if pcapng:
+        w = PcapNgWriter(str(path), linktype=linktype) if linktype is not None \
+            else PcapNgWriter(str(path))
+        w.write(pkts)
+        w.close()
+    else:
+        wrpcap(str(path), pkts, linktype=linktype, snaplen=262144)   # tcpdump's: frames whole

@@ -209,3 +209,10 @@ def test_known_classes_give_clicks_exact_reading():
     assert [m for _, m in e.value.errors] == [
         "undeclared element 'Queue'; did you mean 'queue'?",
         "unknown element class 'Dscard'; did you mean 'Discard'?"]
+
+
+def test_a_last_statement_needs_no_semicolon():
+    """Click reads `Print` (a whole hotconfig, say) as one element, as it reads `Print;`."""
+    assert list(parse("Print").elements) == ["Print@1"]
+    assert list(parse("Idle -> c :: Counter").elements) == ["Idle@1", "c"]
+    assert parse("Print") == parse("Print;")

@@ -13,7 +13,6 @@
  * nothing is freed and the consumer wraps to the first chunk.
  */
 #define CHUNK_BYTES (1u << 20)
-#define MAX_FRAME (PL_BUFSIZE - PL_HEADROOM)
 
 typedef struct fm_chunk {
     _Atomic(struct fm_chunk *) next;
@@ -87,9 +86,9 @@ static int fm_feed(pl_element *e, const uint8_t *data, const uint32_t *lens, uin
         }
     }
     for (uint32_t i = 0; i < n; i++)
-        if (lens[i] > MAX_FRAME)
+        if (lens[i] > PL_MAX_LEN)
             return pl_seterr(err, PL_ERR_CONFIG, e, "", "packet %u is %u bytes; at most %d fit",
-                             i, lens[i], MAX_FRAME);
+                             i, lens[i], PL_MAX_LEN);
     fm_chunk *t = s->tail;
     size_t used = atomic_load_explicit(&t->used, memory_order_relaxed);
     for (uint32_t i = 0; i < n; i++) {
@@ -159,15 +158,14 @@ static uint32_t fm_run(pl_element *e, pl_ctx *ctx)
             progress = 0;
             continue;
         }
-        pl_packet *p = pl_packet_alloc(ctx->pool);
+        uint32_t len;
+        memcpy(&len, r, 4);
+        pl_packet *p = pl_packet_alloc_len(ctx->pool, len);
         if (!p) {
             pl_count(ctx, e, C_NOBUFS, 1);
             break;
         }
-        uint32_t len;
-        memcpy(&len, r, 4);
         memcpy(p->data, r + 4, len);
-        p->len = len;
         p->mac_off = PL_HEADROOM;
         memset(p->anno, 0, sizeof p->anno);      /* the pool leaves them as they were */
         s->off += rec_size(len);

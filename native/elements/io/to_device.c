@@ -102,7 +102,10 @@ static const pl_class to_device = {
            "PACKET_MMAP copies up to BURST frames into a TPACKET_V2 TX ring and sends\n"
            "them with one system call at the end of each batch; LINUX calls send()\n"
            "once per packet, the paper's vanilla-Click baseline. Threads share the\n"
-           "socket under a lock.\n"
+           "socket under a lock. Frames of any size the interface's MTU allows go out\n"
+           "(the TX ring's slots are sized by the MTU: 9,014-byte frames on an MTU 9000\n"
+           "veth); a longer frame (more than MTU + 14 bytes, + 4 with a VLAN tag; the\n"
+           "MTU is read again before deciding) is dropped and counted as too_long.\n"
            "Counters (drop reasons: every packet ends here): ring_full, too_long,\n"
            "errors, sent. Handlers: count, dropped, burst (rw).\n\n"
            "Example: InfiniteSource(LENGTH 60, LIMIT 100, STOP true) -> ToDevice(veth0);",

@@ -15,7 +15,7 @@ typedef struct {
     pl_dpdk_elem d;                    /* first: the shared handlers read it */
     char *port;
     int64_t queue, n_queues;
-    uint64_t burst, iqueue;
+    uint64_t mtu, burst, iqueue;
     uint8_t blocking;
     int nthreads;
     uint32_t nq;
@@ -45,7 +45,8 @@ static int tdd_configure(pl_element *e, pl_error *err)
      * thread vector (tdd_threads_changed). */
     uint32_t want = s->n_queues > 0 ? (uint32_t)s->n_queues : (uint32_t)s->nthreads;
     pl_io_conf c = {.name = s->port, .tx = 1, .first_queue = (uint32_t)s->queue,
-                    .nqueues = want, .upto = 1, .ndesc = (uint32_t)s->d.ndesc};
+                    .nqueues = want, .upto = 1, .ndesc = (uint32_t)s->d.ndesc,
+                    .mtu = (uint32_t)s->mtu};
     if (pl_io_dpdk.open(&s->d.dev, &c, e, err))
         return err->status;
     s->nq = pl_dpdk_dev_nqueues(s->d.dev);
@@ -270,6 +271,8 @@ static const pl_param params[] = {
      "wait for ring space instead of queueing and dropping"},
     {"IQUEUE", PL_T_UINT, offsetof(tdd_state, iqueue), "1024", 0, 1 << 20, PL_P_LIVE,
      "per-thread internal queue for packets the ring refused (non-blocking)"},
+    {"MTU", PL_T_UINT, offsetof(tdd_state, mtu), "0", 0, 65535, 0,
+     "the port's MTU (0: the device's default, 1500); longer frames are too_long"},
     {0}};
 
 static const pl_handler handlers[] = {
@@ -286,7 +289,7 @@ static const pl_class to_dpdk_device = {
     .name = "ToDPDKDevice",
     .ports = "1/0",
     .processing = "h/h",
-    .doc = "ToDPDKDevice(PORT [, QUEUE, N_QUEUES, BURST, NDESC, BLOCKING, IQUEUE])\n"
+    .doc = "ToDPDKDevice(PORT [, QUEUE, N_QUEUES, BURST, NDESC, BLOCKING, IQUEUE, MTU])\n"
            "Sends packets to a DPDK port.\n\n"
            "Each batch is sent when it arrives (TX flushed at the end of every batch),\n"
            "in rte_eth_tx_burst calls of at most BURST packets. Packets received by\n"
@@ -298,7 +301,10 @@ static const pl_class to_dpdk_device = {
            "thread vector: each thread that can reach the element gets a TX queue\n"
            "of its own while the device (or N_QUEUES) has enough; beyond that\n"
            "threads share queues and only those take a lock (handler device shows\n"
-           "the mapping). Redone after every live change.\n"
+           "the mapping). Redone after every live change. Jumbo frames: MTU sets the\n"
+           "port's; a copied packet longer than an mbuf holds goes out as a chain of\n"
+           "mbufs (multi-segment TX); a frame longer than the MTU allows (+14 bytes of\n"
+           "Ethernet header, +4 with a VLAN tag) is dropped as too_long.\n"
            "Counters: dropped, nobufs, too_long, unreached (drop reasons; unreached\n"
            "counts packets from a thread the analysis says cannot reach it: 0), sent,\n"
            "copies.\n"

@@ -43,7 +43,7 @@ static pl_packet *make_fragment(pl_ctx *ctx, const pl_packet *orig, const uint8_
                                 unsigned hl, const uint8_t *data, uint32_t n, uint32_t off,
                                 int more, uint32_t headroom)
 {
-    pl_packet *q = pl_packet_alloc(ctx->pool);
+    pl_packet *q = pl_packet_alloc_len(ctx->pool, hl + n);   /* a jumbo MTU: a jumbo buffer */
     if (!q)
         return NULL;
     q->data = q->buf + headroom;
