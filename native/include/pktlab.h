@@ -288,6 +288,9 @@ int pl_dpdk_io_loop(uint16_t in, uint16_t out, uint32_t burst, double seconds,
                     uint64_t *forwarded, pl_error *err);
 const char *pl_dpdk_runtime_dir(void);
 
+/* ---- netmap (optional at build time; see pktlab/engine/netmap.py) ---- */
+int pl_netmap_available(void);     /* 1 when pktlab was built with netmap */
+
 /* Bounded log written by elements such as Print (Click's stderr); read from
  * the control side. pl_engine_out_read: what elements printed to standard
  * output (Script's print), the same way. */

@@ -86,24 +86,15 @@ static void tdd_threads_changed(pl_element *e, uint64_t threads)
 #ifdef PL_HAVE_DPDK
     if (!s->thr || !s->nq)
         return;
-    int users[PL_DPDK_MAXQ] = {0};
-    uint32_t k = 0;
+    int32_t qi[256];
+    uint8_t shared[256];
+    s->locked = pl_tx_assign(threads, s->nthreads, s->nq, qi, shared);
     for (int t = 0; t < s->nthreads; t++) {
         tx_thr *th = &s->thr[t];
-        th->q = NULL;
-        th->lock = NULL;
-        if (!(threads >> (t < 63 ? t : 63) & 1))
-            continue;
-        th->qi = k++ % s->nq;
-        th->q = pl_io_dpdk.queue(s->d.dev, th->qi, 1);
-        users[th->qi]++;
+        th->qi = qi[t] >= 0 ? (uint32_t)qi[t] : 0;
+        th->q = qi[t] >= 0 ? pl_io_dpdk.queue(s->d.dev, th->qi, 1) : NULL;
+        th->lock = shared[t] ? &s->locks[th->qi] : NULL;
     }
-    s->locked = 0;
-    for (int t = 0; t < s->nthreads; t++)
-        if (s->thr[t].q && users[s->thr[t].qi] > 1) {
-            s->thr[t].lock = &s->locks[s->thr[t].qi];
-            s->locked++;
-        }
 #endif
     s->vec = threads;
 }
@@ -135,33 +126,6 @@ static inline void take_tallies(pl_element *e, pl_ctx *ctx, pl_dpdk_queue *q)
         pl_count(ctx, e, C_COPIES, q->copies);
         q->copies = 0;
     }
-}
-
-/* Keep the first `keep` packets of b in the internal queue, drop the rest. */
-static pl_packet *trim(pl_element *e, pl_ctx *ctx, pl_packet *b, uint64_t keep)
-{
-    if (b->b_count <= keep)
-        return b;
-    if (!keep) {
-        pl_drop_batch(ctx, e, C_DROPPED, b);
-        return NULL;
-    }
-    pl_packet *last = b;
-    uint64_t bytes = b->len;
-    for (uint64_t i = 1; i < keep; i++) {
-        last = last->next;
-        bytes += last->len;
-    }
-    pl_packet *rest = last->next;
-    rest->b_count = b->b_count - (uint32_t)keep;
-    rest->b_bytes = b->b_bytes - bytes;
-    rest->b_tail = b->b_tail;
-    last->next = NULL;
-    b->b_tail = last;
-    b->b_count = (uint32_t)keep;
-    b->b_bytes = bytes;
-    pl_drop_batch(ctx, e, C_DROPPED, rest);
-    return b;
 }
 
 /* Send b (after what is queued) in bursts; returns what is left unsent. */
@@ -211,7 +175,7 @@ static void tdd_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
     }
     b = send_all(e, s, t, ctx, b, PL_LIVE(s->blocking));
     if (b)
-        t->iq = trim(e, ctx, b, PL_LIVE(s->iqueue));
+        t->iq = pl_batch_keep(e, ctx, C_DROPPED, b, PL_LIVE(s->iqueue));
     if (t->lock)
         atomic_flag_clear_explicit(t->lock, memory_order_release);
 #else
