@@ -9,6 +9,9 @@
 #include <string.h>
 
 #define DEFAULT_POOL_BUFFERS (1u << 16)
+#ifndef PL_STATS_SPARE           /* ports and counters beyond twice the graph's (native/fuzz: fewer) */
+#define PL_STATS_SPARE 64
+#endif
 
 pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err)
 {
@@ -107,6 +110,7 @@ void pl_engine_free(pl_engine *e)
         pl_element_destroy(e->elems[i]);
     free(e->elems);
     free(e->conns);
+    pl_names_free(&e->names);
     if (e->workers) {
         for (int t = 0; t < e->nthreads; t++) {
             pl_pool_destroy(&e->workers[t].pool);
@@ -127,6 +131,8 @@ int pl_engine_add(pl_engine *e, const char *name, const char *cls, const char *c
 {
     if (e->state != PL_S_BUILD)
         return pl_seterr(err, PL_ERR_STATE, NULL, "", "the graph is already initialized");
+    if (!name || !cls)
+        return pl_seterr(err, PL_ERR_GRAPH, NULL, "", "an element needs a name and a class");
     if (pl_engine_find(e, name) >= 0) {
         int r = pl_seterr(err, PL_ERR_GRAPH, NULL, "", "element '%s' declared twice", name);
         err->line = line;
@@ -144,6 +150,10 @@ int pl_engine_add(pl_engine *e, const char *name, const char *cls, const char *c
     pl_element *el = pl_element_create(e, name, cls, config, line, col, err);
     if (!el)
         return err->status;
+    if (pl_names_put(&e->names, el->name, e->nelems) < 0) {
+        pl_element_destroy(el);
+        return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
+    }
     el->index = e->nelems;
     e->elems[e->nelems++] = el;
     return PL_OK;
@@ -226,14 +236,21 @@ int pl_engine_initialize(pl_engine *e, pl_error *err)
 {
     if (e->state != PL_S_BUILD)
         return pl_seterr(err, PL_ERR_STATE, NULL, "", "the graph is already initialized");
+    pl_adj adj;
+    if (pl_adj_build(&adj, e->nelems, e->conns, e->nconns))
+        return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
     for (int i = 0; i < e->nelems; i++) {
         int nin, nout;
-        if (pl_port_counts(e->elems[i], i, e->conns, e->nconns, &nin, &nout, err) ||
-            pl_set_ports(e->elems[i], nin, nout, err))
+        if (pl_port_counts(e->elems[i], i, e->conns, &adj, &nin, &nout, err) ||
+            pl_set_ports(e->elems[i], nin, nout, err)) {
+            pl_adj_free(&adj);
             return err->status;
+        }
     }
-    if (pl_check_fanout(e->elems, e->conns, e->nconns, err) ||
-        pl_check_modes(e->elems, e->conns, e->nconns, err) || setup_workers(e, err))
+    int bad = pl_check_fanout(e->elems, e->conns, &adj, err) ||
+              pl_check_modes(e->elems, e->conns, e->nconns, &adj, err);
+    pl_adj_free(&adj);
+    if (bad || setup_workers(e, err))
         return err->status;
     uint32_t nports = 0, ncounters = 0;
     for (int i = 0; i < e->nelems; i++) {
@@ -242,7 +259,7 @@ int pl_engine_initialize(pl_engine *e, pl_error *err)
             ncounters++;
     }
     /* Room for live change to add elements without moving the region. */
-    if (pl_stats_init(e, nports * 2 + 64, ncounters * 2 + 64, err))
+    if (pl_stats_init(e, nports * 2 + PL_STATS_SPARE, ncounters * 2 + PL_STATS_SPARE, err))
         return err->status;
     for (int i = 0; i < e->nelems; i++)
         pl_stats_assign(e, e->elems[i]);
@@ -270,76 +287,7 @@ int pl_engine_initialize(pl_engine *e, pl_error *err)
     return PL_OK;
 }
 
-int pl_engine_start(pl_engine *e, pl_error *err)
-{
-    if (e->state == PL_S_RUNNING)
-        return PL_OK;
-    if (e->state != PL_S_READY && e->state != PL_S_STOPPED)
-        return pl_seterr(err, PL_ERR_STATE, NULL, "", "initialize the engine before starting it");
-    atomic_store(&e->stop, 0);
-    atomic_store(&e->done, 0);
-    if (pl_workers_start(e, err))
-        return err->status;
-    e->state = PL_S_RUNNING;
-    return PL_OK;
-}
-
-/* Workers are joined: elements give back what they hold (class `stop`). */
-static void run_stop_hooks(pl_engine *e)
-{
-    for (int i = 0; i < e->nelems; i++)
-        if (e->elems[i]->cls->stop)
-            e->elems[i]->cls->stop(e->elems[i], &e->workers[0].ctx);
-}
-
-int pl_engine_waiting(pl_engine *e)
-{
-    return atomic_load_explicit(&e->stop, memory_order_relaxed) ||
-           atomic_load_explicit(&e->done, memory_order_relaxed) ||
-           atomic_load_explicit(&e->park, memory_order_relaxed);
-}
-
-int pl_engine_stop(pl_engine *e)
-{
-    if (e->state != PL_S_RUNNING)
-        return PL_OK;
-    atomic_store(&e->stop, 1);
-    pl_workers_join(e);
-    run_stop_hooks(e);
-    e->state = PL_S_STOPPED;
-    return PL_OK;
-}
-
-int pl_engine_running(pl_engine *e) { return e->state == PL_S_RUNNING; }
-
-int pl_engine_done(pl_engine *e) { return atomic_load(&e->done); }
-
-void pl_engine_request_stop(pl_engine *e) { atomic_store(&e->done, 1); }
-
-int pl_engine_run_inline(pl_engine *e, uint64_t max_runs, pl_error *err)
-{
-    if (e->state != PL_S_READY && e->state != PL_S_STOPPED)
-        return pl_seterr(err, PL_ERR_STATE, NULL, "",
-                         "run_inline needs an initialized engine that is not running");
-    if (e->nthreads != 1)
-        return pl_seterr(err, PL_ERR_STATE, NULL, "", "run_inline needs a single-thread engine");
-    atomic_store(&e->stop, 0);
-    atomic_store(&e->done, 0);
-    pl_worker_loop(&e->workers[0], max_runs ? max_runs : UINT64_MAX, 1);
-    run_stop_hooks(e);
-    e->state = PL_S_STOPPED;
-    return PL_OK;
-}
-
 int pl_engine_nelements(pl_engine *e) { return e->nelems; }
-
-int pl_engine_find(pl_engine *e, const char *name)
-{
-    for (int i = 0; i < e->nelems; i++)
-        if (!strcmp(e->elems[i]->name, name))
-            return i;
-    return -1;
-}
 
 #define CHECK_ELEM(e, i, bad) \
     if ((i) < 0 || (i) >= (e)->nelems) return bad

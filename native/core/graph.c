@@ -24,16 +24,21 @@ static void port_range(const char *s, int *lo, int *hi)
         *hi = end[1] && end[1] != '/' ? (int)strtol(end + 1, NULL, 10) : PL_MAX_PORTS;
 }
 
-static int count_ports(const pl_element *el, int index, const pl_conn *conns, int nconns,
+static int count_ports(const pl_element *el, int index, const pl_conn *conns, const pl_adj *adj,
                        int output, int lo, int hi, pl_error *err)
 {
+    const int *mine = output ? adj->out + adj->out_off[index] : adj->in + adj->in_off[index];
+    int n_mine = output ? adj->out_off[index + 1] - adj->out_off[index]
+                        : adj->in_off[index + 1] - adj->in_off[index];
+    unsigned char seen[PL_MAX_PORTS] = {0};
     int used = 0;
-    for (int i = 0; i < nconns; i++) {
-        const pl_conn *c = &conns[i];
-        int port = output ? (c->from == index ? c->from_port : -1)
-                          : (c->to == index ? c->to_port : -1);
+    for (int k = 0; k < n_mine; k++) {
+        const pl_conn *c = &conns[mine[k]];
+        int port = output ? c->from_port : c->to_port;
         if (port >= used)
             used = port + 1;
+        if (port < PL_MAX_PORTS)
+            seen[port] = 1;
     }
     const char *side = output ? "output" : "input";
     if (used > hi) {
@@ -47,13 +52,7 @@ static int count_ports(const pl_element *el, int index, const pl_conn *conns, in
     }
     int n = used < lo ? lo : used;
     for (int p = 0; p < n; p++) {
-        int found = 0;
-        for (int i = 0; i < nconns && !found; i++) {
-            const pl_conn *c = &conns[i];
-            found = output ? (c->from == index && c->from_port == p)
-                           : (c->to == index && c->to_port == p);
-        }
-        if (!found) {
+        if (!seen[p]) {
             pl_seterr(err, PL_ERR_GRAPH, el, "", "%s %d not connected", side, p);
             return -1;
         }
@@ -61,20 +60,20 @@ static int count_ports(const pl_element *el, int index, const pl_conn *conns, in
     return n;
 }
 
-int pl_port_counts(const pl_element *el, int index, const pl_conn *conns, int nconns, int *nin,
-                   int *nout, pl_error *err)
+int pl_port_counts(const pl_element *el, int index, const pl_conn *conns, const pl_adj *adj,
+                   int *nin, int *nout, pl_error *err)
 {
     const char *spec = el->cls->ports;
     const char *slash = strchr(spec, '/');
     int ilo, ihi, olo, ohi;
     port_range(spec, &ilo, &ihi);
     port_range(slash ? slash + 1 : spec, &olo, &ohi);
-    int ni = count_ports(el, index, conns, nconns, 0, ilo, ihi, err);
+    int ni = count_ports(el, index, conns, adj, 0, ilo, ihi, err);
     if (ni < 0)
         return -1;
     if (olo < 0)
         olo = ohi = ni;
-    int no = count_ports(el, index, conns, nconns, 1, olo, ohi, err);
+    int no = count_ports(el, index, conns, adj, 1, olo, ohi, err);
     if (no < 0)
         return -1;
     int pulls = 0;
@@ -126,7 +125,8 @@ int pl_set_ports(pl_element *el, int nin, int nout, pl_error *err)
  * a full-push engine, and pull exists so the vanilla Queue -> Unqueue model
  * can be compared). A pull output connects to one pull input and back.
  */
-int pl_check_modes(pl_element *const *elems, const pl_conn *conns, int nconns, pl_error *err)
+int pl_check_modes(pl_element *const *elems, const pl_conn *conns, int nconns, const pl_adj *adj,
+                   pl_error *err)
 {
     for (int i = 0; i < nconns; i++) {
         const pl_conn *c = &conns[i];
@@ -141,8 +141,8 @@ int pl_check_modes(pl_element *const *elems, const pl_conn *conns, int nconns, p
                              po ? "a pull output feeds an element that pulls, such as Unqueue"
                                 : "put a Queue before an element that pulls");
         if (pi)
-            for (int j = 0; j < i; j++)
-                if (conns[j].to == c->to && conns[j].to_port == c->to_port)
+            for (int k = adj->in_off[c->to]; k < adj->in_off[c->to + 1] && adj->in[k] < i; k++)
+                if (conns[adj->in[k]].to_port == c->to_port)
                     return pl_seterr(err, PL_ERR_GRAPH, to, "",
                                      "pull input %d connected more than once", c->to_port);
     }
@@ -164,13 +164,18 @@ pl_edge *pl_conn_edge(pl_element *from, int from_port, pl_element *to, int to_po
 }
 
 /* Check that no push output is connected twice. */
-int pl_check_fanout(pl_element *const *elems, const pl_conn *conns, int nconns, pl_error *err)
+int pl_check_fanout(pl_element *const *elems, const pl_conn *conns, const pl_adj *adj,
+                    pl_error *err)
 {
-    for (int i = 0; i < nconns; i++)
-        for (int j = 0; j < i; j++)
-            if (conns[i].from == conns[j].from && conns[i].from_port == conns[j].from_port)
-                return pl_seterr(err, PL_ERR_GRAPH, elems[conns[i].from], "",
-                                 "push output %d connected more than once", conns[i].from_port);
+    for (int i = 0; i < adj->n; i++) {
+        unsigned char seen[PL_MAX_PORTS] = {0};
+        for (int k = adj->out_off[i]; k < adj->out_off[i + 1]; k++) {
+            int port = conns[adj->out[k]].from_port;
+            if (port >= 0 && port < PL_MAX_PORTS && seen[port]++)
+                return pl_seterr(err, PL_ERR_GRAPH, elems[i], "",
+                                 "push output %d connected more than once", port);
+        }
+    }
     return 0;
 }
 

@@ -104,6 +104,7 @@ int pl_pool_grow(pl_pool *pool)
             return 0;
         pool->spare = p->next;
         pool->stack[pool->nfree++] = p;
+        PL_POOL_POISON(p, PL_PACKET_BODY);
         return 1;
     }
     if (pool->depot && pool_refill(pool))
@@ -125,6 +126,7 @@ int pl_pool_grow(pl_pool *pool)
         pl_packet *p = (pl_packet *)(base + i * PL_PACKET_STRIDE);
         p->flags = 0;
         pool->stack[pool->nfree++] = p;
+        PL_POOL_POISON(p, PL_PACKET_STRIDE);      /* the red zone stays poisoned */
     }
     pool->allocated += n;
     return 1;
@@ -150,6 +152,7 @@ pl_packet *pl_pool_alloc_batch(pl_pool *pool, uint32_t n)
                 __builtin_prefetch(&top[-(int64_t)i - 4]->timestamp, 1);
             }
             pl_packet *p = top[-(int64_t)i];
+            PL_POOL_UNPOISON(p, PL_PACKET_BODY);
             pl_packet_reset(p, pool);
             if (tail)
                 tail->next = p;

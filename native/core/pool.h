@@ -22,12 +22,16 @@
 #define PL_POOL_H
 
 #include "packet.h"
+#include "poolcheck.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 
-#define PL_PACKET_STRIDE ((sizeof(pl_packet) + PL_BUFSIZE + 63) & ~(size_t)63)
+#define PL_PACKET_BODY (sizeof(pl_packet) + PL_BUFSIZE)
+#define PL_PACKET_STRIDE ((PL_PACKET_BODY + PL_POOL_REDZONE + 63) & ~(size_t)63)
+#ifndef PL_SLAB_PACKETS          /* the fuzzer's build takes smaller slabs (native/fuzz) */
 #define PL_SLAB_PACKETS 1024
+#endif
 
 typedef struct pl_slab {
     struct pl_slab *next;
@@ -77,6 +81,7 @@ static inline void pl_packet_reset(pl_packet *p, pl_pool *pool)
     p->mac_off = p->net_off = PL_OFF_UNSET;
     p->flags = pool->atomic_refs ? PL_PKT_SHARED_REFS : 0;
     p->paint = 0;
+    PL_FUZZ_RESET(p);
     memset(&p->timestamp, 0, 64);   /* line 1, as Click: new packets have clear annotations */
 }
 
@@ -87,6 +92,7 @@ static inline pl_packet *pl_packet_alloc(pl_pool *pool)
         return NULL;
     }
     pl_packet *p = pool->stack[--pool->nfree];
+    PL_POOL_UNPOISON(p, PL_PACKET_BODY);
     pl_packet_reset(p, pool);
     return pl_batch_one(p);
 }
@@ -105,6 +111,7 @@ static inline void pl_pool_put(pl_pool *pool, pl_packet *p)
         return;
     }
     pool->stack[pool->nfree] = p;
+    PL_POOL_POISON(p, PL_PACKET_BODY);
     if (__builtin_expect(++pool->nfree > pool->high, 0) && pool->depot)
         pl_pool_spill(pool);
 }
@@ -170,6 +177,7 @@ static inline void pl_ref_inc(pl_packet *p)
 /* Release one packet's references; recycle what nobody uses any more. */
 static inline void pl_packet_free(pl_pool *pool, pl_packet *p)
 {
+    PL_FUZZ_DEATH(p);
     pl_packet *o = p->origin;
     if (o != p && !(o->flags & PL_PKT_STATIC) && pl_ref_dec(o) == 0)
         pl_packet_recycle(pool, o);
@@ -185,6 +193,7 @@ static inline void pl_batch_free(pl_pool *pool, pl_packet *b)
 {
     if (!b)
         return;
+    PL_FUZZ_DEATHS(b);
     if (__builtin_expect(b->flags & PL_PKT_EXTERNAL, 0)) {
         pl_ext_free_batch(pool, b);     /* device packets: one pass, bulk to the mempool */
         return;
@@ -206,8 +215,11 @@ static inline void pl_batch_free(pl_pool *pool, pl_packet *b)
     if (plain && (pool->cap - pool->nfree >= b->b_count || pl_pool_reserve(pool, b->b_count))) {
         pl_packet **top = pool->stack + pool->nfree;
         uint32_t n = 0;
-        PL_BATCH_FOREACH(p, b)
+        for (pl_packet *p = b, *nx; p; p = nx) {
+            nx = p->next;
             top[n++] = p;
+            PL_POOL_POISON(p, PL_PACKET_BODY);
+        }
         pool->nfree += n;
         if (__builtin_expect(pool->nfree > pool->high, 0) && pool->depot)
             pl_pool_spill(pool);

@@ -28,52 +28,98 @@ static uint64_t task_mask(pl_engine *e, const pl_element *el)
     return m;
 }
 
-/* The graph an analysis runs on: the engine's, or a live change's new one. */
+/* The graph an analysis runs on: the engine's, or a live change's new one,
+ * with each element's connections (adj.n == 0: none could be had). */
 typedef struct view {
     pl_element *const *elems;
     int n;
     const pl_conn *conns;
     int nconns;
+    pl_adj adj;
 } view;
+
+static void view_init(view *g, pl_element *const *elems, int n, const pl_conn *conns, int nconns)
+{
+    *g = (view){elems, n, conns, nconns, {0}};
+    if (pl_adj_build(&g->adj, n, conns, nconns))
+        memset(&g->adj, 0, sizeof g->adj);
+}
 
 /* The workers that take packets out of a boundary: its own task (Pipeliner),
  * or the tasks that pull from it (a Queue's Unqueue). */
-static uint64_t consumer_mask(pl_engine *e, const view *g, const pl_element *el)
+static uint64_t consumer_mask(pl_engine *e, const view *g, int i)
 {
-    uint64_t m = task_mask(e, el);
+    uint64_t m = task_mask(e, g->elems[i]);
+    if (g->adj.n) {
+        for (int k = g->adj.out_off[i]; !m && k < g->adj.out_off[i + 1]; k++)
+            m |= task_mask(e, g->elems[g->conns[g->adj.out[k]].to]);
+        return m;
+    }
     for (int c = 0; !m && c < g->nconns; c++)
-        if (g->elems[g->conns[c].from] == el)
+        if (g->conns[c].from == i)
             m |= task_mask(e, g->elems[g->conns[c].to]);
     return m;
 }
 
-static uint64_t out_mask(pl_engine *e, const view *g, const pl_element *el)
+static uint64_t out_mask(pl_engine *e, const view *g, int i)
 {
-    return (el->cls->traits & PL_C_BOUNDARY) ? consumer_mask(e, g, el)
+    const pl_element *el = g->elems[i];
+    return (el->cls->traits & PL_C_BOUNDARY) ? consumer_mask(e, g, i)
                                              : el->threads | task_mask(e, el);
 }
 
-/* Every element's vector: a fixpoint over the connections (graphs may have cycles). */
+/* Every element's vector: propagation along the connections until nothing
+ * changes (graphs may have cycles). A worklist: a vector only gains bits, so
+ * each element is revisited at most 64 times -- O(connections), not the
+ * O(elements x connections) of sweeping all connections until stable. */
 static void vectors(pl_engine *e, const view *g)
 {
     for (int i = 0; i < g->n; i++)
         g->elems[i]->threads = 0;
-    for (int changed = 1, rounds = 0; changed && rounds <= g->n + 1; rounds++) {
-        changed = 0;
-        for (int c = 0; c < g->nconns; c++) {
-            pl_element *from = g->elems[g->conns[c].from], *to = g->elems[g->conns[c].to];
-            uint64_t m = to->threads | out_mask(e, g, from);
-            if (m != to->threads) {
+    int *queue = g->adj.n ? malloc(sizeof(int) * (size_t)g->n) : NULL;
+    unsigned char *queued = queue ? calloc((size_t)g->n, 1) : NULL;
+    if (!queued) {                       /* no memory: sweep until stable */
+        free(queue);
+        for (int changed = 1, rounds = 0; changed && rounds <= g->n + 1; rounds++) {
+            changed = 0;
+            for (int c = 0; c < g->nconns; c++) {
+                pl_element *to = g->elems[g->conns[c].to];
+                uint64_t m = to->threads | out_mask(e, g, g->conns[c].from);
+                changed |= m != to->threads;
                 to->threads = m;
-                changed = 1;
+            }
+        }
+        return;
+    }
+    int head = 0, len = g->n;            /* a ring of element indices */
+    for (int i = 0; i < g->n; i++)
+        queue[i] = i, queued[i] = 1;
+    while (len) {
+        int i = queue[head];
+        head = (head + 1) % g->n;
+        len--;
+        queued[i] = 0;
+        uint64_t m = out_mask(e, g, i);
+        for (int k = g->adj.out_off[i]; k < g->adj.out_off[i + 1]; k++) {
+            int t = g->conns[g->adj.out[k]].to;
+            pl_element *to = g->elems[t];
+            if ((to->threads | m) == to->threads)
+                continue;
+            to->threads |= m;
+            if (!queued[t]) {
+                queued[t] = 1;
+                queue[(head + len++) % g->n] = t;
             }
         }
     }
+    free(queue);
+    free(queued);
 }
 
 void pl_threads_analyze(pl_engine *e)
 {
-    view g = {e->elems, e->nelems, e->conns, e->nconns};
+    view g;
+    view_init(&g, e->elems, e->nelems, e->conns, e->nconns);
     vectors(e, &g);
     /* Packets cross threads where a boundary is fed by another thread than
      * the one draining it. */
@@ -82,7 +128,7 @@ void pl_threads_analyze(pl_engine *e)
     e->warnings[0] = 0;
     for (int i = 0; i < e->nelems; i++) {
         pl_element *el = e->elems[i];
-        if ((el->cls->traits & PL_C_BOUNDARY) && (el->threads & ~consumer_mask(e, &g, el)))
+        if ((el->cls->traits & PL_C_BOUNDARY) && (el->threads & ~consumer_mask(e, &g, i)))
             crossing = 1;
         if ((el->cls->traits & PL_C_SINGLE_THREAD) && __builtin_popcountll(el->threads) > 1 &&
             k < sizeof e->warnings - 1)
@@ -91,6 +137,7 @@ void pl_threads_analyze(pl_engine *e)
                                   el->name, el->cls->name, __builtin_popcountll(el->threads));
     }
     e->crossing = crossing;
+    pl_adj_free(&g.adj);
 }
 
 uint64_t pl_element_threads(pl_engine *e, int i)
@@ -145,8 +192,10 @@ void pl_threads_preview(pl_engine *e, pl_element *const *elems, int n, const pl_
     uint64_t *old = calloc((size_t)(n ? n : 1), sizeof *old);
     for (int i = 0; old && i < n; i++)
         old[i] = elems[i]->threads;
-    view g = {elems, n, conns, nconns};
+    view g;
+    view_init(&g, elems, n, conns, nconns);
     vectors(e, &g);
+    pl_adj_free(&g.adj);
     for (int i = 0; i < n; i++)          /* fresh elements had no vector (0) */
         elems[i]->threads |= old ? old[i] : ~0ull;
     free(old);

@@ -29,7 +29,7 @@ static void maybe_park(pl_engine *e)
  * this worker is inside the graph (full push, run to completion): the epoch
  * increment marks that quiescent point for live change.
  */
-void pl_worker_loop(pl_worker *w, uint64_t max_runs, int until_idle)
+int pl_worker_loop(pl_worker *w, uint64_t max_runs, int until_idle)
 {
     pl_engine *e = w->eng;
     unsigned idle = 0;
@@ -57,7 +57,7 @@ void pl_worker_loop(pl_worker *w, uint64_t max_runs, int until_idle)
             continue;
         }
         if (until_idle && !live)
-            break;                     /* inline run: every task finished */
+            return 1;                  /* inline run: every task finished */
         /* Back off when idle: spin briefly, then yield, then sleep 50 us. */
         if (++idle < 64)
             continue;
@@ -67,6 +67,7 @@ void pl_worker_loop(pl_worker *w, uint64_t max_runs, int until_idle)
         }
         pause_briefly(50000);
     }
+    return runs < max_runs;
 }
 
 static void *worker_main(void *arg)

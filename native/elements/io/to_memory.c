@@ -33,6 +33,12 @@ static const char *const counters[] = {"stored", "overflow", NULL};
 static int tm_initialize(pl_element *e, pl_error *err)
 {
     tm_state *s = PL_STATE(e, tm_state);
+    uint64_t bytes = s->capacity * (s->snaplen ? s->snaplen : 1);
+    if (bytes > PL_RING_BYTES_MAX)
+        return pl_seterr(err, PL_ERR_CONFIG, e, "CAPACITY",
+                         "CAPACITY %llu x SNAPLEN %llu is %llu MiB per thread; at most %llu MiB",
+                         (unsigned long long)s->capacity, (unsigned long long)s->snaplen,
+                         (unsigned long long)(bytes >> 20), PL_RING_BYTES_MAX >> 20);
     s->nrings = pl_element_nthreads(e);
     s->rings = aligned_alloc(64, sizeof(tm_ring) * (size_t)s->nrings);
     if (!s->rings)
