@@ -4,13 +4,15 @@
 #   make test           everything: native tests (plain, ASan+UBSan, TSan) and pytest
 #   make bench          the benchmarks (pktlab bench forward)
 #   make test-sanitize  native tests under ASan+UBSan and TSan only
+#   make fuzz           the fuzzers, FUZZ_TIME seconds per element class (docs/robustness.md)
+#   make test-asan-py   element, trace and live-change tests on an ASan+UBSan build of the extension
 
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
-APT_PACKAGES := build-essential pkg-config python3-dev libdpdk-dev dpdk dpdk-dev libpcap-dev libnuma-dev iproute2 chromium
+APT_PACKAGES := build-essential pkg-config python3-dev libdpdk-dev dpdk dpdk-dev libpcap-dev libnuma-dev iproute2 chromium clang-14 libclang-rt-14-dev
 
 CC ?= gcc
 NATIVE_SRC := $(wildcard native/core/*.c) $(wildcard native/elements/*/*.c) $(wildcard native/lib/*.c) $(wildcard native/io/*.c)
@@ -18,7 +20,7 @@ NATIVE_HDR := $(wildcard native/include/*.h native/core/*.h native/lib/*.h nativ
 CFLAGS_TEST := -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter -pthread
 BUILD := native/build
 
-.PHONY: setup system venv native frontend demo test test-native test-sanitize test-asan test-tsan test-py test-ts bench lint clean
+.PHONY: setup system venv native frontend demo test test-native test-sanitize test-asan test-tsan test-py test-ts bench lint clean fuzz fuzz-smoke test-asan-py
 
 setup: system $(STAMP) native frontend
 
@@ -95,6 +97,31 @@ test-tsan: $(BUILD)/test_core_tsan
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 setarch $$(uname -m) -R $(BUILD)/test_core_tsan
 
 test-sanitize: test-asan test-tsan
+
+# ---- fuzzing (docs/robustness.md) ----
+# libFuzzer harness over every element class (native/fuzz/), ASan+UBSan, with
+# the pools poisoning free buffers and the births of packets counted.
+CLANG ?= clang-14
+FUZZ_SRC := $(wildcard native/fuzz/*.c)
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+  -fno-sanitize-recover=all -fno-omit-frame-pointer -DPL_FUZZ_ACCOUNT -DPL_SLAB_PACKETS=32 \
+  -DPL_STATS_SPARE=8 '-DPL_RING_BYTES_MAX=(1ull << 30)' -Wall -Wno-unused-parameter \
+  -Wno-unused-function -pthread
+FUZZ_TIME ?= 60
+FUZZ_ARGS ?=
+$(BUILD)/fuzz_elements: $(FUZZ_SRC) native/fuzz/fuzz.h $(NATIVE_SRC) $(NATIVE_HDR)
+	@mkdir -p $(BUILD)
+	@command -v $(CLANG) >/dev/null || { echo "fuzzing needs $(CLANG) (Debian: clang-14 libclang-rt-14-dev)"; exit 1; }
+	@echo "$(CLANG) [fuzz flags] -o $@ native/fuzz/*.c [native sources]"
+	@$(CLANG) $(FUZZ_FLAGS) -o $@ $(FUZZ_SRC) $(NATIVE_SRC)
+
+# Every harness for FUZZ_TIME seconds per class (FUZZ_ARGS: more campaign.py options).
+fuzz: $(BUILD)/fuzz_elements $(STAMP)
+	nice $(PY) native/fuzz/campaign.py --time $(FUZZ_TIME) $(FUZZ_ARGS)
+
+# The bounded run `make test` does: about two minutes in all, figures printed.
+fuzz-smoke: $(BUILD)/fuzz_elements $(STAMP)
+	$(PY) native/fuzz/campaign.py --smoke
 
 bench: setup
 	$(VENV)/bin/pktlab bench forward
