@@ -67,8 +67,8 @@ static int options(igo_state *s, pl_packet *p, pl_ctx *ctx, int *nobufs)
             ip = pl_net_header(p);
             written = 1;
         }
-        if (xl < (t == 7 ? 3u : 4u))               /* no room for the pointer (and flags) */
-            return (int)(i + 1) + 1;
+        if (xl < (t == 7 ? 3u : 4u))               /* no room for the pointer (and flags): */
+            return (int)(i + 2) + 1;               /* the pointer is bad, as Click says */
         int ptr = (int)ip[i + 2] - 1;              /* the pointer is 1-origin; 0 is bad */
         if (t == 7) {
             if (ptr >= 3 && ptr + 4 <= (int)xl) {
