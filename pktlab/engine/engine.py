@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 
 from . import _lib, accessors
 from ._lib import ffi, lib
@@ -21,6 +22,8 @@ from .classes import element_classes
 from .element import Element
 from .errors import EngineError
 from .stats import Stats
+
+_INLINE_STEP_US = 20_000     # run_inline returns to Python this often (Ctrl-C, signals)
 
 
 class Engine:
@@ -67,7 +70,13 @@ class Engine:
         if handle == ffi.NULL:
             _lib.check(err.status or lib.PL_ERR_NOMEM, err)
         self._h = ffi.gc(handle, lib.pl_engine_free)
-        self._lock = threading.Lock()
+        # The native engine lives as long as the last numpy view on its
+        # statistics (Stats); its workers stop when this object goes.
+        weakref.finalize(self, lib.pl_engine_stop, self._h)
+        # Serializes the control side's calls into the engine (handlers,
+        # start/stop, live change): readers on other threads (widgets,
+        # samplers) never meet a graph that apply() is swapping.
+        self._lock = threading.RLock()
         self._names: list[str] = []
         self._index: dict[str, int] = {}
         self._build(graph)
@@ -100,11 +109,12 @@ class Engine:
 
     def _build(self, graph) -> None:
         err = _lib.new_error()
+        cstr = _lib.cstr
         for i, el in enumerate(graph.elements.values()):
             loc = getattr(el, "loc", None)
-            rc = lib.pl_engine_add(self._h, el.name.encode(), el.cls.encode(),
-                                   (el.config or "").encode(), loc.line if loc else 0,
-                                   loc.col if loc else 0, err)
+            rc = lib.pl_engine_add(self._h, cstr(el.name, "element name", el),
+                                   cstr(el.cls, "class", el), cstr(el.config or "", "config", el),
+                                   loc.line if loc else 0, loc.col if loc else 0, err)
             if rc == lib.PL_ERR_CLASS:
                 self._unknown_class(el, err)
             self._check(rc, err)
@@ -174,11 +184,27 @@ class Engine:
 
     def run_inline(self, max_runs: int = 0) -> Engine:
         """Run on the calling thread (single-thread engines) until every task
-        finished or max_runs task rounds ran. Deterministic: for tests."""
+        finished or max_runs task rounds ran. Deterministic: for tests.
+
+        It runs in steps of about 20 ms, so Ctrl-C (KeyboardInterrupt) or
+        any exception raised between two steps stops it cleanly: the
+        elements' stop hooks run, packets in flight are accounted for, and
+        the exception goes on to the caller."""
         err = _lib.new_error()
         t0 = time.monotonic()
-        self._check(lib.pl_engine_run_inline(self._h, max_runs, err), err)
-        self.elapsed += time.monotonic() - t0
+        with self._lock:
+            self._check(lib.pl_engine_inline_begin(self._h, err), err)
+        ran = ffi.new("uint64_t *")
+        total = 0
+        try:
+            while not lib.pl_engine_inline_step(self._h, max_runs - total if max_runs else 0,
+                                                _INLINE_STEP_US, ran):
+                total += ran[0]
+                if max_runs and total >= max_runs:
+                    break
+        finally:
+            lib.pl_engine_inline_end(self._h)
+            self.elapsed += time.monotonic() - t0
         return self
 
     def close(self) -> None:
@@ -233,9 +259,11 @@ class Engine:
     def _read(self, index: int, handler: str) -> str:
         err = _lib.new_error()
         size = 4096
+        name = _lib.cstr(handler, "handler")
         while True:
             buf = ffi.new("char[]", size)
-            rc = lib.pl_handler_read(self._h, index, handler.encode(), buf, size, err)
+            with self._lock:
+                rc = lib.pl_handler_read(self._h, index, name, buf, size, err)
             if rc == lib.PL_ERR_HANDLER and "failed" in _lib.string(err.message) and size < 1 << 22:
                 size *= 8
                 continue
@@ -250,8 +278,10 @@ class Engine:
 
     def _write(self, index: int, handler: str, value: str) -> None:
         err = _lib.new_error()
-        self._check(lib.pl_handler_write(self._h, index, handler.encode(), value.encode(), err),
-                    err)
+        name, text = _lib.cstr(handler, "handler"), _lib.cstr(value, "handler value")
+        with self._lock:
+            rc = lib.pl_handler_write(self._h, index, name, text, err)
+        self._check(rc, err)
 
     def element_thread(self, name: str) -> int | None:
         t = lib.pl_element_thread(self._h, self._index[name])

@@ -15,6 +15,15 @@ from ._lib import ffi, lib
 PACKETS, BYTES, BATCHES, CYCLES = range(4)
 
 
+class _Region(np.ndarray):
+    """The statistics region as an array that holds the engine handle: every
+    view taken from it (ports, hist, counters and their slices) keeps the
+    native engine, and so the memory under it, alive after the Engine
+    object is gone."""
+
+    owner = None
+
+
 class Stats:
     """ports[t, p, f]: per thread t, global output port p, field f (packets,
     bytes, batches, cycles). hist[t, p, k]: batches of size k through port p
@@ -36,7 +45,8 @@ class Stats:
         if lib.pl_stats(h, L) != 0:
             raise RuntimeError("statistics are laid out when the engine is initialized")
         if L.generation != self.generation:
-            raw = np.frombuffer(ffi.buffer(L.base, L.bytes), dtype=np.uint64)
+            raw = np.frombuffer(ffi.buffer(L.base, L.bytes), dtype=np.uint64).view(_Region)
+            raw.owner = h          # the views keep the engine's memory alive
             s = raw.itemsize
             self.threads = L.threads
             self.nports = L.nports

@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 
-from ..graph import Graph
-from .errors import ConfigError, Reporter, TooManyErrors
+from ..graph import Graph, Loc
+from .errors import ConfigError, Diagnostic, Reporter, TooManyErrors
 from .expand import Expander, ExpansionAborted
 from .parser import PROVIDED_PACKAGES, Parser
+from .sources import SourceError, first_surrogate, printable, read_source
 from .unparse import unparse
 from .variables import ExpansionTooLarge, VarEnv, expand
 
@@ -41,8 +42,20 @@ def parse(text: str, filename: str = "<config>", defines: Mapping[str, str] | No
     for key, value in (defines or {}).items():
         name = key.removeprefix("$")
         if not _NAME.fullmatch(name):
-            raise ConfigError(f"bad parameter name '{key}'")
+            raise ConfigError(f"bad parameter name '{printable(key)}'")
         overrides[name] = str(value)
+        bad = first_surrogate(overrides[name])
+        if bad:
+            raise ConfigError(f"parameter '{name}': character U+{ord(bad[2]):04X} (a lone "
+                              "surrogate) cannot be encoded in UTF-8")
+    bad = first_surrogate(text)
+    if bad:
+        line, col, ch = bad
+        source = printable(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[line - 1])
+        raise ConfigError([Diagnostic(Loc(filename, line, col),
+                                      f"character U+{ord(ch):04X} (a lone surrogate) cannot be "
+                                      "encoded in UTF-8; was the text decoded from bytes that "
+                                      "are not UTF-8?", source)])
     reporter = Reporter()
     parser = Parser(reporter, classes)
     graph = Graph()
@@ -69,6 +82,8 @@ def parse(text: str, filename: str = "<config>", defines: Mapping[str, str] | No
 def parse_file(path, defines: Mapping[str, str] | None = None, *,
                classes: Collection[str] | None = None) -> Graph:
     """parse() the file at `path`; errors name the file."""
-    with open(path, encoding="utf-8", errors="replace") as f:
-        text = f.read()
+    try:
+        text = read_source(path, regular_only=False)
+    except SourceError as e:
+        raise ConfigError(str(e)) from None
     return parse(text, str(path), defines, classes=classes)

@@ -76,6 +76,7 @@ class Parser(Directives, Scopes):
         self.groups = 0
         self.requirements: list[str] = []
         self.libraries: set[str] = set()
+        self.library_depth = 0
         self.lex: Lexer | None = None
 
     def parse(self, text: str, filename: str) -> Compound:
