@@ -15,6 +15,12 @@
  *   push           the whole batch (batch-aware elements).
  *   run_task       a task (sources): called by its worker thread, returns
  *                  the packets it moved (0 = idle).
+ *
+ * Packets of any size (up to PL_MAX_LEN): a source makes a packet with
+ * pl_packet_alloc_len(ctx->pool, len); an element that adds bytes uses
+ * pl_push / pl_put below (Click's push() and put()), which move the packet
+ * to a larger buffer when its head- or tailroom is too small and return the
+ * packet to go on with, or NULL after counting a drop.
  */
 #ifndef PL_ELEMENT_H
 #define PL_ELEMENT_H
@@ -96,12 +102,23 @@ typedef struct pl_param {
     const char *doc;
 } pl_param;
 
+/* Handler flags, as Click's (shown by the `handlers` handler). */
+enum {
+    PL_H_CALM = 1,                /* '.': reading it changes nothing and is cheap */
+    PL_H_RAW = 2,                 /* '%': value is raw bytes, printed without a newline added */
+    PL_H_EXPENSIVE = 4,           /* '$': reading it costs (a table dump) */
+    PL_H_BUTTON = 8,              /* 'b': written to act (reset), the value ignored */
+    PL_H_CHECKBOX = 16,           /* 'c': a boolean */
+    PL_H_UNCOMMON = 32            /* 'U' */
+};
+
 typedef struct pl_handler {
     const char *name;
     const char *doc;
     /* Write the value into buf (NUL-terminated, at most len bytes). */
     int (*read)(pl_element *e, char *buf, size_t len);
     int (*write)(pl_element *e, const char *value, pl_error *err);
+    unsigned flags;               /* PL_H_* */
 } pl_handler;
 
 /* A read handler with a parameter, as Click's ("lookup 10.0.0.1"): the engine
@@ -257,6 +274,81 @@ static inline void pl_drop_batch(pl_ctx *ctx, pl_element *e, int counter, pl_pac
     pl_batch_free(ctx->pool, b);
 }
 
+/*
+ * The core's own counters: the first PL_CORE_NCOUNTERS counters of every
+ * thread's block in the statistics region (element counters follow), named
+ * by pl_core_counter() for Python and the telemetry.
+ *   grown       packets moved to a larger buffer by pl_push / pl_put (the
+ *               slow path: a copy of the packet)
+ *   linearized  multi-segment device packets made contiguous (DPDK jumbo
+ *               frames in chained mbufs)
+ */
+enum { PL_CORE_GROWN, PL_CORE_LINEARIZED, PL_CORE_NCOUNTERS };
+
+static inline void pl_count_core(pl_ctx *ctx, int counter, uint64_t n)
+{
+    PL_STAT_ADD(ctx->counters[counter], n);
+}
+
+/*
+ * Growing packets (Click's push(), put(), uniqueify()). Each returns the
+ * packet to use from then on (today the same pointer: the data moves, the
+ * metadata stays, so batch links stay valid; write `p = pl_push(...)`
+ * anyway), writable, with its length changed; or NULL when no buffer could
+ * be had or the packet would exceed PL_MAX_LEN: the packet was then freed
+ * and counted under drop reason `drop` of `e`. Header annotations follow
+ * the data. The fast path is one compare; moving to a larger buffer is
+ * counted as "grown" (PL_CORE_GROWN).
+ *
+ *   p = pl_push(ctx, e, C_NOBUFS, p, 14);    // 14 bytes in front: a header
+ *   if (!p) return NULL;
+ *   memcpy(p->data, hdr, 14);
+ *
+ * pl_push            n bytes in front (Click's push)
+ * pl_push_nonunique  n bytes in front, copied only when the headroom is too
+ *                    small (Click's nonunique_push: Unstrip; do not write)
+ * pl_put             n bytes at the end (Click's put); new bytes are not set
+ * pl_writable        a private copy of shared data (Click's uniqueify)
+ * pl_packet_pull, pl_packet_take (packet.h) shrink a packet in place.
+ */
+pl_packet *pl_grow(pl_ctx *ctx, pl_element *e, int drop, pl_packet *p, uint32_t front,
+                   uint32_t back, int unique);
+
+static inline pl_packet *pl_push(pl_ctx *ctx, pl_element *e, int drop, pl_packet *p, uint32_t n)
+{
+    if (__builtin_expect(pl_headroom(p) >= n && !pl_packet_shared(p), 1)) {
+        pl_packet_push(p, n);
+        return p;
+    }
+    return pl_grow(ctx, e, drop, p, n, 0, 1);
+}
+
+static inline pl_packet *pl_push_nonunique(pl_ctx *ctx, pl_element *e, int drop, pl_packet *p,
+                                           uint32_t n)
+{
+    if (__builtin_expect(pl_headroom(p) >= n, 1)) {
+        pl_packet_push(p, n);
+        return p;
+    }
+    return pl_grow(ctx, e, drop, p, n, 0, 0);
+}
+
+static inline pl_packet *pl_put(pl_ctx *ctx, pl_element *e, int drop, pl_packet *p, uint32_t n)
+{
+    if (__builtin_expect(pl_tailroom(p) >= n && !pl_packet_shared(p), 1)) {
+        pl_packet_put(p, n);
+        return p;
+    }
+    return pl_grow(ctx, e, drop, p, 0, n, 1);
+}
+
+static inline pl_packet *pl_writable(pl_ctx *ctx, pl_element *e, int drop, pl_packet *p)
+{
+    if (__builtin_expect(!pl_packet_shared(p), 1))
+        return p;
+    return pl_grow(ctx, e, drop, p, 0, 0, 1);
+}
+
 /* Pull a batch through pull input `port` of `e` (counted on that edge). */
 static inline pl_packet *pl_input_pull(pl_ctx *ctx, pl_element *e, int port, uint32_t max)
 {
@@ -311,8 +403,32 @@ int pl_engine_waiting(struct pl_engine *eng);
  * elements no worker can reach any more. */
 void pl_packet_free_ctl(pl_element *el, int counter, pl_packet *p);
 
+/* A handler call an element makes (Click's HandlerCall: COUNT_CALL, END_CALL):
+ * "ELEMENT.HANDLER VALUE" or a global "HANDLER VALUE" (hcall.c). Set it when
+ * configured, resolve it in initialize (every element exists then), write it
+ * from anywhere after. A zeroed pl_hcall (text NULL) is unset. */
+enum { PL_HCALL_UNSET = -3, PL_HCALL_UNRESOLVED = -2 };
+typedef struct pl_hcall {
+    char *text;                   /* ELEMENT.HANDLER */
+    char *value;
+    const char *handler;          /* into text, once resolved */
+    int elem;                     /* element index, PL_ROOT_ELEMENT, or PL_HCALL_* */
+} pl_hcall;
+int pl_hcall_set(pl_hcall *h, pl_element *from, const char *text, pl_error *err);
+int pl_hcall_resolve(pl_hcall *h, pl_element *from, const char *keyword, pl_error *err);
+int pl_hcall_write(pl_hcall *h, pl_element *from);
+/* The same call with another value (TimeFilter's END_CALL expands $t). */
+int pl_hcall_write_value(pl_hcall *h, pl_element *from, const char *value);
+void pl_hcall_free(pl_hcall *h);
+
 /* Ask the engine to stop (Click's please_stop_driver). */
 void pl_engine_request_stop(struct pl_engine *eng);
+/* A message given while configuring (Click's errh->message/warning, shown in
+ * the element's "While configuring" context; an error is pl_seterr). */
+enum { PL_MSG_INFO = 0, PL_MSG_WARNING = 1 };
+void pl_message(pl_element *e, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void pl_write_all(int fd, const char *s, size_t n);
 /* Append a line to the engine's bounded log (Print and friends). */
 void pl_log(struct pl_engine *eng, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -32,7 +32,9 @@ pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err)
     if (!e->opts.pool_buffers)
         e->opts.pool_buffers = DEFAULT_POOL_BUFFERS;
     e->nthreads = e->opts.threads;
+    pl_pool_init(&e->ctl_pool, 0, 1);   /* carves nothing: takes what the control thread frees */
     e->log = malloc(PL_LOG_SIZE);
+    e->log_fd = -1;
     pthread_mutex_init(&e->log_lock, NULL);
     return e;
 }
@@ -117,11 +119,13 @@ void pl_engine_free(pl_engine *e)
             free(atomic_load(&e->workers[t].tasks));
         }
         free(e->workers);
-        pl_depot_destroy(&e->depot);
+        for (int k = 0; k < PL_NCLASSES; k++)
+            pl_depot_destroy(&e->depot[k]);
     }
     pl_pool_destroy(&e->ctl_pool);      /* its stack: its buffers are the workers' slabs' */
     pl_stats_free(e);
     free(e->log);
+    free(e->msgs);
     pthread_mutex_destroy(&e->log_lock);
     free(e);
 }
@@ -188,15 +192,14 @@ static int setup_workers(pl_engine *e, pl_error *err)
         return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
     /* Plain refcounts until the thread analysis finds packets crossing. */
     int atomic_refs = 0;
-    pl_depot_init(&e->depot);
+    for (int k = 0; k < PL_NCLASSES; k++)
+        pl_depot_init(&e->depot[k]);
     for (int t = 0; t < e->nthreads; t++) {
         pl_worker *w = &e->workers[t];
         w->eng = e;
         pl_pool_init(&w->pool, e->opts.pool_buffers, atomic_refs);
-        if (e->nthreads > 1) {
-            w->pool.depot = &e->depot;
-            w->pool.high = 4 * PL_SLAB_PACKETS;
-        }
+        if (e->nthreads > 1)
+            pl_pool_set_depots(&w->pool, e->depot);
         w->ctx = (pl_ctx){
             .tid = t,
             .pool = &w->pool,
@@ -252,7 +255,7 @@ int pl_engine_initialize(pl_engine *e, pl_error *err)
     pl_adj_free(&adj);
     if (bad || setup_workers(e, err))
         return err->status;
-    uint32_t nports = 0, ncounters = 0;
+    uint32_t nports = 0, ncounters = PL_CORE_NCOUNTERS;
     for (int i = 0; i < e->nelems; i++) {
         nports += (uint32_t)e->elems[i]->noutputs;
         for (const char *const *c = e->elems[i]->cls->counters; c && *c; c++)
@@ -261,6 +264,7 @@ int pl_engine_initialize(pl_engine *e, pl_error *err)
     /* Room for live change to add elements without moving the region. */
     if (pl_stats_init(e, nports * 2 + PL_STATS_SPARE, ncounters * 2 + PL_STATS_SPARE, err))
         return err->status;
+    e->ncounters = PL_CORE_NCOUNTERS;   /* the core's counters come first */
     for (int i = 0; i < e->nelems; i++)
         pl_stats_assign(e, e->elems[i]);
     for (int i = 0; i < e->nconns; i++) {
@@ -311,15 +315,26 @@ int pl_counter_index(pl_engine *e, int i) { CHECK_ELEM(e, i, -1); return (int)e-
 int pl_engine_pools(pl_engine *e, pl_pool_info *out)
 {
     memset(out, 0, sizeof *out);
+    out->nclasses = PL_NCLASSES;
+    out->max_len = PL_MAX_LEN;
+    for (int k = 0; k < PL_NCLASSES; k++)
+        out->class_bytes[k] = pl_class_bytes((unsigned)k);
     if (!e->workers)
         return PL_OK;
-    for (int t = 0; t < e->nthreads; t++) {
-        out->allocated += e->workers[t].pool.allocated;
-        out->free += e->workers[t].pool.nfree;
-        out->alloc_failures += e->workers[t].pool.alloc_failures;
+    /* Buffers are interchangeable between the pools of one class: totals
+     * over the workers, the control thread's pool and the depots. */
+    for (int k = 0; k < PL_NCLASSES; k++) {
+        for (int t = 0; t < e->nthreads; t++) {
+            const pl_bufs *b = &e->workers[t].pool.c[k];
+            out->class_allocated[k] += b->allocated;
+            out->class_free[k] += b->nfree;
+            out->class_failures[k] += b->alloc_failures;
+        }
+        out->class_free[k] += e->ctl_pool.c[k].nfree + e->depot[k].nfree;
+        out->allocated += out->class_allocated[k];
+        out->free += out->class_free[k];
+        out->alloc_failures += out->class_failures[k];
     }
-    out->free += e->ctl_pool.nfree;     /* buffers are interchangeable between pools */
-    out->free += e->depot.nfree;
     return PL_OK;
 }
 

@@ -37,23 +37,25 @@ static int count_ports(const pl_element *el, int index, const pl_conn *conns, co
         int port = output ? c->from_port : c->to_port;
         if (port >= used)
             used = port + 1;
-        if (port < PL_MAX_PORTS)
+        if (port >= 0 && port < PL_MAX_PORTS)
             seen[port] = 1;
     }
     const char *side = output ? "output" : "input";
     if (used > hi) {
         if (hi == 0)
-            pl_seterr(err, PL_ERR_GRAPH, el, "", "%s has no %ss, but %s %d is connected",
-                      el->cls->name, side, side, used - 1);
+            pl_seterr(err, PL_ERR_GRAPH, el, "", "'%s :: %s' has no %s %d (%s has no %ss)",
+                      el->name, el->cls->name, side, used - 1, el->cls->name, side);
         else
-            pl_seterr(err, PL_ERR_GRAPH, el, "", "%s [%d] used, but %s has at most %d %s%s",
-                      side, used - 1, el->cls->name, hi, side, hi == 1 ? "" : "s");
+            pl_seterr(err, PL_ERR_GRAPH, el, "", "'%s :: %s' has no %s %d (%s has at most %d %s%s)",
+                      el->name, el->cls->name, side, used - 1, el->cls->name, hi, side,
+                      hi == 1 ? "" : "s");
         return -1;
     }
     int n = used < lo ? lo : used;
     for (int p = 0; p < n; p++) {
         if (!seen[p]) {
-            pl_seterr(err, PL_ERR_GRAPH, el, "", "%s %d not connected", side, p);
+            pl_seterr(err, PL_ERR_GRAPH, el, "", "'%s :: %s' %s %d unused", el->name, el->cls->name,
+                      side, p);
             return -1;
         }
     }
@@ -173,7 +175,8 @@ int pl_check_fanout(pl_element *const *elems, const pl_conn *conns, const pl_adj
             int port = conns[adj->out[k]].from_port;
             if (port >= 0 && port < PL_MAX_PORTS && seen[port]++)
                 return pl_seterr(err, PL_ERR_GRAPH, elems[i], "",
-                                 "push output %d connected more than once", port);
+                                 "illegal reuse of '%s :: %s' push output %d",
+                                 elems[i]->name, elems[i]->cls->name, port);
         }
     }
     return 0;

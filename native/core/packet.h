@@ -11,6 +11,14 @@
  * Clones share data: a clone's `data` points into its origin's buffer and the
  * origin's reference count keeps the buffer alive. Writers call
  * pl_packet_uniqueify() first, as in Click.
+ *
+ * Packets of any size: buffers come in size classes (PL_NCLASSES, below).
+ * The 2 KB class is the fast path's; a packet longer than it gets a buffer of
+ * a larger class when it is made (pl_packet_alloc_len), and an element that
+ * pushes or puts past the head- or tailroom (pl_push, pl_put in element.h)
+ * has the packet's data moved to a larger buffer, as Click's push() does: a
+ * slow-path event the engine counts ("grown"). The class of a buffer is in
+ * its flags, so the pool it goes back to costs no extra load.
  */
 #ifndef PL_PACKET_H
 #define PL_PACKET_H
@@ -22,7 +30,14 @@
 #include <string.h>
 
 #define PL_HEADROOM 128
-#define PL_BUFSIZE 2048          /* data area: headroom + frame */
+#define PL_BUFSIZE 2048          /* data area of the fast path's class: headroom + frame */
+#define PL_BUFSIZE_JUMBO 10240   /* class 1: jumbo frames (MTU 9000 to 9216) */
+#define PL_BUFSIZE_MAX 67584     /* class 2: 64 KB datagrams, super-packets, big records */
+#define PL_NCLASSES 3
+/* The longest packet: a 65,535-byte datagram and the headers an encapsulation
+ * puts in front of it fit. Longer ones are a counted drop wherever they meet
+ * the engine (too_long). */
+#define PL_MAX_LEN (PL_BUFSIZE_MAX - PL_HEADROOM)
 #define PL_ANNO_SIZE 48          /* generic annotation bytes, as Click's */
 
 struct pl_pool;
@@ -58,7 +73,7 @@ typedef struct pl_packet {
     /* line 2 */
     _Alignas(64) uint8_t *buf;   /* start of the data area this packet uses */
     uint8_t *buf_end;
-    uint8_t area[];              /* PL_BUFSIZE bytes of data area */
+    uint8_t area[];              /* the data area: pl_class_bytes(class) bytes */
 } pl_packet;
 
 _Static_assert(offsetof(pl_packet, timestamp) == 64 && offsetof(pl_packet, buf) == 128,
@@ -71,7 +86,27 @@ _Static_assert(offsetof(pl_packet, timestamp) == 64 && offsetof(pl_packet, buf) 
 #define PL_PKT_EXTERNAL 0x4      /* metadata and buffer belong to an I/O backend (a DPDK
                                     mbuf's private area): recycled by pl_ext_free_*, not a pool */
 
+/* Bits 4-5: the size class of the buffer this metadata sits in (0: 2 KB). */
+#define PL_PKT_CLASS_SHIFT 4
+#define PL_PKT_CLASS_MASK 0x30
+
 #define PL_OFF_UNSET 0xffff
+
+/* Data area of a buffer of size class k. */
+static inline uint32_t pl_class_bytes(unsigned k)
+{
+    return k == 0 ? PL_BUFSIZE : k == 1 ? PL_BUFSIZE_JUMBO : PL_BUFSIZE_MAX;
+}
+/* The smallest class whose area holds `bytes` (PL_NCLASSES: none does). */
+static inline unsigned pl_class_for(uint32_t bytes)
+{
+    return bytes <= PL_BUFSIZE ? 0 : bytes <= PL_BUFSIZE_JUMBO ? 1 : bytes <= PL_BUFSIZE_MAX ? 2
+                                                                                              : 3;
+}
+static inline unsigned pl_packet_class(const pl_packet *p)
+{
+    return (unsigned)(p->flags & PL_PKT_CLASS_MASK) >> PL_PKT_CLASS_SHIFT;
+}
 
 static inline uint32_t pl_batch_count(const pl_packet *b) { return b ? b->b_count : 0; }
 
@@ -133,6 +168,29 @@ static inline void pl_batch_recount(pl_packet *b)
     }
 }
 
+/* Split batch b after its first k packets (0 < k < count): b keeps them, the
+ * rest is returned as a batch. O(k). */
+static inline pl_packet *pl_batch_split(pl_packet *b, uint32_t k)
+{
+    pl_packet *last = b;
+    uint64_t bytes = b->len;
+    for (uint32_t i = 1; i < k; i++) {
+        last = last->next;
+        bytes += last->len;
+    }
+    pl_packet *rest = last->next;
+    if (!rest)
+        return NULL;
+    rest->b_tail = b->b_tail;
+    rest->b_count = b->b_count - k;
+    rest->b_bytes = b->b_bytes - bytes;
+    last->next = NULL;
+    b->b_tail = last;
+    b->b_count = k;
+    b->b_bytes = bytes;
+    return rest;
+}
+
 #define PL_BATCH_FOREACH(p, b) for (pl_packet *p = (b); p; p = p->next)
 /* Safe against `p` being unlinked or freed in the body. */
 #define PL_BATCH_FOREACH_SAFE(p, nx, b) \
@@ -150,8 +208,16 @@ static inline bool pl_packet_shared(const pl_packet *p)
     return (o->flags & PL_PKT_STATIC) || atomic_load_explicit(&o->refs, memory_order_relaxed) > 1;
 }
 
-/* Click's pull/push(): move the data start. Callers check room. */
+/*
+ * Move the data start or end in place: the caller checked the room (and, to
+ * write, that the packet is not shared). pl_push / pl_put (element.h) are
+ * Click's push() and put(): they check, and move the packet to a larger or
+ * private buffer when needed.
+ */
 static inline void pl_packet_pull(pl_packet *p, uint32_t n) { p->data += n; p->len -= n; }
 static inline void pl_packet_push(pl_packet *p, uint32_t n) { p->data -= n; p->len += n; }
+static inline void pl_packet_put(pl_packet *p, uint32_t n) { p->len += n; }
+/* Click's take(): drop n bytes from the end (n <= len). */
+static inline void pl_packet_take(pl_packet *p, uint32_t n) { p->len -= n; }
 
 #endif

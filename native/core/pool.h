@@ -17,6 +17,13 @@
  * last touched by another core (a Pipeliner's consumer freed them) are
  * fetched in parallel, with prefetches, instead of one miss after another
  * down a linked list.
+ *
+ * Size classes: a pool holds one such stack per class (pl_bufs c[k], data
+ * areas of pl_class_bytes(k)). Class 0 (2 KB) is the fast path: the inline
+ * alloc and free below touch only it. The larger classes are carved in
+ * smaller slabs (their buffers are 5 and 33 times bigger), on first use, with
+ * a limit in bytes like class 0's, and have their own depots. A buffer goes
+ * back to the class its flags name, in whichever thread frees it.
  */
 #ifndef PL_POOL_H
 #define PL_POOL_H
@@ -27,10 +34,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#define PL_PACKET_BODY (sizeof(pl_packet) + PL_BUFSIZE)
-#define PL_PACKET_STRIDE ((PL_PACKET_BODY + PL_POOL_REDZONE + 63) & ~(size_t)63)
+#define PL_PACKET_STRIDE ((sizeof(pl_packet) + PL_BUFSIZE + 63) & ~(size_t)63)
 #ifndef PL_SLAB_PACKETS          /* the fuzzer's build takes smaller slabs (native/fuzz) */
-#define PL_SLAB_PACKETS 1024
+#define PL_SLAB_PACKETS 1024     /* class 0: buffers per slab and per depot transfer */
 #endif
 
 typedef struct pl_slab {
@@ -40,35 +46,50 @@ typedef struct pl_slab {
 
 typedef struct pl_depot {
     pthread_mutex_t lock;
-    pl_packet **v;               /* free buffers, moved PL_SLAB_PACKETS at a time */
+    pl_packet **v;               /* free buffers, moved a chunk at a time */
     uint64_t nfree, cap;
 } pl_depot;
 
-typedef struct pl_pool {
+/* The free buffers of one size class. */
+typedef struct pl_bufs {
     pl_packet **stack;           /* free buffers; the top is stack[nfree - 1] */
     uint64_t nfree, cap;
+    uint64_t high;               /* spill to the depot above this many free */
+    pl_depot *depot;             /* shared with the other pools, or NULL */
     pl_packet *spare;            /* linked overflow, only when the stack cannot grow */
     uint64_t allocated;          /* buffers carved from slabs */
-    uint64_t limit;              /* max buffers this pool may carve */
+    uint64_t limit;              /* max buffers this class may carve */
     uint64_t alloc_failures;
     pl_slab *slabs;
+    uint32_t bufsize;            /* data area of each buffer: pl_class_bytes(class) */
+    uint32_t chunk;              /* buffers per slab and per depot transfer */
+    uint8_t flags;               /* class bits of its buffers (PL_PKT_CLASS_MASK) */
+} pl_bufs;
+
+typedef struct pl_pool {
     int atomic_refs;             /* packets may cross threads: atomic refcounts */
-    pl_depot *depot;             /* shared with the other pools, or NULL */
-    uint64_t high;               /* spill to the depot above this many free */
+    pl_bufs c[PL_NCLASSES];      /* c[0]: the 2 KB class, the fast path's */
 } pl_pool;
 
 void pl_depot_init(pl_depot *d);
 void pl_depot_destroy(pl_depot *d);
 /* Give one chunk of free buffers to the depot (slow path of a put). */
-void pl_pool_spill(pl_pool *pool);
+void pl_bufs_spill(pl_bufs *b);
 
+/* limit: class 0 buffers this pool may carve; the larger classes may carve
+ * as many bytes (at least a slab each). */
 void pl_pool_init(pl_pool *pool, uint64_t limit, int atomic_refs);
+/* Share free buffers with the other pools of an engine: depots[PL_NCLASSES]. */
+void pl_pool_set_depots(pl_pool *pool, pl_depot *depots);
 void pl_pool_destroy(pl_pool *pool);
+/* Buffers of every class carved and not back in this pool (a test's view:
+ * with depots or several pools only totals over all of them mean anything). */
+uint64_t pl_pool_in_use(const pl_pool *pool);
 
 /* Slow path: carve a new slab. Returns 0 when the limit or memory ran out. */
-int pl_pool_grow(pl_pool *pool);
+int pl_bufs_grow(pl_bufs *b);
 /* Slow path of a put: room for n more free buffers (0: none could be had). */
-int pl_pool_reserve(pl_pool *pool, uint64_t n);
+int pl_bufs_reserve(pl_bufs *b, uint64_t n);
 
 static inline void pl_packet_reset(pl_packet *p, pl_pool *pool)
 {
@@ -85,16 +106,36 @@ static inline void pl_packet_reset(pl_packet *p, pl_pool *pool)
     memset(&p->timestamp, 0, 64);   /* line 1, as Click: new packets have clear annotations */
 }
 
+/* A fresh packet from the 2 KB class (up to PL_BUFSIZE - PL_HEADROOM bytes). */
 static inline pl_packet *pl_packet_alloc(pl_pool *pool)
 {
-    if (__builtin_expect(!pool->nfree, 0) && !pl_pool_grow(pool)) {
-        pool->alloc_failures++;
+    pl_bufs *b = &pool->c[0];
+    if (__builtin_expect(!b->nfree, 0) && !pl_bufs_grow(b)) {
+        b->alloc_failures++;
         return NULL;
     }
-    pl_packet *p = pool->stack[--pool->nfree];
-    PL_POOL_UNPOISON(p, PL_PACKET_BODY);
+    pl_packet *p = b->stack[--b->nfree];
     pl_packet_reset(p, pool);
     return pl_batch_one(p);
+}
+
+/* Slow path of pl_packet_alloc_len: a packet from a larger class. */
+pl_packet *pl_packet_alloc_large(pl_pool *pool, uint32_t len);
+
+/*
+ * A fresh packet of `len` bytes (uninitialized) after PL_HEADROOM bytes of
+ * headroom, from the smallest class that holds it (Click's Packet::make).
+ * NULL when no buffer could be had or len > PL_MAX_LEN (the caller counts
+ * it: check PL_MAX_LEN first to tell "too long" from "no buffer").
+ */
+static inline pl_packet *pl_packet_alloc_len(pl_pool *pool, uint32_t len)
+{
+    if (__builtin_expect(len > PL_BUFSIZE - PL_HEADROOM, 0))
+        return pl_packet_alloc_large(pool, len);
+    pl_packet *p = pl_packet_alloc(pool);
+    if (p)
+        p->len = len;
+    return p;
 }
 
 /*
@@ -103,19 +144,23 @@ static inline pl_packet *pl_packet_alloc(pl_pool *pool)
  */
 pl_packet *pl_pool_alloc_batch(pl_pool *pool, uint32_t n);
 
-static inline void pl_pool_put(pl_pool *pool, pl_packet *p)
+/* Back onto the stack of its class, b (the caller picked it). */
+static inline void pl_bufs_put(pl_bufs *b, pl_packet *p)
 {
-    if (__builtin_expect(pool->nfree == pool->cap, 0) && !pl_pool_reserve(pool, 1)) {
-        p->next = pool->spare;            /* out of memory for the stack: keep it anyway */
-        pool->spare = p;
+    if (__builtin_expect(b->nfree == b->cap, 0) && !pl_bufs_reserve(b, 1)) {
+        p->next = b->spare;               /* out of memory for the stack: keep it anyway */
+        b->spare = p;
         return;
     }
-    pool->stack[pool->nfree] = p;
-    PL_POOL_POISON(p, PL_PACKET_BODY);
-    if (__builtin_expect(++pool->nfree > pool->high, 0) && pool->depot)
-        pl_pool_spill(pool);
+    b->stack[b->nfree] = p;
+    if (__builtin_expect(++b->nfree > b->high, 0) && b->depot)
+        pl_bufs_spill(b);
 }
 
+static inline void pl_pool_put(pl_pool *pool, pl_packet *p)
+{
+    pl_bufs_put(&pool->c[pl_packet_class(p)], p);
+}
 /*
  * Packets owned by an I/O backend (PL_PKT_EXTERNAL: DPDK mbufs, whose private
  * area holds the pl_packet) go back through these hooks, which the backend
@@ -186,8 +231,9 @@ static inline void pl_packet_free(pl_pool *pool, pl_packet *p)
 }
 
 /*
- * Free a whole batch. In the common case (no clones) the batch's own links
- * already form a list, so it is spliced onto the free list in one step.
+ * Free a whole batch. In the common case (no clones, 2 KB buffers only) the
+ * batch goes onto the class-0 stack in one pass; anything else packet by
+ * packet.
  */
 static inline void pl_batch_free(pl_pool *pool, pl_packet *b)
 {
@@ -208,21 +254,20 @@ static inline void pl_batch_free(pl_pool *pool, pl_packet *b)
         }
         flags |= p->flags;
     }
-    if (plain && __builtin_expect(flags & PL_PKT_EXTERNAL, 0)) {
-        pl_ext_free_batch(pool, b);     /* mbufs: back to their mempool in bulk */
+    pl_bufs *c0 = &pool->c[0];
+    if (plain && __builtin_expect(!(flags & (PL_PKT_EXTERNAL | PL_PKT_CLASS_MASK)), 1) &&
+        (c0->cap - c0->nfree >= b->b_count || pl_bufs_reserve(c0, b->b_count))) {
+        pl_packet **top = c0->stack + c0->nfree;
+        uint32_t n = 0;
+        PL_BATCH_FOREACH(p, b)
+            top[n++] = p;
+        c0->nfree += n;
+        if (__builtin_expect(c0->nfree > c0->high, 0) && c0->depot)
+            pl_bufs_spill(c0);
         return;
     }
-    if (plain && (pool->cap - pool->nfree >= b->b_count || pl_pool_reserve(pool, b->b_count))) {
-        pl_packet **top = pool->stack + pool->nfree;
-        uint32_t n = 0;
-        for (pl_packet *p = b, *nx; p; p = nx) {
-            nx = p->next;
-            top[n++] = p;
-            PL_POOL_POISON(p, PL_PACKET_BODY);
-        }
-        pool->nfree += n;
-        if (__builtin_expect(pool->nfree > pool->high, 0) && pool->depot)
-            pl_pool_spill(pool);
+    if (plain && (flags & PL_PKT_EXTERNAL)) {
+        pl_ext_free_batch(pool, b);     /* mbufs: back to their mempool in bulk */
         return;
     }
     /* Clones of one origin usually come in runs (a source's batch, a Tee):
@@ -231,10 +276,10 @@ static inline void pl_batch_free(pl_pool *pool, pl_packet *b)
     while (p) {
         pl_packet *o = p->origin;
         uint32_t k = 0;
-        while (o != p && !(p->flags & (PL_PKT_STATIC | PL_PKT_EXTERNAL)) &&
+        while (o != p && !(p->flags & (PL_PKT_STATIC | PL_PKT_EXTERNAL | PL_PKT_CLASS_MASK)) &&
                atomic_load_explicit(&p->refs, memory_order_relaxed) == 1) {
             pl_packet *next = p->next;
-            pl_pool_put(pool, p);
+            pl_bufs_put(c0, p);
             k++;
             p = next;
             if (!p || p->origin != o)
@@ -256,5 +301,18 @@ pl_packet *pl_packet_clone(pl_pool *pool, pl_packet *p);
 /* Give p a private, writable copy of its data (Click's uniqueify()). Returns
  * p, or NULL when no buffer could be had (p is then unchanged). */
 pl_packet *pl_packet_uniqueify(pl_pool *pool, pl_packet *p);
+
+/*
+ * Give p a private data area with at least `head` bytes of headroom and
+ * `tail` bytes of tailroom around its data (Click's expensive uniqueify,
+ * behind push() and put()): its own area when that is free and large
+ * enough, else a buffer of the class that holds it. The bytes before the
+ * data come along as far as they fit (Unstrip after a move still finds what
+ * Strip removed); header annotations follow. The packet keeps its metadata
+ * (the same pointer, so batch links stay valid). Returns p, or NULL when no
+ * buffer could be had or head + len + tail exceeds the largest class (p is
+ * then unchanged).
+ */
+pl_packet *pl_packet_reroom(pl_pool *pool, pl_packet *p, uint32_t head, uint32_t tail);
 
 #endif

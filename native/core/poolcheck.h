@@ -1,10 +1,5 @@
 /*
- * What sanitizer and fuzzing builds see of the pools (docs/robustness.md).
- *
- * Under AddressSanitizer a free buffer is poisoned whole (metadata and data
- * area) and every buffer is followed by a poisoned red zone, so a read past a
- * packet's buffer or of a freed packet is reported where it happens instead
- * of landing silently in the next buffer of the slab. Other builds: nothing.
+ * What the fuzzing build sees of the pools (docs/robustness.md).
  *
  * PL_FUZZ_ACCOUNT (native/fuzz/ only) counts in pl_fuzz_deaths the packets
  * freed after they passed an edge of the graph, so that the harness can check
@@ -16,25 +11,6 @@
 #define PL_POOLCHECK_H
 
 #include <stdint.h>
-
-#if defined(__SANITIZE_ADDRESS__)
-#define PL_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PL_ASAN 1
-#endif
-#endif
-
-#ifdef PL_ASAN
-#include <sanitizer/asan_interface.h>
-#define PL_POOL_REDZONE 64
-#define PL_POOL_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
-#define PL_POOL_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
-#else
-#define PL_POOL_REDZONE 0
-#define PL_POOL_POISON(p, n) ((void)(p), (void)(n))
-#define PL_POOL_UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
 
 #ifdef PL_FUZZ_ACCOUNT
 /* A packet that passed an edge carries a mark until it is freed; freeing a

@@ -116,6 +116,9 @@ int pl_engine_inline_begin(pl_engine *e, pl_error *err);
 int pl_engine_inline_step(pl_engine *e, uint64_t max_runs, uint64_t max_us, uint64_t *ran);
 void pl_engine_inline_end(pl_engine *e);
 int pl_engine_running(pl_engine *e);
+/* Tasks that have not finished (a source past its LIMIT has): 0 when nothing
+ * is left to run, as Click's driver sees it when every task is idle. */
+int pl_engine_live_tasks(pl_engine *e);
 
 int pl_engine_nelements(pl_engine *e);
 int pl_engine_find(pl_engine *e, const char *name);
@@ -168,7 +171,10 @@ int pl_engine_atomic_refs(pl_engine *e);
  * reached by several threads. Returns the length written. */
 size_t pl_engine_warnings(pl_engine *e, char *buf, size_t len);
 
-/* Handlers: NUL-terminated text in and out, as Click's. */
+/* Handlers: NUL-terminated text in and out, as Click's. Element
+ * PL_ROOT_ELEMENT names the global handlers (list, classes, version,
+ * handlers; stop is written). */
+enum { PL_ROOT_ELEMENT = -1 };
 int pl_handler_read(pl_engine *e, int elem, const char *handler,
                     char *buf, size_t len, pl_error *err);
 int pl_handler_write(pl_engine *e, int elem, const char *handler,
@@ -202,11 +208,24 @@ int pl_stats(pl_engine *e, pl_stats_layout *out);
 int pl_port_index(pl_engine *e, int elem, int port);    /* -1 if none */
 int pl_counter_index(pl_engine *e, int elem);
 
-/* ---- pools ---- */
+/* The core's own counters come first in every thread's counter block:
+ * counters[t][i] for i < pl_core_ncounters() (element counters follow). */
+int pl_core_ncounters(void);
+const char *pl_core_counter(int i);     /* "grown", "linearized"; NULL out of range */
+
+/* ---- pools ----
+ * Per-thread pools hold buffers in size classes (data area per buffer in
+ * class_bytes: 2 KB, the fast path's, then jumbo and 64 KB classes). */
 typedef struct pl_pool_info {
-    uint64_t allocated;     /* buffers obtained from the system */
-    uint64_t free;          /* buffers back in the pools */
+    uint64_t allocated;     /* buffers obtained from the system, all classes */
+    uint64_t free;          /* buffers back in the pools, all classes */
     uint64_t alloc_failures;
+    int nclasses;
+    uint32_t class_bytes[4];
+    uint64_t class_allocated[4];
+    uint64_t class_free[4];
+    uint64_t class_failures[4];
+    uint32_t max_len;       /* the longest packet the engine holds */
 } pl_pool_info;
 int pl_engine_pools(pl_engine *e, pl_pool_info *out);
 
@@ -268,6 +287,13 @@ const char *pl_dpdk_runtime_dir(void);
 
 /* Bounded log written by elements such as Print; read from the control side. */
 size_t pl_engine_log_read(pl_engine *e, char *buf, size_t len);
+/* fd >= 0: log lines are written straight to fd instead (as Click's
+ * click_chatter writes to stderr); -1: back to the ring. */
+void pl_engine_set_log_fd(pl_engine *e, int fd);
+/* Messages elements gave while configured, "ELEMENT<TAB>LEVEL<TAB>TEXT" lines
+ * (LEVEL 0 message, 1 warning). Returns the length they need; copies them
+ * and forgets them when len is larger than that. */
+size_t pl_engine_messages(pl_engine *e, char *buf, size_t len);
 
 const char *pl_version(void);
 

@@ -61,9 +61,9 @@ static void test_batches(void)
     pl_batch_append(&b, one);
     CHECK(b->b_count == 16 && b->b_tail == one && b->b_bytes == 1101);
 
-    CHECK(pool.allocated - pool.nfree == 16);
+    CHECK(pl_pool_in_use(&pool) == 16);
     pl_batch_free(&pool, b);
-    CHECK(pool.allocated == pool.nfree);
+    CHECK(pl_pool_in_use(&pool) == 0);
     pl_pool_destroy(&pool);
 }
 
@@ -91,7 +91,7 @@ static void test_clones(void)
     pl_packet_free(&pool, c2);
     pl_packet_free(&pool, c);
     pl_packet_free(&pool, p);
-    CHECK(pool.allocated == pool.nfree);
+    CHECK(pl_pool_in_use(&pool) == 0);
 
     /* A batch with clones in it is freed packet by packet. */
     pl_packet *q = pl_packet_alloc(&pool);
@@ -99,7 +99,117 @@ static void test_clones(void)
     pl_batch_append(&b, q);
     pl_batch_append(&b, pl_packet_clone(&pool, q));
     pl_batch_free(&pool, b);
-    CHECK(pool.allocated == pool.nfree);
+    CHECK(pl_pool_in_use(&pool) == 0);
+    pl_pool_destroy(&pool);
+}
+
+/* Buffers of every class come from and go back to their own class. */
+static void test_size_classes(void)
+{
+    pl_pool pool;
+    pl_pool_init(&pool, 4096, 0);
+    static const uint32_t lens[] = {60, 1920, 1921, 9000, 10112, 10113, 65535, PL_MAX_LEN};
+    pl_packet *b = NULL;
+    for (size_t i = 0; i < sizeof lens / sizeof *lens; i++) {
+        pl_packet *p = pl_packet_alloc_len(&pool, lens[i]);
+        CHECK(p && p->len == lens[i] && pl_tailroom(p) < pl_class_bytes(pl_packet_class(p)));
+        CHECK(pl_headroom(p) == PL_HEADROOM && p->data + p->len <= p->buf_end);
+        memset(p->data, (int)i, p->len);            /* the whole frame is writable */
+        pl_batch_append(&b, p);
+    }
+    CHECK(pl_packet_alloc_len(&pool, PL_MAX_LEN + 1) == NULL);
+    CHECK(pool.c[0].allocated - pool.c[0].nfree == 2);
+    CHECK(pool.c[1].allocated - pool.c[1].nfree == 3);
+    CHECK(pool.c[2].allocated - pool.c[2].nfree == 3);
+    CHECK(pool.c[2].allocated <= 16);               /* big classes come in small slabs */
+    pl_batch_free(&pool, b);
+    CHECK(pl_pool_in_use(&pool) == 0);
+    /* The class-0 limit in bytes bounds the larger classes too. */
+    CHECK(pool.c[2].limit * PL_BUFSIZE_MAX <= 4096ull * PL_BUFSIZE + 16ull * PL_BUFSIZE_MAX);
+    pl_pool_destroy(&pool);
+}
+
+/* pl_push / pl_put: past the room, the data moves; annotations follow. */
+static void test_grow(void)
+{
+    pl_pool pool;
+    pl_pool_init(&pool, 4096, 0);
+    uint64_t counters[8] = {0};
+    pl_ctx ctx = {.pool = &pool, .counters = counters};
+    pl_element el;
+    memset(&el, 0, sizeof el);
+    el.counter_base = PL_CORE_NCOUNTERS;            /* its drop reason 0 is counters[2] */
+
+    pl_packet *p = pl_packet_alloc_len(&pool, 100);
+    for (uint32_t i = 0; i < 100; i++)
+        p->data[i] = (uint8_t)i;
+    p->mac_off = (uint16_t)(p->data - p->buf);
+    p->net_off = (uint16_t)(p->mac_off + 14);
+    p->paint = 7;
+    pl_packet_pull(p, 14);                          /* Strip(14) */
+    /* In place while the room lasts: same buffer, no growth. */
+    uint8_t *buf = p->buf;
+    p = pl_push(&ctx, &el, 0, p, 14);
+    CHECK(p && p->buf == buf && p->len == 100 && counters[PL_CORE_GROWN] == 0);
+    /* 3000 bytes in front: a larger buffer, the old bytes behind them. */
+    p = pl_push(&ctx, &el, 0, p, 3000);
+    CHECK(p && p->len == 3100 && counters[PL_CORE_GROWN] == 1 && p->buf != buf);
+    CHECK(pl_headroom(p) >= PL_HEADROOM && p->paint == 7);
+    int same = 1;
+    for (uint32_t i = 0; i < 100; i++)
+        same &= p->data[3000 + i] == (uint8_t)i;
+    CHECK(same);
+    CHECK(p->buf + p->mac_off == p->data + 3000 && p->buf + p->net_off == p->data + 3014);
+    /* 60000 bytes at the end: the 64 KB class. */
+    p = pl_put(&ctx, &el, 0, p, 60000);
+    CHECK(p && p->len == 63100 && counters[PL_CORE_GROWN] == 2);
+    CHECK(p->data[3000] == 0 && p->data[3099] == 99 && p->data + p->len <= p->buf_end);
+    CHECK(p->buf + p->net_off == p->data + 3014);
+    /* Past PL_MAX_LEN: dropped and counted under the element's reason. */
+    CHECK(pl_put(&ctx, &el, 0, p, PL_MAX_LEN) == NULL);
+    CHECK(counters[PL_CORE_NCOUNTERS] == 1);
+    CHECK(pl_pool_in_use(&pool) == 0);
+
+    /* Clones of a 9000-byte packet; writing one copies it into a jumbo buffer. */
+    pl_packet *big = pl_packet_alloc_len(&pool, 9000);
+    memset(big->data, 0xab, 9000);
+    pl_packet *c = pl_packet_clone(&pool, big);
+    CHECK(c && pl_packet_shared(c) && pl_packet_class(c) == 0);
+    c = pl_writable(&ctx, &el, 0, c);
+    CHECK(c && !pl_packet_shared(c) && !pl_packet_shared(big) && c->len == 9000);
+    c->data[8999] = 1;
+    CHECK(big->data[8999] == 0xab && c->data[0] == 0xab);
+    /* Unstrip after the copy finds the bytes before the data. */
+    big->data[-1] = 0x5a;
+    pl_packet *c2 = pl_packet_clone(&pool, big);
+    c2 = pl_push(&ctx, &el, 0, c2, 1);
+    CHECK(c2 && c2->data[0] == 0x5a && c2->len == 9001);
+    pl_packet *b = NULL;
+    pl_batch_append(&b, big);
+    pl_batch_append(&b, c);
+    pl_batch_append(&b, c2);
+    pl_batch_free(&pool, b);
+    CHECK(pl_pool_in_use(&pool) == 0);
+
+    /* A push on a shared packet with room: a private copy, not growth. */
+    pl_packet *q = pl_packet_alloc_len(&pool, 64);
+    pl_packet *qc = pl_packet_clone(&pool, q);
+    uint64_t grown = counters[PL_CORE_GROWN];
+    qc = pl_push(&ctx, &el, 0, qc, 14);
+    CHECK(qc && qc->len == 78 && counters[PL_CORE_GROWN] == grown && !pl_packet_shared(q));
+    pl_packet_free(&pool, q);
+    pl_packet_free(&pool, qc);
+    CHECK(pl_pool_in_use(&pool) == 0);
+
+    /* An empty class-2 pool: the push fails and counts a drop. */
+    pl_pool tiny;
+    pl_pool_init(&tiny, 1, 0);
+    tiny.c[2].limit = 0;
+    ctx.pool = &tiny;
+    pl_packet *t = pl_packet_alloc_len(&tiny, 60);
+    CHECK(pl_push(&ctx, &el, 0, t, 20000) == NULL && counters[PL_CORE_NCOUNTERS] == 2);
+    CHECK(pl_pool_in_use(&tiny) == 0);
+    pl_pool_destroy(&tiny);
     pl_pool_destroy(&pool);
 }
 
@@ -221,12 +331,12 @@ static void test_errors(void)
     static const int conns[][4] = {{0, 0, 1, 0}};
     e = build(1, spec, 2, conns, 1, &err);
     CHECK(e == NULL && err.status == PL_ERR_GRAPH && !strcmp(err.element, "c") &&
-          strstr(err.message, "output 0 not connected"));
+          strstr(err.message, "output 0 unused"));
     /* Port out of range. */
     static const char *const spec2[] = {"s", "InfiniteSource", "", "d", "Discard", ""};
     static const int conns2[][4] = {{0, 1, 1, 0}};
     e = build(1, spec2, 2, conns2, 1, &err);
-    CHECK(e == NULL && err.status == PL_ERR_GRAPH && strstr(err.message, "output [1]"));
+    CHECK(e == NULL && err.status == PL_ERR_GRAPH && strstr(err.message, "has no output 1"));
 }
 
 /* Live change under load on two threads: random graphs, exact conservation. */
@@ -328,6 +438,45 @@ static void test_pipeliner_threads(void)
     pl_engine_free(e);
 }
 
+/* Jumbo and 64 KB packets crossing threads: grown on the consumer's side,
+ * freed there, every buffer back in its own class at the end. */
+static void test_big_threads(void)
+{
+    static const char *const spec[] = {
+        "src", "InfiniteSource", "LENGTH 9000, BURST 32",
+        "t", "Tee", "",
+        "p", "Pipeliner", "CAPACITY 256",
+        "u0", "Unstrip", "200",
+        "u1", "Unstrip", "50000",
+        "d0", "Discard", "",
+        "d1", "Discard", "",
+        "sched", "StaticThreadSched", "src 0, p 1"};
+    static const int conns[][4] = {{0, 0, 1, 0}, {1, 0, 2, 0}, {1, 1, 4, 0}, {2, 0, 3, 0},
+                                   {3, 0, 5, 0}, {4, 0, 6, 0}};
+    pl_error err;
+    pl_engine *e = build(2, spec, 8, conns, 6, &err);
+    CHECK(e != NULL);
+    if (!e) {
+        fprintf(stderr, "  %s: %s\n", err.element, err.message);
+        return;
+    }
+    CHECK(pl_engine_start(e, &err) == 0);
+    run_until_counted(e, "d0");
+    pl_engine_stop(e);
+    uint64_t sent = read_u64(e, "src", "count");
+    uint64_t queued = read_u64(e, "p", "queued");
+    uint64_t d0 = read_u64(e, "d0", "count"), d1 = read_u64(e, "d1", "count");
+    CHECK(d0 > 0 && d1 == sent);
+    CHECK(d0 + read_u64(e, "p", "dropped") + queued == sent);
+    CHECK(pl_stats_counter_total(e, PL_CORE_GROWN) == d0 + d1);   /* each Unstrip moved one */
+    pl_pool_info pi;
+    pl_engine_pools(e, &pi);
+    CHECK(pi.class_allocated[1] > 0 && pi.class_allocated[2] > 0);
+    CHECK(pi.class_allocated[1] == pi.class_free[1] && pi.class_allocated[2] == pi.class_free[2]);
+    CHECK(pi.allocated - pi.free == queued);        /* the clones still in the Pipeliner */
+    pl_engine_free(e);
+}
+
 /* The vanilla Click model across threads: Queue pushed on 0, Unqueue on 1. */
 static void test_queue_threads(void)
 {
@@ -358,12 +507,15 @@ int main(void)
 {
     test_batches();
     test_clones();
+    test_size_classes();
+    test_grow();
     test_inline_run();
     test_threads();
     test_errors();
     test_apply_storm();
     test_pipeliner_threads();
     test_queue_threads();
+    test_big_threads();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

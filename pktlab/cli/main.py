@@ -1,4 +1,5 @@
-"""The `pktlab` command line: run, bench, elements, flatten."""
+"""The `pktlab` command line: run, bench, elements, flatten, and Click's own
+commands (click, provides, shims: pktlab/cli/click/)."""
 
 from __future__ import annotations
 
@@ -93,6 +94,7 @@ def cmd_run(args) -> int:
                      "defines": _defines(args.defines)},
         "elements": eng.summary(),
         "pools": eng.pools(),
+        "core": eng.core_counters(),
     }
     if recorder is not None:
         with open(args.config, encoding="utf-8", errors="replace") as f:
@@ -120,6 +122,9 @@ def _summary_table(report: dict) -> str:
         drops = ", ".join(f"{k}={v}" for k, v in e["drops"].items() if v)
         lines.append(f"{name:<24} {e['class']:<16} {tin:>14} {tout:>14} "
                      f"{tout / dur / 1e6:>9.2f}  {drops}")
+    slow = ", ".join(f"{k} {v}" for k, v in report.get("core", {}).items() if v)
+    if slow:
+        lines.append(f"slow path: {slow} (packets moved to a larger buffer / made contiguous)")
     return "\n".join(lines)
 
 
@@ -159,10 +164,16 @@ def cmd_bench(args) -> int:
     return 0
 
 
-def cmd_flatten(args) -> int:
-    from ..lang.flatten import flatten_main
+# Click's commands read their arguments as Click's tools do (cli/click/options.py),
+# not as argparse does: `pktlab click -qh c.count`, `pktlab flatten -e ...`.
+def _click_face(name: str):
+    from .click import driver, flatten, provides, shims
 
-    return flatten_main([args.config, *args.defines])
+    return {"click": driver.main, "flatten": flatten.main, "provides": provides.main,
+            "shims": shims.main, "click-buildtool": provides.buildtool_main}[name]
+
+
+CLICK_FACES = ("click", "flatten", "provides", "shims", "click-buildtool")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -201,14 +212,25 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true")
     b.set_defaults(fn=cmd_bench)
 
-    f = sub.add_parser("flatten", help="print the flattened configuration (click-flatten)")
-    f.add_argument("config")
-    f.add_argument("defines", nargs="*", metavar="NAME=VALUE")
-    f.set_defaults(fn=cmd_flatten)
+    for name, text in (("flatten", "print the flattened configuration (click-flatten's "
+                                    "options)"),
+                       ("click", "run a configuration as Click's driver does (its options, "
+                                 "output and exit status)"),
+                       ("provides", "click-buildtool provides: exit 0 iff every class or "
+                                    "feature named exists"),
+                       ("shims", "write click, click-flatten and click-buildtool drop-ins "
+                                 "into DIR")):
+        sub.add_parser(name, help=text, add_help=False)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in CLICK_FACES:
+        try:
+            return _click_face(argv[0])(argv[1:])
+        except BrokenPipeError:
+            return 0
     args = build_parser().parse_args(argv)
     try:
         return args.fn(args)

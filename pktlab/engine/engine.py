@@ -15,7 +15,7 @@ import threading
 import time
 import weakref
 
-from . import _lib, accessors
+from . import _lib, accessors, handlercall, output
 from ._lib import ffi, lib
 from .change import Change, apply_graph, write_live
 from .classes import element_classes
@@ -79,7 +79,11 @@ class Engine:
         self._lock = threading.RLock()
         self._names: list[str] = []
         self._index: dict[str, int] = {}
-        self._build(graph)
+        try:
+            self._build(graph)
+        except EngineError as e:
+            e.messages = self.messages()     # what elements said before the error
+            raise
         self._stats: Stats | None = None
         self._started_at: float | None = None
         self.elapsed = 0.0
@@ -182,6 +186,11 @@ class Engine:
             self.stop()
         return self
 
+    @property
+    def live_tasks(self) -> int:
+        """Tasks that have not finished (0: nothing is left to run)."""
+        return int(lib.pl_engine_live_tasks(self._h))
+
     def run_inline(self, max_runs: int = 0) -> Engine:
         """Run on the calling thread (single-thread engines) until every task
         finished or max_runs task rounds ran. Deterministic: for tests.
@@ -255,6 +264,14 @@ class Engine:
 
     def __contains__(self, name: str) -> bool:
         return name in self._index
+
+    def read_handler(self, spec: str) -> str:
+        """Read "c.count", "ar.lookup 1.0.0.1" or a global "flatconfig" (handlercall.py)."""
+        return handlercall.read(self, spec)
+
+    def write_handler(self, spec: str, value: str = "") -> None:
+        """Write a handler named as Click names it ("c.reset", "stop", ...)."""
+        handlercall.write(self, spec, value)
 
     def _read(self, index: int, handler: str) -> str:
         err = _lib.new_error()
@@ -352,22 +369,40 @@ class Engine:
             raise AttributeError(name)
         return accessors.resolve(self, name)
 
-    def pools(self) -> dict[str, int]:
+    def pools(self) -> dict:
+        """Buffers of the per-thread pools, all size classes together
+        (`allocated`, `free`, `in_use`, `alloc_failures`), and per class
+        (`classes`: data area `bytes` and the same counts); `max_len` is the
+        longest packet the engine holds."""
         info = ffi.new("pl_pool_info *")
         lib.pl_engine_pools(self._h, info)
+        classes = [{"bytes": info.class_bytes[k], "allocated": info.class_allocated[k],
+                    "free": info.class_free[k],
+                    "in_use": info.class_allocated[k] - info.class_free[k],
+                    "alloc_failures": info.class_failures[k]} for k in range(info.nclasses)]
         return {"allocated": info.allocated, "free": info.free,
-                "in_use": info.allocated - info.free, "alloc_failures": info.alloc_failures}
+                "in_use": info.allocated - info.free, "alloc_failures": info.alloc_failures,
+                "classes": classes, "max_len": info.max_len}
+
+    def core_counters(self) -> dict[str, int]:
+        """The core's own counters over all threads: `grown` (packets an element
+        moved to a larger buffer: the slow path of push/put), `linearized`
+        (multi-segment device packets made contiguous)."""
+        return self.stats().core_counters()
+
+    def messages(self) -> list[tuple[str, str, str]]:
+        """What elements said while configured: (element, "message" or "warning",
+        text) each, in order; read once (Click's Message, warnings)."""
+        return output.messages(self)
+
+    def log_to(self, fd: int | None) -> None:
+        """Write log lines (Print, ...) straight to file descriptor fd as they
+        come, as Click does to stderr; None: keep them for log()."""
+        output.log_to(self, fd)
 
     def log(self) -> str:
         """Lines written by elements such as Print since the last call."""
-        chunks = []
-        buf = ffi.new("char[]", 65536)
-        while True:
-            n = lib.pl_engine_log_read(self._h, buf, 65536)
-            if not n:
-                break
-            chunks.append(ffi.string(buf, n).decode("utf-8", "replace"))
-        return "".join(chunks)
+        return output.log(self)
 
     def summary(self) -> dict[str, dict]:
         """Per element: class, packets per input and output port, counters."""

@@ -14,6 +14,10 @@ from ._lib import ffi, lib
 
 PACKETS, BYTES, BATCHES, CYCLES = range(4)
 
+# The core's counters: the first columns of counters[t, c] (element counters follow).
+CORE_COUNTERS = tuple(ffi.string(lib.pl_core_counter(i)).decode()
+                      for i in range(lib.pl_core_ncounters()))
+
 
 class _Region(np.ndarray):
     """The statistics region as an array that holds the engine handle: every
@@ -106,6 +110,11 @@ class Stats:
         base = self._counter_base[name]
         tot = self.counters[:, base:base + len(names)].sum(axis=0)
         return {n: int(v) for n, v in zip(names, tot)}
+
+    def core_counters(self) -> dict[str, int]:
+        """The core's counters (CORE_COUNTERS), summed over threads."""
+        tot = self.counters[:, :len(CORE_COUNTERS)].sum(axis=0)
+        return {n: int(v) for n, v in zip(CORE_COUNTERS, tot)}
 
     def drops_of(self, name: str) -> dict[str, int]:
         drops = self._class(name).drop_counters

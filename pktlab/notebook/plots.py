@@ -178,10 +178,13 @@ def summary_html(snap: dict) -> str:
                     f"<td>{e['bps'] / 1e9:.3f}</td><td>{mb}</td><td>{cpp}</td>"
                     f"<td>{e['out_packets'] or e['in_packets']}</td><td>{drops}</td></tr>")
     threads = " ".join(f"t{i}: {v / 1e6:.2f}" for i, v in enumerate(snap["threads"]["pps"]))
+    slow = ", ".join(f"{k} {v['count']} ({v['per_s']:.0f}/s)"
+                     for k, v in snap.get("core", {}).items() if v["count"])
     return ("<table style='font-size:9pt'><tr><th>element</th><th>class</th><th>Mpps</th>"
             "<th>Gbps</th><th>batch</th><th>cycles/pkt</th><th>packets</th><th>drops</th></tr>"
             + "".join(rows) + f"</table><div style='font-size:9pt'>t = {snap['t']:.1f} s;"
-            f" Mpps injected per thread: {threads}</div>")
+            f" Mpps injected per thread: {threads}"
+            + (f"; slow path: {slow}" if slow else "") + "</div>")
 
 
 class Dashboard:

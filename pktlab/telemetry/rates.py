@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.stats import BATCHES, BYTES, CYCLES, PACKETS
+from ..engine.stats import BATCHES, BYTES, CORE_COUNTERS, CYCLES, PACKETS
 
 
 class RingReader:
@@ -36,7 +36,8 @@ class RingReader:
         L = self.layout
         out = {"t": 0.0, "interval": 0.0, "samples": self._n, "hz": self.hz,
                "elements": {}, "ports": {}, "edges": [], "markers": list(self.markers),
-               "threads": {"pps": np.zeros(0), "packets": np.zeros(0, np.uint64)}}
+               "threads": {"pps": np.zeros(0), "packets": np.zeros(0, np.uint64)},
+               "core": {c: {"count": 0, "per_s": 0.0} for c in CORE_COUNTERS}}
         if last < 0:
             return out
         N = self.history
@@ -54,6 +55,10 @@ class RingReader:
               if hk else np.zeros(self._hist.shape[1:], np.int64))
         inv = 1.0 / dt if dt > 0 else 0.0
         out.update(t=float(t1), interval=dt)
+        # The core's slow-path events (packets grown, mbufs linearized): the
+        # first counters of the region.
+        out["core"] = {c: {"count": int(C1[j]), "per_s": float(dC[j]) * inv}
+                       for j, c in enumerate(CORE_COUNTERS)}
         for name in L.names:
             o, i = L.out[name], L.inp[name]
             po = dP[o].sum(axis=0) if len(o) else np.zeros(4, np.int64)

@@ -20,7 +20,7 @@ static pl_packet *strip_action(pl_element *e, pl_packet *p, pl_ctx *ctx)
 }
 
 static const pl_param params[] = {
-    {"LENGTH", PL_T_UINT, offsetof(strip_state, length), NULL, 0, PL_BUFSIZE,
+    {"LENGTH", PL_T_UINT, offsetof(strip_state, length), NULL, 0, PL_MAX_LEN,
      PL_P_POSITIONAL | PL_P_REQUIRED, "bytes to remove"},
     {0}};
 
