@@ -1,11 +1,10 @@
 # pktlab — every entry point a user or CI needs.
 #   make setup          system packages (when root), .venv, native build (idempotent)
 #   make demo           run examples/forward.click in memory and print per-element rates
-#   make test           everything: native tests (plain, ASan+UBSan, TSan) and pytest
+#   make test           everything: native tests (plain, ASan+UBSan, TSan), a fuzz smoke and pytest
 #   make bench          the benchmarks (pktlab bench forward)
 #   make test-sanitize  native tests under ASan+UBSan and TSan only
 #   make fuzz           the fuzzers, FUZZ_TIME seconds per element class (docs/robustness.md)
-#   make test-asan-py   element, trace and live-change tests on an ASan+UBSan build of the extension
 
 SHELL := /bin/bash
 PYTHON ?= python3.11
@@ -20,7 +19,7 @@ NATIVE_HDR := $(wildcard native/include/*.h native/core/*.h native/lib/*.h nativ
 CFLAGS_TEST := -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter -pthread
 BUILD := native/build
 
-.PHONY: setup system venv native frontend demo test test-native test-sanitize test-asan test-tsan test-py test-ts bench lint clean fuzz fuzz-smoke test-asan-py
+.PHONY: setup system venv native frontend demo test test-native test-sanitize test-asan test-tsan test-py test-ts bench lint clean fuzz fuzz-smoke
 
 setup: system $(STAMP) native frontend
 
@@ -68,7 +67,7 @@ frontend: $(STAMP)
 demo: setup
 	$(VENV)/bin/pktlab run examples/forward.click --threads 1 --duration 3
 
-test: setup test-native test-sanitize test-ts test-py
+test: setup test-native test-sanitize fuzz-smoke test-ts test-py
 
 # The graph widget's browser tests get a JupyterLab and a Chromium of their own
 # (a second pytest process): sharing the session's server with the notebook
