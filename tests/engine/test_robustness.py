@@ -187,3 +187,11 @@ def test_require_library_of_a_non_regular_file_is_a_config_error(fifo, target):
 def test_fromdump_on_a_device_is_an_error():
     with pytest.raises(EngineError, match="device"):
         Engine("FromDump(/dev/zero) -> Discard;")
+
+
+@pytest.mark.parametrize("config", ["AdjustTimestamp(1e60)", "AdjustTimestamp(-1e60)",
+                                    "TimeFilter(START_AFTER 1e30)"])
+def test_times_beyond_int64_nanoseconds_are_errors(config):
+    # found by the element fuzzer (UBSan: double to int64 out of range)
+    with pytest.raises(EngineError, match="more than|within"):
+        Engine(f"FromMemory -> {config} -> Discard;")
