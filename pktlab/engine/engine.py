@@ -15,16 +15,13 @@ import threading
 import time
 import weakref
 
-from . import _lib, accessors, handlercall, output
+from . import _lib, accessors, handlercall, inline, output
 from ._lib import ffi, lib
 from .change import Change, apply_graph, write_live
 from .classes import element_classes
 from .element import Element
 from .errors import EngineError
 from .stats import Stats
-
-_INLINE_STEP_US = 20_000     # run_inline returns to Python this often (Ctrl-C, signals)
-
 
 class Engine:
     """A configuration running (or ready to run) in the native engine.
@@ -199,21 +196,7 @@ class Engine:
         any exception raised between two steps stops it cleanly: the
         elements' stop hooks run, packets in flight are accounted for, and
         the exception goes on to the caller."""
-        err = _lib.new_error()
-        t0 = time.monotonic()
-        with self._lock:
-            self._check(lib.pl_engine_inline_begin(self._h, err), err)
-        ran = ffi.new("uint64_t *")
-        total = 0
-        try:
-            while not lib.pl_engine_inline_step(self._h, max_runs - total if max_runs else 0,
-                                                _INLINE_STEP_US, ran):
-                total += ran[0]
-                if max_runs and total >= max_runs:
-                    break
-        finally:
-            lib.pl_engine_inline_end(self._h)
-            self.elapsed += time.monotonic() - t0
+        inline.run_inline(self, max_runs)
         return self
 
     def close(self) -> None:
@@ -316,25 +299,7 @@ class Engine:
         per element its threads and task worker, and for device outputs the
         TX queue each thread got and whether it locks it; whether reference
         counts are atomic (packets cross threads); warnings."""
-        buf = ffi.new("char[]", 4096)
-        lib.pl_engine_warnings(self._h, buf, 4096)
-        elements = {}
-        for n in self._names:
-            d = {"threads": self.threads_of(n), "task_thread": self.element_thread(n)}
-            cls = element_classes().get(self.graph.elements[n].cls)
-            if cls is not None and any(h.name == "tx_queues" for h in cls.handlers):
-                d["tx_queues"] = {int(t): {"queue": int(q), "locked": lk == "1"}
-                                  for t, q, lk in (ln.split() for ln in
-                                                   self[n].read("tx_queues").splitlines())}
-            elements[n] = d
-        return {
-            "threads": self.threads,
-            "atomic_refcounts": bool(lib.pl_engine_atomic_refs(self._h)),
-            "placement": {"cpus": self.placement.cpus, "node": self.placement.node,
-                          "why": self.placement.why},
-            "elements": elements,
-            "warnings": [w for w in _lib.string(buf).splitlines() if w],
-        }
+        return inline.decisions(self)
 
     def ports(self, name: str) -> tuple[int, int]:
         i = self._index[name]
