@@ -18,7 +18,10 @@ from pktlab.engine.errors import EngineError
 from pktlab.lang import ConfigError
 
 OURS = (ConfigError, EngineError)
-CLASSES = sorted(element_classes())
+# Not the DPDK classes: building one starts the process's only EAL, without
+# the virtual devices later tests give it (the native harness fuzzes them,
+# each run in its own process).
+CLASSES = sorted(c for c in element_classes() if "DPDK" not in c)
 WORDS = st.sampled_from(["0", "1", "-1", "65536", "4294967296", "99999999999999999999", "1e9",
                          "true", "false", "10.0.0.1", "10.0.0.0/8", "0.0.0.0/0", "255.255.255.255",
                          "00:01:02:03:04:05", "-", "ff", "\\<00>", "ACTIVE", "LIMIT", "BURST",
