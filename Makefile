@@ -108,7 +108,18 @@ $(NETMAP_DIR)/bin/nmprobe: tests/netmap/nmprobe.c | netmap
 demo: setup
 	$(VENV)/bin/pktlab run examples/forward.click --threads 1 --duration 3
 
-test: setup test-native test-sanitize fuzz-smoke test-ts test-py $(if $(NETMAP_TGZ),test-netmap)
+# Each part in turn, with its time (CI keeps the whole under about 30 minutes);
+# the first part that fails stops the run, as make would.
+TEST_PARTS := test-native test-sanitize fuzz-smoke test-ts test-py $(if $(NETMAP_TGZ),test-netmap)
+test: setup
+	@t0=$$(date +%s); times=""; \
+	for part in $(TEST_PARTS); do \
+	    s=$$(date +%s); \
+	    $(MAKE) --no-print-directory $$part || { echo "== $$part FAILED after $$(( $$(date +%s) - s )) s"; exit 1; }; \
+	    times="$$times$$part $$(( $$(date +%s) - s )) s\n"; \
+	    echo "== $$part: $$(( $$(date +%s) - s )) s"; \
+	done; \
+	printf "== times\n$$times"; echo "== make test: $$(( $$(date +%s) - t0 )) s"
 
 # The graph widget's browser tests get a JupyterLab and a Chromium of their own
 # (a second pytest process): sharing the session's server with the notebook

@@ -76,9 +76,9 @@ def run_class(binary: Path, cls: str, seconds: float, runs: int, scratch: Path,
     execs, crashes, kinds, t0 = 0, 0, [], time.monotonic()
     while True:
         left = seconds - (time.monotonic() - t0)
-        if (runs and execs >= runs) or (not runs and left < 1):
-            break
-        budget = [f"-runs={runs - execs}"] if runs else [f"-max_total_time={int(left)}"]
+        if (runs and execs >= runs) or (not runs and left < 1 and (execs or crashes)):
+            break                   # (every class gets at least one run of a second)
+        budget = [f"-runs={runs - execs}"] if runs else [f"-max_total_time={max(1, int(left))}"]
         cmd = [str(binary), *LIMITS, *budget, f"-artifact_prefix={artifacts}/{cls}-",
                *extra, str(corpus), str(SEEDS)]
         p = subprocess.run(cmd, cwd=scratch, env=env, capture_output=True, text=True,
@@ -130,7 +130,7 @@ def main(argv=None) -> int:
         if unknown:
             ap.error(f"not fuzzed (no such class, or it takes no packets): {', '.join(unknown)}")
         names = [n for n in names if n in wanted]
-    seconds = SMOKE_SECONDS / len(names) if args.smoke else args.time
+    seconds = max(1.0, SMOKE_SECONDS / len(names)) if args.smoke else args.time
     args.artifacts.mkdir(parents=True, exist_ok=True)
     results, t0 = [], time.monotonic()
     with tempfile.TemporaryDirectory(prefix="pktlab-fuzz-") as scratch:
@@ -158,7 +158,10 @@ def main(argv=None) -> int:
                                          "crashes": crashes, "conservation": cons,
                                          "regressions": nreg, "regression_failures": regfails},
                                         indent=1))
-    return 1 if crashes or regfails else 0
+    idle = [r["class"] for r in results if not r["executions"] and not r["crashes"]]
+    if idle:                                    # a smoke that ran nothing proves nothing
+        print(f"no executions for: {', '.join(idle)}")
+    return 1 if crashes or regfails or idle else 0
 
 
 if __name__ == "__main__":
