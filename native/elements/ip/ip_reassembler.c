@@ -1,46 +1,14 @@
 /* IPReassembler: rebuilds IP datagrams from their fragments (Click's). */
 #include "../../lib/checksum.h"
-#include "../../lib/netpkt.h"
+#include "../../lib/ipreasm.h"
 
-#include <stdatomic.h>
-#include <stdlib.h>
-
-/*
- * A datagram being rebuilt is one packet, q: its header (the first
- * fragment's once it came) and its payload so far at the fragments' offsets.
- * The parts received form a sorted list of chunks [off, lastoff): the first
- * is in the slot, each next one is written in the hole that follows the
- * chunk before it (4 bytes at transport + lastoff; holes between fragments
- * are at least 8 bytes), so the list costs no memory beyond q. Slots and the
- * 256 hash chains (by IP ID, as Click's) are allocated at configure time.
- */
-#define RA_NMAP 256
-#define RA_MEM_PER 40            /* bytes charged per datagram besides its payload */
-#define RA_TIMEOUT 30            /* seconds without the first fragment's news */
+#define RA_TIMEOUT 30            /* seconds without news of the first fragment */
 #define RA_INTERVAL 10           /* seconds between looks for old datagrams */
-
-typedef struct {
-    uint16_t off, lastoff;
-} ra_chunk;
-
-typedef struct {
-    pl_packet *q;                /* NULL: free */
-    int32_t next;                /* hash chain or free list */
-    ra_chunk first;
-    uint32_t tlen;               /* payload bytes q holds (its transport length) */
-    int64_t sec;                 /* the timestamp the timeout counts from */
-} ra_slot;
 
 typedef struct {
     uint64_t himem, max_memory;
     int64_t mtu_anno;
-    ra_slot *slots;
-    uint32_t nslots;
-    int32_t free_slot;
-    int32_t map[RA_NMAP];
-    uint64_t mem_high, mem_low;
-    _Atomic uint64_t mem_used;   /* written by the data path, read by handlers */
-    _Atomic uint32_t pending;
+    ra_table t;
     int64_t reap_time;
 } ra_state;
 
@@ -49,98 +17,16 @@ enum { C_BAD, C_PAST_END, C_NOBUFS, C_GIVEN_UP, C_UNFINISHED,
 static const char *const counters[] = {"bad", "past_end", "nobufs", "given_up", "unfinished",
                                        "fragments", "reassembled", "timed_out", "evicted", NULL};
 
-static inline uint8_t *ra_payload(const pl_packet *q)
+/* Datagrams given up: to output 1 when connected (Click's), else counted drops. */
+static void ra_give_up(pl_element *e, pl_ctx *ctx, pl_packet **out1, pl_packet *b, int why)
 {
-    uint8_t *ip = pl_net_header(q);
-    return ip + pl_ip_hl(ip);
-}
-
-static inline ra_chunk ra_load(const ra_slot *s, int at)
-{
-    ra_chunk c = s->first;
-    if (at >= 0)
-        memcpy(&c, ra_payload(s->q) + at, sizeof c);
-    return c;
-}
-
-static inline void ra_store(ra_slot *s, int at, ra_chunk c)
-{
-    if (at < 0)
-        s->first = c;
-    else
-        memcpy(ra_payload(s->q) + at, &c, sizeof c);
-}
-
-static inline int ra_bucket(const uint8_t *ip)
-{
-    uint16_t id;
-    memcpy(&id, ip + 4, 2);      /* as Click: the raw field modulo 256 */
-    return id % RA_NMAP;
-}
-
-static inline int ra_same(const uint8_t *a, const uint8_t *b)
-{
-    return !memcmp(a + 4, b + 4, 2) && a[9] == b[9] && !memcmp(a + 12, b + 12, 8);
-}
-
-static void ra_mem(ra_state *s, int64_t delta)
-{
-    atomic_store_explicit(&s->mem_used,
-                          (uint64_t)((int64_t)atomic_load_explicit(&s->mem_used,
-                                                                   memory_order_relaxed) + delta),
-                          memory_order_relaxed);
-}
-
-/* Unlink the slot *link points to (its datagram leaves or is given up). */
-static pl_packet *ra_unlink(ra_state *s, int32_t *link)
-{
-    int32_t k = *link;
-    ra_slot *sl = &s->slots[k];
-    pl_packet *q = sl->q;
-    *link = sl->next;
-    ra_mem(s, -(int64_t)(RA_MEM_PER + sl->tlen));
-    sl->q = NULL;
-    sl->next = s->free_slot;
-    s->free_slot = k;
-    atomic_fetch_sub_explicit(&s->pending, 1, memory_order_relaxed);
-    return q;
-}
-
-/* Give up a datagram: to output 1 when connected (Click's), else a counted drop. */
-static void ra_give_up(pl_element *e, pl_ctx *ctx, pl_packet **out1, pl_packet *q, int why)
-{
-    pl_count(ctx, e, why, 1);
+    if (!b)
+        return;
+    pl_count(ctx, e, why, b->b_count);
     if (e->noutputs > 1)
-        pl_batch_append(out1, q);
+        pl_batch_join(out1, b);
     else
-        pl_drop(ctx, e, C_GIVEN_UP, q);
-}
-
-static void ra_reap(pl_element *e, ra_state *s, pl_ctx *ctx, int64_t now, pl_packet **out1)
-{
-    for (int b = 0; b < RA_NMAP; b++)
-        for (int32_t *link = &s->map[b]; *link >= 0;)
-            if (s->slots[*link].sec < now - RA_TIMEOUT)
-                ra_give_up(e, ctx, out1, ra_unlink(s, link), C_TIMED_OUT);
-            else
-                link = &s->slots[*link].next;
-    s->reap_time = now + RA_INTERVAL;
-}
-
-/* Over HIMEM: give up datagrams at least 10 s old, then 5 s, then any, in bucket
- * order, until the memory is under 3/4 HIMEM (Click's order). */
-static void ra_reap_overfull(pl_element *e, ra_state *s, pl_ctx *ctx, int64_t now,
-                             pl_packet **out1)
-{
-    for (int delta = 10; delta >= 0; delta -= 5)
-        for (int b = 0; b < RA_NMAP; b++)
-            for (int32_t *link = &s->map[b]; *link >= 0;)
-                if (!delta || s->slots[*link].sec < now - delta) {
-                    ra_give_up(e, ctx, out1, ra_unlink(s, link), C_EVICTED);
-                    if (atomic_load_explicit(&s->mem_used, memory_order_relaxed) <= s->mem_low)
-                        return;
-                } else
-                    link = &s->slots[*link].next;
+        pl_drop_batch(ctx, e, C_GIVEN_UP, b);
 }
 
 static void ra_set_mtu(const ra_state *s, pl_packet *q, uint32_t v, int max)
@@ -156,10 +42,10 @@ static void ra_set_mtu(const ra_state *s, pl_packet *q, uint32_t v, int max)
 }
 
 /* A new datagram from its first fragment to arrive. */
-static void ra_make(pl_element *e, ra_state *s, pl_ctx *ctx, pl_packet *p, int b, uint32_t p_off,
+static void ra_make(pl_element *e, ra_state *s, pl_ctx *ctx, pl_packet *p, uint32_t p_off,
                     uint32_t p_last)
 {
-    if (s->free_slot < 0) {      /* cannot happen with the slots sized from HIMEM */
+    if (s->t.free_slot < 0) {    /* cannot happen: the slots are sized from HIMEM */
         pl_drop(ctx, e, C_NOBUFS, p);
         return;
     }
@@ -176,6 +62,7 @@ static void ra_make(pl_element *e, ra_state *s, pl_ctx *ctx, pl_packet *p, int b
         memcpy(q->data, ip, 20);
         q->data[0] = 0x45;
         pl_set_net_header(q, q->data);
+        memset(q->data + 20, 0, p_off);   /* holes read as zeros (Click's: whatever) */
         memcpy(q->data + 20 + p_off, ip + pl_ip_hl(ip), p_last - p_off);
         q->timestamp = p->timestamp;   /* Click leaves it 0: reaped at the next look */
         pl_packet_free(ctx->pool, p);
@@ -183,17 +70,7 @@ static void ra_make(pl_element *e, ra_state *s, pl_ctx *ctx, pl_packet *p, int b
     uint8_t *qip = pl_net_header(q);
     pl_wr16(qip + 6, (uint16_t)(pl_rd16(qip + 6) & 0xe000));   /* keep MF, DF, RF */
     ra_set_mtu(s, q, pl_net_length(q), 0);
-    int32_t k = s->free_slot;
-    ra_slot *sl = &s->slots[k];
-    s->free_slot = sl->next;
-    sl->q = q;
-    sl->first = (ra_chunk){(uint16_t)p_off, (uint16_t)p_last};
-    sl->tlen = p_last;
-    sl->sec = (int64_t)(q->timestamp / 1000000000u);
-    sl->next = s->map[b];
-    s->map[b] = k;
-    ra_mem(s, RA_MEM_PER + p_last);
-    atomic_fetch_add_explicit(&s->pending, 1, memory_order_relaxed);
+    ra_add(&s->t, q, p_off, p_last);
 }
 
 /* The first fragment's link and IP headers and annotations replace q's. */
@@ -244,17 +121,14 @@ static pl_packet *ra_fragment(pl_element *e, ra_state *s, pl_ctx *ctx, pl_packet
         return NULL;
     }
     pl_packet_take(p, (uint32_t)(dlen - (p_last - p_off)));
-    if (atomic_load_explicit(&s->mem_used, memory_order_relaxed) > s->mem_high)
-        ra_reap_overfull(e, s, ctx, now, out1);
-    int b = ra_bucket(ip);
-    int32_t *link = &s->map[b];
-    while (*link >= 0 && !ra_same(ip, pl_net_header(s->slots[*link].q)))
-        link = &s->slots[*link].next;
+    if (ra_mem_used(&s->t) > s->t.mem_high)
+        ra_give_up(e, ctx, out1, ra_evict(&s->t, now), C_EVICTED);
+    int32_t *link = ra_find(&s->t, ip);
     if (*link < 0) {
-        ra_make(e, s, ctx, p, b, (uint32_t)p_off, (uint32_t)p_last);
+        ra_make(e, s, ctx, p, (uint32_t)p_off, (uint32_t)p_last);
         return NULL;
     }
-    ra_slot *sl = &s->slots[*link];
+    ra_slot *sl = &s->t.slots[*link];
     ra_set_mtu(s, sl->q, nlen, 1);
     uint32_t a = (uint32_t)p_off, z = (uint32_t)p_last;
     if (z > sl->tlen) {
@@ -265,40 +139,20 @@ static pl_packet *ra_fragment(pl_element *e, ra_state *s, pl_ctx *ctx, pl_packet
         uint32_t old = sl->tlen;
         pl_packet *q = pl_put(ctx, e, C_NOBUFS, sl->q, z - old);
         if (!q) {                /* q was freed and counted: the datagram is lost */
-            ra_unlink(s, link);
+            ra_unlink(&s->t, link);
             pl_drop(ctx, e, C_NOBUFS, p);
             return NULL;
         }
         sl->q = q;
-        sl->tlen = z;
-        ra_store(sl, (int)old, (ra_chunk){(uint16_t)z, (uint16_t)z});
-        ra_mem(s, z - old);
+        ra_extend(&s->t, sl, z);
     }
-    /* The chunk p starts in or after, and the one p ends in or before. */
-    int cat = -1;
-    ra_chunk c = sl->first;
-    while (c.lastoff < a) {
-        cat = c.lastoff;
-        c = ra_load(sl, cat);
+    if (ra_add_chunk(sl, a, z) < 0) {   /* an unaligned end before more data */
+        pl_drop(ctx, e, C_BAD, p);
+        return NULL;
     }
-    ra_chunk l = c;
-    while (l.lastoff < z && l.lastoff < sl->tlen)
-        l = ra_load(sl, l.lastoff);
-    if (z < l.off) {
-        if (l.off - z < sizeof(ra_chunk)) {       /* an unaligned end before more data */
-            pl_drop(ctx, e, C_BAD, p);
-            return NULL;
-        }
-        ra_store(sl, (int)z, l);
-        c.lastoff = (uint16_t)z;
-    } else
-        c.lastoff = l.lastoff;
-    if (a < c.off)
-        c.off = (uint16_t)a;
-    ra_store(sl, cat, c);
     memcpy(ra_payload(sl->q) + a, pl_net_header(p) + hl, z - a);
     if (a == 0 && !(sl->q = ra_take_front(e, sl, ctx, p, s))) {
-        ra_unlink(s, link);       /* q was freed and counted */
+        ra_unlink(&s->t, link);   /* q was freed and counted */
         pl_drop(ctx, e, C_NOBUFS, p);
         return NULL;
     }
@@ -313,7 +167,7 @@ static pl_packet *ra_fragment(pl_element *e, ra_state *s, pl_ctx *ctx, pl_packet
     uint32_t total = pl_ip_hl(qip) + sl->tlen;
     q->timestamp = p->timestamp;
     pl_packet_free(ctx->pool, p);
-    ra_unlink(s, link);
+    ra_unlink(&s->t, link);
     if (total > 0xffff) {        /* options and 65,535 payload bytes: no such datagram */
         pl_drop(ctx, e, C_BAD, q);
         return NULL;
@@ -343,8 +197,10 @@ static void ra_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
             p->timestamp = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
         }
         int64_t now = (int64_t)(p->timestamp / 1000000000u);
-        if (now >= s->reap_time)
-            ra_reap(e, s, ctx, now, &out1);
+        if (now >= s->reap_time) {
+            ra_give_up(e, ctx, &out1, ra_expire(&s->t, now - RA_TIMEOUT), C_TIMED_OUT);
+            s->reap_time = now + RA_INTERVAL;
+        }
         pl_packet *q = ra_fragment(e, s, ctx, p, now, &out1);
         if (q)
             pl_batch_append(&out, q);
@@ -362,31 +218,16 @@ static int ra_configure(pl_element *e, pl_error *err)
     ra_state *s = PL_STATE(e, ra_state);
     if (s->max_memory)
         s->himem = s->max_memory;
-    s->mem_high = s->himem;
-    s->mem_low = (s->himem >> 2) * 3;
-    /* every datagram held costs at least RA_MEM_PER + 8 bytes, and one more may
-     * be added while under HIMEM: this many slots never run out */
-    s->nslots = (uint32_t)(s->himem / (RA_MEM_PER + 8) + 2);
-    s->slots = calloc(s->nslots, sizeof *s->slots);
-    if (!s->slots)
+    if (ra_table_init(&s->t, s->himem) < 0)
         return pl_seterr(err, PL_ERR_CONFIG, e, "HIMEM",
-                         "HIMEM: no memory for %u datagram slots", s->nslots);
-    for (uint32_t k = 0; k < s->nslots; k++)
-        s->slots[k].next = k + 1 < s->nslots ? (int32_t)(k + 1) : -1;
-    s->free_slot = 0;
-    for (int b = 0; b < RA_NMAP; b++)
-        s->map[b] = -1;
+                         "HIMEM: no memory for the datagram slots of %llu bytes",
+                         (unsigned long long)s->himem);
     return 0;
 }
 
 static void ra_cleanup(pl_element *e)
 {
-    ra_state *s = PL_STATE(e, ra_state);
-    for (uint32_t k = 0; s->slots && k < s->nslots; k++)
-        if (s->slots[k].q)
-            pl_packet_free_ctl(e, C_UNFINISHED, s->slots[k].q);
-    free(s->slots);
-    s->slots = NULL;
+    ra_table_destroy(&PL_STATE(e, ra_state)->t, e, C_UNFINISHED);
 }
 
 static int read_counter(pl_element *e, int c, char *buf, size_t len)
@@ -404,13 +245,12 @@ static int read_failed(pl_element *e, char *buf, size_t len)
 static int read_mem(pl_element *e, char *buf, size_t len)
 {
     ra_state *s = PL_STATE(e, ra_state);
-    return pl_fmt(buf, len, "%llu",
-                  (unsigned long long)atomic_load_explicit(&s->mem_used, memory_order_relaxed));
+    return pl_fmt(buf, len, "%llu", (unsigned long long)ra_mem_used(&s->t));
 }
 static int read_pending(pl_element *e, char *buf, size_t len)
 {
     ra_state *s = PL_STATE(e, ra_state);
-    return pl_fmt(buf, len, "%u", atomic_load_explicit(&s->pending, memory_order_relaxed));
+    return pl_fmt(buf, len, "%u", atomic_load_explicit(&s->t.pending, memory_order_relaxed));
 }
 
 static const pl_param params[] = {
