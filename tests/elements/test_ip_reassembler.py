@@ -31,6 +31,7 @@ def test_fragmenter_then_reassembler_rebuilds_byte_for_byte(mtu, total, per_pack
     assert [bytes(p) for p in out["out"]] == [bytes(d) for d in dgs]
     c = out.counters("r")
     assert c["reassembled"] == sum(len(d) > mtu for d in dgs) and c["bad"] == 0
+    assert c["fragments"] == c["merged"] + c["reassembled"]   # in order: q is the first
     assert out.handler("pending", "r") == "0"
     assert out.engine.pools()["in_use"] == 0
 

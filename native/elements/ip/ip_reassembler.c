@@ -13,9 +13,10 @@ typedef struct {
 } ra_state;
 
 enum { C_BAD, C_PAST_END, C_NOBUFS, C_GIVEN_UP, C_UNFINISHED,
-       C_FRAGMENTS, C_REASSEMBLED, C_TIMED_OUT, C_EVICTED };
+       C_FRAGMENTS, C_MERGED, C_REASSEMBLED, C_TIMED_OUT, C_EVICTED };
 static const char *const counters[] = {"bad", "past_end", "nobufs", "given_up", "unfinished",
-                                       "fragments", "reassembled", "timed_out", "evicted", NULL};
+                                       "fragments", "merged", "reassembled", "timed_out",
+                                       "evicted", NULL};
 
 /* Datagrams given up: to output 1 when connected (Click's), else counted drops. */
 static void ra_give_up(pl_element *e, pl_ctx *ctx, pl_packet **out1, pl_packet *b, int why)
@@ -65,6 +66,7 @@ static void ra_make(pl_element *e, ra_state *s, pl_ctx *ctx, pl_packet *p, uint3
         memset(q->data + 20, 0, p_off);   /* holes read as zeros (Click's: whatever) */
         memcpy(q->data + 20 + p_off, ip + pl_ip_hl(ip), p_last - p_off);
         q->timestamp = p->timestamp;   /* Click leaves it 0: reaped at the next look */
+        pl_count(ctx, e, C_MERGED, 1);
         pl_packet_free(ctx->pool, p);
     }
     uint8_t *qip = pl_net_header(q);
@@ -161,11 +163,13 @@ static pl_packet *ra_fragment(pl_element *e, ra_state *s, pl_ctx *ctx, pl_packet
     if (!mf)
         qip[6] &= (uint8_t)~0x20;
     if ((qip[6] & 0x20) || sl->first.off != 0 || sl->first.lastoff != sl->tlen) {
+        pl_count(ctx, e, C_MERGED, 1);
         pl_packet_free(ctx->pool, p);
         return NULL;
     }
     uint32_t total = pl_ip_hl(qip) + sl->tlen;
     q->timestamp = p->timestamp;
+    pl_count(ctx, e, C_MERGED, 1);
     pl_packet_free(ctx->pool, p);
     ra_unlink(&s->t, link);
     if (total > 0xffff) {        /* options and 65,535 payload bytes: no such datagram */
@@ -298,7 +302,8 @@ static const pl_class ip_reassembler = {
            "Keywords: HIMEM (bytes, default 256K), MAX_MEMORY (the same), MAX_MTU_ANNO\n"
            "(annotation byte offset set to the largest fragment length).\n"
            "Counters: bad, past_end, nobufs, given_up, unfinished (held at stop) (drops);\n"
-           "fragments, reassembled, timed_out, evicted.\n"
+           "fragments (seen), merged (fragments freed once their bytes were in their\n"
+           "datagram), reassembled, timed_out, evicted (datagrams given up).\n"
            "Handlers: fragments, reassembled, failed, bad, mem_used, pending.\n\n"
            "Example: FromDump(frags.pcap, STOP true) -> Strip(14) -> CheckIPHeader\n"
            "  -> r :: IPReassembler(HIMEM 1000000) -> ToDump(whole.pcap, ENCAP IP);\n"
