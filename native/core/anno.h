@@ -17,7 +17,8 @@
                                     a trace's snap length (FromDump sets it, ToDump uses it) or by
                                     Truncate (Pad puts them back) */
 #define PL_ANNO_EXTRA_PACKETS 16 /* u32: packets this one stands for, less one (summary dumps) */
-#define PL_ANNO_FIRST_TS 24      /* u64 ns: a flow's first timestamp (summary dumps) */
+#define PL_ANNO_FIRST_TIMESTAMP 24 /* u64 ns: Click's FIRST_TIMESTAMP_ANNO (SetTimestamp FIRST,
+                                      a flow's first timestamp in summary dumps) */
 
 enum {
     PL_PACKET_HOST = 0,

@@ -89,6 +89,11 @@ typedef struct pl_engine_opts {
     int per_packet;        /* run every batch as batches of one (Click-style baseline) */
     int cycles;            /* count cycles per element (rdtsc) */
     uint32_t pool_buffers; /* per-thread pool limit, 0 = default */
+    int simtime;           /* simulated time (Click's --simtime): timers fire in virtual
+                              time, an idle engine jumps to the next one (one thread) */
+    double simtime_start;  /* simulated clock at start, seconds (0: Click's 1e9) */
+    int stdio;             /* element output straight to stderr (log) and stdout (Script's
+                              print) instead of the engine's rings (a command-line driver) */
 } pl_engine_opts;
 
 pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err);
@@ -283,8 +288,20 @@ int pl_dpdk_io_loop(uint16_t in, uint16_t out, uint32_t burst, double seconds,
                     uint64_t *forwarded, pl_error *err);
 const char *pl_dpdk_runtime_dir(void);
 
-/* Bounded log written by elements such as Print; read from the control side. */
+/* ---- netmap (optional at build time; see pktlab/engine/netmap.py) ---- */
+int pl_netmap_available(void);     /* 1 when pktlab was built with netmap */
+
+/* Bounded log written by elements such as Print (Click's stderr); read from
+ * the control side. pl_engine_out_read: what elements printed to standard
+ * output (Script's print), the same way. */
 size_t pl_engine_log_read(pl_engine *e, char *buf, size_t len);
+size_t pl_engine_out_read(pl_engine *e, char *buf, size_t len);
+
+/* Resolved processing of an element's port after initialize: 'h' push,
+ * 'l' pull (0 if no such port). */
+int pl_element_port_mode(pl_engine *e, int elem, int output, int port);
+/* Engine clock, ns (simulated under simtime). */
+uint64_t pl_engine_clock(pl_engine *e);
 /* fd >= 0: log lines are written straight to fd instead (as Click's
  * click_chatter writes to stderr); -1: back to the ring. */
 void pl_engine_set_log_fd(pl_engine *e, int fd);

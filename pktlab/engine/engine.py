@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 
-from . import _lib, accessors, handlercall, output
+from . import _lib, accessors, decisions, handlercall, output
 from ._lib import ffi, lib
 from .change import Change, apply_graph, write_live
 from .classes import element_classes
@@ -35,13 +35,21 @@ class Engine:
         one of them), else first_cpu + i (pktlab.engine.placement).
     dpdk: DPDK EAL arguments (pktlab.engine.dpdk.init); a graph with DPDK elements
         initialises the EAL with laptop defaults when nobody did.
+    simtime: simulated time (Click's --simtime; one thread): timers fire in
+        virtual time and an idle engine jumps to the next one, so
+        `Script(wait 10, ...)` takes no wall time; simtime_start is the
+        clock's start in seconds (default Click's 1e9).
+    stdio: elements write straight to this process's stderr (the log) and
+        stdout (Script's print) instead of the rings `log()` and `output()`
+        read: for command-line drivers.
     """
 
     def __init__(self, graph, threads: int = 1, *, per_packet: bool = False,
                  cycles: bool = False, pin: bool = False, first_cpu: int = 0,
                  cpus: list[int] | None = None,
                  pool_buffers: int = 0, defines: dict[str, str] | None = None,
-                 dpdk: str | list[str] | None = None):
+                 dpdk: str | list[str] | None = None, simtime: bool = False,
+                 simtime_start: float = 0.0, stdio: bool = False):
         if isinstance(graph, str):
             from ..lang import parse
 
@@ -62,6 +70,10 @@ class Engine:
         for i, c in enumerate(self.placement.cpus[:64]):
             opts.cpus[i] = c
         opts.pool_buffers = pool_buffers
+        opts.simtime = simtime
+        opts.simtime_start = simtime_start
+        opts.stdio = stdio
+        self.simtime = simtime
         err = _lib.new_error()
         handle = lib.pl_engine_new(opts, err)
         if handle == ffi.NULL:
@@ -282,29 +294,8 @@ class Engine:
         return [t for t in range(min(self.threads, 64)) if mask >> t & 1]
 
     def decisions(self) -> dict:
-        """What the thread analysis decided, for the notebook and the widget:
-        per element its threads and task worker, and for device outputs the
-        TX queue each thread got and whether it locks it; whether reference
-        counts are atomic (packets cross threads); warnings."""
-        buf = ffi.new("char[]", 4096)
-        lib.pl_engine_warnings(self._h, buf, 4096)
-        elements = {}
-        for n in self._names:
-            d = {"threads": self.threads_of(n), "task_thread": self.element_thread(n)}
-            cls = element_classes().get(self.graph.elements[n].cls)
-            if cls is not None and any(h.name == "tx_queues" for h in cls.handlers):
-                d["tx_queues"] = {int(t): {"queue": int(q), "locked": lk == "1"}
-                                  for t, q, lk in (ln.split() for ln in
-                                                   self[n].read("tx_queues").splitlines())}
-            elements[n] = d
-        return {
-            "threads": self.threads,
-            "atomic_refcounts": bool(lib.pl_engine_atomic_refs(self._h)),
-            "placement": {"cpus": self.placement.cpus, "node": self.placement.node,
-                          "why": self.placement.why},
-            "elements": elements,
-            "warnings": [w for w in _lib.string(buf).splitlines() if w],
-        }
+        """What the thread analysis decided (pktlab.engine.decisions)."""
+        return decisions.of(self)
 
     def ports(self, name: str) -> tuple[int, int]:
         i = self._index[name]
@@ -371,8 +362,18 @@ class Engine:
         output.log_to(self, fd)
 
     def log(self) -> str:
-        """Lines written by elements such as Print since the last call."""
+        """Lines written by elements such as Print since the last call (Click's
+        stderr: Print, Script's read and errors)."""
         return output.log(self)
+
+    def output(self) -> str:
+        """What elements printed to standard output since the last call
+        (Script's print)."""
+        return output.out(self)
+
+    def clock(self) -> float:
+        """The engine's clock in seconds (simulated under simtime)."""
+        return lib.pl_engine_clock(self._h) / 1e9
 
     def summary(self) -> dict[str, dict]:
         """Per element: class, packets per input and output port, counters."""

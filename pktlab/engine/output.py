@@ -1,4 +1,5 @@
-"""What elements write for people: the log (Print and friends) and the
+"""What elements write for people: the log (Print and friends), standard
+output (Script's print) and the
 messages they give while configured (Click's Message, warnings).
 
 The log is a bounded ring the control side drains (`Engine.log()`), or,
@@ -14,10 +15,20 @@ from ._lib import ffi, lib
 
 
 def log(eng) -> str:
+    """The log (Click's stderr: Print, Script's read and errors) since the last call."""
+    return _drain(eng, lib.pl_engine_log_read)
+
+
+def out(eng) -> str:
+    """What elements printed to standard output (Script's print) since the last call."""
+    return _drain(eng, lib.pl_engine_out_read)
+
+
+def _drain(eng, read) -> str:
     chunks = []
     buf = ffi.new("char[]", 65536)
     while True:
-        n = lib.pl_engine_log_read(eng._h, buf, 65536)
+        n = read(eng._h, buf, 65536)
         if not n:
             break
         chunks.append(ffi.string(buf, n).decode("utf-8", "replace"))

@@ -24,7 +24,7 @@ static int tm_initialize(pl_element *e, pl_error *err)
         return pl_seterr(err, PL_ERR_NOMEM, e, "CAPACITY",
                          "out of memory for %llu packets (%llu bytes)",
                          (unsigned long long)s->capacity, (unsigned long long)s->rings.bytes);
-    return 0;
+    return pl_sink_init(e, 32, err);
 }
 
 static void tm_cleanup(pl_element *e) { pl_pktrings_free(&PL_STATE(e, tm_state)->rings); }
@@ -108,6 +108,7 @@ static const pl_class to_memory = {
     .initialize = tm_initialize,
     .cleanup = tm_cleanup,
     .push = tm_push,
+    .run_task = pl_sink_run,
     .drain = tm_drain,
 };
 PL_REGISTER_CLASS(to_memory);

@@ -187,7 +187,7 @@ static const pl_handler handlers[] = {
 static const pl_class ip_fragmenter = {
     .name = "IPFragmenter",
     .ports = "1/1-2",
-    .processing = "a/ah",
+    .processing = "h/h",
     .doc = "IPFragmenter(MTU, [KEYWORDS])\n"
            "Fragments large IP packets.\n\n"
            "IP packets (at the network header annotation) no longer than MTU pass on.\n"
