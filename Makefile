@@ -1,17 +1,18 @@
 # pktlab — every entry point a user or CI needs.
 #   make setup          system packages (when root), .venv, native build (idempotent)
 #   make demo           run examples/forward.click in memory and print per-element rates
-#   make test           everything: native tests (plain, ASan+UBSan, TSan) and pytest
+#   make test           everything: native tests (plain, ASan+UBSan, TSan), a fuzz smoke and pytest
 #   make bench          the benchmarks (pktlab bench forward)
 #   make test-sanitize  native tests under ASan+UBSan and TSan only
 #   make test-netmap    the netmap tests, in a QEMU guest with netmap.ko (tests/netmap/guest.sh)
+#   make fuzz           the fuzzers, FUZZ_TIME seconds per element class (docs/robustness.md)
 
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
-APT_PACKAGES := build-essential pkg-config python3-dev libdpdk-dev dpdk dpdk-dev libpcap-dev libnuma-dev iproute2 chromium netcat-openbsd perl tshark
+APT_PACKAGES := build-essential pkg-config python3-dev libdpdk-dev dpdk dpdk-dev libpcap-dev libnuma-dev iproute2 chromium netcat-openbsd perl tshark clang-14 libclang-rt-14-dev
 
 CC ?= gcc
 NATIVE_SRC := $(wildcard native/core/*.c) $(wildcard native/elements/*/*.c) $(wildcard native/lib/*.c) $(wildcard native/io/*.c)
@@ -31,7 +32,7 @@ NETMAP_DIR := build/netmap
 NETMAP_CFLAGS := -O2 -fPIC -Wall -I $(NETMAP_DIR)/src/sys -I $(NETMAP_DIR)/src/apps/include -I $(NETMAP_DIR)/src/libnetmap
 export PKTLAB_SHARED
 
-.PHONY: setup system venv native netmap frontend demo test test-native test-sanitize test-asan test-tsan test-py test-ts test-netmap bench lint clean
+.PHONY: setup system venv native netmap frontend demo test test-native test-sanitize test-asan test-tsan test-py test-ts test-netmap bench lint clean fuzz fuzz-smoke
 
 setup: system netmap $(STAMP) native frontend
 
@@ -107,7 +108,7 @@ $(NETMAP_DIR)/bin/nmprobe: tests/netmap/nmprobe.c | netmap
 demo: setup
 	$(VENV)/bin/pktlab run examples/forward.click --threads 1 --duration 3
 
-test: setup test-native test-sanitize test-ts test-py $(if $(NETMAP_TGZ),test-netmap)
+test: setup test-native test-sanitize fuzz-smoke test-ts test-py $(if $(NETMAP_TGZ),test-netmap)
 
 # The graph widget's browser tests get a JupyterLab and a Chromium of their own
 # (a second pytest process): sharing the session's server with the notebook
@@ -138,6 +139,31 @@ test-tsan: $(addprefix $(BUILD)/tsan_,$(NATIVE_TESTS))
 	@for t in $^; do echo "$$t"; TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 setarch $$(uname -m) -R $$t || exit 1; done
 
 test-sanitize: test-asan test-tsan
+
+# ---- fuzzing (docs/robustness.md) ----
+# libFuzzer harness over every element class (native/fuzz/), ASan+UBSan, with
+# the pools poisoning free buffers and the births of packets counted.
+CLANG ?= clang-14
+FUZZ_SRC := $(wildcard native/fuzz/*.c)
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+  -fno-sanitize-recover=all -fno-omit-frame-pointer -DPL_FUZZ_ACCOUNT -DPL_SLAB_PACKETS=32 \
+  -DPL_STATS_SPARE=8 '-DPL_RING_BYTES_MAX=(1ull << 30)' -Wall -Wno-unused-parameter \
+  -Wno-unused-function -pthread
+FUZZ_TIME ?= 60
+FUZZ_ARGS ?=
+$(BUILD)/fuzz_elements: $(FUZZ_SRC) native/fuzz/fuzz.h $(NATIVE_SRC) $(NATIVE_HDR)
+	@mkdir -p $(BUILD)
+	@command -v $(CLANG) >/dev/null || { echo "fuzzing needs $(CLANG) (Debian: clang-14 libclang-rt-14-dev)"; exit 1; }
+	@echo "$(CLANG) [fuzz flags] -o $@ native/fuzz/*.c [native sources]"
+	@$(CLANG) $(FUZZ_FLAGS) -o $@ $(FUZZ_SRC) $(NATIVE_SRC)
+
+# Every harness for FUZZ_TIME seconds per class (FUZZ_ARGS: more campaign.py options).
+fuzz: $(BUILD)/fuzz_elements $(STAMP)
+	nice $(PY) native/fuzz/campaign.py --time $(FUZZ_TIME) $(FUZZ_ARGS)
+
+# The bounded run `make test` does: about two minutes in all, figures printed.
+fuzz-smoke: $(BUILD)/fuzz_elements $(STAMP)
+	$(PY) native/fuzz/campaign.py --smoke
 
 bench: setup
 	$(VENV)/bin/pktlab bench forward

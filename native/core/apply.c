@@ -60,7 +60,7 @@ static void change_free(change *ch, int destroy_new)
 /* Element i of the new graph is built afresh (added, or replacing the old
  * element of its name). */
 static int fresh_element(pl_engine *e, change *ch, int i, const pl_elem_spec *els,
-                         const pl_conn *conns, int nconns, pl_error *err)
+                         const pl_conn *conns, const pl_adj *adj, pl_error *err)
 {
     ch->plan[i] = ch->old[i] ? REPLACE : ADD;
     pl_element *el = pl_element_create(e, els[i].name, els[i].cls, els[i].config, els[i].line,
@@ -69,7 +69,7 @@ static int fresh_element(pl_engine *e, change *ch, int i, const pl_elem_spec *el
         return -1;
     ch->final[i] = el;
     int nin, nout;
-    if (pl_port_counts(el, i, conns, nconns, &nin, &nout, err) ||
+    if (pl_port_counts(el, i, conns, adj, &nin, &nout, err) ||
         pl_set_ports(el, nin, nout, err))
         return -1;
     return 0;
@@ -77,23 +77,35 @@ static int fresh_element(pl_engine *e, change *ch, int i, const pl_elem_spec *el
 
 /* Build everything off to the side. Nothing the workers can see changes. */
 static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_conn *conns,
-                   int nconns, pl_element **scratch, pl_error *err)
+                   int nconns, const pl_adj *adj, pl_element **scratch, pl_error *err)
 {
     int n = ch->n;
+    pl_names seen = {0};
     for (int i = 0; i < n; i++) {
-        for (int j = 0; j < i; j++)
-            if (!strcmp(els[i].name, els[j].name)) {
-                pl_seterr(err, PL_ERR_GRAPH, NULL, "", "element '%s' declared twice", els[i].name);
-                err->line = els[i].line;
-                err->col = els[i].col;
-                return -1;
-            }
+        if (!els[i].name || !els[i].cls || !els[i].config) {
+            pl_names_free(&seen);
+            return pl_seterr(err, PL_ERR_GRAPH, NULL, "", "element %d has no name, class or "
+                             "configuration", i), -1;
+        }
+        int dup = pl_names_put(&seen, els[i].name, i);
+        if (dup) {
+            pl_names_free(&seen);
+            if (dup < 0)
+                return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory"), -1;
+            pl_seterr(err, PL_ERR_GRAPH, NULL, "", "element '%s' declared twice", els[i].name);
+            err->line = els[i].line;
+            err->col = els[i].col;
+            return -1;
+        }
+    }
+    pl_names_free(&seen);
+    for (int i = 0; i < n; i++) {
         int k = pl_engine_find(e, els[i].name);
         pl_element *old = k >= 0 ? e->elems[k] : NULL;
         ch->old[i] = old;
         if (old && !strcmp(old->cls->name, els[i].cls)) {
             int nin, nout;
-            if (pl_port_counts(old, i, conns, nconns, &nin, &nout, err))
+            if (pl_port_counts(old, i, conns, adj, &nin, &nout, err))
                 return -1;
             if (nin == old->ninputs && nout == old->noutputs) {
                 int r = strcmp(old->config, els[i].config) ? pl_retune_plan(old, els[i].config,
@@ -108,7 +120,7 @@ static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_c
                 }
             }
         }
-        if (fresh_element(e, ch, i, els, conns, nconns, err))
+        if (fresh_element(e, ch, i, els, conns, adj, err))
             return -1;
     }
     /* Push and pull over the new graph; a kept element whose ports resolve
@@ -126,7 +138,7 @@ static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_c
                 free(scratch[i]);
                 scratch[i] = NULL;
             }
-            rc = fresh_element(e, ch, i, els, conns, nconns, err);
+            rc = fresh_element(e, ch, i, els, conns, adj, err);
         }
     }
     for (int i = 0; i < n; i++) {
@@ -248,9 +260,25 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
     }
     for (int i = 0; i < nconns; i++)
         conns[i] = (pl_conn){cspec[i].from, cspec[i].from_port, cspec[i].to, cspec[i].to_port};
-    if (prepare(e, &ch, els, conns, nconns, scratch, err) || rewrite(&ch, scratch, err)) {
+    pl_adj adj;
+    if (pl_adj_build(&adj, nels, conns, nconns)) {
+        rc = pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
+        goto fail;
+    }
+    rc = prepare(e, &ch, els, conns, nconns, &adj, scratch, err) || rewrite(&ch, scratch, err);
+    pl_adj_free(&adj);
+    if (rc) {
         rc = err->status;
         goto fail;
+    }
+    if (nels > e->cap_elems) {
+        pl_element **v = realloc(e->elems, sizeof *v * (size_t)nels);
+        if (!v) {
+            rc = pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
+            goto fail;
+        }
+        e->elems = v;
+        e->cap_elems = nels;
     }
     double t1 = pl_now_us();
 
@@ -282,13 +310,13 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
 
     /* Old elements that are not part of the new graph retire. */
     int nretired = 0;
-    for (int k = 0; k < e->nelems; k++) {
-        int kept = 0;
-        for (int i = 0; i < nels && !kept; i++)
-            kept = ch.final[i] == e->elems[k];
-        if (!kept)
+    for (int k = 0; k < e->nelems; k++)
+        e->elems[k]->index = -1;               /* kept ones get theirs back below */
+    for (int i = 0; i < nels; i++)
+        ch.final[i]->index = i;
+    for (int k = 0; k < e->nelems; k++)
+        if (e->elems[k]->index < 0)
             retired[nretired++] = e->elems[k];
-    }
     st.removed = nretired - st.replaced;
     /* New elements' tasks wait until the old ones handed over their state. */
     int *thread_of = calloc((size_t)(nels ? nels : 1), sizeof *thread_of);
@@ -301,15 +329,10 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
         if (fresh)
             el->thread = -1;
     }
-    if (nels > e->cap_elems) {
-        pl_element **v = realloc(e->elems, sizeof *v * (size_t)nels);
-        if (v) {
-            e->elems = v;
-            e->cap_elems = nels;
-        }
-    }
     memcpy(e->elems, ch.final, sizeof *ch.final * (size_t)nels);
     e->nelems = nels;
+    if (pl_names_rebuild(e))
+        pl_log(e, "live change: out of memory for the name index: lookups by name fail");
     free(e->conns);
     e->conns = conns;
     e->nconns = e->cap_conns = nconns;

@@ -40,6 +40,14 @@
 #include <time.h>
 
 #define PL_HIST_BINS 258          /* bin k = batch size k (1..256), 257 = larger */
+/* Packet copies an element may keep per thread (ToMemory, Capture): a
+ * configuration asking for more gets an error, not an allocation the
+ * machine cannot back (the rings are allocated lazily, so traffic's
+ * ToMemory(1048576) of 2 GiB virtual is fine; the fuzzer's build, with its
+ * malloc limit, takes less). */
+#ifndef PL_RING_BYTES_MAX
+#define PL_RING_BYTES_MAX (1ull << 34)
+#endif
 #define PL_MAX_PORTS 256
 
 #include "notifier.h"
@@ -316,6 +324,7 @@ static inline void pl_output(pl_ctx *ctx, pl_element *e, int port, pl_packet *b)
     PL_STAT_ADD(s[1], b->b_bytes);
     PL_STAT_ADD(s[2], 1);
     PL_STAT_ADD(ctx->hist[(size_t)o->stat * PL_HIST_BINS + (n > 256 ? 257 : n)], 1);
+    PL_FUZZ_EMIT(b);
     if (__builtin_expect(ctx->cycles, 0)) {
         uint64_t t0 = pl_rdtsc();
         o->push(o->to, o->to_port, b, ctx);
@@ -429,6 +438,7 @@ static inline pl_packet *pl_input_pull(pl_ctx *ctx, pl_element *e, int port, uin
         max = 1;
     pl_packet *b = in->pull(in->from, in->from_port, max, ctx);
     if (b) {
+        PL_FUZZ_EMIT(b);
         uint64_t *s = ctx->port_stats + (size_t)in->stat * 4;
         uint32_t n = b->b_count;
         PL_STAT_ADD(s[0], n);

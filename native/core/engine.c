@@ -9,6 +9,9 @@
 #include <string.h>
 
 #define DEFAULT_POOL_BUFFERS (1u << 16)
+#ifndef PL_STATS_SPARE           /* ports and counters beyond twice the graph's (native/fuzz: fewer) */
+#define PL_STATS_SPARE 64
+#endif
 
 _Atomic uint32_t *pl_engine_shared(struct pl_engine *eng, int slot) { return &eng->shared[slot]; }
 
@@ -130,6 +133,7 @@ void pl_engine_free(pl_engine *e)
         pl_element_destroy(e->elems[i]);
     free(e->elems);
     free(e->conns);
+    pl_names_free(&e->names);
     if (e->workers) {
         for (int t = 0; t < e->nthreads; t++) {
             pl_pool_destroy(&e->workers[t].pool);
@@ -158,6 +162,8 @@ int pl_engine_add(pl_engine *e, const char *name, const char *cls, const char *c
 {
     if (e->state != PL_S_BUILD)
         return pl_seterr(err, PL_ERR_STATE, NULL, "", "the graph is already initialized");
+    if (!name || !cls)
+        return pl_seterr(err, PL_ERR_GRAPH, NULL, "", "an element needs a name and a class");
     if (pl_engine_find(e, name) >= 0) {
         int r = pl_seterr(err, PL_ERR_GRAPH, NULL, "", "element '%s' declared twice", name);
         err->line = line;
@@ -175,6 +181,10 @@ int pl_engine_add(pl_engine *e, const char *name, const char *cls, const char *c
     pl_element *el = pl_element_create(e, name, cls, config, line, col, err);
     if (!el)
         return err->status;
+    if (pl_names_put(&e->names, el->name, e->nelems) < 0) {
+        pl_element_destroy(el);
+        return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
+    }
     el->index = e->nelems;
     e->elems[e->nelems++] = el;
     return PL_OK;
@@ -258,12 +268,18 @@ int pl_engine_initialize(pl_engine *e, pl_error *err)
 {
     if (e->state != PL_S_BUILD)
         return pl_seterr(err, PL_ERR_STATE, NULL, "", "the graph is already initialized");
+    pl_adj adj;
+    if (pl_adj_build(&adj, e->nelems, e->conns, e->nconns))
+        return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
     for (int i = 0; i < e->nelems; i++) {
         int nin, nout;
-        if (pl_port_counts(e->elems[i], i, e->conns, e->nconns, &nin, &nout, err) ||
-            pl_set_ports(e->elems[i], nin, nout, err))
+        if (pl_port_counts(e->elems[i], i, e->conns, &adj, &nin, &nout, err) ||
+            pl_set_ports(e->elems[i], nin, nout, err)) {
+            pl_adj_free(&adj);
             return err->status;
+        }
     }
+    pl_adj_free(&adj);
     char **pmode = calloc((size_t)(e->nelems ? e->nelems : 1), sizeof *pmode);
     if (!pmode)
         return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
@@ -283,7 +299,7 @@ int pl_engine_initialize(pl_engine *e, pl_error *err)
             ncounters++;
     }
     /* Room for live change to add elements without moving the region. */
-    if (pl_stats_init(e, nports * 2 + 64, ncounters * 2 + 64, err)) {
+    if (pl_stats_init(e, nports * 2 + PL_STATS_SPARE, ncounters * 2 + PL_STATS_SPARE, err)) {
         for (int i = 0; i < e->nelems; i++)
             free(pmode[i]);
         free(pmode);
@@ -338,134 +354,7 @@ int pl_engine_initialize(pl_engine *e, pl_error *err)
     return PL_OK;
 }
 
-/* A stopped engine that runs again: a finished stop request is forgotten. */
-static void restart(pl_engine *e)
-{
-    atomic_store(&e->stop, 0);
-    if (atomic_load(&e->done)) {
-        atomic_store(&e->done, 0);
-        if (atomic_load(&e->runcount) <= 0)
-            atomic_store(&e->runcount, 1);
-    }
-}
-
-int pl_engine_start(pl_engine *e, pl_error *err)
-{
-    if (e->state == PL_S_RUNNING)
-        return PL_OK;
-    if (e->state != PL_S_READY && e->state != PL_S_STOPPED)
-        return pl_seterr(err, PL_ERR_STATE, NULL, "", "initialize the engine before starting it");
-    restart(e);
-    if (pl_workers_start(e, err))
-        return err->status;
-    e->state = PL_S_RUNNING;
-    return PL_OK;
-}
-
-/* Workers are joined: elements give back what they hold (class `stop`). */
-static void run_stop_hooks(pl_engine *e)
-{
-    for (int i = 0; i < e->nelems; i++)
-        if (e->elems[i]->cls->stop)
-            e->elems[i]->cls->stop(e->elems[i], &e->workers[0].ctx);
-}
-
-int pl_engine_waiting(pl_engine *e)
-{
-    return atomic_load_explicit(&e->stop, memory_order_relaxed) ||
-           atomic_load_explicit(&e->done, memory_order_relaxed) ||
-           atomic_load_explicit(&e->park, memory_order_relaxed);
-}
-
-int pl_engine_stop(pl_engine *e)
-{
-    if (e->state != PL_S_RUNNING)
-        return PL_OK;
-    atomic_store(&e->stop, 1);
-    pl_workers_kick(e);
-    pl_workers_join(e);
-    run_stop_hooks(e);
-    e->state = PL_S_STOPPED;
-    return PL_OK;
-}
-
-int pl_engine_running(pl_engine *e) { return e->state == PL_S_RUNNING; }
-
-int pl_engine_done(pl_engine *e) { return atomic_load(&e->done); }
-
-void pl_engine_adjust_runcount(pl_engine *e, int delta)
-{
-    int old = atomic_load(&e->runcount), nv;
-    do {
-        long long v = (long long)old + delta;
-        nv = v > 0x7FFFFFFF ? 0x7FFFFFFF : v < -0x7FFFFFFF ? -0x7FFFFFFF : (int)v;
-    } while (!atomic_compare_exchange_weak(&e->runcount, &old, nv));
-    if (nv > 0)
-        return;
-    pl_element *d = atomic_load(&e->driver);
-    if (d) {
-        /* The DriverManager's home worker steps it (worker.c settle_stop). */
-        if (e->workers)
-            pl_worker_kick(&e->workers[pl_element_home(d)]);
-        return;
-    }
-    atomic_store(&e->done, 1);
-    pl_workers_kick(e);
-}
-
-void pl_engine_request_stop(pl_engine *e) { pl_engine_adjust_runcount(e, -1); }
-
-/* The one DriverManager (Click: "router has more than one driver script"). */
-int pl_elect_driver(pl_engine *e, pl_element *const *elems, int n, pl_error *err)
-{
-    pl_element *d = NULL;
-    for (int i = 0; i < n; i++)
-        if (elems[i]->is_driver && elems[i]->cls->driver_step) {
-            if (d)
-                return pl_seterr(err, PL_ERR_CONFIG, elems[i], "",
-                                 "router has more than one driver script");
-            d = elems[i];
-        }
-    if (elems == e->elems && atomic_load(&e->driver) != d)
-        atomic_store(&e->driver, d);
-    return 0;
-}
-
-uint64_t pl_engine_clock(pl_engine *e) { return pl_engine_now_ns(e); }
-
-int pl_element_port_mode(pl_engine *e, int i, int output, int port)
-{
-    if (i < 0 || i >= e->nelems || e->state == PL_S_BUILD)
-        return 0;
-    pl_element *el = e->elems[i];
-    if (port < 0 || port >= (output ? el->noutputs : el->ninputs) || !el->pmode)
-        return 0;
-    return el->pmode[output ? el->ninputs + port : port];
-}
-
-int pl_engine_run_inline(pl_engine *e, uint64_t max_runs, pl_error *err)
-{
-    if (e->state != PL_S_READY && e->state != PL_S_STOPPED)
-        return pl_seterr(err, PL_ERR_STATE, NULL, "",
-                         "run_inline needs an initialized engine that is not running");
-    if (e->nthreads != 1)
-        return pl_seterr(err, PL_ERR_STATE, NULL, "", "run_inline needs a single-thread engine");
-    restart(e);
-    pl_worker_loop(&e->workers[0], max_runs ? max_runs : UINT64_MAX, 1);
-    run_stop_hooks(e);
-    e->state = PL_S_STOPPED;
-    return PL_OK;
-}
-
 int pl_engine_nelements(pl_engine *e) { return e->nelems; }
-
-int pl_engine_find(pl_engine *e, const char *name)
-{
-    for (int i = 0; i < e->nelems; i++)
-        if (!strcmp(e->elems[i]->name, name))
-            return i;
-    return -1;
-}
 
 #define CHECK_ELEM(e, i, bad) \
     if ((i) < 0 || (i) >= (e)->nelems) return bad

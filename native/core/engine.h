@@ -6,7 +6,8 @@
 
 #include <pthread.h>
 
-enum pl_engine_state { PL_S_BUILD, PL_S_READY, PL_S_RUNNING, PL_S_STOPPED };
+enum pl_engine_state { PL_S_BUILD, PL_S_READY, PL_S_RUNNING, PL_S_STOPPED,
+                       PL_S_INLINE /* between pl_engine_inline_begin and _end */ };
 
 typedef struct pl_conn {
     int from, from_port, to, to_port;
@@ -34,12 +35,28 @@ typedef struct pl_worker {
     int nheap, capheap;
     _Atomic uint64_t tnext;
     _Alignas(64) _Atomic uint64_t epoch;   /* passes between rounds: the quiescent points */
+    unsigned idle;                 /* rounds without work in a row (the worker's own; an
+                                      inline run in steps keeps it between steps) */
     /* Blocking when every task sleeps: wake_seq is the futex word. */
     _Alignas(64) _Atomic uint32_t wake_seq;
     _Atomic int sleeping;
 } pl_worker;
 
 struct pl_region;
+
+/* Element names -> indices (names.c): open addressing, names owned elsewhere. */
+typedef struct pl_name_slot {
+    const char *name;
+    int index;
+} pl_name_slot;
+typedef struct pl_names {
+    pl_name_slot *v;
+    uint32_t cap, n;
+} pl_names;
+/* 0 added, 1 the name is there already (unchanged), -1 no memory. */
+int pl_names_put(pl_names *t, const char *name, int index);
+int pl_names_get(const pl_names *t, const char *name);     /* -1 if absent */
+void pl_names_free(pl_names *t);
 
 #define PL_LOG_SIZE 65536
 
@@ -48,6 +65,7 @@ typedef struct pl_engine {
     enum pl_engine_state state;
     pl_element **elems;
     int nelems, cap_elems;
+    pl_names names;              /* name -> index of elems */
     pl_conn *conns;
     int nconns, cap_conns;
     pl_worker *workers;
@@ -91,8 +109,9 @@ typedef struct pl_engine {
 } pl_engine;
 
 /* until_idle: also return once nothing can happen any more (every task
- * finished or asleep, no timer pending). */
-void pl_worker_loop(pl_worker *w, uint64_t max_runs, int until_idle);
+ * finished or asleep, no timer pending). Returns 1 when it ended for that
+ * or because the engine stops, 0 when max_runs rounds ran. */
+int pl_worker_loop(pl_worker *w, uint64_t max_runs, int until_idle);
 /* Wake worker w if it blocks (a task was scheduled, a timer moved earlier). */
 void pl_worker_kick(pl_worker *w);
 void pl_workers_kick(pl_engine *e);
@@ -131,6 +150,9 @@ void pl_sim_advance(pl_engine *e, uint64_t to);
 int pl_workers_start(pl_engine *e, pl_error *err);
 void pl_workers_join(pl_engine *e);
 
+/* Make e->names follow e->elems again (after live change replaced them). */
+int pl_names_rebuild(pl_engine *e);
+
 void pl_tasks_assign(pl_engine *e);
 void pl_threads_analyze(pl_engine *e);
 void pl_threads_apply(pl_engine *e);
@@ -156,8 +178,18 @@ int pl_stats_reserve(pl_engine *e, uint32_t more_ports, uint32_t more_counters, 
 void pl_stats_assign(pl_engine *e, pl_element *el);
 void pl_stats_free(pl_engine *e);
 
-int pl_port_counts(const pl_element *el, int index, const pl_conn *conns, int nconns, int *nin,
-                   int *nout, pl_error *err);
+/* The connections of each element (names.c): those leaving element i are
+ * conns[out[k]] for k in [out_off[i], out_off[i + 1]), in connection order;
+ * likewise those arriving (in, in_off). */
+typedef struct pl_adj {
+    int n;
+    int *out_off, *out, *in_off, *in;
+} pl_adj;
+int pl_adj_build(pl_adj *a, int n, const pl_conn *conns, int nconns);
+void pl_adj_free(pl_adj *a);
+
+int pl_port_counts(const pl_element *el, int index, const pl_conn *conns, const pl_adj *adj,
+                   int *nin, int *nout, pl_error *err);
 int pl_set_ports(pl_element *el, int nin, int nout, pl_error *err);
 pl_edge *pl_edge_new(pl_element *from, int from_port, pl_element *to, int to_port);
 pl_edge *pl_conn_edge(pl_element *from, int from_port, pl_element *to, int to_port, int *is_pull);

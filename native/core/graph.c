@@ -27,23 +27,24 @@ static void port_range(const char *s, int *lo, int *hi)
 /* Port numbers against the class's range (Click's check_hookup_range);
  * that every port below the count is connected is checked after the
  * push/pull resolution (pl_check_hookup), as in Click. */
-static int count_ports(const pl_element *el, int index, const pl_conn *conns, int nconns,
+static int count_ports(const pl_element *el, int index, const pl_conn *conns, const pl_adj *adj,
                        int output, int lo, int hi, pl_error *err)
 {
+    const int *mine = output ? adj->out + adj->out_off[index] : adj->in + adj->in_off[index];
+    int n_mine = output ? adj->out_off[index + 1] - adj->out_off[index]
+                        : adj->in_off[index + 1] - adj->in_off[index];
     int used = 0;
-    for (int i = 0; i < nconns; i++) {
-        const pl_conn *c = &conns[i];
-        int port = output ? (c->from == index ? c->from_port : -1)
-                          : (c->to == index ? c->to_port : -1);
+    for (int k = 0; k < n_mine; k++) {
+        const pl_conn *c = &conns[mine[k]];
+        int port = output ? c->from_port : c->to_port;
         if (port >= used)
             used = port + 1;
     }
     if (used > hi) {
         char d[160];
-        for (int i = 0; i < nconns; i++) {
-            const pl_conn *c = &conns[i];
-            int port = output ? (c->from == index ? c->from_port : -1)
-                              : (c->to == index ? c->to_port : -1);
+        for (int k = 0; k < n_mine; k++) {
+            const pl_conn *c = &conns[mine[k]];
+            int port = output ? c->from_port : c->to_port;
             if (port >= hi) {
                 pl_seterr(err, PL_ERR_GRAPH, el, "", "'%s' has no %s %d",
                           pl_decl(el, d, sizeof d), output ? "output" : "input", port);
@@ -54,20 +55,20 @@ static int count_ports(const pl_element *el, int index, const pl_conn *conns, in
     return used < lo ? lo : used;
 }
 
-int pl_port_counts(const pl_element *el, int index, const pl_conn *conns, int nconns, int *nin,
-                   int *nout, pl_error *err)
+int pl_port_counts(const pl_element *el, int index, const pl_conn *conns, const pl_adj *adj,
+                   int *nin, int *nout, pl_error *err)
 {
     const char *spec = el->cls->ports;
     const char *slash = strchr(spec, '/');
     int ilo, ihi, olo, ohi;
     port_range(spec, &ilo, &ihi);
     port_range(slash ? slash + 1 : spec, &olo, &ohi);
-    int ni = count_ports(el, index, conns, nconns, 0, ilo, ihi, err);
+    int ni = count_ports(el, index, conns, adj, 0, ilo, ihi, err);
     if (ni < 0)
         return -1;
     if (olo < 0)
         olo = ohi = ni;
-    int no = count_ports(el, index, conns, nconns, 1, olo, ohi, err);
+    int no = count_ports(el, index, conns, adj, 1, olo, ohi, err);
     if (no < 0)
         return -1;
     *nin = ni;

@@ -29,12 +29,15 @@
 #define PL_POOL_H
 
 #include "packet.h"
+#include "poolcheck.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 
 #define PL_PACKET_STRIDE ((sizeof(pl_packet) + PL_BUFSIZE + 63) & ~(size_t)63)
+#ifndef PL_SLAB_PACKETS          /* the fuzzer's build takes smaller slabs (native/fuzz) */
 #define PL_SLAB_PACKETS 1024     /* class 0: buffers per slab and per depot transfer */
+#endif
 
 typedef struct pl_slab {
     struct pl_slab *next;
@@ -99,6 +102,7 @@ static inline void pl_packet_reset(pl_packet *p, pl_pool *pool)
     p->mac_off = p->net_off = PL_OFF_UNSET;
     p->flags = pool->atomic_refs ? PL_PKT_SHARED_REFS : 0;
     p->paint = 0;
+    PL_FUZZ_RESET(p);
     memset(&p->timestamp, 0, 64);   /* line 1, as Click: new packets have clear annotations */
 }
 
@@ -283,6 +287,7 @@ static inline void pl_ref_inc(pl_packet *p)
 /* Release one packet's references; recycle what nobody uses any more. */
 static inline void pl_packet_free(pl_pool *pool, pl_packet *p)
 {
+    PL_FUZZ_DEATH(p);
     pl_packet *o = p->origin;
     if (o != p && !(o->flags & PL_PKT_STATIC) && pl_ref_dec(o) == 0)
         pl_packet_recycle(pool, o);
@@ -299,6 +304,7 @@ static inline void pl_batch_free(pl_pool *pool, pl_packet *b)
 {
     if (!b)
         return;
+    PL_FUZZ_DEATHS(b);
     if (__builtin_expect(b->flags & PL_PKT_EXTERNAL, 0)) {
         pl_ext_batch_free(pool, b);     /* device packets: one pass, bulk to the mempool */
         return;

@@ -143,12 +143,19 @@ static void settle_stop(pl_engine *e, pl_worker *w)
     }
 }
 
-void pl_worker_loop(pl_worker *w, uint64_t max_runs, int until_idle)
+/*
+ * Run the worker's tasks until asked to stop. Between two rounds no packet of
+ * this worker is inside the graph (full push, run to completion): the epoch
+ * increment marks that quiescent point for live change. Returns 1 when it
+ * ended because nothing more can happen or the engine stops, 0 when max_runs
+ * rounds ran (an inline run in steps goes on).
+ */
+int pl_worker_loop(pl_worker *w, uint64_t max_runs, int until_idle)
 {
     pl_engine *e = w->eng;
     pl_worker *outer = tls_worker;
     tls_worker = w;
-    unsigned idle = 0;
+    unsigned idle = w->idle;
     uint64_t runs = 0;
     w->ctx.io_attached = 0;            /* this thread may not be the last one that ran w */
     while (!atomic_load_explicit(&e->stop, memory_order_relaxed) &&
@@ -212,6 +219,8 @@ void pl_worker_loop(pl_worker *w, uint64_t max_runs, int until_idle)
         pause_briefly(50000);
     }
     tls_worker = outer;
+    w->idle = idle;
+    return runs < max_runs;
 }
 
 static void *worker_main(void *arg)

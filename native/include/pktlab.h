@@ -114,6 +114,15 @@ int pl_engine_stop(pl_engine *e);
 int pl_engine_done(pl_engine *e);
 /* Run on the calling thread until done or until max_batches task runs (single thread only). */
 int pl_engine_run_inline(pl_engine *e, uint64_t max_runs, pl_error *err);
+/* The same in steps, so that the caller can react to a signal between two
+ * (Python's run_inline: Ctrl-C stops it cleanly): begin; step until it
+ * returns 1 (every task finished, or an element asked to stop), each step
+ * running at most max_runs task rounds (0: no limit) and returning after
+ * about max_us microseconds (0: no limit), *ran the rounds it ran; then end
+ * (the elements' stop hooks), also after an interruption. */
+int pl_engine_inline_begin(pl_engine *e, pl_error *err);
+int pl_engine_inline_step(pl_engine *e, uint64_t max_runs, uint64_t max_us, uint64_t *ran);
+void pl_engine_inline_end(pl_engine *e);
 int pl_engine_running(pl_engine *e);
 /* Tasks that have not finished (a source past its LIMIT has): 0 when nothing
  * is left to run, as Click's driver sees it when every task is idle. */

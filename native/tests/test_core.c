@@ -274,6 +274,33 @@ static void test_inline_run(void)
     pl_engine_free(e);
 }
 
+/* Route tables with no route (UBSan: no memcpy from a NULL table) and a
+ * failed change of one (restoring zero routes). */
+static void test_empty_routes(void)
+{
+    static const char *const classes[] = {"LinearIPLookup", "StaticIPLookup", "RadixIPLookup",
+                                          "DirectIPLookup"};
+    for (int k = 0; k < 4; k++) {
+        const char *spec[] = {"src", "InfiniteSource", "LENGTH 60, LIMIT 3, STOP true",
+                              "r", classes[k], ""};
+        static const int conns[][4] = {{0, 0, 1, 0}};
+        pl_error err;
+        pl_engine *e = build(1, spec, 2, conns, 1, &err);
+        CHECK(e != NULL);
+        if (!e) {
+            fprintf(stderr, "  %s: %s\n", classes[k], err.message);
+            continue;
+        }
+        CHECK(pl_handler_write(e, 1, "remove", "10.0.0.0/8", &err) != 0);
+        CHECK(pl_handler_write(e, 1, "add", "not-a-route", &err) != 0);
+        CHECK(pl_engine_run_inline(e, 0, &err) == 0);
+        pl_pool_info pi;
+        pl_engine_pools(e, &pi);
+        CHECK(pi.allocated == pi.free);
+        pl_engine_free(e);
+    }
+}
+
 static void test_threads(void)
 {
     static const char *const spec[] = {
@@ -545,6 +572,7 @@ int main(void)
     test_size_classes();
     test_grow();
     test_inline_run();
+    test_empty_routes();
     test_threads();
     test_errors();
     test_apply_storm();

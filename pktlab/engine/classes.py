@@ -164,7 +164,8 @@ def check_element(name: str, cls: str, config: str) -> None:
     if handle == ffi.NULL:
         _lib.check(err.status or lib.PL_ERR_NOMEM, err)
     try:
-        _lib.check(lib.pl_engine_add(handle, name.encode(), cls.encode(), config.encode(),
+        _lib.check(lib.pl_engine_add(handle, _lib.cstr(name, "element name"),
+                                     _lib.cstr(cls, "class"), _lib.cstr(config, "config"),
                                      0, 0, err), err)
     finally:
         lib.pl_engine_free(handle)

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 
-from . import _lib, accessors, decisions, handlercall, output
+from . import _lib, accessors, decisions, handlercall, inline, output
 from ._lib import ffi, lib
 from .change import Change, apply_graph, write_live
 from .classes import element_classes
 from .element import Element
 from .errors import EngineError
-from .stats import Stats
+from .stats import Stats, pool_info
 
 
 class Engine:
@@ -79,7 +80,10 @@ class Engine:
         if handle == ffi.NULL:
             _lib.check(err.status or lib.PL_ERR_NOMEM, err)
         self._h = ffi.gc(handle, lib.pl_engine_free)
-        self._lock = threading.Lock()
+        # The native engine outlives this object while a Stats view holds it.
+        weakref.finalize(self, lib.pl_engine_stop, self._h)
+        # Handlers, start/stop and apply() one at a time (widgets, samplers).
+        self._lock = threading.RLock()
         self._names: list[str] = []
         self._index: dict[str, int] = {}
         try:
@@ -116,11 +120,12 @@ class Engine:
 
     def _build(self, graph) -> None:
         err = _lib.new_error()
+        cstr = _lib.cstr
         for i, el in enumerate(graph.elements.values()):
             loc = getattr(el, "loc", None)
-            rc = lib.pl_engine_add(self._h, el.name.encode(), el.cls.encode(),
-                                   (el.config or "").encode(), loc.line if loc else 0,
-                                   loc.col if loc else 0, err)
+            rc = lib.pl_engine_add(self._h, cstr(el.name, "element name", el),
+                                   cstr(el.cls, "class", el), cstr(el.config or "", "config", el),
+                                   loc.line if loc else 0, loc.col if loc else 0, err)
             if rc == lib.PL_ERR_CLASS:
                 self._unknown_class(el, err)
             self._check(rc, err)
@@ -195,11 +200,9 @@ class Engine:
 
     def run_inline(self, max_runs: int = 0) -> Engine:
         """Run on the calling thread (single-thread engines) until every task
-        finished or max_runs task rounds ran. Deterministic: for tests."""
-        err = _lib.new_error()
-        t0 = time.monotonic()
-        self._check(lib.pl_engine_run_inline(self._h, max_runs, err), err)
-        self.elapsed += time.monotonic() - t0
+        finished or max_runs task rounds ran. Deterministic: for tests. In
+        steps of about 20 ms: Ctrl-C stops it cleanly (pktlab.engine.inline)."""
+        inline.run_inline(self, max_runs)
         return self
 
     def close(self) -> None:
@@ -262,9 +265,11 @@ class Engine:
     def _read(self, index: int, handler: str) -> str:
         err = _lib.new_error()
         size = 4096
+        name = _lib.cstr(handler, "handler")
         while True:
             buf = ffi.new("char[]", size)
-            rc = lib.pl_handler_read(self._h, index, handler.encode(), buf, size, err)
+            with self._lock:
+                rc = lib.pl_handler_read(self._h, index, name, buf, size, err)
             if rc == lib.PL_ERR_HANDLER and "failed" in _lib.string(err.message) and size < 1 << 22:
                 size *= 8
                 continue
@@ -279,8 +284,10 @@ class Engine:
 
     def _write(self, index: int, handler: str, value: str) -> None:
         err = _lib.new_error()
-        self._check(lib.pl_handler_write(self._h, index, handler.encode(), value.encode(), err),
-                    err)
+        name, text = _lib.cstr(handler, "handler"), _lib.cstr(value, "handler value")
+        with self._lock:
+            rc = lib.pl_handler_write(self._h, index, name, text, err)
+        self._check(rc, err)
 
     def element_thread(self, name: str) -> int | None:
         t = lib.pl_element_thread(self._h, self._index[name])
@@ -335,15 +342,7 @@ class Engine:
         (`allocated`, `free`, `in_use`, `alloc_failures`), and per class
         (`classes`: data area `bytes` and the same counts); `max_len` is the
         longest packet the engine holds."""
-        info = ffi.new("pl_pool_info *")
-        lib.pl_engine_pools(self._h, info)
-        classes = [{"bytes": info.class_bytes[k], "allocated": info.class_allocated[k],
-                    "free": info.class_free[k],
-                    "in_use": info.class_allocated[k] - info.class_free[k],
-                    "alloc_failures": info.class_failures[k]} for k in range(info.nclasses)]
-        return {"allocated": info.allocated, "free": info.free,
-                "in_use": info.allocated - info.free, "alloc_failures": info.alloc_failures,
-                "classes": classes, "max_len": info.max_len}
+        return pool_info(self._h)
 
     def core_counters(self) -> dict[str, int]:
         """The core's own counters over all threads: `grown` (packets an element

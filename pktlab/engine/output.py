@@ -46,7 +46,13 @@ def messages(eng) -> list[tuple[str, str, str]]:
     buf = ffi.new("char[]", n + 1)
     lib.pl_engine_messages(eng._h, buf, n + 1)
     out = []
-    for line in _lib.string(buf).splitlines():
-        name, level, text = line.split("\t", 2)
-        out.append((name, "warning" if level == "1" else "message", text))
+    # One message a line, NAME TAB LEVEL TAB TEXT: split at newlines only (a
+    # message may hold a form feed or other characters splitlines() cuts at).
+    for line in _lib.string(buf).split("\n"):
+        parts = line.split("\t", 2)
+        if len(parts) == 3:
+            name, level, text = parts
+            out.append((name, "warning" if level == "1" else "message", text))
+        elif line and out:
+            out[-1] = (*out[-1][:2], out[-1][2] + "\n" + line)
     return out
