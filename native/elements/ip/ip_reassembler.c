@@ -12,10 +12,12 @@ typedef struct {
     int64_t reap_time;
 } ra_state;
 
-enum { C_BAD, C_PAST_END, C_NOBUFS, C_GIVEN_UP, C_UNFINISHED,
-       C_FRAGMENTS, C_MERGED, C_REASSEMBLED, C_TIMED_OUT, C_EVICTED };
+/* The first six end packets here: a fragment whose bytes went into its
+ * datagram is consumed (merged), as ToMemory's stored packets are. */
+enum { C_BAD, C_PAST_END, C_NOBUFS, C_GIVEN_UP, C_UNFINISHED, C_MERGED,
+       C_FRAGMENTS, C_REASSEMBLED, C_TIMED_OUT, C_EVICTED };
 static const char *const counters[] = {"bad", "past_end", "nobufs", "given_up", "unfinished",
-                                       "fragments", "merged", "reassembled", "timed_out",
+                                       "merged", "fragments", "reassembled", "timed_out",
                                        "evicted", NULL};
 
 /* Datagrams given up: to output 1 when connected (Click's), else counted drops. */
@@ -301,9 +303,10 @@ static const pl_class ip_reassembler = {
            "reassembly)), else it is dropped (given_up).\n"
            "Keywords: HIMEM (bytes, default 256K), MAX_MEMORY (the same), MAX_MTU_ANNO\n"
            "(annotation byte offset set to the largest fragment length).\n"
-           "Counters: bad, past_end, nobufs, given_up, unfinished (held at stop) (drops);\n"
-           "fragments (seen), merged (fragments freed once their bytes were in their\n"
-           "datagram), reassembled, timed_out, evicted (datagrams given up).\n"
+           "Counters: bad, past_end, nobufs, given_up, unfinished (held at stop) and\n"
+           "merged (fragments freed once their bytes were in their datagram: consumed,\n"
+           "not lost, as ToMemory's stored) end packets here; fragments (seen),\n"
+           "reassembled, timed_out, evicted (datagrams given up).\n"
            "Handlers: fragments, reassembled, failed, bad, mem_used, pending.\n\n"
            "Example: FromDump(frags.pcap, STOP true) -> Strip(14) -> CheckIPHeader\n"
            "  -> r :: IPReassembler(HIMEM 1000000) -> ToDump(whole.pcap, ENCAP IP);\n"
@@ -312,7 +315,7 @@ static const pl_class ip_reassembler = {
     .params = params,
     .handlers = handlers,
     .counters = counters,
-    .ndrops = 5,
+    .ndrops = 6,
     .configure = ra_configure,
     .cleanup = ra_cleanup,
     .push = ra_push,
