@@ -57,19 +57,25 @@ static void ra_make(pl_element *e, ra_state *s, pl_ctx *ctx, pl_packet *p, uint3
         if (!(q = pl_writable(ctx, e, C_NOBUFS, p)))
             return;
     } else {
-        if (!(q = pl_packet_alloc_len(ctx->pool, 20 + p_last))) {
-            pl_drop(ctx, e, C_NOBUFS, p);
+        /* The datagram grows in this fragment's own buffer, so that it stays
+         * the packet the graph gave (what conservation counts): a 20-byte
+         * header, zeros up to the fragment's offset, then its bytes. */
+        if (!(q = pl_writable(ctx, e, C_NOBUFS, p)))
             return;
-        }
-        const uint8_t *ip = pl_net_header(p);
-        memcpy(q->data, ip, 20);
+        uint32_t lead = (uint32_t)(pl_net_header(q) - q->data);
+        unsigned hl = pl_ip_hl(pl_net_header(q));
+        uint32_t n = p_last - p_off, want = 20 + p_last, have = hl + n;
+        q->data += lead;               /* no link header until the first fragment's */
+        q->len = have;
+        if (want > have && !(q = pl_put(ctx, e, C_NOBUFS, q, want - have)))
+            return;
+        memmove(q->data + 20 + p_off, q->data + hl, n);
+        memset(q->data + 20, 0, p_off);   /* holes read as zeros (Click's: whatever) */
+        q->len = want;
         q->data[0] = 0x45;
         pl_set_net_header(q, q->data);
-        memset(q->data + 20, 0, p_off);   /* holes read as zeros (Click's: whatever) */
-        memcpy(q->data + 20 + p_off, ip + pl_ip_hl(ip), p_last - p_off);
-        q->timestamp = p->timestamp;   /* Click leaves it 0: reaped at the next look */
-        pl_count(ctx, e, C_MERGED, 1);
-        pl_packet_free(ctx->pool, p);
+        /* the timestamp stays this fragment's (Click leaves it 0: reaped at
+         * the next look) */
     }
     uint8_t *qip = pl_net_header(q);
     pl_wr16(qip + 6, (uint16_t)(pl_rd16(qip + 6) & 0xe000));   /* keep MF, DF, RF */
