@@ -196,7 +196,9 @@ int pl_worker_loop(pl_worker *w, uint64_t max_runs, int until_idle)
             }
             if (until_idle && next == UINT64_MAX)
                 break;                 /* inline run: nothing more will happen */
-            block(e, w, UINT64_MAX);
+            /* An inline run waits for its timer in slices of 10 ms, so that its
+             * caller gets control back (Ctrl-C) even when the timer is far. */
+            block(e, w, until_idle ? pl_engine_now_ns(e) + 10000000u : UINT64_MAX);
             idle = 0;
             continue;
         }

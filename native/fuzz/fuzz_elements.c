@@ -330,6 +330,8 @@ static void clean(pl_engine *e)
     for (int i = 0; i < e->nelems; i++) {
         pl_element *el = e->elems[i];
         if (el->cls->cleanup && !el->cleaned) {
+            pl_notes_free(el);     /* first, as the engine does: listener slots may
+                                      live in memory the cleanup frees */
             el->cls->cleanup(el);
             el->cleaned = 1;
         }

@@ -22,9 +22,7 @@ static int tm_initialize(pl_element *e, pl_error *err)
     tm_state *s = PL_STATE(e, tm_state);
     /* The fuzzer's build caps this lower (PL_RING_BYTES_MAX): a CAPACITY of
      * 2^40 must be a configuration error, not an attempt to allocate it. */
-    uint64_t bytes = s->bytes;
-    if (!bytes)
-        bytes = s->capacity > PL_RING_BYTES_MAX / 2048 ? PL_RING_BYTES_MAX + 1 : s->capacity * 2048;
+    uint64_t bytes = pl_pktrings_bytes(s->capacity, s->snaplen, s->bytes);
     if (bytes > PL_RING_BYTES_MAX || s->capacity > PL_RING_BYTES_MAX / 64)
         return pl_seterr(err, PL_ERR_CONFIG, e, "CAPACITY",
                          "CAPACITY %llu needs more than %llu MiB per thread",

@@ -16,6 +16,8 @@ int pl_meter_initialize(pl_element *e, int bandwidth, pl_error *err)
             return pl_seterr(err, PL_ERR_CONFIG, e, "", "argument %d syntax error", i + 1);
         if (i > 0 && v <= s->real[i - 1])
             return pl_seterr(err, PL_ERR_CONFIG, e, "", "rate %d must be > rate %d", i + 1, i);
+        if (!(v * 1024.0 / PL_RATE_EPOCH_FREQ < 9e18))
+            return pl_seterr(err, PL_ERR_CONFIG, e, "", "rate %d is too large", i + 1);
         s->real[i] = v;
         /* Click: rate in events per jiffy, with 10 bits of fraction. */
         s->meters[i] = (int64_t)(v * 1024.0 / PL_RATE_EPOCH_FREQ);

@@ -44,7 +44,7 @@ static void ps_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
     uint32_t nobufs = 0;
     PL_BATCH_FOREACH_SAFE(p, nx, b) {
         int o = s->off < 0 ? p->paint : p->anno[s->off];
-        if (o != 0xFF) {
+        if (o != 0xFF || n == 0) {     /* (no outputs at all: nothing to copy to) */
             pl_batch_append(o < n ? &outs[o] : &drops, p);
             continue;
         }

@@ -15,8 +15,8 @@ static int parse_ts(const char *t, int64_t *ns)
 {
     char *end;
     long long sec = strtoll(t, &end, 10);
-    if (end == t || sec < 0)
-        return -1;
+    if (end == t || sec < 0 || sec > INT64_MAX / 1000000000ll - 1)
+        return -1;                  /* (past 2262: not a time in int64 nanoseconds) */
     int64_t frac = 0, scale = 100000000;
     if (*end == '.')
         for (end++; *end >= '0' && *end <= '9'; end++, scale /= 10)
