@@ -15,7 +15,7 @@ _SHARED += [_ROOT.parent / "shared", _ROOT.parent.parent / "shared"]
 # netmap's source comes from the project's shared folder (no registry serves
 # it): a checkout without it builds pktlab without netmap, as the build says.
 pytestmark = pytest.mark.skipif(
-    not netmap.available() and not any((d / "third_party").glob("netmap-*.tar.gz") for d in _SHARED),
+    not netmap.available() and not any(any((d / "third_party").glob("netmap-*.tar.gz")) for d in _SHARED),
     reason="no netmap source (third_party/netmap-*.tar.gz in $PKTLAB_SHARED, ../shared or "
            "../../shared): pktlab was built without netmap")
 
