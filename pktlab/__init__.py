@@ -42,6 +42,7 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "element_classes": ("pktlab.engine", "element_classes"),
     "element_class": ("pktlab.engine", "element_class"),
     "dpdk": ("pktlab.engine.dpdk", None),
+    "netmap": ("pktlab.engine.netmap", None),
     "parse": ("pktlab.lang", "parse"),
     "parse_file": ("pktlab.lang", "parse_file"),
     "unparse": ("pktlab.lang", "unparse"),

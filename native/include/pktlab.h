@@ -89,6 +89,11 @@ typedef struct pl_engine_opts {
     int per_packet;        /* run every batch as batches of one (Click-style baseline) */
     int cycles;            /* count cycles per element (rdtsc) */
     uint32_t pool_buffers; /* per-thread pool limit, 0 = default */
+    int simtime;           /* simulated time (Click's --simtime): timers fire in virtual
+                              time, an idle engine jumps to the next one (one thread) */
+    double simtime_start;  /* simulated clock at start, seconds (0: Click's 1e9) */
+    int stdio;             /* element output straight to stderr (log) and stdout (Script's
+                              print) instead of the engine's rings (a command-line driver) */
 } pl_engine_opts;
 
 pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err);
@@ -114,6 +119,15 @@ int pl_engine_stop(pl_engine *e);
 int pl_engine_done(pl_engine *e);
 /* Run on the calling thread until done or until max_batches task runs (single thread only). */
 int pl_engine_run_inline(pl_engine *e, uint64_t max_runs, pl_error *err);
+/* The same in steps, so that the caller can react to a signal between two
+ * (Python's run_inline: Ctrl-C stops it cleanly): begin; step until it
+ * returns 1 (every task finished, or an element asked to stop), each step
+ * running at most max_runs task rounds (0: no limit) and returning after
+ * about max_us microseconds (0: no limit), *ran the rounds it ran; then end
+ * (the elements' stop hooks), also after an interruption. */
+int pl_engine_inline_begin(pl_engine *e, pl_error *err);
+int pl_engine_inline_step(pl_engine *e, uint64_t max_runs, uint64_t max_us, uint64_t *ran);
+void pl_engine_inline_end(pl_engine *e);
 int pl_engine_running(pl_engine *e);
 /* Tasks that have not finished (a source past its LIMIT has): 0 when nothing
  * is left to run, as Click's driver sees it when every task is idle. */
@@ -288,8 +302,20 @@ int pl_dpdk_io_loop(uint16_t in, uint16_t out, uint32_t burst, double seconds,
                     uint64_t *forwarded, pl_error *err);
 const char *pl_dpdk_runtime_dir(void);
 
-/* Bounded log written by elements such as Print; read from the control side. */
+/* ---- netmap (optional at build time; see pktlab/engine/netmap.py) ---- */
+int pl_netmap_available(void);     /* 1 when pktlab was built with netmap */
+
+/* Bounded log written by elements such as Print (Click's stderr); read from
+ * the control side. pl_engine_out_read: what elements printed to standard
+ * output (Script's print), the same way. */
 size_t pl_engine_log_read(pl_engine *e, char *buf, size_t len);
+size_t pl_engine_out_read(pl_engine *e, char *buf, size_t len);
+
+/* Resolved processing of an element's port after initialize: 'h' push,
+ * 'l' pull (0 if no such port). */
+int pl_element_port_mode(pl_engine *e, int elem, int output, int port);
+/* Engine clock, ns (simulated under simtime). */
+uint64_t pl_engine_clock(pl_engine *e);
 /* fd >= 0: log lines are written straight to fd instead (as Click's
  * click_chatter writes to stderr); -1: back to the ring. */
 void pl_engine_set_log_fd(pl_engine *e, int fd);

@@ -63,12 +63,15 @@ static void ext_free_batch(pl_pool *pool, pl_packet *b)
 {
     void *v[64];
     unsigned n = 0;
+    /* Another backend's packets (netmap's) in the batch go their own way. */
+    const int ranged = atomic_load_explicit(&pl_ext_nranges, memory_order_relaxed) > 0;
     for (pl_packet *p = b, *nx; p; p = nx) {
         nx = p->next;
         if (__builtin_expect((p->flags & (PL_PKT_EXTERNAL | PL_PKT_STATIC | PL_PKT_CHAIN)) ==
                                  PL_PKT_EXTERNAL &&
                                  p->origin == p &&
-                                 atomic_load_explicit(&p->refs, memory_order_relaxed) == 1,
+                                 atomic_load_explicit(&p->refs, memory_order_relaxed) == 1 &&
+                                 (!ranged || !pl_ext_ranged(p)),
                              1)) {
             v[n++] = pl_mbuf_of(p);
             if (n == 64) {

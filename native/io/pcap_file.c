@@ -2,8 +2,12 @@
 #include "pcap_file.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #define MAGIC_USEC 0xa1b2c3d4u
 #define MAGIC_NSEC 0xa1b23c4du
@@ -72,15 +76,78 @@ static int start(pl_pcap_reader *r, const char *path, const pl_element *e, pl_er
     return 0;
 }
 
+static const char *kind_of(mode_t m)
+{
+    return S_ISDIR(m) ? "a directory" : S_ISCHR(m) ? "a character device"
+           : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+/*
+ * Files are regular files or FIFOs (a pipe streams a capture), and opening
+ * one never blocks: a FIFO whose other end nobody opens within
+ * PL_PCAP_FIFO_WAIT_MS is an error, not an engine that hangs in its
+ * configuration. Devices, directories and sockets are refused.
+ */
+static int wait_fifo(int fd, short ev)
+{
+    struct pollfd pfd = {fd, ev, 0};
+    return poll(&pfd, 1, PL_PCAP_FIFO_WAIT_MS) == 1 && (pfd.revents & ev);
+}
+
+static int open_checked(const char *path, int writing, const pl_element *e, pl_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+        return pl_seterr(err, PL_ERR_CONFIG, e, "FILE", "FILE: '%s' is %s; %s takes a pcap file "
+                         "or a FIFO", path, kind_of(st.st_mode), writing ? "ToDump" : "FromDump"),
+               -1;
+    int flags = (writing ? O_WRONLY | O_CREAT : O_RDONLY) | O_NONBLOCK | O_CLOEXEC;
+    int fd = open(path, flags, 0666);
+    /* A FIFO opened for writing without a reader fails (ENXIO): wait for one. */
+    for (int ms = 0; fd < 0 && errno == ENXIO && ms < PL_PCAP_FIFO_WAIT_MS; ms += 10) {
+        struct timespec ts = {0, 10000000};
+        nanosleep(&ts, NULL);
+        fd = open(path, flags, 0666);
+    }
+    if (fd < 0)
+        return pl_seterr(err, PL_ERR_CONFIG, e, "FILE", "FILE: cannot %s '%s': %s",
+                         writing ? "create" : "open", path,
+                         errno == ENXIO ? "a FIFO that nobody reads" : strerror(errno)),
+               -1;
+    if (fstat(fd, &st) || (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))) {
+        close(fd);
+        return pl_seterr(err, PL_ERR_CONFIG, e, "FILE", "FILE: '%s' is %s", path,
+                         kind_of(st.st_mode)), -1;
+    }
+    if (!writing && S_ISFIFO(st.st_mode) && !wait_fifo(fd, POLLIN)) {
+        close(fd);
+        return pl_seterr(err, PL_ERR_CONFIG, e, "FILE", "FILE: '%s' is a FIFO that nothing was "
+                         "written to within %d ms", path, PL_PCAP_FIFO_WAIT_MS), -1;
+    }
+    if (writing && S_ISREG(st.st_mode) && ftruncate(fd, 0)) {
+        int eno = errno;
+        close(fd);
+        return pl_seterr(err, PL_ERR_CONFIG, e, "FILE", "FILE: cannot truncate '%s': %s", path,
+                         strerror(eno)), -1;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);   /* streams block from here on */
+    return fd;
+}
+
 int pl_pcap_open_read(pl_pcap_reader *r, const char *path, const pl_element *e, pl_error *err)
 {
     memset(r, 0, sizeof *r);
     if (!path || !*path)
         return pl_seterr(err, PL_ERR_CONFIG, e, "FILE", "missing FILE");
-    r->f = fopen(path, "rb");
-    if (!r->f)
-        return pl_seterr(err, PL_ERR_CONFIG, e, "FILE", "FILE: cannot open '%s': %s", path,
+    int fd = open_checked(path, 0, e, err);
+    if (fd < 0)
+        return err->status;
+    r->f = fdopen(fd, "rb");
+    if (!r->f) {
+        close(fd);
+        return pl_seterr(err, PL_ERR_NOMEM, e, "FILE", "FILE: cannot open '%s': %s", path,
                          strerror(errno));
+    }
     setvbuf(r->f, NULL, _IOFBF, STREAM_BUFFER);
     struct stat st;
     if (fstat(fileno(r->f), &st) == 0 && S_ISREG(st.st_mode))
@@ -177,10 +244,15 @@ int pl_pcap_open_write(pl_pcap_writer *w, const char *path, uint32_t snaplen, ui
     memset(w, 0, sizeof *w);
     if (!path || !*path)
         return pl_seterr(err, PL_ERR_CONFIG, e, "FILE", "missing FILE");
-    w->f = fopen(path, "wb");
-    if (!w->f)
-        return pl_seterr(err, PL_ERR_CONFIG, e, "FILE", "FILE: cannot create '%s': %s", path,
+    int fd = open_checked(path, 1, e, err);
+    if (fd < 0)
+        return err->status;
+    w->f = fdopen(fd, "wb");
+    if (!w->f) {
+        close(fd);
+        return pl_seterr(err, PL_ERR_NOMEM, e, "FILE", "FILE: cannot create '%s': %s", path,
                          strerror(errno));
+    }
     setvbuf(w->f, NULL, _IOFBF, STREAM_BUFFER);
     w->snaplen = snaplen ? snaplen : 0xffffffffu;
     w->nsec = nsec;

@@ -23,6 +23,8 @@
 #include <stdio.h>
 
 #define PL_PCAP_LINKTYPE_ETHERNET 1
+/* How long opening a FIFO waits for its other end (then: an error). */
+#define PL_PCAP_FIFO_WAIT_MS 2000
 
 typedef struct pl_pcap_iface {
     uint32_t linktype;

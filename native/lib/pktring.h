@@ -36,6 +36,17 @@ typedef struct pl_pktrings {
 } pl_pktrings;
 
 /* bytes 0: capacity x 2 KB, and at least two packets of snaplen bytes. */
+/* The data bytes pl_pktrings_init takes per thread for these arguments
+ * (bytes 0: 2 KB a packet, at least two snaplens), saturating at
+ * UINT64_MAX: what a configuration check compares to PL_RING_BYTES_MAX. */
+static inline uint64_t pl_pktrings_bytes(uint64_t capacity, uint64_t snaplen, uint64_t bytes)
+{
+    if (bytes)
+        return bytes;
+    if (capacity > UINT64_MAX / 2048 || snaplen > UINT64_MAX / 2)
+        return UINT64_MAX;
+    return capacity * 2048 > 2 * snaplen ? capacity * 2048 : 2 * snaplen;
+}
 int pl_pktrings_init(pl_pktrings *rs, int nthreads, uint64_t capacity, uint64_t snaplen,
                      uint64_t bytes);
 void pl_pktrings_free(pl_pktrings *rs);

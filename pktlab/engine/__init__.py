@@ -8,6 +8,7 @@
     Stats         stats.py      numpy views of the statistics region (no copies)
     memio         memio.py      packets in and out through FromMemory / ToMemory
     dpdk          dpdk.py       the DPDK EAL, its mbuf pool and ports
+    netmap        netmap.py     whether netmap is built in and loaded
     placement     placement.py  which CPUs pinned workers run on
     handlercall   handlercall.py  handlers named as Click names them ("c.count",
                                 "ar.lookup 1.0.0.1", global "flatconfig", "stop")

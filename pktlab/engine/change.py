@@ -61,7 +61,9 @@ def apply_graph(engine, graph, *, defines: dict[str, str] | None = None,
     els = ffi.new("pl_elem_spec[]", max(1, len(names)))
     for i, el in enumerate(graph.elements.values()):
         loc = getattr(el, "loc", None)
-        strs = [ffi.new("char[]", x.encode()) for x in (el.name, el.cls, el.config or "")]
+        strs = [ffi.new("char[]", _lib.cstr(x, what, el))
+                for x, what in ((el.name, "element name"), (el.cls, "class"),
+                                (el.config or "", "config"))]
         keep.append(strs)
         els[i].name, els[i].cls, els[i].config = strs
         els[i].line = loc.line if loc else 0

@@ -161,9 +161,9 @@ def define_addresses(handle, elements, locate=None) -> None:
     err = _lib.new_error()
     for el in elements:
         if el.cls == "AddressInfo":
-            _lib.check(lib.pl_engine_define_addresses(handle, el.name.encode(),
-                                                      (el.config or "").encode(), err),
-                       err, locate)
+            _lib.check(lib.pl_engine_define_addresses(
+                handle, _lib.cstr(el.name, "element name", el),
+                _lib.cstr(el.config or "", "config", el), err), err, locate)
 
 
 def check_element(name: str, cls: str, config: str,
@@ -181,7 +181,8 @@ def check_element(name: str, cls: str, config: str,
         _lib.check(err.status or lib.PL_ERR_NOMEM, err)
     try:
         define_addresses(handle, addresses)
-        _lib.check(lib.pl_engine_add(handle, name.encode(), cls.encode(), config.encode(),
+        _lib.check(lib.pl_engine_add(handle, _lib.cstr(name, "element name"),
+                                     _lib.cstr(cls, "class"), _lib.cstr(config, "config"),
                                      0, 0, err), err)
     finally:
         lib.pl_engine_free(handle)

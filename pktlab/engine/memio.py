@@ -42,7 +42,7 @@ class Captured:
     @property
     def extra_length(self) -> int:
         """Bytes on the wire beyond the packet (FromDump: what the capture cut)."""
-        return int.from_bytes(self.anno[4:8], "little")
+        return int.from_bytes(self.anno[12:16], "little")   # PL_ANNO_EXTRA_LENGTH (anno.h)
 
 
 def _index(engine, name: str) -> int:

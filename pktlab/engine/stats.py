@@ -95,6 +95,15 @@ class StatsReader:
         return live + self.retired_drops()
 
 
+class _Region(np.ndarray):
+    """The statistics region as an array that holds the engine handle: every
+    view taken from it (ports, hist, counters and their slices) keeps the
+    native engine, and so the memory under it, alive after the Engine
+    object is gone."""
+
+    owner = None
+
+
 class Stats(StatsReader):
     """ports[t, p, f]: per thread t, global output port p, field f (packets,
     bytes, batches, cycles). hist[t, p, k]: batches of size k through port p
@@ -116,7 +125,8 @@ class Stats(StatsReader):
         if lib.pl_stats(h, L) != 0:
             raise RuntimeError("statistics are laid out when the engine is initialized")
         if L.generation != self.generation:
-            raw = np.frombuffer(ffi.buffer(L.base, L.bytes), dtype=np.uint64)
+            raw = np.frombuffer(ffi.buffer(L.base, L.bytes), dtype=np.uint64).view(_Region)
+            raw.owner = h          # the views keep the engine's memory alive
             s = raw.itemsize
             self.threads = L.threads
             self.nports = L.nports
@@ -145,3 +155,16 @@ def mean_batch(hist: np.ndarray) -> float:
     sizes = np.arange(hist.shape[-1], dtype=np.float64)
     n = hist.sum()
     return float((hist * sizes).sum() / n) if n else 0.0
+
+
+def pool_info(h) -> dict:
+    """Engine.pools() for the native engine h."""
+    info = ffi.new("pl_pool_info *")
+    lib.pl_engine_pools(h, info)
+    classes = [{"bytes": info.class_bytes[k], "allocated": info.class_allocated[k],
+                "free": info.class_free[k],
+                "in_use": info.class_allocated[k] - info.class_free[k],
+                "alloc_failures": info.class_failures[k]} for k in range(info.nclasses)]
+    return {"allocated": info.allocated, "free": info.free,
+            "in_use": info.allocated - info.free, "alloc_failures": info.alloc_failures,
+            "classes": classes, "max_len": info.max_len}

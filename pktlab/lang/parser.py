@@ -77,6 +77,7 @@ class Parser(Directives, Scopes):
         self.requirements: list[str] = []
         self.libraries: set[str] = set()
         self.open_library = None   # path -> text for require(library ...); None: open the file
+        self.library_depth = 0
         self.lex: Lexer | None = None
 
     def parse(self, text: str, filename: str) -> Compound:

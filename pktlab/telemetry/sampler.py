@@ -220,12 +220,21 @@ class Sampler(RingReader):
 
     @property
     def layout(self) -> _Layout:
-        """Element -> indices for the engine's current graph."""
-        if self.engine.graph is not self._layout.graph:
+        """Element -> indices for the engine's current graph (and the rings
+        remapped first when a live change moved the statistics region, so
+        that every index of the layout is inside them)."""
+        if self.engine.graph is not self._layout.graph or self._moved():
             with self._lock:
-                if self.engine.graph is not self._layout.graph:
+                if self._moved():
+                    self._rebind()
+                elif self.engine.graph is not self._layout.graph:
                     self._bind_layout(self.engine.stats())
         return self._layout
+
+    def _moved(self) -> bool:
+        st = self.engine.stats()
+        return (st is not self._st or st.generation != self._gen
+                or (st.ports.shape, st.counters.shape) != self._shape)
 
     @property
     def elements(self) -> list[str]:

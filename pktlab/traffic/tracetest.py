@@ -160,7 +160,8 @@ class Trace:
             self.data = tomllib.load(f)
         unknown = set(self.data) - {"description", "config", "input", "output", "handlers",
                                     "counters", "verify_checksums", "defines", "write", "skip",
-                                    "layer", "outputs", "modes", "oracle", "batched_order"}
+                                    "layer", "outputs", "modes", "oracle", "batched_order",
+                                    "simtime", "stdout", "log"}
         if unknown:
             raise ValueError(f"{self.path}: unknown keys {sorted(unknown)}")
         if "config" not in self.data:
@@ -281,8 +282,12 @@ def run_trace(trace: Trace, per_packet: bool = False, artifacts: Path | None = N
     d = trace.data
     out = run_packets(d["config"], trace.inputs(), per_packet=per_packet,
                       defines=d.get("defines"), handlers=d.get("write"),
-                      outputs=d.get("outputs"), layer=d.get("layer", "auto"))
+                      outputs=d.get("outputs"), layer=d.get("layer", "auto"),
+                      simtime=d.get("simtime", False))
     problems: list[str] = []
+    for key, got_text in (("stdout", out.stdout), ("log", out.log)):
+        if key in d and got_text != d[key]:
+            problems.append(f"{key}: got {got_text!r}, want {d[key]!r}")
     want = trace.expected()
     for key in sorted(set(want) | set(out), key=str):
         got_l, want_l = list(out.get(key, [])), want.get(key)

@@ -31,6 +31,8 @@ static int ar_configure(pl_element *e, pl_error *err)
     s->n = 0;
     for (int i = 0; i < s->entries.n; i++) {
         char *text = strdup(s->entries.v[i]), *save = NULL;
+        if (!text)
+            return pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
         char *words[64];
         int nw = 0;
         for (char *w = strtok_r(text, " \t\n", &save); w && nw < 64; w = strtok_r(NULL, " \t\n", &save))
@@ -44,13 +46,14 @@ static int ar_configure(pl_element *e, pl_error *err)
             uint32_t a, m;
             int len;
             ar_entry *v = realloc(s->v, sizeof *v * (size_t)(s->n + 1));
+            if (v)
+                s->v = v;          /* the old block is gone: keep the new one, even on error */
             if (!v)
                 rc = pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
             else if (pl_parse_prefix(words[k], &a, &m, &len))
                 rc = pl_seterr(err, PL_ERR_CONFIG, e, "ENTRY",
                                "entry %d: '%s' is not an IP address or prefix", i, words[k]);
             else {
-                s->v = v;
                 s->v[s->n].addr = a;
                 s->v[s->n].mask = m;
                 memcpy(s->v[s->n].eth, eth, 6);

@@ -110,6 +110,7 @@ static int fm_feed(pl_element *e, const uint8_t *data, const uint32_t *lens, uin
         atomic_store_explicit(&s->fed, atomic_load(&s->fed) + 1, memory_order_relaxed);
         *accepted = i + 1;
     }
+    pl_task_wake(e);
     return 0;
 }
 
@@ -136,8 +137,10 @@ static const uint8_t *next_record(fm_state *s)
 static uint32_t fm_run(pl_element *e, pl_ctx *ctx)
 {
     fm_state *s = PL_STATE(e, fm_state);
-    if (!PL_LIVE(s->active))
+    if (!PL_LIVE(s->active)) {
+        pl_task_sleep(e);            /* writing active wakes it */
         return 0;
+    }
     uint64_t n = PL_LIVE(s->burst);
     int64_t limit = PL_LIVE(s->limit);
     uint64_t sent = pl_counter_total(e, C_SENT);
@@ -178,6 +181,11 @@ static uint32_t fm_run(pl_element *e, pl_ctx *ctx)
         if (s->stop && finished) {
             pl_engine_request_stop(e->eng);
             atomic_store_explicit(&e->task_done, 1, memory_order_relaxed);
+        } else if (finished || !PL_LIVE(s->active)) {
+            /* Nothing to send until fed (or reset, or activated): sleep. */
+            pl_task_sleep(e);
+            if (PL_LIVE(s->active) && next_record(s) && (limit < 0 || sent < (uint64_t)limit))
+                pl_task_wake(e);
         }
         return 0;
     }

@@ -53,7 +53,7 @@ static int tdump_configure(pl_element *e, pl_error *err)
 }
 
 /* USE_ENCAP_FROM: the link type the named elements' encap handlers agree on. */
-static int tdump_initialize(pl_element *e, pl_error *err)
+static int encap_from(pl_element *e, pl_error *err)
 {
     tdump_state *s = PL_STATE(e, tdump_state);
     if (!s->use_encap_from)
@@ -93,6 +93,13 @@ static int tdump_initialize(pl_element *e, pl_error *err)
                          "element names missing after 'USE_ENCAP_FROM'");
     s->linktype = (uint32_t)agreed;
     return s->w.f ? 0 : open_file(e, s, err);
+}
+
+static int tdump_initialize(pl_element *e, pl_error *err)
+{
+    if (encap_from(e, err))
+        return err->status ? err->status : PL_ERR_CONFIG;
+    return pl_sink_init(e, 32, err);            /* after a Queue: a task that pulls */
 }
 
 static void tdump_cleanup(pl_element *e)
@@ -214,7 +221,8 @@ static const pl_class to_dump = {
            "with that link type, enhanced packet blocks) instead: tcpdump, Wireshark and\n"
            "scapy read both. Writes are buffered (UNBUFFERED: each packet at once); the\n"
            "file is complete once the engine stopped. Threads share the file under a lock.\n"
-           "Handlers: count, reset_counts, filename, encap.\n"
+           "After a Queue (a pull input) its task pulls batches of 32 and sleeps while\n"
+           "the queue is empty. Handlers: count, reset_counts, filename, encap.\n"
            "Counters (drop reasons: every packet ends here): written, write_errors.\n\n"
            "Example: FromDPDKDevice(0) -> ToDump(/tmp/capture.pcap, SNAPLEN 0);",
     .state_size = sizeof(tdump_state),
@@ -226,6 +234,7 @@ static const pl_class to_dump = {
     .initialize = tdump_initialize,
     .cleanup = tdump_cleanup,
     .push = tdump_push,
+    .run_task = pl_sink_run,
     .stop = tdump_stop,
 };
 PL_REGISTER_CLASS(to_dump);

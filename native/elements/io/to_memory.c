@@ -20,11 +20,18 @@ static const char *const counters[] = {"stored", "overflow", NULL};
 static int tm_initialize(pl_element *e, pl_error *err)
 {
     tm_state *s = PL_STATE(e, tm_state);
+    /* The fuzzer's build caps this lower (PL_RING_BYTES_MAX): a CAPACITY of
+     * 2^40 must be a configuration error, not an attempt to allocate it. */
+    uint64_t bytes = pl_pktrings_bytes(s->capacity, s->snaplen, s->bytes);
+    if (bytes > PL_RING_BYTES_MAX || s->capacity > PL_RING_BYTES_MAX / 64)
+        return pl_seterr(err, PL_ERR_CONFIG, e, "CAPACITY",
+                         "CAPACITY %llu needs more than %llu MiB per thread",
+                         (unsigned long long)s->capacity, PL_RING_BYTES_MAX >> 20);
     if (pl_pktrings_init(&s->rings, pl_element_nthreads(e), s->capacity, s->snaplen, s->bytes))
         return pl_seterr(err, PL_ERR_NOMEM, e, "CAPACITY",
                          "out of memory for %llu packets (%llu bytes)",
                          (unsigned long long)s->capacity, (unsigned long long)s->rings.bytes);
-    return 0;
+    return pl_sink_init(e, 32, err);
 }
 
 static void tm_cleanup(pl_element *e) { pl_pktrings_free(&PL_STATE(e, tm_state)->rings); }
@@ -108,6 +115,7 @@ static const pl_class to_memory = {
     .initialize = tm_initialize,
     .cleanup = tm_cleanup,
     .push = tm_push,
+    .run_task = pl_sink_run,
     .drain = tm_drain,
 };
 PL_REGISTER_CLASS(to_memory);

@@ -46,6 +46,10 @@ static pl_packet *make_fragment(pl_ctx *ctx, const pl_packet *orig, const uint8_
     pl_packet *q = pl_packet_alloc_len(ctx->pool, hl + n);   /* a jumbo MTU: a jumbo buffer */
     if (!q)
         return NULL;
+    if (headroom + hl + n > (uint32_t)(q->buf_end - q->buf)) {
+        pl_packet_free(ctx->pool, q);       /* MTU larger than a buffer: cannot be made */
+        return NULL;
+    }
     q->data = q->buf + headroom;
     q->len = hl + n;
     memcpy(q->data, hdr, hl);
@@ -78,6 +82,13 @@ static int fragment(fr_state *s, pl_packet *p, pl_ctx *ctx, pl_packet **out, uin
     uint32_t first = mtu > hl ? (mtu - hl) & ~7u : 0, per = mtu > lhl ? (mtu - lhl) & ~7u : 0;
     if (per < 8)                   /* first < 8 went to output 1 before (Click's DF path) */
         return C_SHORT + 1;
+    if (first >= plen) {
+        /* Only the length field (or padding after the datagram) was over the
+         * MTU: the datagram itself fits, as it is. */
+        p->len = (uint32_t)(ip - p->data) + iplen;
+        pl_batch_append(out, p);
+        return 0;
+    }
     pl_packet *rest = NULL;
     for (uint32_t o = first; o < plen; o += per) {
         uint32_t n = plen - o < per ? plen - o : per;
@@ -131,7 +142,10 @@ static void fr_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
         const uint8_t *ip = pl_net_header(p);
         if (__builtin_expect(nlen <= s->mtu, 1)) {
             pl_batch_append(&out, p);
-        } else if (__builtin_expect(nlen < 20 || pl_ip_hl(ip) < 20 || pl_ip_hl(ip) > nlen, 0)) {
+        } else if (__builtin_expect(nlen < 20 || pl_ip_hl(ip) < 20 || pl_ip_hl(ip) > nlen ||
+                                    pl_rd16(ip + 2) < pl_ip_hl(ip), 0)) {
+            /* A total length shorter than the header cannot be fragmented
+             * (its payload length would be negative). */
             pl_drop(ctx, e, C_SHORT, p);
         } else if (((ip[6] & 0x40) && s->honor_df) || s->mtu < pl_ip_hl(ip) + 8 ||
                    ((s->mtu - pl_ip_hl(ip)) & ~7u) < 8) {
@@ -187,7 +201,7 @@ static const pl_handler handlers[] = {
 static const pl_class ip_fragmenter = {
     .name = "IPFragmenter",
     .ports = "1/1-2",
-    .processing = "a/ah",
+    .processing = "h/h",
     .doc = "IPFragmenter(MTU, [KEYWORDS])\n"
            "Fragments large IP packets.\n\n"
            "IP packets (at the network header annotation) no longer than MTU pass on.\n"

@@ -1,5 +1,6 @@
 /* SetIPAddress: sets the destination IP address annotation. */
 #include "../../lib/netpkt.h"
+#include "../../core/args.h"
 
 #include <strings.h>
 

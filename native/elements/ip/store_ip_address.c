@@ -65,9 +65,11 @@ static inline int st_one(pl_element *e, pl_packet **pp, pl_ctx *ctx)
     pl_packet *p = *pp;
     uint32_t a = s->use_addr ? s->addr : p->dst_ip;
     int plain = (a || s->use_addr) && s->offset >= 0 && (uint64_t)s->offset + 4 <= p->len;
-    uint8_t *x = pl_net_header(p) - s->offset;
-    if (!plain && !(s->offset >= -16 && pl_net_length(p) >= 20 && pl_ip_hl(pl_net_header(p)) >= 20 &&
-                    x >= p->buf && x + 4 <= p->data + p->len))
+    /* where the header form would write, as offsets (no pointer is formed
+     * out of the buffer for an OFFSET far outside it) */
+    long net = (long)(pl_net_header(p) - p->data), back = (long)(pl_net_header(p) - p->buf);
+    if (!plain && !(s->offset >= -16 && s->offset <= back && pl_net_length(p) >= 20 &&
+                    pl_ip_hl(pl_net_header(p)) >= 20 && net - s->offset + 4 <= (long)p->len))
         return C_NO_ROOM + 1;
     if (!pl_packet_writable(ctx->pool, p)) {
         pl_drop(ctx, e, C_NOBUFS, p);

@@ -17,6 +17,12 @@ static const char *const counters[] = {"captured", "missed", NULL};
 static int cap_initialize(pl_element *e, pl_error *err)
 {
     cap_state *s = PL_STATE(e, cap_state);
+    uint64_t bytes = pl_pktrings_bytes(s->capacity, s->snaplen, 0);
+    if (bytes > PL_RING_BYTES_MAX || s->capacity > PL_RING_BYTES_MAX / 64)
+        return pl_seterr(err, PL_ERR_CONFIG, e, "CAPACITY",
+                         "CAPACITY %llu (SNAPLEN %llu) needs more than %llu MiB per thread",
+                         (unsigned long long)s->capacity, (unsigned long long)s->snaplen,
+                         PL_RING_BYTES_MAX >> 20);
     int n = pl_element_nthreads(e);
     s->phase = calloc((size_t)n * 8, sizeof *s->phase);   /* a cache line per thread */
     if (!s->phase || pl_pktrings_init(&s->rings, n, s->capacity, s->snaplen, 0))

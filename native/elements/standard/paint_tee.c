@@ -35,7 +35,7 @@ static const pl_param params[] = {
 static const pl_class paint_tee = {
     .name = "PaintTee",
     .ports = "1/2",
-    .processing = "a/h",
+    .processing = "a/ah",
     .doc = "PaintTee(COLOR)\n"
            "Duplicates packets with given paint annotation.\n\n"
            "Sends every packet through output 0. Packets whose paint annotation is\n"

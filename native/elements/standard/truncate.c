@@ -1,5 +1,6 @@
 /* Truncate: limits packet length. */
 #include "../../lib/netpkt.h"
+#include "../../core/args.h"
 
 typedef struct {
     uint64_t length;

@@ -214,8 +214,10 @@ def load(s: Settings):
         messages.report(messages.config_error_lines(e))
         return None
     try:
+        sim = s.simtime is not None and s.threads == 1     # simulated time runs on one thread
         eng = Engine(graph, threads=s.threads, per_packet=s.per_packet,
-                     pin=s.affinity is not None, first_cpu=s.affinity or 0)
+                     pin=s.affinity is not None, first_cpu=s.affinity or 0,
+                     simtime=sim, simtime_start=s.simtime if sim else 0.0)
     except EngineError as e:
         messages.report(messages.engine_error_lines(e, graph))
         return None
@@ -243,6 +245,13 @@ def _flush_log(eng) -> None:
     if text:
         sys.stderr.write(text)
         sys.stderr.flush()
+
+
+def _flush_out(eng) -> None:
+    text = eng.output()                 # Script's print: Click's stdout
+    if text:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 def serve(s: Settings, eng, text: str, stop: dict):
@@ -278,6 +287,7 @@ def run(eng, rounds: int = 64, stop: dict | None = None, threaded: bool = False)
         if eng.threads == 1 and not threaded:
             while not stop["now"]:
                 eng.run_inline(rounds)
+                _flush_out(eng)
                 if eng.done:
                     break
                 if not eng.live_tasks:
@@ -286,11 +296,13 @@ def run(eng, rounds: int = 64, stop: dict | None = None, threaded: bool = False)
             eng.start()
             while not stop["now"] and not eng.done:
                 time.sleep(0.005)
+                _flush_out(eng)
             eng.stop()
     finally:
         for sig, handler in old.items():
             signal.signal(sig, handler)
         eng.log_to(None)
+        _flush_out(eng)
 
 
 def _report_time(before: resource.struct_rusage, t0: float) -> None:
