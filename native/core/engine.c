@@ -343,6 +343,12 @@ int pl_engine_initialize(pl_engine *e, pl_error *err)
     }
     if (pl_elect_driver(e, e->elems, e->nelems, err))
         return err->status;
+    /* A DriverManager whose first instruction gives up its run count (Click's
+     * DriverManager(stop), print ... before any wait) did so before it was
+     * elected, which marked the engine done, and a start forgets a finished
+     * stop: the driver settles it in the first round instead. */
+    if (atomic_load(&e->driver) && atomic_load(&e->runcount) <= 0)
+        atomic_store(&e->done, 0);
     pl_tasks_assign(e);
     pl_threads_analyze(e);
     pl_threads_apply(e);

@@ -82,7 +82,7 @@ static int value(ipf_parser *ps, ipf_prim *p)
     case P_NET: {
         uint32_t m;
         int len;
-        ok = !pl_parse_prefix(w, &a, &m, &len);
+        ok = !pl_parse_net_prefix(w, &a, &m, &len);
         if (ok && !strchr(w, '/') && is(ps, 1, "mask")) {
             uint32_t mm;
             if (pl_parse_ipv4(ipf_peek(ps, 2), &mm))

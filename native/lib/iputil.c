@@ -26,15 +26,22 @@ int pl_mask_len(uint32_t mask)
     return (n == 32 || h == ~(0xffffffffu >> n)) && (n || !h) ? n : -1;
 }
 
-int pl_parse_prefix(const char *s, uint32_t *addr, uint32_t *mask, int *len)
+/* bare_first: a bare name is its address as a /32 before its prefix (Click's
+ * IPPrefixArg(true)); else its prefix first (IPPrefixArg()). */
+static int parse_prefix(const char *s, uint32_t *addr, uint32_t *mask, int *len, int bare_first)
 {
-    /* A name: its prefix (NAME, NAME:net) first, else its address as /32 below. */
     uint32_t literal;
-    if (!strchr(s, '/') && pl_parse_ipv4_literal(s, &literal) &&
-        !pl_addrinfo_prefix(s, (uint8_t *)addr, (uint8_t *)mask)) {
-        *len = pl_mask_len(*mask);
-        *addr &= *mask;
-        return 0;
+    if (!strchr(s, '/') && pl_parse_ipv4_literal(s, &literal)) {
+        if (bare_first && !pl_parse_ipv4(s, addr)) {
+            *mask = 0xffffffffu;
+            *len = 32;
+            return 0;
+        }
+        if (!pl_addrinfo_prefix(s, (uint8_t *)addr, (uint8_t *)mask)) {
+            *len = pl_mask_len(*mask);
+            *addr &= *mask;
+            return 0;
+        }
     }
     char buf[64];
     size_t n = strlen(s);
@@ -68,6 +75,16 @@ int pl_parse_prefix(const char *s, uint32_t *addr, uint32_t *mask, int *len)
     }
     *addr &= *mask;
     return 0;
+}
+
+int pl_parse_prefix(const char *s, uint32_t *addr, uint32_t *mask, int *len)
+{
+    return parse_prefix(s, addr, mask, len, 1);
+}
+
+int pl_parse_net_prefix(const char *s, uint32_t *addr, uint32_t *mask, int *len)
+{
+    return parse_prefix(s, addr, mask, len, 0);
 }
 
 int pl_addr_list_add(pl_addr_list *l, uint32_t addr, uint32_t mask)

@@ -9,6 +9,11 @@
  * Returns 0, or -1 for bad text. *len gets the prefix length (-1 for a
  * non-contiguous mask). */
 int pl_parse_prefix(const char *s, uint32_t *addr, uint32_t *mask, int *len);
+/* A name AddressInfo defines: pl_parse_prefix gives its address as a /32
+ * (routes, ARPResponder, CheckIPHeader: Click's IPPrefixArg(true)), and its
+ * prefix when it has no address; pl_parse_net_prefix its prefix first
+ * (IPClassifier's "net": IPPrefixArg()). */
+int pl_parse_net_prefix(const char *s, uint32_t *addr, uint32_t *mask, int *len);
 
 /* Prefix length of a contiguous network-order mask, -1 if not contiguous. */
 int pl_mask_len(uint32_t mask);

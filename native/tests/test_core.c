@@ -378,14 +378,14 @@ static void test_names(void)
     CHECK(pl_engine_define_addresses(e, "c/ai", "lan 10.9.9.9", &err) == 0);
     CHECK(pl_engine_define_addresses(e, "bad", "x 10.0.0.300", &err) == PL_ERR_CONFIG);
     CHECK(strstr(err.message, "not a recognizable address") && !strcmp(err.element, "bad"));
-    CHECK(pl_engine_add(e, "rt", "LinearIPLookup", "lan 0, lan:ip 0, lan:bcast 0", 1, 1, &err) == 0);
-    CHECK(pl_engine_add(e, "c/rt", "LinearIPLookup", "lan:ip 0", 1, 1, &err) == 0);
+    CHECK(pl_engine_add(e, "rt", "LinearIPLookup", "lan 0, lan:net 0, lan:bcast 0", 1, 1, &err) == 0);
+    CHECK(pl_engine_add(e, "c/rt", "LinearIPLookup", "lan 0", 1, 1, &err) == 0);
     CHECK(pl_engine_add(e, "ee", "EtherEncap", "0x0800, lan:eth, lan", 1, 1, &err) == 0);
     CHECK(pl_engine_add(e, "e2", "EtherEncap", "0x0800, lan:ip6, lan", 1, 1, &err) ==
           PL_ERR_CONFIG);
     char buf[256];
     CHECK(pl_handler_read(e, 0, "table", buf, sizeof buf, &err) >= 0 &&
-          !strcmp(buf, "10.0.1.0/24\t-\t0\n10.0.1.1/32\t-\t0\n10.0.1.255/32\t-\t0\n"));
+          !strcmp(buf, "10.0.1.1/32\t-\t0\n10.0.1.0/24\t-\t0\n10.0.1.255/32\t-\t0\n"));
     CHECK(pl_handler_read(e, 1, "table", buf, sizeof buf, &err) >= 0 &&
           !strcmp(buf, "10.9.9.9/32\t-\t0\n"));
     pl_engine_free(e);

@@ -113,3 +113,12 @@ def test_control_socket_options(tmp_path):
             p.kill()
     assert p.returncode == 0, err
     assert int(out) > 0
+
+
+def test_driver_manager_that_stops_before_any_wait():
+    # its first instructions give up the run count before the engine starts:
+    # the engine stops (it ran forever: a started engine forgot the stop)
+    r = run("click", "--simtime", "-e", 'Idle -> Discard; DriverManager(print "X", stop)')
+    assert r.returncode == 0 and r.stdout == "X\n"
+    r = run("click", "-e", "DriverManager(stop)")
+    assert r.returncode == 0

@@ -19,10 +19,11 @@ def table(text: str) -> list[str]:
 def test_names_kinds_and_declaration_order():
     # AddressInfo after its users: Click configures it first, so does pktlab
     got = table("FromMemory -> " + ROUTES.format(
-        routes="lan 0, lan:ip 1, lan:bcast 0, 0.0.0.0/0 lan:gw 1, up:ipnet 2")
+        routes="lan 0, lan:net 1, lan:bcast 0, 0.0.0.0/0 lan:gw 1, up 2")
         + "AddressInfo(lan 10.0.1.1/24, up 192.168.0.0/16 0:1:2:3:4:5);")
-    # a bare name in a prefix argument is the name's prefix (Click's IPPrefixArg)
-    assert got == ["10.0.1.0/24\t-\t0", "10.0.1.1/32\t-\t1",
+    # a bare name in a route is the name's address as a /32, or its prefix
+    # when it has no address (Click's IPPrefixArg(true))
+    assert got == ["10.0.1.1/32\t-\t0", "10.0.1.0/24\t-\t1",
                    "10.0.1.255/32\t-\t0", "0.0.0.0/0\t10.0.1.1\t1", "192.168.0.0/16\t-\t2"]
 
 
