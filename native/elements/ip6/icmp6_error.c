@@ -125,7 +125,7 @@ static const pl_param params[] = {
 static const pl_class icmp6_error = {
     .name = "ICMP6Error",
     .ports = "1/1",
-    .processing = "a/h",
+    .processing = "a/a",
     .doc = "ICMP6Error(SRC, TYPE, CODE)\n"
            "Generates ICMPv6 error packets.\n\n"
            "Replaces each packet by an ICMPv6 error message about it, from SRC to the\n"
