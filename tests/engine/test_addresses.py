@@ -86,3 +86,16 @@ def test_names_in_handler_writes_and_live_change():
 def test_ipv6_entries_accepted():
     eng = Engine("AddressInfo(v6 fe80::1/64 2001:db8::/32, both 10.0.0.1 ::1);")
     eng.close()
+
+
+def test_ipv6_route_names_address_first():
+    # a bare name in an IPv6 route is its address as a /128, else its prefix
+    # (Click's IP6PrefixArg(true); vanilla Click prints the same table)
+    eng = Engine("AddressInfo(n 2001:db8::1/64, p 2001:db8:5::/48);"
+                 "rt :: LookupIP6Route(n 0, n:ip6net 1, p 2); Idle -> rt;"
+                 "rt[0] -> Discard; rt[1] -> Discard; rt[2] -> Discard;")
+    try:
+        assert eng.read_handler("rt.table").splitlines() == [
+            "2001:db8::1/128\t::\t0", "2001:db8::/64\t::\t1", "2001:db8:5::/48\t::\t2"]
+    finally:
+        eng.close()

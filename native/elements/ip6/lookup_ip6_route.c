@@ -31,7 +31,8 @@ static void len_mask(int len, uint8_t m[16])
 }
 
 /* Click's cp_ip6_prefix with a bare address allowed: ADDR/LEN, ADDR/MASK,
- * ADDR (/128) or an AddressInfo name (NAME:ip6net, else NAME:ip6 as /128). */
+ * ADDR (/128) or an AddressInfo name (its address as /128, else its prefix:
+ * IP6PrefixArg(true)). */
 static int parse_prefix(const char *w, uint8_t dst[16], int *len)
 {
     if (!pl_parse_ipv6_prefix(w, dst, len))
@@ -56,16 +57,11 @@ static int parse_prefix(const char *w, uint8_t dst[16], int *len)
         *len = n;
         return 0;
     }
-    if (!slash && (!pl_parse_ipv6(w, dst) || !pl_addrinfo_ip6_prefix(w, dst, len))) {
-        if (!pl_parse_ipv6(w, dst))
-            *len = 128;
-        return 0;
-    }
-    if (!slash && !pl_addrinfo_ip6(w, dst)) {
+    if (!slash && (!pl_parse_ipv6(w, dst) || !pl_addrinfo_ip6(w, dst))) {
         *len = 128;
         return 0;
     }
-    return -1;
+    return !slash && !pl_addrinfo_ip6_prefix(w, dst, len) ? 0 : -1;
 }
 
 static int r6_configure(pl_element *e, pl_error *err)
