@@ -1,5 +1,6 @@
 // A two-interface IPv6 router: each interface its own /64, addresses by name
-// (AddressInfo), longest-prefix routing on the IPv6 destination annotation,
+// (AddressInfo), neighbor solicitations for the router's addresses answered,
+// longest-prefix routing on the IPv6 destination annotation,
 // hop limits decremented, and ICMPv6 time-exceeded messages for packets
 // whose hop limit runs out, routed like any other packet.
 //
@@ -28,12 +29,15 @@ out0 :: Discard;  out1 :: Discard;
 tohost :: Discard;                       // packets for the router itself
 other :: Discard;                        // not IPv6
 
-// ---- input: IPv6 frames only, checked, routed on their destination --------
-c0 :: Classifier(12/86dd, -);
-c1 :: Classifier(12/86dd, -);
+// ---- input: neighbor solicitations answered, IPv6 frames checked and routed
+// on their destination, the rest dropped -----------------------------------
+c0 :: Classifier(12/86dd 20/3aff 54/87, 12/86dd, -);   // ICMPv6, hop limit 255, type 135
+c1 :: Classifier(12/86dd 20/3aff 54/87, 12/86dd, -);
 in0 -> c0;  in1 -> c1;
-c0[1] -> other;  c1[1] -> other;
-c0[0] -> ip6 :: Strip(14);  c1[0] -> ip6;
+c0[0] -> IP6NDAdvertiser(if0 if0:eth) -> out0;
+c1[0] -> IP6NDAdvertiser(if1 if1:eth) -> out1;
+c0[2] -> other;  c1[2] -> other;
+c0[1] -> ip6 :: Strip(14);  c1[1] -> ip6;
 
 ip6 -> CheckIP6Header
     -> GetIP6Address(24)

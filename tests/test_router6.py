@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from scapy.layers.inet import UDP
-from scapy.layers.inet6 import IPv6, ICMPv6TimeExceeded
+from scapy.layers.inet6 import (ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6NDOptDstLLAddr,
+                                ICMPv6NDOptSrcLLAddr, ICMPv6TimeExceeded, IPv6)
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
@@ -39,8 +40,11 @@ def test_forwarding_expiry_and_local_delivery(per_packet):
     expiring = IPv6(src="2001:db8:1::2", dst="2001:db8::2", hlim=1) / udp
     local = IPv6(src="2001:db8::2", dst="2001:db8::1") / udp
     back = IPv6(src="2001:db8:1::2", dst="2001:db8::7", hlim=9) / udp
+    solicit = IPv6(src="fe80::2", dst="ff02::1:ff00:1", hlim=255) / \
+        ICMPv6ND_NS(tgt="2001:db8::1") / ICMPv6NDOptSrcLLAddr(lladdr=PEER0)
     out = run_packets(graph(), {
-        "in0": [frame(PEER0, MAC0, fwd), frame(PEER0, MAC0, local)],
+        "in0": [frame(PEER0, MAC0, fwd), frame(PEER0, MAC0, local),
+                frame(PEER0, "33:33:ff:00:00:01", solicit)],
         "in1": [frame(PEER1, MAC1, expiring), frame(PEER1, MAC1, back)],
     }, per_packet=per_packet)
     fwd.hlim, back.hlim = 63, 8
@@ -50,5 +54,8 @@ def test_forwarding_expiry_and_local_delivery(per_packet):
         ICMPv6TimeExceeded(code=0) / Raw(bytes(expiring))
     assert sorted(map(bytes, out["out1"])) == sorted([bytes(frame(MAC1, PEER1, fwd)),
                                                       bytes(frame(MAC1, PEER1, icmp))])
-    assert list(map(bytes, out["out0"])) == [bytes(frame(MAC0, PEER0, back))]
+    advert = IPv6(src="2001:db8::1", dst="fe80::2", hlim=255) / \
+        ICMPv6ND_NA(R=1, S=1, O=0, tgt="2001:db8::1") / ICMPv6NDOptDstLLAddr(lladdr=MAC0)
+    assert sorted(map(bytes, out["out0"])) == sorted([bytes(frame(MAC0, PEER0, back)),
+                                                      bytes(frame(MAC0, PEER0, advert))])
     assert list(map(bytes, out["tohost"])) == [bytes(local)]
