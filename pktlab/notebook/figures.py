@@ -16,6 +16,8 @@ The data sources are named "pktlab-fig-<mode>" for tests and other front ends.
 
 from __future__ import annotations
 
+import textwrap
+
 from .plots import PALETTE, load_bokeh
 
 MARKERS = ["circle", "square", "triangle", "diamond", "inverted_triangle", "hex"]
@@ -25,7 +27,7 @@ class PaperPlot:
     """One Bokeh figure for a pktlab.bench.figures.Figure. categories: the x
     values of a categorical figure (bars), in order."""
 
-    def __init__(self, figure, categories=None, width: int = 720, height: int = 380):
+    def __init__(self, figure, categories=None, width: int = 900, height: int = 400):
         from bokeh.models import ColumnDataSource, Legend
         from bokeh.plotting import figure as bfigure
         from bokeh.transform import dodge
@@ -44,6 +46,7 @@ class PaperPlot:
         self.sources: dict[str, ColumnDataSource] = {}
         items = []
         n = len(figure.modes)
+        size = 7 if figure.y_key != "share" else 4       # fig3: 128 points a line
         for k, mode in enumerate(figure.modes):
             src = ColumnDataSource({"x": [], "y": [], "mode": []}, name=f"pktlab-fig-{mode}")
             self.sources[mode] = src
@@ -54,7 +57,7 @@ class PaperPlot:
                                    top="y", width=width_bar * 0.95, source=src, color=color)]
             else:
                 r = [self.fig.line("x", "y", source=src, color=color, line_width=2),
-                     self.fig.scatter("x", "y", source=src, color=color, size=7,
+                     self.fig.scatter("x", "y", source=src, color=color, size=size,
                                       marker=MARKERS[k % len(MARKERS)])]
             items.append((mode, r))
         for k, (name, pts) in enumerate(figure.references.items()):
@@ -63,8 +66,8 @@ class PaperPlot:
             r = self.fig.scatter("x", "y", source=src, marker="star", size=12,
                                  color=PALETTE[(n + k) % len(PALETTE)])
             items.append((name, [r]))
-        self.fig.add_layout(Legend(items=items, click_policy="hide",
-                                   label_text_font_size="9pt"), "below")
+        self.fig.add_layout(Legend(items=items, click_policy="hide", label_text_font_size="9pt"),
+                            "right")
         if cat:
             self.fig.xaxis.major_label_orientation = 0.5
         if figure.y_key != "share":
@@ -85,8 +88,12 @@ class PaperPlot:
             xs, ys = sweep.series(mode)
             src.data = {"x": xs, "y": ys, "mode": [mode] * len(xs)}
         if self.spec.claim is not None and sweep.rows:
+            from bokeh.models import Title
+
             _, text = sweep.claim()
-            self.fig.title.text = f"{self.spec.title}\n{text}"
+            for line in reversed(textwrap.wrap(text, 100)):
+                self.fig.add_layout(Title(text=line, text_font_size="9pt", text_font_style="italic"),
+                                    "above")
 
     def widget(self):
         if self._widget is None:

@@ -60,7 +60,7 @@ FIG5 = Figure(
             "\"batch size\".",
     claim_text="BURST 32 forwards {ratio:.2f}x what BURST 1 does: one device call per packet "
                "costs more than the packet's own work.",
-    references={"FastClick, BURST 32 (measured on this machine kind)":
+    references={"FastClick, BURST 32 (this machine kind, quiet)":
                 [(32, FASTCLICK_BURST32_MPPS[0]), (32, FASTCLICK_BURST32_MPPS[1])]},
     claim=_fig5_claim)
 

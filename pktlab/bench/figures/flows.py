@@ -44,7 +44,7 @@ FIG3 = Figure(
     claim=_small_over_large)
 
 
-def fig3(packets: int = 200_000, seed: int = 1, on_point=None) -> Sweep:
+def fig3(packets: int = 100_000, seed: int = 1, on_point=None) -> Sweep:
     frames = flowgen.flows(packets, flowgen.ROUTER_INTERFACES[0], flowgen.ROUTER_INTERFACES[1:],
                            seed=seed, sizes=60)
     runs = flow_runs(frames)
