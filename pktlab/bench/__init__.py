@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, tuple[str, str, str]] = {
     "router": ("pktlab.bench.router", "bench_router", "format_router"),
     "remote": ("pktlab.bench.remote", "bench_remote", "format_remote"),
     "sizes": ("pktlab.bench.sizes", "bench_sizes", "format_sizes"),
+    "netmap": ("pktlab.bench.netmap", "bench_netmap", "format_netmap"),
 }
 # The paper's figures (pktlab.bench.figures): rows that `--csv` prints.
 for _name, _mod in _FIGURES.items():
