@@ -25,7 +25,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 FWD = "fd :: FromDPDKDevice(net_null0, BURST {b}, NDESC {n}{copy}) -> td :: ToDPDKDevice({out}, BURST {b}, NDESC {n});"
@@ -140,27 +139,6 @@ def _worker(spec: dict, emit=None) -> list[dict]:
         if emit is not None:
             emit(out[-1])
     return out
-
-
-def stream_worker(spec: dict, timeout: float = 300):
-    """run_worker's results one at a time, as each run finishes (a live plot
-    draws each point when it is measured)."""
-    p = subprocess.Popen([sys.executable, "-m", "pktlab.bench.io", "--stream", json.dumps(spec)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    timer = threading.Timer(timeout, p.kill)
-    timer.start()
-    try:
-        for line in p.stdout:
-            if line.startswith("{"):
-                yield json.loads(line)
-        err = p.stderr.read()
-        if p.wait() != 0:
-            raise RuntimeError(f"benchmark worker failed (exit status {p.returncode}):\n{err[-2000:]}")
-    finally:
-        timer.cancel()
-        if p.poll() is None:
-            p.kill()
-            p.wait()
 
 
 def run_worker(spec: dict, timeout: float = 300) -> list[dict]:

@@ -241,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="benchmarks (the paper's experiments)")
     b.add_argument("name", nargs="?", default="forward")
     b.add_argument("--duration", type=float, default=None,
-                   help="seconds per measurement (default 1; the paper's figures: 0.25-0.3)")
+                   help="seconds per measurement (default 1; the paper's figures: 0.2-0.3)")
     b.add_argument("--repeat", type=int, default=None,
                    help="measurements per figure, median (default 3; the paper's figures: 1)")
     b.add_argument("--json", action="store_true")

@@ -42,7 +42,7 @@ FIG15 = Figure(
     claim=_fig15_claim)
 
 
-def fig15(sizes=FIG15_SIZES, duration: float = 0.25, repeat: int = 1, on_point=None,
+def fig15(sizes=FIG15_SIZES, duration: float = 0.2, repeat: int = 1, on_point=None,
           packets: int = PACKETS) -> Sweep:
     """Batched and per-packet (Engine(per_packet=True)) alternated at each size."""
     sweep = Sweep(FIG15, {"sizes": list(sizes), "duration_cpu_s": duration, "repeat": repeat,
@@ -126,7 +126,7 @@ def fig8(models=tuple(MODELS), duration: float = 0.3, repeat: int = 1, on_point=
     return sweep
 
 
-def bench_fig15(duration: float = 0.25, repeat: int = 1) -> dict:
+def bench_fig15(duration: float = 0.2, repeat: int = 1) -> dict:
     return fig15(duration=duration, repeat=repeat).as_dict()
 
 

@@ -11,6 +11,11 @@ CPU-second of the forwarding thread (mpps, mpps_cpu).
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import tempfile
+import threading
 from dataclasses import replace
 
 from .. import io as bio
@@ -35,13 +40,37 @@ def _points(sweep: Sweep, runs: list[tuple[dict, dict]], duration: float, repeat
     """Measure runs [(row fields, worker run)] `repeat` times, adding rows as they come."""
     spec = {"eal": eal, "add_vdevs": list(vdevs), "warmup": WARMUP, "duration": duration,
             "runs": [run for _, run in runs] * max(1, repeat)}
-    for k, res in enumerate(bio.stream_worker(spec)):
+    for k, res in enumerate(stream_worker(spec)):
         fields, _ = runs[k % len(runs)]
         row = sweep.add(**fields, mpps=res["mpps"], mpps_cpu=res["mpps_cpu"],
                         **{h.split(".")[1]: v for h, v in res.items() if "." in h})
         if on_point is not None:
             on_point(row)
     return sweep
+
+
+def stream_worker(spec: dict, timeout: float = 300):
+    """pktlab.bench.io.run_worker's results one at a time, as each run
+    finishes (a live plot draws each point when it is measured)."""
+    with tempfile.TemporaryFile(mode="w+") as err:       # EAL's log: no pipe to fill
+        p = subprocess.Popen([sys.executable, "-m", "pktlab.bench.io", "--stream",
+                              json.dumps(spec)], stdout=subprocess.PIPE, stderr=err, text=True)
+        timer = threading.Timer(timeout, p.kill)
+        timer.start()
+        try:
+            for line in p.stdout:
+                if line.startswith("{"):
+                    yield json.loads(line)
+            if p.wait() != 0:
+                err.seek(0)
+                raise RuntimeError(f"benchmark worker failed (exit status {p.returncode}):\n"
+                                   f"{err.read()[-2000:]}")
+        finally:
+            timer.cancel()
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            p.stdout.close()
 
 
 # ---- Fig. 5: I/O batching ----
