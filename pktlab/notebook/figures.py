@@ -70,6 +70,15 @@ class PaperPlot:
                             "right")
         if cat:
             self.fig.xaxis.major_label_orientation = 0.5
+        elif figure.x_log:              # BURST, flow sizes: powers of two, as numbers
+            from bokeh.models import FixedTicker, NumeralTickFormatter
+
+            self.fig.xaxis.ticker = FixedTicker(ticks=[2 ** k for k in range(13)])
+            self.fig.xaxis.formatter = NumeralTickFormatter(format="0")
+        if figure.y_key == "share":
+            from bokeh.models import LogTickFormatter
+
+            self.fig.yaxis.formatter = LogTickFormatter()
         if figure.y_key != "share":
             self.fig.y_range.start = 0
         self._widget = None
