@@ -29,6 +29,8 @@ CASES = [
                  marks=needs_dpdk, id="fig6"),
     pytest.param("fig09-zero-copy.ipynb", "fig9", 1.2, {"frame", "mode", "mpps_cpu", "copies"},
                  marks=needs_dpdk, id="fig9"),
+    pytest.param("fig11-multiqueue.ipynb", "fig11", 1.15, {"threads", "mode", "mpps"},
+                 marks=needs_dpdk, id="fig11"),
     pytest.param("fig15-compute-batching.ipynb", "fig15", 1.5, {"frame", "mode", "mpps"},
                  id="fig15"),
     pytest.param("fig08-execution-models.ipynb", "fig8", 1.1, {"model", "mode", "mpps"},

@@ -11,6 +11,7 @@ notebooks in notebooks/paper/.
 | fig6  | ring size: BURST for several NDESC                  | dpdk    |
 | fig8  | execution models: full push, queues, pull, pipeline | compute |
 | fig9  | zero copy against copy, by frame size               | dpdk    |
+| fig11 | multi-queue against locking, 1 and 2 threads        | dpdk    |
 | fig15 | compute batching on the router, by frame size       | compute |
 """
 
@@ -21,7 +22,7 @@ from importlib import import_module
 from .base import Figure, Sweep, format_figure
 
 FIGURES = {"fig3": "flows", "fig5": "dpdk", "fig6": "dpdk", "fig8": "compute", "fig9": "dpdk",
-           "fig15": "compute"}
+           "fig11": "dpdk", "fig15": "compute"}
 
 
 def module(name: str):

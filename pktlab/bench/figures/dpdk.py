@@ -1,6 +1,7 @@
 """The paper's I/O figures over DPDK's net_null virtual devices: Fig. 5 (I/O
-batching: BURST), Fig. 6 (ring size: NDESC against BURST) and Fig. 9 (zero
-copy against copy, by frame size).
+batching: BURST), Fig. 6 (ring size: NDESC against BURST), Fig. 9 (zero
+copy against copy, by frame size) and Fig. 11 (a TX queue per thread against
+one locked queue).
 
 Each point is FromDPDKDevice(net_null0) -> ToDPDKDevice(net_null1) on one
 pinned core, measured in a fresh process (DPDK's EAL runs once per process:
@@ -188,6 +189,41 @@ def fig9(sizes=FIG9_SIZES, duration: float = 0.3, repeat: int = 1, on_point=None
                 .replace("net_null0", f"net_null{10 + i}")
             runs.append(({"x": size, "mode": mode}, {"config": cfg, "read": ["td.copies"]}))
     return _points(sweep, runs, duration, repeat, on_point, vdevs=vdevs)
+
+
+# ---- Fig. 11: multi-queue against locking ----
+
+MQ = "fd :: FromDPDKDevice(net_null0) -> td :: ToDPDKDevice(net_null1{nq});"
+
+
+def _fig11_claim(s: Sweep) -> float:
+    return s.value(2, "TX queue per thread") / s.value(2, "one TX queue, locked")
+
+
+FIG11 = Figure(
+    name="fig11", title="Multi-queue against locking: FromDPDKDevice(net_null0) -> "
+                        "ToDPDKDevice(net_null1), 64 B",
+    x_key="threads", x_label="threads (one core each)", modes=("TX queue per thread",
+                                                               "one TX queue, locked"),
+    caption="Figure 11: Full push path using multi-queue compared to locking - DPDK and Netmap "
+            "implementations with 4 cores using the router test case.",
+    claim_text="On 2 threads a TX queue per thread forwards {ratio:.2f}x what one shared, "
+               "locked TX queue does.",
+    claim=_fig11_claim)
+
+
+def fig11(threads=(1, 2), duration: float = 0.4, repeat: int = 1, on_point=None) -> Sweep:
+    """Per wall second: packets/CPU-second of one thread says nothing of two."""
+    sweep = Sweep(FIG11, {"threads": list(threads), "duration": duration, "repeat": repeat,
+                          "frame": 64, "devices": bio.EAL_NULL})
+    runs = [({"x": n, "mode": mode}, {"config": MQ.format(nq=nq), "threads": n})
+            for n in threads for mode, nq in (("TX queue per thread", ""),
+                                              ("one TX queue, locked", ", N_QUEUES 1"))]
+    return _points(sweep, runs, duration, repeat, on_point)
+
+
+def bench_fig11(duration: float = 0.4, repeat: int = 1) -> dict:
+    return fig11(duration=duration, repeat=repeat).as_dict()
 
 
 def bench_fig5(duration: float = 0.3, repeat: int = 1) -> dict:
