@@ -93,9 +93,15 @@ class PaperPlot:
     def finish(self, sweep) -> None:
         """Redraw from the sweep (points measured several times: the median),
         and put the claim's ratio under the title."""
+        ticks: set = set()
         for mode, src in self.sources.items():
             xs, ys = sweep.series(mode)
             src.data = {"x": xs, "y": ys, "mode": [mode] * len(xs)}
+            ticks |= set(xs)
+        if not self.spec.categorical and not self.spec.x_log and 0 < len(ticks) <= 8:
+            from bokeh.models import FixedTicker
+
+            self.fig.xaxis.ticker = FixedTicker(ticks=sorted(ticks))   # the values measured
         if self.spec.claim is not None and sweep.rows:
             from bokeh.models import Title
 

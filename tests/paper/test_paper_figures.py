@@ -35,6 +35,9 @@ CASES = [
                  id="fig15"),
     pytest.param("fig08-execution-models.ipynb", "fig8", 1.1, {"model", "mode", "mpps"},
                  id="fig8"),
+    # 2 threads keep most of one thread's packets per CPU-second (a shared lock would not)
+    pytest.param("scaling-two-threads.ipynb", "scaling", 0.6, {"threads", "mode", "mpps"},
+                 id="scaling"),
     pytest.param("fig03-flow-sizes.ipynb", "fig3", 10.0, {"size", "mode", "share"}, id="fig3"),
 ]
 

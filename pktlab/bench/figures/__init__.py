@@ -13,6 +13,7 @@ notebooks in notebooks/paper/.
 | fig9  | zero copy against copy, by frame size               | dpdk    |
 | fig11 | multi-queue against locking, 1 and 2 threads        | dpdk    |
 | fig15 | compute batching on the router, by frame size       | compute |
+| scaling | §5.6: the router on 1 and 2 threads               | compute |
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from importlib import import_module
 from .base import Figure, Sweep, format_figure
 
 FIGURES = {"fig3": "flows", "fig5": "dpdk", "fig6": "dpdk", "fig8": "compute", "fig9": "dpdk",
-           "fig11": "dpdk", "fig15": "compute"}
+           "fig11": "dpdk", "fig15": "compute", "scaling": "compute"}
 
 
 def module(name: str):

@@ -1,6 +1,7 @@
 """The paper's compute figures in memory: Fig. 15 (compute batching on the
-router, per frame size) and Fig. 8 (execution models: full push against
-Click's queues, pulled or unqueued, and a pipeline over two cores).
+router, per frame size), Fig. 8 (execution models: full push against
+Click's queues, pulled or unqueued, and a pipeline over two cores) and the
+router on 1 and 2 threads (§5.6).
 
 Fig. 15 runs examples/router.click inline on the calling thread with the
 paper's flows (pktlab.traffic.flowgen), in packets per CPU-second of that
@@ -17,6 +18,7 @@ import statistics
 import time
 
 from ...engine import Engine
+from ...engine.memio import feed
 from ...traffic import flowgen
 from ..io import TICK, _thread_ticks
 from ..router import _forwarded, _measure, _router_engine
@@ -89,20 +91,24 @@ FIG8 = Figure(
     claim=_fig8_claim)
 
 
-def _model_rate(config: str, threads: int, duration: float) -> tuple[float, float]:
-    """(packets per wall second, per CPU-second of all the engine's workers)."""
+def _model_rate(config, threads: int, duration: float, count=None,
+                feed_traffic=None) -> tuple[float, float]:
+    """(packets per wall second, per CPU-second of all the engine's workers)
+    through Counter `c` (or `count(engine)`)."""
     eng = Engine(config, threads=threads, pin=True)
-    el = eng["c"]
+    for i, frames in (feed_traffic or {}).items():
+        feed(eng, f"in{i}", frames)
+    count = count or (lambda e: e["c"].count)
     pid = os.getpid()
     eng.start()
     try:
         deadline = time.monotonic() + 10
-        while el.count == 0 and time.monotonic() < deadline:
+        while count(eng) == 0 and time.monotonic() < deadline:
             time.sleep(0.005)
         time.sleep(0.1)
-        c0, t0, k0 = el.count, time.perf_counter(), _thread_ticks(pid)
+        c0, t0, k0 = count(eng), time.perf_counter(), _thread_ticks(pid)
         time.sleep(duration)
-        c1, t1, k1 = el.count, time.perf_counter(), _thread_ticks(pid)
+        c1, t1, k1 = count(eng), time.perf_counter(), _thread_ticks(pid)
     finally:
         eng.stop()
     cpu = sum(k1[t] - k0.get(t, 0) for t in k1) / TICK
@@ -124,6 +130,45 @@ def fig8(models=tuple(MODELS), duration: float = 0.3, repeat: int = 1, on_point=
             if on_point is not None:
                 on_point(row)
     return sweep
+
+
+# ---- §5.6: the router on 1 and 2 threads ----
+
+def _scaling_claim(s: Sweep) -> float:
+    return s.value(2, "per CPU-second") / s.value(1, "per CPU-second")
+
+
+SCALING = Figure(
+    name="scaling", title="The router on 1 and 2 threads (examples/router.click, 60 B, in memory)",
+    x_key="threads", x_label="threads (one core each)", modes=("per wall second", "per CPU-second"),
+    caption="§5.6: FastClick gives each thread its own path through the same elements (per-thread "
+            "state, a queue per thread at the outputs), so threads do not contend.",
+    claim_text="Each of 2 threads forwards {ratio:.2f}x per CPU-second what 1 thread does: "
+               "the threads share the elements, not a lock.",
+    claim=_scaling_claim)
+
+
+def scaling(threads=(1, 2), duration: float = 0.4, repeat: int = 1, on_point=None,
+            packets: int = PACKETS) -> Sweep:
+    from ..router import router_graph
+
+    traffic = flowgen.router_traffic(packets, seed=1, sizes=60)
+    sweep = Sweep(SCALING, {"threads": list(threads), "duration": duration, "repeat": repeat,
+                            "packets_per_interface": packets, "config": "examples/router.click"})
+    for _ in range(max(1, repeat)):
+        for n in threads:
+            wall, cpu = _model_rate(router_graph(), n, duration, count=_forwarded,
+                                    feed_traffic=traffic)
+            for mode, v in (("per wall second", wall / 1e6), ("per CPU-second", cpu / 1e6)):
+                row = sweep.add(n, mode, mpps=v)
+                if on_point is not None:
+                    on_point(row)
+    return sweep
+
+
+def bench_scaling(duration: float = 0.4, repeat: int = 1) -> dict:
+    s = scaling(duration=duration, repeat=repeat)
+    return s.as_dict() | {"wall_speedup": s.value(2, "per wall second") / s.value(1, "per wall second")}
 
 
 def bench_fig15(duration: float = 0.2, repeat: int = 1) -> dict:
