@@ -8,7 +8,7 @@ It runs `python -m jupyterlab` from this Python (the venv with pktlab's
 kernel, widget and extension), adds --allow-root when run as root (these
 machines and CI are), never opens a browser unless asked, and prints the
 URL, token included, once the server is up (read from the server's own
-runtime file, jpserver-PID.json). Ctrl-C (or SIGTERM) stops the server.
+runtime file, jpserver-PID.json, and once its port accepts connections). Ctrl-C (or SIGTERM) stops the server.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -39,6 +40,14 @@ def lab_command(args) -> list[str]:
     return cmd + list(args.extra)
 
 
+def _listens(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1.0):
+            return True
+    except OSError:
+        return False
+
+
 def server_url(pid: int, timeout: float = 120.0, proc=None) -> str:
     """The URL of the server process `pid` (with its token), once it listens."""
     from jupyter_core.paths import jupyter_runtime_dir
@@ -51,6 +60,10 @@ def server_url(pid: int, timeout: float = 120.0, proc=None) -> str:
         try:
             d = json.loads(info.read_text())
         except (OSError, ValueError):
+            time.sleep(0.2)
+            continue
+        # The server writes the file, then listens once its loop runs.
+        if not _listens(d.get("hostname") or "127.0.0.1", int(d["port"])):
             time.sleep(0.2)
             continue
         url = d["url"].rstrip("/") + "/lab"
