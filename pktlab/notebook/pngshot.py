@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 
 
 def _chromium() -> str | None:
@@ -18,12 +19,34 @@ def _chromium() -> str | None:
 
 
 def html_to_png(page: str, path: str, timeout_ms: int = 30000) -> str:
+    """Render `page` and write the PNG to `path`. Playwright's sync API refuses
+    to run where an asyncio loop runs (a Jupyter kernel's thread), so it runs
+    in a thread of its own."""
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         raise RuntimeError("export to PNG needs Playwright (pip install playwright) and a "
                            "Chromium (Debian: apt-get install chromium); .html needs neither") \
             from None
+    failed: list[BaseException] = []
+
+    def shoot():
+        try:
+            _shoot(page, path, timeout_ms)
+        except BaseException as e:          # re-raised in the caller's thread
+            failed.append(e)
+
+    t = threading.Thread(target=shoot, name="pktlab-png", daemon=True)
+    t.start()
+    t.join()
+    if failed:
+        raise failed[0]
+    return path
+
+
+def _shoot(page: str, path: str, timeout_ms: int) -> None:
+    from playwright.sync_api import sync_playwright
+
     with tempfile.TemporaryDirectory(prefix="pktlab-png-") as d:
         src = os.path.join(d, "page.html")
         with open(src, "w", encoding="utf-8") as f:
@@ -43,7 +66,6 @@ def html_to_png(page: str, path: str, timeout_ms: int = 30000) -> str:
                 tab.screenshot(path=path, full_page=True)
             finally:
                 browser.close()
-    return path
 
 
 __all__ = ["html_to_png"]
