@@ -68,6 +68,7 @@ def test_dashboard_exports_html_and_png(tmp_path):
         time.sleep(0.6)
     finally:
         eng.stop()
+        eng.telemetry.stop()        # its sampler thread would sample on into later tests
     dash.detach()
     page = dash.export(tmp_path / "dash.html")
     text = open(page).read()
