@@ -262,6 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .lab import add_lab_command
 
     add_lab_command(sub)
+    from .course import add_course_command
+
+    add_course_command(sub)
     add_control_commands(sub)
     return p
 
