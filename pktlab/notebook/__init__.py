@@ -9,6 +9,8 @@
     controls.py   one slider or box per live parameter
     plots.py      the Bokeh dashboard: throughput, batch sizes, cycles, change markers
     labserver.py  the Jupyter server extension (the .click file preview)
+    course/       the classroom course's autograder and its student versions
+                  (notebooks/course/, `pktlab course`)
 
 Names are loaded on first use (`%load_ext pktlab` needs only the magics).
 May import every layer below: telemetry, traffic, engine, lang, graph.
