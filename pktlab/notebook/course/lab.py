@@ -15,6 +15,9 @@ from ...engine import Engine, EngineError
 from ...lang import ConfigError
 from .grading import Wrong
 
+# What "run to its end" allows an endless configuration before saying so.
+ENDLESS_RUNS, ENDLESS_S = 100_000, 5.0
+
 # One EAL per process: every DPDK engine of the course names the same devices.
 DPDK = "--vdev net_null0 --vdev net_null1 --vdev net_null2,size=1500"
 
@@ -41,11 +44,28 @@ def run(config: str, *, seconds: float | None = None, feed: dict | None = None,
             eng.feed(name, frames)
         except (EngineError, TypeError, ValueError) as e:
             raise Wrong(f"{what}: '{name}' takes no frames: {e}") from None
-    if seconds is not None or kw.get("threads", 1) > 1 or kw.get("simtime"):
+    if seconds is not None:
         eng.run(seconds)
+        return eng
+    if kw.get("threads", 1) > 1 or kw.get("simtime"):
+        eng.start()
+        try:
+            ended = eng.wait(ENDLESS_S)     # until a STOP source asks the engine to stop
+        finally:
+            eng.stop()
     else:
-        eng.run_inline()            # to the end of its sources, on this thread
+        eng.run_inline(ENDLESS_RUNS)        # until no task has work left, on this thread
+        moved = _moved(eng)
+        eng.run_inline(1)
+        ended = _moved(eng) == moved        # one more round moved nothing
+    if not ended:
+        raise Wrong(f"{what} never ends: give its sources a LIMIT and STOP true "
+                    "(here they were stopped while still sending)")
     return eng
+
+
+def _moved(eng: Engine) -> int:
+    return sum(sum(s["outputs"]) for s in eng.summary().values())
 
 
 def element(eng: Engine, name: str, cls: str | None = None, what: str = "your configuration"):
