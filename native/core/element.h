@@ -463,20 +463,35 @@ void pl_output_source(pl_ctx *ctx, pl_element *e, int port, pl_packet *b);
 
 /* Receive/generation timestamps (Engine(timestamps=True)): one clock read per
  * batch (the engine's wall clock, pl_engine_realtime_ns, the clock SetTimestamp
- * FIRST writes), stored in each packet's PL_ANNO_FIRST_TIMESTAMP slot where it
- * is still 0, so that an element that stamped earlier (at receive, or with a
- * packet's due time) keeps its stamp. LatencyHistogram reads the difference. */
+ * FIRST writes) stored in each packet's PL_ANNO_FIRST_TIMESTAMP slot, where
+ * LatencyHistogram reads it. A source or receive path stamps in the loop that
+ * makes its packets (the line is written there anyway: no extra pass):
+ *
+ *   uint64_t t = pl_stamp_now(ctx);          // 0 when timestamps are off
+ *   ... per packet: if (t) pl_stamp(p, t);
+ *
+ * pl_output_source stamps a batch whose first packet has no stamp (a source
+ * that does not stamp itself), in a pass of its own; packets already stamped
+ * (RatedSource's due times, SetTimestamp FIRST upstream) keep theirs. */
 #define PL_ANNO_FIRST_TIMESTAMP_SLOT 24   /* = PL_ANNO_FIRST_TIMESTAMP (anno.h) */
+static inline void pl_stamp(pl_packet *p, uint64_t t)
+{
+    memcpy(p->anno + PL_ANNO_FIRST_TIMESTAMP_SLOT, &t, 8);
+}
+static inline uint64_t pl_stamp_of(const pl_packet *p)
+{
+    uint64_t t;
+    memcpy(&t, p->anno + PL_ANNO_FIRST_TIMESTAMP_SLOT, 8);
+    return t;
+}
 static inline void pl_stamp_batch_at(pl_packet *b, uint64_t t)
 {
-    for (pl_packet *p = b; p; p = p->next) {
-        uint64_t old;
-        memcpy(&old, p->anno + PL_ANNO_FIRST_TIMESTAMP_SLOT, 8);
-        if (!old)
-            memcpy(p->anno + PL_ANNO_FIRST_TIMESTAMP_SLOT, &t, 8);
-    }
+    for (pl_packet *p = b; p; p = p->next)
+        if (!pl_stamp_of(p))
+            pl_stamp(p, t);
 }
 void pl_stamp_batch(pl_ctx *ctx, pl_packet *b);
+uint64_t pl_stamp_now(pl_ctx *ctx);
 static inline int pl_timestamps_on(const pl_ctx *ctx) { return PL_LIVE(ctx->timestamps); }
 
 /* Sum a counter of `e` over threads (control side). */

@@ -76,9 +76,14 @@ void pl_stamp_batch(pl_ctx *ctx, pl_packet *b)
     pl_stamp_batch_at(b, pl_engine_realtime_ns(ctx->eng));
 }
 
+uint64_t pl_stamp_now(pl_ctx *ctx)
+{
+    return pl_timestamps_on(ctx) ? pl_engine_realtime_ns(ctx->eng) : 0;
+}
+
 void pl_output_source(pl_ctx *ctx, pl_element *e, int port, pl_packet *b)
 {
-    if (__builtin_expect(pl_timestamps_on(ctx), 0))
+    if (__builtin_expect(pl_timestamps_on(ctx), 0) && !pl_stamp_of(b))
         pl_stamp_batch(ctx, b);
     if (!ctx->per_packet || b->b_count == 1) {
         pl_output(ctx, e, port, b);

@@ -119,8 +119,6 @@ static uint32_t fdd_run(pl_element *e, pl_ctx *ctx)
         pl_count(ctx, e, C_TOOLONG, q->h.toolong);
         q->h.nobufs = q->h.toolong = 0;
     }
-    if (got && __builtin_expect(pl_timestamps_on(ctx), 0))
-        pl_stamp_batch(ctx, ri->pending);   /* at receive: the wait for a full burst counts */
     have += got;
     if (!have)
         return 0;

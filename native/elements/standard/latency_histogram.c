@@ -114,8 +114,8 @@ static int read_buckets(pl_element *e, char *buf, size_t len)
             int k = snprintf(buf + off, len - off, "%llu %llu\n", (unsigned long long)pl_lh_low(i),
                              (unsigned long long)m->bucket[i]);
             if (k < 0 || (size_t)k >= len - off) {
-                buf[off] = 0;          /* cut at a whole line */
-                break;
+                free(m);
+                return -1;             /* too small: the caller asks again with more room */
             }
             off += (size_t)k;
         }
