@@ -118,6 +118,19 @@ void pl_lh_merge(pl_lh *h, pl_lh_sum *out)
         out->min = 0;
 }
 
+void pl_lh_sum_add(pl_lh_sum *to, const pl_lh_sum *from)
+{
+    if (!from->count)
+        return;
+    to->min = !to->count || from->min < to->min ? from->min : to->min;
+    to->max = from->max > to->max ? from->max : to->max;
+    to->count += from->count;
+    to->sum += from->sum;
+    to->future += from->future;
+    for (unsigned i = 0; i < PL_LH_BUCKETS; i++)
+        to->bucket[i] += from->bucket[i];
+}
+
 uint64_t pl_lh_quantile(const pl_lh_sum *s, double q)
 {
     uint64_t total = 0;

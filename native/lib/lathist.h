@@ -80,6 +80,7 @@ uint32_t pl_lh_record_batch(pl_lh *h, int tid, const struct pl_packet *b, uint64
 void pl_lh_record(pl_lh *h, int tid, uint64_t v);
 void pl_lh_reset(pl_lh *h);                  /* control thread */
 void pl_lh_merge(pl_lh *h, pl_lh_sum *out);  /* control thread */
+void pl_lh_sum_add(pl_lh_sum *to, const pl_lh_sum *from);
 /* The value at quantile q (0..1) of a merged view, ns: the highest value of
  * the bucket that holds it (HDR's convention), never above the maximum; 0
  * when empty. */

@@ -166,3 +166,17 @@ def test_bench_latency_runs():
         [(0.1, 1), (0.1, 32), (0.1, 256), (0.9, 1), (0.9, 32), (0.9, 256)]
     assert all(m["count"] > 0 for m in r["latency"])
     assert "cost" in format_latency(r)
+
+
+def test_pktlab_run_timestamps(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    conf = tmp_path / "lat.click"
+    conf.write_text("s :: RatedSource(LENGTH 64, RATE 100000, LIMIT 2000, STOP true)"
+                    " -> lat :: LatencyHistogram -> Discard;\n")
+    for flag, unstamped in (["--timestamps"], 0), ([], 2000):
+        out = subprocess.run([sys.executable, "-m", "pktlab", "run", str(conf), "--json", *flag],
+                             capture_output=True, text=True, timeout=60, check=True)
+        assert json.loads(out.stdout)["elements"]["lat"]["counters"]["unstamped"] == unstamped

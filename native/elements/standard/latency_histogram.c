@@ -8,6 +8,7 @@
 
 typedef struct {
     pl_lh h;
+    _Atomic(pl_lh_sum *) carry;   /* what the elements this one replaced measured */
 } lh_state;
 
 enum { C_UNSTAMPED };
@@ -21,7 +22,12 @@ static int lh_initialize(pl_element *e, pl_error *err)
     return 0;
 }
 
-static void lh_cleanup(pl_element *e) { pl_lh_free(&PL_STATE(e, lh_state)->h); }
+static void lh_cleanup(pl_element *e)
+{
+    lh_state *s = PL_STATE(e, lh_state);
+    pl_lh_free(&s->h);
+    free(atomic_exchange(&s->carry, NULL));
+}
 
 static void lh_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
 {
@@ -42,6 +48,9 @@ static pl_lh_sum *merged(pl_element *e)
         pl_lh_merge(&s->h, m);
     else if (m)
         memset(m, 0, sizeof *m);
+    pl_lh_sum *carry = atomic_load(&s->carry);
+    if (m && carry)
+        pl_lh_sum_add(m, carry);
     return m;
 }
 
@@ -142,6 +151,7 @@ static int write_reset(pl_element *e, const char *v, pl_error *err)
     lh_state *s = PL_STATE(e, lh_state);
     if (s->h.t)
         pl_lh_reset(&s->h);
+    pl_garbage_add(e->eng, atomic_exchange(&s->carry, NULL));   /* a reader may hold it */
     return 0;
 }
 
@@ -168,17 +178,13 @@ static const pl_param_handler param_handlers[] = {
 
 static const pl_param params[] = {{0}};
 
+/* Live change: the new element goes on from what the old one measured (its
+ * workers may already write the new one's own blocks: those stay its own). */
 static void lh_take_state(pl_element *e, pl_element *old)
 {
-    /* Live change: the new element takes the old one's histogram. */
-    lh_state *s = PL_STATE(e, lh_state), *o = PL_STATE(old, lh_state);
-    if (o->h.t && o->h.nthreads == pl_element_nthreads(e)) {
-        pl_lh_free(&s->h);
-        s->h.t = o->h.t;
-        s->h.nthreads = o->h.nthreads;
-        atomic_store(&s->h.gen, atomic_load(&o->h.gen));
-        o->h.t = NULL;
-    }
+    pl_lh_sum *m = merged(old);
+    if (m)
+        pl_garbage_add(e->eng, atomic_exchange(&PL_STATE(e, lh_state)->carry, m));
 }
 
 static const pl_class latency_histogram = {
