@@ -180,3 +180,26 @@ def test_pktlab_run_timestamps(tmp_path):
         out = subprocess.run([sys.executable, "-m", "pktlab", "run", str(conf), "--json", *flag],
                              capture_output=True, text=True, timeout=60, check=True)
         assert json.loads(out.stdout)["elements"]["lat"]["counters"]["unstamped"] == unstamped
+
+
+def test_click_magic_timestamps():
+    pytest.importorskip("IPython")
+    pytest.importorskip("ipywidgets", reason="the lab extra: pip install -e '.[lab]'")
+    from IPython.core.interactiveshell import InteractiveShell
+
+    ip = InteractiveShell.instance()
+    ip.run_line_magic("load_ext", "pktlab")
+    try:
+        ip.run_cell_magic("click", "latfwd --timestamps --no-views",
+                          CHAIN.format(src="InfiniteSource(LENGTH 64, BURST 32)"))
+        eng = ip.user_ns["latfwd"]
+        try:
+            deadline = time.monotonic() + 10
+            while int(eng["lat"].count) == 0 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert eng.timestamps and int(eng["lat"].count) > 0
+        finally:
+            eng.stop()
+    finally:
+        ip.run_line_magic("unload_ext", "pktlab")
+        ip.user_ns.pop("latfwd", None)
