@@ -60,6 +60,9 @@ def measure(offered: float, burst: int, timeout: str = "0", duration: float = 0.
     try:
         if on_engine is not None:
             on_engine(eng)
+        deadline = time.monotonic() + 10     # a loaded machine may start the worker late
+        while int(eng["c"].count) == 0 and time.monotonic() < deadline:
+            time.sleep(0.005)
         time.sleep(warmup)
         eng["lat"].write("reset")
         c0, t0 = int(eng["c"].count), time.perf_counter()
