@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 
-from .plots import PALETTE, load_bokeh
+from .plots import PALETTE, export_layout, load_bokeh
 
 
 def _positive(v: float) -> float:
@@ -30,12 +30,15 @@ class LatencyDashboard:
 
     elements: LatencyHistogram names (default: all of them). every: push to
     the browser after every `every`-th sample. rollover: points kept per line.
+    window: seconds of the time axis, following the newest sample (None: all).
+    Changes are marked by a dashed line and a triangle that names them on
+    hover (labels that cannot overlap), as on the main dashboard.
     """
 
     def __init__(self, source, elements: list[str] | None = None, every: int = 3,
                  rollover: int = 600, title: str = "Latency", height: int = 260,
-                 width: int = 700):
-        from bokeh.models import ColumnDataSource, Legend
+                 width: int = 700, window: float | None = 30.0):
+        from bokeh.models import ColumnDataSource, DataRange1d, HoverTool, Legend, Range1d
         from bokeh.plotting import figure
 
         from ..telemetry.latency import LatencyTap
@@ -48,8 +51,10 @@ class LatencyDashboard:
         self.cols = {n: f"l{i}" for i, n in enumerate(self.names)}
         data = {"t": []} | {f"{c}_{q}": [] for c in self.cols.values() for q in ("p50", "p99")}
         self.source = ColumnDataSource(data, name="pktlab-latency")
-        self.markers = ColumnDataSource({"t": []}, name="pktlab-latency-markers")
+        self.markers = ColumnDataSource({"t": [], "label": []}, name="pktlab-latency-markers")
+        follow = {"follow": "end", "follow_interval": window} if window else {}
         self.figure = figure(title=title, height=height, width=width, y_axis_type="log",
+                             x_range=DataRange1d(range_padding=0, **follow),
                              x_axis_label="time (s)", y_axis_label="latency (µs)",
                              tools="pan,wheel_zoom,box_zoom,reset,save",
                              name="pktlab-fig-latency")
@@ -63,6 +68,12 @@ class LatencyDashboard:
         self.figure.add_layout(Legend(items=items, click_policy="hide",
                                       label_text_font_size="8pt"), "right")
         self.figure.vspan(x="t", source=self.markers, line_color="#888888", line_dash="dashed")
+        self.figure.extra_y_ranges = {"pktlab-markers": Range1d(0, 1)}
+        tag = self.figure.scatter(x="t", y=0.03, y_range_name="pktlab-markers",
+                                  source=self.markers, marker="triangle", size=9,
+                                  color="#888888")
+        self.figure.add_tools(HoverTool(renderers=[tag], tooltips=[("change", "@label"),
+                                                                   ("at", "@t{0.0} s")]))
         for m in self.figure.references():
             m.syncable = False
         self.every = max(int(every), 1)
@@ -99,7 +110,8 @@ class LatencyDashboard:
         self._ticks += 1
         markers = list(self.tap.sampler.markers)
         if len(markers) > self._markers_seen:
-            self.markers.stream({"t": [m[0] for m in markers[self._markers_seen:]]})
+            new = markers[self._markers_seen:]
+            self.markers.stream({"t": [m[0] for m in new], "label": [m[1] for m in new]})
             self._markers_seen = len(markers)
 
     def widget(self):
@@ -115,6 +127,10 @@ class LatencyDashboard:
         from IPython.display import display
 
         display(self.widget())
+
+    def export(self, path: str) -> str:
+        """The plot as it is now to a file: .html (self-contained) or .png."""
+        return export_layout(self.figure, path, title="pktlab latency")
 
     def detach(self) -> None:
         """Stop updating (the page keeps the last state)."""

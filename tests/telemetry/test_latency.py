@@ -206,3 +206,26 @@ def test_click_magic_timestamps():
     finally:
         ip.run_line_magic("unload_ext", "pktlab")
         ip.user_ns.pop("latfwd", None)
+
+
+def test_latency_dashboard_marks_and_exports(tmp_path):
+    pytest.importorskip("bokeh", reason="the lab extra: pip install -e '.[lab]'")
+    from pktlab.notebook import LatencyDashboard
+
+    eng = pktlab.Engine(CHAIN.format(src="RatedSource(LENGTH 64, RATE 50000, BURST 8)"),
+                        timestamps=True)
+    eng.start()
+    try:
+        dash = LatencyDashboard(eng, every=1, window=10.0)
+        eng.telemetry.mark("BURST 8")
+        deadline = time.monotonic() + 10
+        while dash.points < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        eng.stop()
+        dash.detach()
+    assert dash.markers.data["label"][-1] == "BURST 8"
+    assert dash.figure.x_range.follow == "end" and dash.figure.x_range.follow_interval == 10.0
+    assert dash.figure.yaxis[0].axis_label == "latency (µs)"
+    page = dash.export(str(tmp_path / "lat.html"))
+    assert "pktlab-latency" in open(page, encoding="utf-8").read()
