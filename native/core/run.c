@@ -98,6 +98,15 @@ int pl_elect_driver(pl_engine *e, pl_element *const *elems, int n, pl_error *err
 
 uint64_t pl_engine_clock(pl_engine *e) { return pl_engine_now_ns(e); }
 
+void pl_engine_set_timestamps(pl_engine *e, int on)
+{
+    __atomic_store_n(&e->opts.timestamps, on != 0, __ATOMIC_RELAXED);
+    for (int t = 0; e->workers && t < e->nthreads; t++)
+        __atomic_store_n(&e->workers[t].ctx.timestamps, on != 0, __ATOMIC_RELAXED);
+}
+
+int pl_engine_timestamps(pl_engine *e) { return __atomic_load_n(&e->opts.timestamps, __ATOMIC_RELAXED); }
+
 int pl_element_port_mode(pl_engine *e, int i, int output, int port)
 {
     if (i < 0 || i >= e->nelems || e->state == PL_S_BUILD)

@@ -94,6 +94,8 @@ typedef struct pl_engine_opts {
     double simtime_start;  /* simulated clock at start, seconds (0: Click's 1e9) */
     int stdio;             /* element output straight to stderr (log) and stdout (Script's
                               print) instead of the engine's rings (a command-line driver) */
+    int timestamps;        /* stamp packets when received or made (PL_ANNO_FIRST_TIMESTAMP,
+                              one clock read per batch), for LatencyHistogram; off: no cost */
 } pl_engine_opts;
 
 pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err);
@@ -309,6 +311,9 @@ size_t pl_engine_out_read(pl_engine *e, char *buf, size_t len);
 /* Resolved processing of an element's port after initialize: 'h' push,
  * 'l' pull (0 if no such port). */
 int pl_element_port_mode(pl_engine *e, int elem, int output, int port);
+/* Receive/generation timestamps on (1) or off (0) while running (opts.timestamps). */
+void pl_engine_set_timestamps(pl_engine *e, int on);
+int pl_engine_timestamps(pl_engine *e);
 /* Engine clock, ns (simulated under simtime). */
 uint64_t pl_engine_clock(pl_engine *e);
 /* fd >= 0: log lines are written straight to fd instead (as Click's

@@ -53,7 +53,8 @@ def cmd_run(args) -> int:
     graph = _load(args.config, _defines(args.defines))
     try:
         eng = Engine(graph, threads=args.threads, per_packet=args.per_packet,
-                     cycles=args.cycles, pin=args.pin, dpdk=args.dpdk)
+                     cycles=args.cycles, pin=args.pin, dpdk=args.dpdk,
+                     timestamps=args.timestamps)
     except EngineError as e:
         print(f"{e}", file=sys.stderr)
         return 1
@@ -218,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true", help="print one JSON report at the end")
     r.add_argument("--per-packet", action="store_true", help="batches of one (Click-style)")
     r.add_argument("--cycles", action="store_true", help="count cycles per element")
+    r.add_argument("--timestamps", action="store_true",
+                   help="stamp packets at receive/generation (LatencyHistogram; docs/latency.md)")
     r.add_argument("--pin", action="store_true", help="pin worker threads to CPUs 0..N-1")
     r.add_argument("--dpdk", metavar="EAL_ARGS", default=None,
                    help='DPDK EAL arguments, e.g. --dpdk "--vdev net_null0 --vdev net_null1" '

@@ -43,6 +43,8 @@ class Engine:
     stdio: elements write straight to this process's stderr (the log) and
         stdout (Script's print) instead of the rings `log()` and `output()`
         read: for command-line drivers.
+    timestamps: stamp packets as sources make or devices receive them (a clock
+        read per batch) for LatencyHistogram; live as `eng.timestamps`.
     """
 
     def __init__(self, graph, threads: int = 1, *, per_packet: bool = False,
@@ -50,7 +52,7 @@ class Engine:
                  cpus: list[int] | None = None,
                  pool_buffers: int = 0, defines: dict[str, str] | None = None,
                  dpdk: str | list[str] | None = None, simtime: bool = False,
-                 simtime_start: float = 0.0, stdio: bool = False):
+                 simtime_start: float = 0.0, stdio: bool = False, timestamps: bool = False):
         if isinstance(graph, str):
             from ..lang import parse
 
@@ -74,6 +76,7 @@ class Engine:
         opts.simtime = simtime
         opts.simtime_start = simtime_start
         opts.stdio = stdio
+        opts.timestamps = timestamps
         self.simtime = simtime
         err = _lib.new_error()
         handle = lib.pl_engine_new(opts, err)
@@ -331,47 +334,47 @@ class Engine:
         return self._stats
 
     def __getattr__(self, name: str):
-        """Faces the layers above attach (pktlab.engine.accessors): `eng.telemetry`,
-        the engine's telemetry sampler (pktlab.telemetry), started on first use."""
+        """Faces the layers above attach (pktlab.engine.accessors): `eng.telemetry`."""
         if name.startswith("_"):
             raise AttributeError(name)
         return accessors.resolve(self, name)
 
     def pools(self) -> dict:
-        """Buffers of the per-thread pools, all size classes together
-        (`allocated`, `free`, `in_use`, `alloc_failures`), and per class
-        (`classes`: data area `bytes` and the same counts); `max_len` is the
-        longest packet the engine holds."""
+        """Buffers of the per-thread pools (`allocated`, `free`, `in_use`, `alloc_failures`),
+        per class (`classes`: `bytes` and the same counts); `max_len`: the longest packet."""
         return pool_info(self._h)
 
     def core_counters(self) -> dict[str, int]:
-        """The core's own counters over all threads: `grown` (packets an element
-        moved to a larger buffer: the slow path of push/put), `linearized`
-        (multi-segment device packets made contiguous)."""
+        """The core's own counters over all threads: `grown` (packets moved to a larger
+        buffer: push/put's slow path), `linearized` (multi-segment packets made contiguous)."""
         return self.stats().core_counters()
 
     def messages(self) -> list[tuple[str, str, str]]:
-        """What elements said while configured: (element, "message" or "warning",
-        text) each, in order; read once (Click's Message, warnings)."""
+        """What elements said while configured: (element, "message"|"warning", text), once."""
         return output.messages(self)
 
     def log_to(self, fd: int | None) -> None:
-        """Write log lines (Print, ...) straight to file descriptor fd as they
-        come, as Click does to stderr; None: keep them for log()."""
+        """Log lines (Print, ...) straight to fd as they come (as Click's stderr); None: log()."""
         output.log_to(self, fd)
 
     def log(self) -> str:
-        """Lines written by elements such as Print since the last call (Click's
-        stderr: Print, Script's read and errors)."""
+        """Lines elements wrote since the last call (Click's stderr: Print, Script's errors)."""
         return output.log(self)
 
     def output(self) -> str:
-        """What elements printed to standard output since the last call
-        (Script's print)."""
+        """What elements printed to standard output since the last call (Script's print)."""
         return output.out(self)
 
-    def clock(self) -> float:
-        """The engine's clock in seconds (simulated under simtime)."""
+    @property
+    def timestamps(self) -> bool:
+        """Receive/generation timestamps on (read by LatencyHistogram)."""
+        return bool(lib.pl_engine_timestamps(self._h))
+
+    @timestamps.setter
+    def timestamps(self, on: bool) -> None:
+        lib.pl_engine_set_timestamps(self._h, 1 if on else 0)
+
+    def clock(self) -> float:  # the engine's clock, seconds (simulated under simtime)
         return lib.pl_engine_clock(self._h) / 1e9
 
     def summary(self) -> dict[str, dict]:

@@ -76,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--hz", type=float, default=10.0, help="telemetry sampling rate")
     p.add_argument("--no-cycles", dest="cycles", action="store_false",
                    help="do not count cycles per element")
+    p.add_argument("--timestamps", action="store_true",
+                   help="stamp packets at receive/generation, for LatencyHistogram")
     p.add_argument("--no-views", dest="views", action="store_false",
                    help="start the engine without showing controls and plots")
     p.add_argument("--remote", default=None, metavar="ADDRESS",
@@ -162,6 +164,8 @@ def new_engine(graph, text: str, args):
     if getattr(args, "remote", None):
         return remote_engine(graph, text, args)
     kw = {"threads": args.threads, "cycles": args.cycles}
+    if args.timestamps:
+        kw["timestamps"] = True
     if args.dpdk is not None:
         params = inspect.signature(Engine).parameters
         key = next((k for k in ("dpdk", "eal") if k in params), None)
@@ -225,7 +229,7 @@ def run_cell(shell, line: str, cell: str):
     args = parse_line(line)
     text, graph = build(args.name, cell, args)
     opts = {"threads": args.threads, "dpdk": args.dpdk, "cycles": args.cycles,
-            "remote": args.remote}
+            "remote": args.remote, "timestamps": args.timestamps}
     old = SESSIONS.get(args.name)
     if old is not None and old.options == opts and old.engine.running and \
             hasattr(old.engine, "apply"):

@@ -98,6 +98,7 @@ class Sampler(RingReader):
         self.t0 = time.monotonic()
         self.markers: deque[tuple[float, str]] = deque(maxlen=1000)
         self.busy_s = 0.0          # CPU seconds spent sampling (sampler thread)
+        self.extra: dict[str, Callable[[], object]] = {}   # more snapshot keys (latency)
         self._lock = threading.Lock()
         self._listeners: list[list] = []
         self._thread: threading.Thread | None = None
