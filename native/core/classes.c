@@ -160,6 +160,14 @@ void pl_log(pl_engine *e, const char *fmt, ...)
     pthread_mutex_unlock(&e->log_lock);
 }
 
+uint64_t pl_engine_log_dropped(pl_engine *e)
+{
+    pthread_mutex_lock(&e->log_lock);
+    uint64_t n = e->log_dropped;
+    pthread_mutex_unlock(&e->log_lock);
+    return n;
+}
+
 size_t pl_engine_log_read(pl_engine *e, char *buf, size_t len)
 {
     size_t k = 0;

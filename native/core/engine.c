@@ -272,12 +272,23 @@ int pl_engine_initialize(pl_engine *e, pl_error *err)
     return PL_OK;
 }
 
+/* Before the workers run: devices checked (and taken back) by their elements. */
+static int run_start_hooks(pl_engine *e, pl_error *err)
+{
+    for (int i = 0; i < e->nelems; i++)
+        if (e->elems[i]->cls->start && e->elems[i]->cls->start(e->elems[i], err))
+            return err->status ? err->status : PL_ERR_STATE;
+    return PL_OK;
+}
+
 int pl_engine_start(pl_engine *e, pl_error *err)
 {
     if (e->state == PL_S_RUNNING)
         return PL_OK;
     if (e->state != PL_S_READY && e->state != PL_S_STOPPED)
         return pl_seterr(err, PL_ERR_STATE, NULL, "", "initialize the engine before starting it");
+    if (run_start_hooks(e, err))
+        return err->status;
     atomic_store(&e->stop, 0);
     atomic_store(&e->done, 0);
     if (pl_workers_start(e, err))
@@ -325,6 +336,8 @@ int pl_engine_run_inline(pl_engine *e, uint64_t max_runs, pl_error *err)
                          "run_inline needs an initialized engine that is not running");
     if (e->nthreads != 1)
         return pl_seterr(err, PL_ERR_STATE, NULL, "", "run_inline needs a single-thread engine");
+    if (run_start_hooks(e, err))
+        return err->status;
     atomic_store(&e->stop, 0);
     atomic_store(&e->done, 0);
     pl_worker_loop(&e->workers[0], max_runs ? max_runs : UINT64_MAX, 1);

@@ -118,15 +118,19 @@ int pl_element_thread(pl_engine *e, int elem);   /* task's worker, -1 if not a t
 
 /* ---- live change ----
  * Replace the running graph (running or not) by a new flat graph: elements in
- * order, connections by index into `els`. Elements are matched by name; the
- * least is done (kept, retuned in place, replaced with state taken over,
- * added, removed). On error the running graph is left exactly as it was.
+ * order, connections by index into `els`. Each new element is matched with
+ * the running element named `was` (NULL: its own name; "": none, it is new),
+ * so that an element renamed by the edit (Click's anonymous Counter@2 that
+ * became Counter@3) keeps running under its new name. The least is done
+ * (kept, retuned in place, replaced with state taken over, added, removed).
+ * On error the running graph is left exactly as it was.
  */
 typedef struct pl_elem_spec {
     const char *name;
     const char *cls;
     const char *config;
     int line, col;
+    const char *was;
 } pl_elem_spec;
 
 typedef struct pl_conn_spec {
@@ -272,6 +276,8 @@ const char *pl_dpdk_runtime_dir(void);
 
 /* Bounded log written by elements such as Print; read from the control side. */
 size_t pl_engine_log_read(pl_engine *e, char *buf, size_t len);
+/* Lines that did not fit in the log (64 KiB, read too late), since the engine was made. */
+uint64_t pl_engine_log_dropped(pl_engine *e);
 
 const char *pl_version(void);
 

@@ -41,6 +41,11 @@ void pl_pcap_close_read(pl_pcap_reader *r);
 typedef struct pl_pcap_writer {
     FILE *f;
     uint32_t snaplen;
+    /* The file as this writer last left it (after a flush): another writer
+     * that truncated, replaced or wrote to it since is noticed before we
+     * write again (pl_pcap_check_write). */
+    uint64_t dev, ino, size;
+    int64_t mtime_ns;
 } pl_pcap_writer;
 
 int pl_pcap_open_write(pl_pcap_writer *w, const char *path, uint32_t snaplen, uint32_t linktype,
@@ -48,6 +53,10 @@ int pl_pcap_open_write(pl_pcap_writer *w, const char *path, uint32_t snaplen, ui
 /* Append one record (cut to snaplen); 0, or -1 on a write error. */
 int pl_pcap_write(pl_pcap_writer *w, uint64_t ts_ns, const uint8_t *data, uint32_t len);
 int pl_pcap_flush(pl_pcap_writer *w);
+/* Before writing again after a pause (an engine restart): 0 if `path` is
+ * still the file as this writer left it; else an error saying what changed
+ * (deleted, replaced, written by someone else), naming e and FILE. */
+int pl_pcap_check_write(pl_pcap_writer *w, const char *path, const pl_element *e, pl_error *err);
 void pl_pcap_close_write(pl_pcap_writer *w);
 
 #endif

@@ -8,6 +8,8 @@ import signal
 import sys
 import time
 
+from . import checks
+
 
 def _defines(pairs: list[str]) -> dict[str, str]:
     out = {}
@@ -53,7 +55,8 @@ def cmd_run(args) -> int:
         eng = Engine(graph, threads=args.threads, per_packet=args.per_packet,
                      cycles=args.cycles, pin=args.pin, dpdk=args.dpdk)
     except EngineError as e:
-        print(f"{e}", file=sys.stderr)
+        located = e.loc is not None or e.line
+        print(f"{e}" if located else f"{args.config}: {e}", file=sys.stderr)
         return 1
     stop = {"now": False}
 
@@ -67,16 +70,26 @@ def cmd_run(args) -> int:
         from .report import Recorder
 
         recorder = Recorder(eng, duration=args.duration)
+    if args.duration is None and not _has_source(eng):
+        print("pktlab: note: no element of this configuration produces packets (no source "
+              "or device input): it runs until Ctrl-C", file=sys.stderr)
     t_start = time.monotonic()
-    eng.start()
+    try:
+        eng.start()
+    except EngineError as e:
+        signal.signal(signal.SIGINT, old)
+        print(f"{e}", file=sys.stderr)
+        return 1
     last: dict = {}
     t_last = t_start
+    logged: list[str] = []                  # Print's lines, as they come (--json: at the end)
     try:
         while not stop["now"] and not eng.done:
             now = time.monotonic()
             if args.duration is not None and now - t_start >= args.duration:
                 break
             time.sleep(min(0.05, args.interval))
+            _pass_log(eng, args.json, logged)
             now = time.monotonic()
             if live and now - t_last >= args.interval:
                 print(f"[{now - t_start:6.1f}s] " + _rate_line(eng, last, now - t_last),
@@ -85,6 +98,7 @@ def cmd_run(args) -> int:
     finally:
         eng.stop()
         signal.signal(signal.SIGINT, old)
+    _pass_log(eng, args.json, logged)
     elapsed = eng.elapsed
     report = {
         "config": args.config,
@@ -100,15 +114,31 @@ def cmd_run(args) -> int:
             recorder.write(args.report, title=f"pktlab run {args.config}",
                            settings=report["settings"], config=f.read())
         print(f"report: {args.report}", file=sys.stderr)
-    log = eng.log()
     if args.json:
-        report["log"] = log
+        report["log"] = "".join(logged)
+        report["log_lost"] = eng.log_dropped
         print(json.dumps(report, indent=2))
     else:
-        if log:
-            sys.stdout.write(log)
         print(_summary_table(report))
     return 0
+
+
+def _has_source(eng) -> bool:
+    """Does any element run as a task (a source, a device input, a queue's drain)?"""
+    return any(eng.element_thread(n) is not None for n in eng.elements)
+
+
+def _pass_log(eng, keep: bool, kept: list[str]) -> None:
+    """The engine's log (Print, warnings) to stdout while it runs, or kept
+    for the JSON report; its 64 KiB never fill between two reads."""
+    text = eng.log()
+    if not text:
+        return
+    if keep:
+        kept.append(text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 def _summary_table(report: dict) -> str:
@@ -176,8 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="run a Click configuration")
     r.add_argument("config")
     r.add_argument("defines", nargs="*", metavar="NAME=VALUE", help="override define()s")
-    r.add_argument("--threads", type=int, default=1)
-    r.add_argument("--duration", type=float, default=None,
+    r.add_argument("--threads", type=checks.count, default=1)
+    r.add_argument("--duration", type=checks.seconds, default=None,
                    help="seconds to run (default: until the sources stop, or Ctrl-C)")
     r.add_argument("--json", action="store_true", help="print one JSON report at the end")
     r.add_argument("--per-packet", action="store_true", help="batches of one (Click-style)")
@@ -186,9 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--dpdk", metavar="EAL_ARGS", default=None,
                    help='DPDK EAL arguments, e.g. --dpdk "--vdev net_null0 --vdev net_null1" '
                         "(laptop defaults added; see docs/io.md)")
-    r.add_argument("--interval", type=float, default=1.0, help="live view period (s)")
+    r.add_argument("--interval", type=checks.period, default=1.0, help="live view period (s)")
     r.add_argument("--quiet", action="store_true", help="no live view")
-    r.add_argument("--report", metavar="HTML", default=None,
+    r.add_argument("--report", metavar="HTML", default=None, type=checks.new_file,
                    help="write a self-contained HTML report of the run (Bokeh, inline)")
     r.set_defaults(fn=cmd_run)
 
@@ -200,8 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("bench", help="benchmarks (the paper's experiments)")
     b.add_argument("name", nargs="?", default="forward")
-    b.add_argument("--duration", type=float, default=1.0, help="seconds per measurement")
-    b.add_argument("--repeat", type=int, default=3, help="measurements per figure (median)")
+    b.add_argument("--duration", type=checks.period, default=1.0, help="seconds per measurement")
+    b.add_argument("--repeat", type=checks.count, default=3,
+                   help="measurements per figure (median)")
     b.add_argument("--json", action="store_true")
     b.set_defaults(fn=cmd_bench)
 

@@ -19,7 +19,7 @@ from ._lib import ffi, lib
 from .change import Change, apply_graph, write_live
 from .classes import element_classes
 from .element import Element
-from .errors import EngineError
+from .errors import EngineError, locator, unknown_class
 from .stats import Stats
 
 
@@ -46,6 +46,13 @@ class Engine:
             from ..lang import parse
 
             graph = parse(graph, defines=defines)
+        if not graph.elements:
+            raise EngineError("the configuration has no elements: nothing to run (write at "
+                              "least a source and a sink, e.g. InfiniteSource -> Discard;)",
+                              kind="graph")
+        # Its own copy: live writes keep it true to what runs (change.py), and
+        # must not change the caller's graph behind its back.
+        graph = graph.copy()
         self.graph = graph
         from .dpdk import prepare
 
@@ -91,12 +98,8 @@ class Engine:
             return Placement(cpus=list(cpus), why="cpus given")
         return choose(graph, threads, dpdk.port_nodes() if dpdk.initialized() else {}, first_cpu)
 
-    def _locate(self, name: str):
-        el = self.graph.elements.get(name)
-        return getattr(el, "loc", None) if el is not None else None
-
     def _check(self, rc: int, err) -> None:
-        _lib.check(rc, err, self._locate)
+        _lib.check(rc, err, locator(self.graph))
 
     def _build(self, graph) -> None:
         err = _lib.new_error()
@@ -105,8 +108,8 @@ class Engine:
             rc = lib.pl_engine_add(self._h, el.name.encode(), el.cls.encode(),
                                    (el.config or "").encode(), loc.line if loc else 0,
                                    loc.col if loc else 0, err)
-            if rc == lib.PL_ERR_CLASS:
-                self._unknown_class(el, err)
+            if rc == lib.PL_ERR_CLASS and el.cls not in element_classes():
+                raise unknown_class(el, element_classes())
             self._check(rc, err)
             self._names.append(el.name)
             self._index[el.name] = i
@@ -119,14 +122,6 @@ class Engine:
                                        self._index[c.dst], c.dport, err)
             self._check(rc, err)
         self._check(lib.pl_engine_initialize(self._h, err), err)
-
-    def _unknown_class(self, el, err) -> None:
-        import difflib
-
-        near = difflib.get_close_matches(el.cls, element_classes(), n=1)
-        hint = f"; did you mean '{near[0]}'?" if near else ""
-        raise EngineError(f"unknown element class '{el.cls}'{hint}", kind="class",
-                          element=el.name, loc=getattr(el, "loc", None))
 
     # ---- running ------------------------------------------------------
 
@@ -207,8 +202,15 @@ class Engine:
         return self.apply(text, **kw)
 
     def on_change(self, listener) -> None:
-        """Call listener(change) after every successful apply() (plots' markers)."""
+        """Call listener(change) after every live change: a successful apply()
+        and every write of a live parameter (plots' markers, sliders, the
+        graph widget, the %%click cell follow the engine through it)."""
         self._listeners.append(listener)
+
+    def off_change(self, listener) -> None:
+        """Stop calling `listener` (compared with ==, so a bound method given
+        again, `obj.method`, is found)."""
+        self._listeners = [f for f in self._listeners if f != listener]
 
     def uptime(self) -> float:
         """Seconds the engine has run (all start/stop periods together)."""
@@ -344,7 +346,10 @@ class Engine:
         return self.stats().core_counters()
 
     def log(self) -> str:
-        """Lines written by elements such as Print since the last call."""
+        """Lines written by elements such as Print since the last call. The
+        engine keeps 64 KiB of them: lines that did not fit before they were
+        read are counted (`log_dropped`) and said so here, never cut silently
+        (read often while it runs, as `pktlab run` and the notebook do)."""
         chunks = []
         buf = ffi.new("char[]", 65536)
         while True:
@@ -352,7 +357,18 @@ class Engine:
             if not n:
                 break
             chunks.append(ffi.string(buf, n).decode("utf-8", "replace"))
+        dropped = self.log_dropped
+        seen = self.__dict__.get("_log_dropped_told", 0)
+        if dropped > seen:
+            self._log_dropped_told = dropped
+            chunks.append(f"[pktlab: {dropped - seen} log line{'s' if dropped - seen != 1 else ''}"
+                          " lost: the engine's log (64 KiB) filled before it was read]\n")
         return "".join(chunks)
+
+    @property
+    def log_dropped(self) -> int:
+        """Log lines lost so far because the log was full (see log())."""
+        return int(lib.pl_engine_log_dropped(self._h))
 
     def summary(self) -> dict[str, dict]:
         """Per element: class, packets per input and output port, counters."""

@@ -18,11 +18,18 @@ The same figures, filled once, make the HTML report (pktlab.cli.report).
 Data sources carry names ("pktlab-throughput", "pktlab-hist",
 "pktlab-cycles", "pktlab-markers") so that tests and other front ends can
 find them in the page's Bokeh document.
+
+A Bokeh document is not thread-safe, and jupyter_bokeh sends one change as
+several comm messages: every change to a dashboard's document (the sampler
+thread's streams, the kernel's Select callbacks) and its serialization for
+the page happen under the dashboard's lock, so the page never sees columns
+of different lengths or a change cut by another.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 
@@ -102,10 +109,12 @@ class Figures:
             r2 = self.fig_b.line("t", f"b{c}", source=self.ts, color=color, line_width=2)
             items_tp.append((n, [r1]))
             items_b.append((n, [r2]))
+        self.legends = []
         for f, items in ((self.fig_tp, items_tp), (self.fig_b, items_b)):
             if items:
-                f.add_layout(Legend(items=items, click_policy="hide", label_text_font_size="8pt"),
-                             "right")
+                legend = Legend(items=items, click_policy="hide", label_text_font_size="8pt")
+                f.add_layout(legend, "right")
+                self.legends.append(legend)
             f.vspan(x="t", source=self.markers, line_color="#888888", line_dash="dashed")
             f.add_layout(LabelSet(x="t", y="y", y_units="screen", text="label",
                                   source=self.markers, text_font_size="8pt",
@@ -147,6 +156,20 @@ class Figures:
 
     def set_hist_element(self, name: str | None) -> None:
         self.fig_h.title.text = self._hist_title(name)
+
+    def rename(self, renamed: dict[str, str]) -> None:
+        """Follow elements a live change renamed (new name -> old name): the
+        same lines, under their new names."""
+        now = {old: new for new, old in renamed.items()}
+        if not any(n in now for n in self.names):
+            return
+        self.names = [now.get(n, n) for n in self.names]
+        self.cols = {now.get(n, n): c for n, c in self.cols.items()}
+        for legend in self.legends:
+            for item in legend.items:
+                label = item.label.get("value") if isinstance(item.label, dict) else None
+                if label in now:
+                    item.label = now[label]
 
     # ---- filling ---------------------------------------------------------
 
@@ -194,10 +217,13 @@ class Dashboard:
     every: push to the browser after every `every`-th sample (3: about 3 Hz at 10 Hz;
     a headless, software-rendered browser on two cores keeps up with that).
     rollover: points kept per series in the page.
+    subscribe: update from the sampler thread by itself (False: whoever owns
+    it calls `update` after every `every`-th sample, as a %%click session does).
     """
 
     def __init__(self, source, elements: list[str] | None = None, hist: str | None = None,
-                 every: int = 3, rollover: int = 600, title: str | None = None):
+                 every: int = 3, rollover: int = 600, title: str | None = None,
+                 subscribe: bool = True):
         from ..telemetry import Sampler
 
         sampler = source if isinstance(source, Sampler) else source.telemetry
@@ -216,8 +242,11 @@ class Dashboard:
         self._widget = None
         self._table = None
         self.every = max(int(every), 1)
+        self.lock = threading.RLock()
+        self.detached = False
         self._backfill()
-        sampler.subscribe(self.update, every=self.every)
+        if subscribe:
+            sampler.subscribe(self.update, every=self.every)
 
     def _backfill(self) -> None:
         """Start from the sampler's history (a re-run cell keeps its curves)."""
@@ -237,8 +266,21 @@ class Dashboard:
         self._markers_seen = len(markers)
 
     def _on_select(self, attr, old, new) -> None:
-        self.hist_element = new or None
-        self.figures.set_hist_element(self.hist_element)
+        with self.lock:
+            self.hist_element = new or None
+            self.figures.set_hist_element(self.hist_element)
+
+    def follow(self, change) -> None:
+        """After a live change: lines of renamed elements keep their history
+        under the new names (pktlab.graph.GraphDiff.renamed)."""
+        renamed = getattr(getattr(change, "diff", None), "renamed", None)
+        if renamed:
+            with self.lock:
+                self.figures.rename(renamed)
+                now = {old: new for new, old in renamed.items()}
+                if self.hist_element in now:
+                    self.hist_element = now[self.hist_element]
+                    self.figures.select.value = self.hist_element
 
     @property
     def layout(self):
@@ -251,6 +293,12 @@ class Dashboard:
 
     def update(self, sampler=None) -> None:
         """Push the latest sample into the figures (runs on the sampler thread)."""
+        if self.detached:
+            return
+        with self.lock:
+            self._update()
+
+    def _update(self) -> None:
         s = self.sampler
         snap = s.snapshot(window=self.every / s.hz)
         if snap["interval"] <= 0:
@@ -292,7 +340,11 @@ class Dashboard:
             load_bokeh()
             self._table = W.HTML(value="")
             self._table.add_class("pktlab-summary")
-            self._widget = W.VBox([BokehModel(self.layout), self._table])
+            with self.lock:                  # serialized whole, never mid-stream
+                model = _locked_model_class(BokehModel)(self.layout)
+                model._pktlab_lock = self.lock
+            self._widget = W.VBox([model, self._table])
+            self._widget.add_class("pktlab-dashboard")
         return self._widget
 
     def _ipython_display_(self):
@@ -302,12 +354,41 @@ class Dashboard:
 
     def detach(self) -> None:
         """Stop updating (the page keeps showing the last state)."""
+        self.detached = True
         self.sampler.unsubscribe(self.update)
 
     def close(self) -> None:
+        """Detach and close the widgets (their comms: the page drops them)."""
         self.detach()
         if self._widget is not None:
-            self._widget.close()
+            from .closing import close_tree
+
+            with self.lock:
+                close_tree(self._widget)
+            self._widget = None
+
+
+_LOCKED: list = []
+
+
+def _locked_model_class(base):
+    """jupyter_bokeh's BokehModel whose changes from the page (Select
+    callbacks) take the dashboard's lock, like the sampler's streams."""
+    if not _LOCKED:
+        class LockedBokehModel(base):
+            _pktlab_lock = None
+
+            def _sync_model(self, *args):
+                with self._pktlab_lock or threading.RLock():
+                    super()._sync_model(*args)
+
+            def close(self):                  # twice (ours, then __del__'s) must not raise
+                if not getattr(self, "_pktlab_closed", False):
+                    self._pktlab_closed = True
+                    super().close()
+
+        _LOCKED.append(LockedBokehModel)
+    return _LOCKED[0]
 
 
 __all__ = ["Dashboard", "Figures", "load_bokeh", "summary_html", "default_elements"]

@@ -62,7 +62,7 @@ static pl_packet *read_one(pl_element *e, fdump_state *s, pl_ctx *ctx)
             if (rc < 0 && !s->corrupt) {
                 s->corrupt = 1;
                 pl_log(e->eng, "%s: %s: truncated or corrupt record at offset %llu; stopped there",
-                       e->name, s->file, (unsigned long long)pl_pcap_tell(&s->r));
+                       PL_NAME(e), s->file, (unsigned long long)pl_pcap_tell(&s->r));
             }
             return NULL;
         }

@@ -30,6 +30,12 @@ static int tdev_configure(pl_element *e, pl_error *err)
     return 0;
 }
 
+/* The interface may have been made again since the last run: reopen. */
+static int tdev_start(pl_element *e, pl_error *err)
+{
+    return pl_io_afpacket.start(PL_STATE(e, tdev_state)->dev, e, err);
+}
+
 static void tdev_cleanup(pl_element *e)
 {
     tdev_state *s = PL_STATE(e, tdev_state);
@@ -112,6 +118,7 @@ static const pl_class to_device = {
     .counters = counters,
     .ndrops = 4,
     .configure = tdev_configure,
+    .start = tdev_start,
     .cleanup = tdev_cleanup,
     .push = tdev_push,
 };

@@ -79,6 +79,14 @@ static void tdump_stop(pl_element *e, pl_ctx *ctx)
         pl_log(e->eng, "%s: cannot write %s", e->name, s->file);
 }
 
+/* Before a restart: nobody else wrote the file meanwhile (a later engine's
+ * ToDump of the same FILE truncates it). */
+static int tdump_start(pl_element *e, pl_error *err)
+{
+    tdump_state *s = PL_STATE(e, tdump_state);
+    return pl_pcap_check_write(&s->w, s->file, e, err);
+}
+
 static int read_count(pl_element *e, char *buf, size_t len)
 {
     return pl_fmt(buf, len, "%llu", (unsigned long long)pl_counter_total(e, C_WRITTEN));
@@ -117,6 +125,7 @@ static const pl_class to_dump = {
     .configure = tdump_configure,
     .cleanup = tdump_cleanup,
     .push = tdump_push,
+    .start = tdump_start,
     .stop = tdump_stop,
 };
 PL_REGISTER_CLASS(to_dump);

@@ -135,7 +135,7 @@ static void fr_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
             pl_batch_append(&out, p);
         } else if ((ip[6] & 0x40) && s->honor_df) {
             if (s->verbose)
-                pl_log(e->eng, "%s: IPFragmenter: packet of %u bytes has DF set", e->name,
+                pl_log(e->eng, "%s: IPFragmenter: packet of %u bytes has DF set", PL_NAME(e),
                        pl_rd16(ip + 2));
             if (e->noutputs > 1)
                 pl_batch_append(&df, p);
