@@ -73,13 +73,13 @@ def cmd_run(args) -> int:
     if args.duration is None and not _has_source(eng):
         print("pktlab: note: no element of this configuration produces packets (no source "
               "or device input): it runs until Ctrl-C", file=sys.stderr)
-    t_start = time.monotonic()
     try:
         eng.start()
     except EngineError as e:
         signal.signal(signal.SIGINT, old)
         print(f"{e}", file=sys.stderr)
         return 1
+    t_start = time.monotonic()             # after the start: --duration is time running
     last: dict = {}
     t_last = t_start
     logged: list[str] = []                  # Print's lines, as they come (--json: at the end)

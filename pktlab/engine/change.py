@@ -12,6 +12,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from ..graph import Connection, Graph
+from ..graph import Element as GElement
 from . import _lib
 from ._lib import ffi, lib
 from .classes import element_classes
@@ -42,6 +44,17 @@ class Change:
     kind: str = "apply"
     element: str | None = None
     lost: int | None = None
+
+
+def own_graph(graph) -> Graph:
+    """The engine's own copy, as a Graph (any object with .elements and
+    .connections of the same fields will do): live writes keep it true to
+    what runs (change.py) and must not change the caller's graph."""
+    if isinstance(graph, Graph):
+        return graph.copy()
+    return Graph([GElement(e.name, e.cls, e.config or "", getattr(e, "loc", None))
+                  for e in graph.elements.values()],
+                 [Connection(c.src, c.sport, c.dst, c.dport) for c in graph.connections])
 
 
 def apply_graph(engine, graph, *, defines: dict[str, str] | None = None,
@@ -94,7 +107,7 @@ def apply_graph(engine, graph, *, defines: dict[str, str] | None = None,
                                  st, err)
         if rc:
             _lib.check(rc, err, locator(graph))
-        engine.graph = graph.copy()
+        engine.graph = own_graph(graph)
         engine._names = names
         engine._index = index
         if engine._stats is not None:

@@ -16,7 +16,7 @@ import time
 
 from . import _lib, accessors
 from ._lib import ffi, lib
-from .change import Change, apply_graph, write_live
+from .change import Change, apply_graph, own_graph, write_live
 from .classes import element_classes
 from .element import Element
 from .errors import EngineError, locator, unknown_class
@@ -50,9 +50,7 @@ class Engine:
             raise EngineError("the configuration has no elements: nothing to run (write at "
                               "least a source and a sink, e.g. InfiniteSource -> Discard;)",
                               kind="graph")
-        # Its own copy: live writes keep it true to what runs (change.py), and
-        # must not change the caller's graph behind its back.
-        graph = graph.copy()
+        graph = own_graph(graph)
         self.graph = graph
         from .dpdk import prepare
 
