@@ -10,7 +10,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
-APT_PACKAGES := build-essential pkg-config python3-dev libdpdk-dev dpdk dpdk-dev libpcap-dev libnuma-dev iproute2 chromium
+APT_PACKAGES := build-essential pkg-config python3-dev libdpdk-dev dpdk dpdk-dev libpcap-dev libnuma-dev iproute2 chromium netcat-openbsd perl
 
 CC ?= gcc
 NATIVE_SRC := $(wildcard native/core/*.c) $(wildcard native/elements/*/*.c) $(wildcard native/lib/*.c) $(wildcard native/io/*.c)

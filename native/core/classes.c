@@ -150,7 +150,9 @@ void pl_log(pl_engine *e, const char *fmt, ...)
         n = sizeof line - 2;
     line[n++] = '\n';
     pthread_mutex_lock(&e->log_lock);
-    if (e->log && e->log_head - e->log_tail + (uint64_t)n <= PL_LOG_SIZE) {
+    if (e->log_fd >= 0) {
+        pl_write_all(e->log_fd, line, (size_t)n);
+    } else if (e->log && e->log_head - e->log_tail + (uint64_t)n <= PL_LOG_SIZE) {
         for (int i = 0; i < n; i++)
             e->log[(e->log_head + (uint64_t)i) % PL_LOG_SIZE] = line[i];
         e->log_head += (uint64_t)n;

@@ -94,12 +94,23 @@ typedef struct pl_param {
     const char *doc;
 } pl_param;
 
+/* Handler flags, as Click's (shown by the `handlers` handler). */
+enum {
+    PL_H_CALM = 1,                /* '.': reading it changes nothing and is cheap */
+    PL_H_RAW = 2,                 /* '%': value is raw bytes, printed without a newline added */
+    PL_H_EXPENSIVE = 4,           /* '$': reading it costs (a table dump) */
+    PL_H_BUTTON = 8,              /* 'b': written to act (reset), the value ignored */
+    PL_H_CHECKBOX = 16,           /* 'c': a boolean */
+    PL_H_UNCOMMON = 32            /* 'U' */
+};
+
 typedef struct pl_handler {
     const char *name;
     const char *doc;
     /* Write the value into buf (NUL-terminated, at most len bytes). */
     int (*read)(pl_element *e, char *buf, size_t len);
     int (*write)(pl_element *e, const char *value, pl_error *err);
+    unsigned flags;               /* PL_H_* */
 } pl_handler;
 
 /* A read handler with a parameter, as Click's ("lookup 10.0.0.1"): the engine
@@ -390,8 +401,32 @@ int pl_engine_waiting(struct pl_engine *eng);
  * elements no worker can reach any more. */
 void pl_packet_free_ctl(pl_element *el, int counter, pl_packet *p);
 
+/* A handler call an element makes (Click's HandlerCall: COUNT_CALL, END_CALL):
+ * "ELEMENT.HANDLER VALUE" or a global "HANDLER VALUE" (hcall.c). Set it when
+ * configured, resolve it in initialize (every element exists then), write it
+ * from anywhere after. A zeroed pl_hcall (text NULL) is unset. */
+enum { PL_HCALL_UNSET = -3, PL_HCALL_UNRESOLVED = -2 };
+typedef struct pl_hcall {
+    char *text;                   /* ELEMENT.HANDLER */
+    char *value;
+    const char *handler;          /* into text, once resolved */
+    int elem;                     /* element index, PL_ROOT_ELEMENT, or PL_HCALL_* */
+} pl_hcall;
+int pl_hcall_set(pl_hcall *h, pl_element *from, const char *text, pl_error *err);
+int pl_hcall_resolve(pl_hcall *h, pl_element *from, const char *keyword, pl_error *err);
+int pl_hcall_write(pl_hcall *h, pl_element *from);
+/* The same call with another value (TimeFilter's END_CALL expands $t). */
+int pl_hcall_write_value(pl_hcall *h, pl_element *from, const char *value);
+void pl_hcall_free(pl_hcall *h);
+
 /* Ask the engine to stop (Click's please_stop_driver). */
 void pl_engine_request_stop(struct pl_engine *eng);
+/* A message given while configuring (Click's errh->message/warning, shown in
+ * the element's "While configuring" context; an error is pl_seterr). */
+enum { PL_MSG_INFO = 0, PL_MSG_WARNING = 1 };
+void pl_message(pl_element *e, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void pl_write_all(int fd, const char *s, size_t n);
 /* Append a line to the engine's bounded log (Print and friends). */
 void pl_log(struct pl_engine *eng, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -31,6 +31,7 @@ pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err)
     e->nthreads = e->opts.threads;
     pl_pool_init(&e->ctl_pool, 0, 1);   /* carves nothing: takes what the control thread frees */
     e->log = malloc(PL_LOG_SIZE);
+    e->log_fd = -1;
     pthread_mutex_init(&e->log_lock, NULL);
     return e;
 }
@@ -120,6 +121,7 @@ void pl_engine_free(pl_engine *e)
     pl_pool_destroy(&e->ctl_pool);      /* its stack: its buffers are the workers' slabs' */
     pl_stats_free(e);
     free(e->log);
+    free(e->msgs);
     pthread_mutex_destroy(&e->log_lock);
     free(e);
 }

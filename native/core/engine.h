@@ -61,6 +61,9 @@ typedef struct pl_engine {
     char *log;                   /* ring of PL_LOG_SIZE bytes */
     uint64_t log_head, log_tail; /* write and read positions */
     uint64_t log_dropped;
+    int log_fd;                  /* >= 0: log lines go straight to this fd (pl_engine_set_log_fd) */
+    char *msgs;                  /* configure-time messages (messages.c), under log_lock */
+    size_t msgs_len;
 } pl_engine;
 
 /* until_idle: also return once every task of the worker has finished. */
@@ -125,5 +128,10 @@ uint64_t pl_stats_port_total(pl_engine *e, uint32_t stat, int field);
 uint64_t pl_stats_counter_total(pl_engine *e, uint32_t counter);
 
 int pl_builtin_handler_read(pl_element *el, const char *name, char *buf, size_t len, int *found);
+/* default_handlers.c: `config` written, a live parameter's new value in the
+ * configuration text, and the text replaced (under the engine's lock). */
+int pl_builtin_config_write(pl_element *el, const char *config, pl_error *err);
+void pl_config_set_param(pl_element *el, const pl_param *p, const char *value);
+void pl_set_config_text(pl_element *el, char *text);
 
 #endif

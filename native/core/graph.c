@@ -38,11 +38,12 @@ static int count_ports(const pl_element *el, int index, const pl_conn *conns, in
     const char *side = output ? "output" : "input";
     if (used > hi) {
         if (hi == 0)
-            pl_seterr(err, PL_ERR_GRAPH, el, "", "%s has no %ss, but %s %d is connected",
-                      el->cls->name, side, side, used - 1);
+            pl_seterr(err, PL_ERR_GRAPH, el, "", "'%s :: %s' has no %s %d (%s has no %ss)",
+                      el->name, el->cls->name, side, used - 1, el->cls->name, side);
         else
-            pl_seterr(err, PL_ERR_GRAPH, el, "", "%s [%d] used, but %s has at most %d %s%s",
-                      side, used - 1, el->cls->name, hi, side, hi == 1 ? "" : "s");
+            pl_seterr(err, PL_ERR_GRAPH, el, "", "'%s :: %s' has no %s %d (%s has at most %d %s%s)",
+                      el->name, el->cls->name, side, used - 1, el->cls->name, hi, side,
+                      hi == 1 ? "" : "s");
         return -1;
     }
     int n = used < lo ? lo : used;
@@ -54,7 +55,8 @@ static int count_ports(const pl_element *el, int index, const pl_conn *conns, in
                            : (c->to == index && c->to_port == p);
         }
         if (!found) {
-            pl_seterr(err, PL_ERR_GRAPH, el, "", "%s %d not connected", side, p);
+            pl_seterr(err, PL_ERR_GRAPH, el, "", "'%s :: %s' %s %d unused", el->name, el->cls->name,
+                      side, p);
             return -1;
         }
     }
@@ -170,7 +172,9 @@ int pl_check_fanout(pl_element *const *elems, const pl_conn *conns, int nconns, 
         for (int j = 0; j < i; j++)
             if (conns[i].from == conns[j].from && conns[i].from_port == conns[j].from_port)
                 return pl_seterr(err, PL_ERR_GRAPH, elems[conns[i].from], "",
-                                 "push output %d connected more than once", conns[i].from_port);
+                                 "illegal reuse of '%s :: %s' push output %d",
+                                 elems[conns[i].from]->name, elems[conns[i].from]->cls->name,
+                                 conns[i].from_port);
     return 0;
 }
 

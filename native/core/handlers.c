@@ -1,7 +1,10 @@
 /*
  * Handlers: Click's default ones (class, name, config, ports, handlers,
  * icounts, ocounts), one per parameter (read: current value; write: live
- * parameters only), then each class's own table.
+ * parameters only), then each class's own table. Element index
+ * PL_ROOT_ELEMENT (-1) names the router's global handlers (Click's root
+ * element): list, classes, version, handlers, stop; the configuration text
+ * (config, flatconfig) is the Python side's, which holds the graph.
  */
 #include "args.h"
 #include "engine.h"
@@ -38,85 +41,6 @@ const pl_handler *pl_param_writer(const pl_element *el, const pl_param *p)
     return h && h->write ? h : NULL;
 }
 
-/* Packets that arrived at each input: the sum over the edges into it. */
-static uint64_t input_total(pl_engine *e, const pl_element *el, int port)
-{
-    uint64_t sum = 0;
-    for (int i = 0; i < e->nconns; i++) {
-        const pl_conn *c = &e->conns[i];
-        if (c->to == el->index && c->to_port == port)
-            sum += pl_stats_port_total(e, e->elems[c->from]->port_base + (uint32_t)c->from_port, 0);
-    }
-    return sum;
-}
-
-static int list_handlers(const pl_element *el, char *buf, size_t len)
-{
-    static const char *builtin[] = {"class", "name", "config", "ports", "handlers", "icounts",
-                                    "ocounts"};
-    size_t k = 0;
-    buf[0] = 0;
-#define ADD(s, mode)                                                              \
-    do {                                                                          \
-        int n_ = snprintf(buf + k, len > k ? len - k : 0, "%s\t%s\n", (s), (mode)); \
-        if (n_ < 0 || (size_t)n_ >= len - k)                                      \
-            return PL_ERR_HANDLER;                                                \
-        k += (size_t)n_;                                                          \
-    } while (0)
-    for (size_t i = 0; i < sizeof builtin / sizeof *builtin; i++)
-        ADD(builtin[i], "r");
-    for (const pl_param *p = el->cls->params; p && p->name; p++) {
-        char lower[48];
-        size_t n = strlen(p->name);
-        if (n >= sizeof lower)
-            n = sizeof lower - 1;
-        for (size_t i = 0; i < n; i++)
-            lower[i] = (char)tolower((unsigned char)p->name[i]);
-        lower[n] = 0;
-        if (!class_handler(el, lower))
-            ADD(lower, (p->flags & PL_P_LIVE) ? "rw" : "r");
-    }
-    for (const pl_handler *h = el->cls->handlers; h && h->name; h++)
-        ADD(h->name, h->read && h->write ? "rw" : h->write ? "w" : "r");
-#undef ADD
-    return PL_OK;
-}
-
-int pl_builtin_handler_read(pl_element *el, const char *name, char *buf, size_t len, int *found)
-{
-    pl_engine *e = el->eng;
-    *found = 1;
-    if (!strcmp(name, "class"))
-        return pl_fmt(buf, len, "%s", el->cls->name);
-    if (!strcmp(name, "name"))
-        return pl_fmt(buf, len, "%s", el->name);
-    if (!strcmp(name, "config"))
-        return pl_fmt(buf, len, "%s", el->config);
-    if (!strcmp(name, "ports"))
-        return pl_fmt(buf, len, "%d input%s\n%d output%s", el->ninputs, el->ninputs == 1 ? "" : "s",
-                      el->noutputs, el->noutputs == 1 ? "" : "s");
-    if (!strcmp(name, "handlers"))
-        return list_handlers(el, buf, len);
-    if (!strcmp(name, "icounts") || !strcmp(name, "ocounts")) {
-        int in = name[0] == 'i';
-        int n = in ? el->ninputs : el->noutputs;
-        size_t k = 0;
-        buf[0] = 0;
-        for (int p = 0; p < n; p++) {
-            uint64_t v = e->state == PL_S_BUILD ? 0
-                         : in ? input_total(e, el, p)
-                              : pl_stats_port_total(e, el->port_base + (uint32_t)p, 0);
-            int w = snprintf(buf + k, len - k, "%s%llu", p ? "," : "", (unsigned long long)v);
-            if (w < 0 || (size_t)w >= len - k)
-                return PL_ERR_HANDLER;
-            k += (size_t)w;
-        }
-        return PL_OK;
-    }
-    *found = 0;
-    return PL_ERR_HANDLER;
-}
-
 /* "NAME PARAM": a class handler with read_param (Click's read with argument). */
 static int read_with_param(pl_element *el, const char *handler, const char *sp, char *buf,
                            size_t len, pl_error *err)
@@ -143,9 +67,58 @@ static int read_with_param(pl_element *el, const char *handler, const char *sp, 
     return PL_OK;
 }
 
+static int cat(char *buf, size_t len, size_t *k, const char *s)
+{
+    int n = snprintf(buf + *k, len > *k ? len - *k : 0, "%s\n", s);
+    if (n < 0 || (size_t)n >= len - *k)
+        return PL_ERR_HANDLER;
+    *k += (size_t)n;
+    return PL_OK;
+}
+
+static const char *const root_handlers[][2] = {
+    {"list", "r"}, {"classes", "r"}, {"version", "r"}, {"handlers", "r"}, {"stop", "w"},
+};
+
+static int root_read(pl_engine *e, const char *handler, char *buf, size_t len, pl_error *err)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    if (!strcmp(handler, "list")) {
+        int rc = pl_fmt(buf, len, "%d\n", e->nelems);
+        k = strlen(buf);
+        for (int i = 0; !rc && i < e->nelems; i++)
+            rc = cat(buf, len, &k, e->elems[i]->name);
+        return rc ? pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "reading 'list' failed") : PL_OK;
+    }
+    if (!strcmp(handler, "classes")) {
+        int n = pl_class_count(), rc = 0;
+        for (int i = 0; !rc && i < n; i++)
+            rc = cat(buf, len, &k, pl_class_name(i));
+        return rc ? pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "reading 'classes' failed")
+                  : PL_OK;
+    }
+    if (!strcmp(handler, "version"))
+        return pl_fmt(buf, len, "%s\n", pl_version());
+    if (!strcmp(handler, "handlers")) {
+        for (size_t i = 0; i < sizeof root_handlers / sizeof *root_handlers; i++) {
+            char line[64];
+            snprintf(line, sizeof line, "%s\t%s", root_handlers[i][0], root_handlers[i][1]);
+            if (cat(buf, len, &k, line))
+                return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "reading 'handlers' failed");
+        }
+        return PL_OK;
+    }
+    if (!strcmp(handler, "stop"))
+        return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "handler 'stop' is write-only");
+    return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "no global handler '%s'", handler);
+}
+
 int pl_handler_read(pl_engine *e, int elem, const char *handler, char *buf, size_t len,
                     pl_error *err)
 {
+    if (elem == PL_ROOT_ELEMENT && len)
+        return root_read(e, handler, buf, len, err);
     if (elem < 0 || elem >= e->nelems)
         return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "no element with index %d", elem);
     if (!len)
@@ -211,11 +184,23 @@ static int write_param(pl_element *el, const pl_param *p, const char *value, pl_
     if (pl_parse_value(el, p, value, &tmp, err))
         return err->status;
     pl_param_store(el, p, &tmp);
+    pl_config_set_param(el, p, value);
     return PL_OK;
 }
 
 int pl_handler_write(pl_engine *e, int elem, const char *handler, const char *value, pl_error *err)
 {
+    if (elem == PL_ROOT_ELEMENT) {
+        if (!strcmp(handler, "stop")) {
+            pl_engine_request_stop(e);
+            return PL_OK;
+        }
+        for (size_t i = 0; i < sizeof root_handlers / sizeof *root_handlers; i++)
+            if (!strcmp(handler, root_handlers[i][0]))
+                return pl_seterr(err, PL_ERR_HANDLER, NULL, handler,
+                                 "handler '%s' is read-only", handler);
+        return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "no global handler '%s'", handler);
+    }
     if (elem < 0 || elem >= e->nelems)
         return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "no element with index %d", elem);
     pl_element *el = e->elems[elem];
@@ -227,6 +212,8 @@ int pl_handler_write(pl_engine *e, int elem, const char *handler, const char *va
         return h->write(el, value ? value : "", err);
     }
     const pl_param *p = param_for(el, handler);
+    if (!p && !strcmp(handler, "config"))
+        return pl_builtin_config_write(el, value ? value : "", err);
     if (!p)
         return pl_seterr(err, PL_ERR_HANDLER, el, handler, "%s has no handler '%s'", el->name,
                          handler);

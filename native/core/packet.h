@@ -168,6 +168,29 @@ static inline void pl_batch_recount(pl_packet *b)
     }
 }
 
+/* Split batch b after its first k packets (0 < k < count): b keeps them, the
+ * rest is returned as a batch. O(k). */
+static inline pl_packet *pl_batch_split(pl_packet *b, uint32_t k)
+{
+    pl_packet *last = b;
+    uint64_t bytes = b->len;
+    for (uint32_t i = 1; i < k; i++) {
+        last = last->next;
+        bytes += last->len;
+    }
+    pl_packet *rest = last->next;
+    if (!rest)
+        return NULL;
+    rest->b_tail = b->b_tail;
+    rest->b_count = b->b_count - k;
+    rest->b_bytes = b->b_bytes - bytes;
+    last->next = NULL;
+    b->b_tail = last;
+    b->b_count = k;
+    b->b_bytes = bytes;
+    return rest;
+}
+
 #define PL_BATCH_FOREACH(p, b) for (pl_packet *p = (b); p; p = p->next)
 /* Safe against `p` being unlinked or freed in the body. */
 #define PL_BATCH_FOREACH_SAFE(p, nx, b) \

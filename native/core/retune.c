@@ -91,10 +91,8 @@ void pl_retune(pl_element *el, pl_element *scratch, const char *config)
             !field_equal(p, el->state + p->offset, scratch->state + p->offset))
             pl_param_store(el, p, scratch->state + p->offset);
     char *copy = strdup(config);
-    if (copy) {
-        free(el->config);
-        el->config = copy;
-    }
+    if (copy)
+        pl_set_config_text(el, copy);
 }
 
 /* The live parameters of `el` that differ in `to` and need their class

@@ -193,3 +193,12 @@ int pl_tasks_publish(pl_engine *e, pl_error *err)
         free(lists[t]);
     return 0;
 }
+
+int pl_engine_live_tasks(pl_engine *e)
+{
+    int n = 0;
+    for (int i = 0; i < e->nelems; i++)
+        n += e->elems[i]->thread >= 0 &&
+             !atomic_load_explicit(&e->elems[i]->task_done, memory_order_relaxed);
+    return n;
+}

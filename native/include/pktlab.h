@@ -107,6 +107,9 @@ int pl_engine_done(pl_engine *e);
 /* Run on the calling thread until done or until max_batches task runs (single thread only). */
 int pl_engine_run_inline(pl_engine *e, uint64_t max_runs, pl_error *err);
 int pl_engine_running(pl_engine *e);
+/* Tasks that have not finished (a source past its LIMIT has): 0 when nothing
+ * is left to run, as Click's driver sees it when every task is idle. */
+int pl_engine_live_tasks(pl_engine *e);
 
 int pl_engine_nelements(pl_engine *e);
 int pl_engine_find(pl_engine *e, const char *name);
@@ -163,7 +166,10 @@ int pl_engine_atomic_refs(pl_engine *e);
  * reached by several threads. Returns the length written. */
 size_t pl_engine_warnings(pl_engine *e, char *buf, size_t len);
 
-/* Handlers: NUL-terminated text in and out, as Click's. */
+/* Handlers: NUL-terminated text in and out, as Click's. Element
+ * PL_ROOT_ELEMENT names the global handlers (list, classes, version,
+ * handlers; stop is written). */
+enum { PL_ROOT_ELEMENT = -1 };
 int pl_handler_read(pl_engine *e, int elem, const char *handler,
                     char *buf, size_t len, pl_error *err);
 int pl_handler_write(pl_engine *e, int elem, const char *handler,
@@ -278,6 +284,13 @@ const char *pl_dpdk_runtime_dir(void);
 size_t pl_engine_log_read(pl_engine *e, char *buf, size_t len);
 /* Lines that did not fit in the log (64 KiB, read too late), since the engine was made. */
 uint64_t pl_engine_log_dropped(pl_engine *e);
+/* fd >= 0: log lines are written straight to fd instead (as Click's
+ * click_chatter writes to stderr); -1: back to the ring. */
+void pl_engine_set_log_fd(pl_engine *e, int fd);
+/* Messages elements gave while configured, "ELEMENT<TAB>LEVEL<TAB>TEXT" lines
+ * (LEVEL 0 message, 1 warning). Returns the length they need; copies them
+ * and forgets them when len is larger than that. */
+size_t pl_engine_messages(pl_engine *e, char *buf, size_t len);
 
 const char *pl_version(void);
 

@@ -1,4 +1,5 @@
-"""The `pktlab` command line: run, bench, elements, flatten."""
+"""The `pktlab` command line: run, bench, elements, flatten, and Click's own
+commands (click, provides, shims: pktlab/cli/click/)."""
 
 from __future__ import annotations
 
@@ -193,10 +194,16 @@ def cmd_bench(args) -> int:
     return 0
 
 
-def cmd_flatten(args) -> int:
-    from ..lang.flatten import flatten_main
+# Click's commands read their arguments as Click's tools do (cli/click/options.py),
+# not as argparse does: `pktlab click -qh c.count`, `pktlab flatten -e ...`.
+def _click_face(name: str):
+    from .click import driver, flatten, provides, shims
 
-    return flatten_main([args.config, *args.defines])
+    return {"click": driver.main, "flatten": flatten.main, "provides": provides.main,
+            "shims": shims.main, "click-buildtool": provides.buildtool_main}[name]
+
+
+CLICK_FACES = ("click", "flatten", "provides", "shims", "click-buildtool")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -236,14 +243,25 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true")
     b.set_defaults(fn=cmd_bench)
 
-    f = sub.add_parser("flatten", help="print the flattened configuration (click-flatten)")
-    f.add_argument("config")
-    f.add_argument("defines", nargs="*", metavar="NAME=VALUE")
-    f.set_defaults(fn=cmd_flatten)
+    for name, text in (("flatten", "print the flattened configuration (click-flatten's "
+                                    "options)"),
+                       ("click", "run a configuration as Click's driver does (its options, "
+                                 "output and exit status)"),
+                       ("provides", "click-buildtool provides: exit 0 iff every class or "
+                                    "feature named exists"),
+                       ("shims", "write click, click-flatten and click-buildtool drop-ins "
+                                 "into DIR")):
+        sub.add_parser(name, help=text, add_help=False)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in CLICK_FACES:
+        try:
+            return _click_face(argv[0])(argv[1:])
+        except BrokenPipeError:
+            return 0
     args = build_parser().parse_args(argv)
     try:
         return args.fn(args)

@@ -9,6 +9,8 @@
     memio         memio.py      packets in and out through FromMemory / ToMemory
     dpdk          dpdk.py       the DPDK EAL, its mbuf pool and ports
     placement     placement.py  which CPUs pinned workers run on
+    handlercall   handlercall.py  handlers named as Click names them ("c.count",
+                                "ar.lookup 1.0.0.1", global "flatconfig", "stop")
     EngineError   errors.py     what the engine reports, located at the configuration
     accessors     accessors.py  how the layers above attach faces (eng.telemetry)
     _lib          _lib.py       the one module that imports the compiled engine

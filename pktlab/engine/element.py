@@ -47,7 +47,8 @@ class Element:
         self._engine._write_handler(self.name, self._index, handler, str(value))
 
     def handlers(self) -> dict[str, str]:
-        """Handler name -> mode ("r", "w" or "rw")."""
+        """Handler name -> its mode and Click flags ("r", "w", "rw", "r." calm, "r+"
+        takes a parameter, "%" raw, "$" expensive, "b" button, "c" checkbox)."""
         out = {}
         for line in self.read("handlers").splitlines():
             name, _, mode = line.partition("\t")

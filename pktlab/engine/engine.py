@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 
-from . import _lib, accessors
+from . import _lib, accessors, handlercall, output
 from ._lib import ffi, lib
 from .change import Change, apply_graph, own_graph, write_live
 from .classes import element_classes
@@ -50,8 +50,7 @@ class Engine:
             raise EngineError("the configuration has no elements: nothing to run (write at "
                               "least a source and a sink, e.g. InfiniteSource -> Discard;)",
                               kind="graph")
-        graph = own_graph(graph)
-        self.graph = graph
+        self.graph = graph = own_graph(graph)      # its own copy (change.py)
         from .dpdk import prepare
 
         prepare(graph, dpdk)
@@ -75,7 +74,11 @@ class Engine:
         self._lock = threading.Lock()
         self._names: list[str] = []
         self._index: dict[str, int] = {}
-        self._build(graph)
+        try:
+            self._build(graph)
+        except EngineError as e:
+            e.messages = self.messages()     # what elements said before the error
+            raise
         self._stats: Stats | None = None
         self._started_at: float | None = None
         self.elapsed = 0.0
@@ -165,6 +168,11 @@ class Engine:
             self.stop()
         return self
 
+    @property
+    def live_tasks(self) -> int:
+        """Tasks that have not finished (0: nothing is left to run)."""
+        return int(lib.pl_engine_live_tasks(self._h))
+
     def run_inline(self, max_runs: int = 0) -> Engine:
         """Run on the calling thread (single-thread engines) until every task
         finished or max_runs task rounds ran. Deterministic: for tests."""
@@ -200,14 +208,12 @@ class Engine:
         return self.apply(text, **kw)
 
     def on_change(self, listener) -> None:
-        """Call listener(change) after every live change: a successful apply()
-        and every write of a live parameter (plots' markers, sliders, the
-        graph widget, the %%click cell follow the engine through it)."""
+        """Call listener(change) after every live change: apply() and every
+        live write (plots' markers, sliders, the widget, the cell follow it)."""
         self._listeners.append(listener)
 
     def off_change(self, listener) -> None:
-        """Stop calling `listener` (compared with ==, so a bound method given
-        again, `obj.method`, is found)."""
+        """Stop calling `listener` (compared with ==: a bound method matches)."""
         self._listeners = [f for f in self._listeners if f != listener]
 
     def uptime(self) -> float:
@@ -229,6 +235,14 @@ class Engine:
 
     def __contains__(self, name: str) -> bool:
         return name in self._index
+
+    def read_handler(self, spec: str) -> str:
+        """Read "c.count", "ar.lookup 1.0.0.1" or a global "flatconfig" (handlercall.py)."""
+        return handlercall.read(self, spec)
+
+    def write_handler(self, spec: str, value: str = "") -> None:
+        """Write a handler named as Click names it ("c.reset", "stop", ...)."""
+        handlercall.write(self, spec, value)
 
     def _read(self, index: int, handler: str) -> str:
         err = _lib.new_error()
@@ -343,25 +357,20 @@ class Engine:
         (multi-segment device packets made contiguous)."""
         return self.stats().core_counters()
 
+    def messages(self) -> list[tuple[str, str, str]]:
+        """What elements said while configured: (element, "message" or "warning",
+        text) each, in order; read once (Click's Message, warnings)."""
+        return output.messages(self)
+
+    def log_to(self, fd: int | None) -> None:
+        """Write log lines (Print, ...) straight to file descriptor fd as they
+        come, as Click does to stderr; None: keep them for log()."""
+        output.log_to(self, fd)
+
     def log(self) -> str:
-        """Lines written by elements such as Print since the last call. The
-        engine keeps 64 KiB of them: lines that did not fit before they were
-        read are counted (`log_dropped`) and said so here, never cut silently
-        (read often while it runs, as `pktlab run` and the notebook do)."""
-        chunks = []
-        buf = ffi.new("char[]", 65536)
-        while True:
-            n = lib.pl_engine_log_read(self._h, buf, 65536)
-            if not n:
-                break
-            chunks.append(ffi.string(buf, n).decode("utf-8", "replace"))
-        dropped = self.log_dropped
-        seen = self.__dict__.get("_log_dropped_told", 0)
-        if dropped > seen:
-            self._log_dropped_told = dropped
-            chunks.append(f"[pktlab: {dropped - seen} log line{'s' if dropped - seen != 1 else ''}"
-                          " lost: the engine's log (64 KiB) filled before it was read]\n")
-        return "".join(chunks)
+        """Lines written by elements such as Print since the last call; lines
+        lost to a full log (64 KiB, read too late) are counted and said so."""
+        return output.log(self)
 
     @property
     def log_dropped(self) -> int:

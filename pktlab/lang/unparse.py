@@ -13,7 +13,6 @@ would mean a different graph.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 
 from ..graph import Connection, Graph
 from .confstr import quote, uncomment
@@ -22,7 +21,6 @@ from .variables import VarEnv, expand
 
 _IDENT = re.compile(r"[A-Za-z0-9_@]+(?:/[A-Za-z0-9_@]+)*")
 _WORD = re.compile(r"[A-Za-z0-9_.@/:+-]+")
-_LINE = 100
 
 
 def _check_identifier(text: str, what: str) -> None:
@@ -46,9 +44,7 @@ def _requirement(req: str) -> str | None:
         return f"require(package {value if _WORD.fullmatch(value) else quote(value)});"
     if kind == "compact_config":
         return "require(compact_config);"
-    if kind == "library":
-        return f"// require(library {value}) -- already expanded below"
-    return None
+    return None   # library: its contents are already expanded, as click-flatten leaves it
 
 
 def _port(p: int, before: bool) -> str:
@@ -58,45 +54,51 @@ def _port(p: int, before: bool) -> str:
 
 
 def _chains(connections: list[Connection]) -> list[list[Connection]]:
-    """Group connections into maximal chains through one-in, one-out elements."""
-    outs: dict[str, list[Connection]] = defaultdict(list)
-    ins: dict[str, list[Connection]] = defaultdict(list)
-    for c in connections:
-        outs[c.src].append(c)
-        ins[c.dst].append(c)
-
-    def through(name: str) -> bool:
-        return len(ins[name]) == 1 and len(outs[name]) == 1
-
-    used: set[Connection] = set()
-    chains = []
-    for c in connections:
-        if c in used:
+    """Click's chains (its Router::unparse_connections): a connection into
+    port 0 continues with a connection out of that element's output 0,
+    preferring one into a port 0; chains start in connection order, and what
+    cycles leave over starts new chains."""
+    n = len(connections)
+    nxt = [-1] * n
+    start = [True] * n
+    for i, c in enumerate(connections):
+        if c.dport != 0:
             continue
-        chain = [c]
-        used.add(c)
-        while through(chain[0].src) and ins[chain[0].src][0] not in used:
-            chain.insert(0, ins[chain[0].src][0])
-            used.add(chain[0])
-        while through(chain[-1].dst) and outs[chain[-1].dst][0] not in used:
-            chain.append(outs[chain[-1].dst][0])
-            used.add(chain[-1])
-        chains.append(chain)
-    return chains
+        found = -1
+        for j, d in enumerate(connections):
+            if j != i and d.src == c.dst and d.sport == 0:
+                found = j
+                if d.dport == 0:
+                    break
+        if found >= 0:
+            nxt[i] = found
+            start[found] = False
+    used = [False] * n
+    chains = []
+    while True:
+        for i in range(n):
+            if used[i] or not start[i]:
+                continue
+            chain = []
+            j = i
+            while j >= 0 and not used[j]:
+                chain.append(connections[j])
+                used[j] = True
+                j = nxt[j]
+            chains.append(chain)
+        left = next((i for i in range(n) if not used[i]), None)
+        if left is None:
+            return chains
+        start[left] = True
 
 
 def _write_chain(chain: list[Connection]) -> str:
-    hops = [chain[0].src]
-    for c in chain:
-        hops.append(f"{_port(c.sport, False)} -> {_port(c.dport, True)}{c.dst}")
-    text = "".join(hops) + ";"
-    if len(text) <= _LINE:
-        return text
-    lines = [chain[0].src + _port(chain[0].sport, False)]
-    for a, b in zip(chain, chain[1:] + [None], strict=True):
-        out = _port(b.sport, False) if b is not None else ""
-        lines.append(f"    -> {_port(a.dport, True)}{a.dst}{out}")
-    return "\n".join(lines) + ";"
+    """The first hop on the chain's line, each further one on its own line."""
+    text = chain[0].src + _port(chain[0].sport, False)
+    for k, c in enumerate(chain):
+        text += " -> " if k == 0 else "\n    -> "
+        text += f"{_port(c.dport, True)}{c.dst}"
+    return text + ";"
 
 
 def unparse(graph: Graph) -> str:

@@ -1,4 +1,5 @@
-"""Parameters: `$name`, `${name}` and `${name-default}` in configuration strings.
+"""Parameters: `$name`, `${name}`, `${name-default}` and `${name[N]}` (the Nth
+space-separated word of the value) in configuration strings.
 
 Click substitutes parameters when compound elements are expanded, not when
 they are parsed, and scopes them lexically: an instance of a compound sees
@@ -8,8 +9,11 @@ its own formals and defines, then those of the scope the compound was
 
 from __future__ import annotations
 
+import re
+
 from .confstr import quote, skip_comment_space
 
+_BRACED = re.compile(r"\s*([A-Za-z0-9_]+)\s*\[\s*(\d+)\s*\]\s*(-.*)?", re.S)
 MAX_EXPANSION = 1 << 20  # characters; guards against define chains that double each step
 
 
@@ -49,9 +53,18 @@ class VarEnv:
 
 def _value(env: VarEnv, name: str, braced: bool, quote_char: str) -> str | None:
     default = None
-    if braced and "-" in name:
-        name, default = name.split("-", 1)
+    index = None
+    if braced:
+        m = _BRACED.fullmatch(name)
+        if m:
+            name, index = m.group(1), m.group(2)
+            default = m.group(3)[1:] if m.group(3) else None
+        elif "-" in name:
+            name, default = name.split("-", 1)
     v = env.lookup(name)
+    if v is not None and index is not None:
+        words = v.split()
+        v = words[int(index)] if int(index) < len(words) else ""
     if v is None:
         v = default
     if v is not None and quote_char == '"':
@@ -99,7 +112,10 @@ def expand(config: str, env: VarEnv, _depth: int = 0) -> str:
                 if j < 0:
                     break
                 end = j + 1
-                value = _value(env, config[i + 2:j], True, quote_char)
+                inner = config[i + 2:j]
+                if "$" in inner and _depth < 20:      # ${a[$n]}: Click expands the name first
+                    inner = expand(inner, env, _depth + 1)
+                value = _value(env, inner, True, quote_char)
             elif nxt == "(":
                 end = _paren_end(config, i + 2)
                 if end < 0:

@@ -17,7 +17,7 @@ def eng():
 def test_default_handlers(eng):
     assert eng["c"].read("class") == "Counter"
     assert eng["src"].read("config") == "LENGTH 64, LIMIT 100, BURST 8, STOP true"
-    assert eng["c"].read("ports") == "1 input\n1 output"
+    assert eng["c"].read("ports") == "1 input\npush~\t100\tsrc [0]\n1 output\npush~\t100\t[0] d\n"
     assert eng["c"].read("icounts") == "100"
     assert eng["c"].read("ocounts") == "100"
     assert eng["src"].read("ocounts") == "100"

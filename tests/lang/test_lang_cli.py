@@ -23,7 +23,7 @@ def test_flatten_prints_the_flat_configuration(tmp_path, capsys):
     code, out, err = run([str(f)], capsys)
     assert code == 0 and err == ""
     assert out == ("s :: S;\nDiscard@3 :: Discard;\nt/Paint@1 :: Paint(5);\n\n"
-                   "s -> t/Paint@1 -> Discard@3;\n")
+                   "s -> t/Paint@1\n    -> Discard@3;\n")
     code, out, _ = run([str(f), "N=7"], capsys)
     assert code == 0 and "t/Paint@1 :: Paint(7);" in out
 

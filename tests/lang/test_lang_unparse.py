@@ -57,7 +57,7 @@ def test_canonical_text():
     assert unparse(g) == (
         "require(package pktlab);\n\n"
         "s :: S(1);\nCounter@2 :: Counter;\nq :: Queue;\nDiscard@4 :: Discard;\nPrint@5 :: Print;\n\n"
-        "s -> Counter@2 -> [1] q;\nq [2] -> Discard@4;\nq -> Print@5;\ns [1] -> q;\n")
+        "s -> Counter@2\n    -> [1] q;\nq [2] -> Discard@4;\ns [1] -> q\n    -> Print@5;\n")
 
 
 def test_long_chains_wrap():

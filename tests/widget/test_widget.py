@@ -42,7 +42,7 @@ def test_traits_describe_the_graph():
     assert w.connections == [["src", 0, "c", 0], ["c", 0, "sink", 0]]
     assert w.ports == {"src": [0, 1], "c": [1, 1], "sink": [1, 0]}
     assert w.parameters["src"] == {"LENGTH": "64", "BURST": "32"}
-    assert w.classes["Counter"]["params"] == [] and w.classes["Tee"]["outputs"] == [1, None]
+    assert [p["name"] for p in w.classes["Counter"]["params"]] == ["COUNT_CALL", "BYTE_COUNT_CALL"] and w.classes["Tee"]["outputs"] == [1, None]
     assert w.engine_state == "none" and w.pending == {}
     assert parse(w.to_click()) == w.graph
     w.close()

@@ -5,7 +5,7 @@
 
 typedef struct {
     pl_bytes data;
-    uint64_t length;
+    int64_t length;
     int64_t limit;
     uint64_t burst;
     uint8_t active;
@@ -18,19 +18,14 @@ typedef struct {
 enum { C_SENT, C_NOBUFS, NCOUNTERS };
 static const char *const counters[] = {"sent", "nobufs", NULL};
 
-static const char default_data[] =
-    "Random bullshit in a packet, at least 64 bytes long. Well, now it is.";
-
 static int isrc_configure(pl_element *e, pl_error *err)
 {
     isrc_state *s = PL_STATE(e, isrc_state);
-    size_t len = s->length ? s->length : s->data.len;
-    if (!s->data.len && !s->length)
-        len = 64;
+    size_t len = s->length >= 0 ? (size_t)s->length : s->data.len;
     if (len > PL_MAX_LEN)
-        return pl_seterr(err, PL_ERR_CONFIG, e, s->length ? "LENGTH" : "DATA",
+        return pl_seterr(err, PL_ERR_CONFIG, e, s->length >= 0 ? "LENGTH" : "DATA",
                          "%s %zu is longer than a packet can be (%d bytes)",
-                         s->length ? "LENGTH" : "DATA of", len, PL_MAX_LEN);
+                         s->length >= 0 ? "LENGTH" : "DATA of", len, PL_MAX_LEN);
     if (s->tmpl && pl_ref_dec(s->tmpl) == 0)
         free(s->tmpl);
     size_t area = pl_class_bytes(pl_class_for((uint32_t)len + PL_HEADROOM));
@@ -49,10 +44,9 @@ static int isrc_configure(pl_element *e, pl_error *err)
     t->buf_end = t->area + area;
     t->data = t->area + PL_HEADROOM;
     t->len = (uint32_t)len;
-    const uint8_t *src = s->data.len ? s->data.data : (const uint8_t *)default_data;
-    size_t srclen = s->data.len ? s->data.len : sizeof default_data - 1;
+    /* Longer than DATA: repeat it (zeros after an empty DATA). */
     for (size_t i = 0; i < len; i++)
-        t->data[i] = src[i % srclen];
+        t->data[i] = s->data.len ? s->data.data[i % s->data.len] : 0;
     t->mac_off = PL_HEADROOM;
     return 0;
 }
@@ -135,15 +129,17 @@ static void isrc_take_state(pl_element *e, pl_element *old)
 }
 
 static const pl_param params[] = {
-    {"DATA", PL_T_DATA, offsetof(isrc_state, data), "", 0, -1, PL_P_POSITIONAL, "packet data"},
+    {"DATA", PL_T_DATA, offsetof(isrc_state, data),
+     "\"Random bullshit in a packet, at least 64 bytes long. Well, now it is.\"", 0, -1,
+     PL_P_POSITIONAL, "packet data (Click's default: 69 bytes of text)"},
     {"LIMIT", PL_T_INT, offsetof(isrc_state, limit), "-1", -1, 9.2e18, PL_P_POSITIONAL | PL_P_LIVE,
      "packets to send, -1 for no limit"},
     {"BURST", PL_T_UINT, offsetof(isrc_state, burst), "32", 1, 4096, PL_P_POSITIONAL | PL_P_LIVE,
      "packets per batch"},
     {"ACTIVE", PL_T_BOOL, offsetof(isrc_state, active), "true", 0, -1, PL_P_POSITIONAL | PL_P_LIVE,
      "whether the source sends"},
-    {"LENGTH", PL_T_UINT, offsetof(isrc_state, length), "0", 0, PL_MAX_LEN, 0,
-     "packet length (0: the length of DATA)"},
+    {"LENGTH", PL_T_INT, offsetof(isrc_state, length), "-1", -1, PL_MAX_LEN, 0,
+     "packet length (-1: the length of DATA)"},
     {"STOP", PL_T_BOOL, offsetof(isrc_state, stop), "false", 0, -1, 0,
      "stop the engine when LIMIT is reached"},
     {0}};

@@ -1,5 +1,6 @@
 /* Print: logs a line per packet (Click's format) and passes it on. */
 #include "../../core/element.h"
+#include "../../lib/timestamp.h"
 
 #include <stdio.h>
 #include <strings.h>
@@ -43,9 +44,11 @@ static pl_packet *print_action(pl_element *e, pl_packet *p, pl_ctx *ctx)
 #define PUT(...) (k += (size_t)snprintf(line + k, LINE - k, __VA_ARGS__), k = k < LINE ? k : LINE)
     if (s->label && *s->label)
         PUT("%s: ", s->label);
-    if (s->timestamp)
-        PUT("%llu.%09llu: ", (unsigned long long)(p->timestamp / 1000000000u),
-            (unsigned long long)(p->timestamp % 1000000000u));
+    if (s->timestamp) {                   /* Click's Timestamp: signed, microseconds */
+        char ts[40];
+        pl_ts_format(ts, sizeof ts, pl_ts_get(&p->timestamp));
+        PUT("%s: ", ts);
+    }
     PUT("%4u", p->len);
     if (s->headroom)
         PUT(" (h%u t%u)", pl_headroom(p), pl_tailroom(p));
