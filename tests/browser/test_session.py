@@ -55,7 +55,9 @@ def nb(slab, request):
 
 
 def cell(lab: Lab, i: int):
-    return lab.page.locator(".jp-Notebook .jp-Cell").nth(i)
+    # the shown notebook's cell: JupyterLab restores other tabs (another
+    # module's notebook) whose cells stay in the page, hidden
+    return lab.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").nth(i)
 
 
 def source(lab: Lab, i: int) -> str:
