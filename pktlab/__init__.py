@@ -9,10 +9,12 @@ The package is layered, and each layer imports only the layers below it
     cli/        the `pktlab` command line and the HTML run report
     notebook/   the faces in Jupyter: %%click magics, graph widget, controls, dashboards
     bench/      the paper's experiments as benchmarks (`pktlab bench NAME`)
+    serve/      the ControlSocket server (`pktlab serve`): an engine for other processes
     telemetry/  the 10 Hz sampler, rates, the widget's live overlay (knows no plot)
     traffic/    packets in and out: scapy, the paper's flow generator, trace tests
     engine/     the engine API: Engine, Element, live change, element classes,
-                statistics, DPDK; the only layer that touches the C engine
+                statistics, DPDK, and RemoteEngine (the same API over ControlSocket);
+                the only layer that touches the C engine
     lang/       the Click language: text to Graph and back
     graph.py    the graph model, pure data
 
@@ -31,12 +33,16 @@ __version__ = "0.1.0"
 # name -> (module, attribute; None: the module itself)
 _PUBLIC: dict[str, tuple[str, str | None]] = {
     "Engine": ("pktlab.engine", "Engine"),
+    "RemoteEngine": ("pktlab.engine.remote", "RemoteEngine"),
+    "connect": ("pktlab.engine.remote", "connect"),
+    "Server": ("pktlab.serve", "Server"),
     "Element": ("pktlab.engine", "Element"),
     "EngineError": ("pktlab.engine", "EngineError"),
     "Change": ("pktlab.engine", "Change"),
     "element_classes": ("pktlab.engine", "element_classes"),
     "element_class": ("pktlab.engine", "element_class"),
     "dpdk": ("pktlab.engine.dpdk", None),
+    "netmap": ("pktlab.engine.netmap", None),
     "parse": ("pktlab.lang", "parse"),
     "parse_file": ("pktlab.lang", "parse_file"),
     "unparse": ("pktlab.lang", "unparse"),
@@ -52,7 +58,7 @@ def __getattr__(name: str):
         raise AttributeError(f"module 'pktlab' has no attribute '{name}'")
     module, attr = _PUBLIC[name]
     mod = import_module(module)
-    if module == "pktlab.engine":
+    if module.startswith("pktlab.engine"):
         import_module("pktlab.telemetry")    # attaches eng.telemetry to every Engine
     value = mod if attr is None else getattr(mod, attr)
     globals()[name] = value

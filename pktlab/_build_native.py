@@ -4,7 +4,9 @@ The cdef is the public header itself, less its preprocessor lines: one
 declaration of the C API, read by both the compiler and cffi. Every C file
 under native/core and native/elements is compiled into the extension.
 native/io (the I/O backends) too; with DPDK when pkg-config finds libdpdk
-(PL_HAVE_DPDK, its cflags and libs), without it otherwise (docs/io.md).
+(PL_HAVE_DPDK, its cflags and libs), and with netmap when its headers and
+libnetmap are built (PL_HAVE_NETMAP, `make netmap`), without them otherwise
+(docs/io.md).
 """
 
 from __future__ import annotations
@@ -56,14 +58,31 @@ def _dpdk() -> tuple[list[str], list[str]]:
     return ["-DPL_HAVE_DPDK", *cflags], _pkgconfig("--libs") or []
 
 
+def _netmap() -> tuple[list[str], list[str]]:
+    """Compile and link flags for netmap: its headers and libnetmap, as `make netmap`
+    builds them in build/netmap from the source in ../shared/third_party, or another
+    folder with include/net/netmap_user.h, include/libnetmap.h and lib/libnetmap.a
+    (PKTLAB_NETMAP=DIR, e.g. a netmap installed on a real host). PKTLAB_NO_NETMAP=1,
+    or no such folder, builds without netmap (the netmap elements then say so)."""
+    if os.environ.get("PKTLAB_NO_NETMAP"):
+        return [], []
+    d = Path(os.environ.get("PKTLAB_NETMAP") or ROOT / "build" / "netmap")
+    inc, lib = d / "include", d / "lib" / "libnetmap.a"
+    if not ((inc / "net" / "netmap_user.h").exists() and (inc / "libnetmap.h").exists()
+            and lib.exists()):
+        return [], []
+    return ["-DPL_HAVE_NETMAP", f"-I{inc}"], [str(lib)]
+
+
 def _cflags() -> list[str]:
     flags = ["-std=c11", "-D_GNU_SOURCE", "-O3", "-fno-strict-aliasing", "-Wall", "-Wno-unused-parameter"]
-    flags += _DPDK_CFLAGS
+    flags += _DPDK_CFLAGS + _NETMAP_CFLAGS
     flags += shlex.split(os.environ.get("PKTLAB_CFLAGS", ""))
     return flags
 
 
 _DPDK_CFLAGS, _DPDK_LIBS = _dpdk()
+_NETMAP_CFLAGS, _NETMAP_LIBS = _netmap()
 
 
 ffibuilder = FFI()
@@ -74,8 +93,8 @@ ffibuilder.set_source(
     sources=_sources(),
     include_dirs=[os.path.relpath(NATIVE / "include", ROOT)],
     extra_compile_args=_cflags(),
-    libraries=["pthread"],
-    extra_link_args=_DPDK_LIBS,
+    libraries=["pthread", "m"],
+    extra_link_args=_NETMAP_LIBS + _DPDK_LIBS,
 )
 
 if __name__ == "__main__":

@@ -62,6 +62,20 @@ def test_bench_forward_json():
     assert res["settings"]["duration"] == 0.05
 
 
+def test_bench_sizes_json():
+    """Every figure of `pktlab bench sizes` is there, DPDK's 9,000-byte
+    forwarding included (speeds are reported, not asserted)."""
+    r = pktlab("bench", "sizes", "--duration", "0.05", "--repeat", "1", "--json")
+    res = json.loads(r.stdout)
+    for kind in ("clones", "copy", "grow"):
+        assert set(res[kind]) == {"64", "1500", "9000"}
+        assert all(v["mpps"] > 0 and v["gbps"] > 0 for v in res[kind].values())
+    assert all(res["dpdk"][k]["mpps_cpu"] > 0 for k in ("64", "1500", "9000", "64_default_mbufs"))
+    from pktlab.bench.sizes import format_sizes
+
+    assert "9000 B" in format_sizes(res) and "grow (slow push)" in format_sizes(res)
+
+
 def test_bench_threads_json():
     """Every figure of `pktlab bench threads` is there (speeds are reported, not asserted);
     the DPDK part runs the two TX queue decisions it compares."""

@@ -20,8 +20,8 @@ PKG = Path(__file__).resolve().parent.parent / "pktlab"
 # Lower rank = lower layer. A module may import its own layer and lower ranks;
 # two layers of the same rank (telemetry and traffic; bench and notebook) do
 # not know each other.
-RANK = {"graph": 0, "lang": 1, "engine": 2, "telemetry": 3, "traffic": 3, "bench": 4,
-        "notebook": 4, "cli": 5, "": 6}
+RANK = {"graph": 0, "lang": 1, "engine": 2, "telemetry": 3, "traffic": 3, "serve": 3,
+        "bench": 4, "notebook": 4, "cli": 5, "": 6}
 MAX_LINES = 400
 
 
@@ -171,7 +171,7 @@ def test_lazy_imports_are_seen():
 
 
 def test_each_layer_says_what_it_holds_and_may_import():
-    for pkg in ("lang", "engine", "telemetry", "traffic", "notebook", "bench", "cli"):
+    for pkg in ("lang", "engine", "telemetry", "traffic", "serve", "notebook", "bench", "cli"):
         doc = ast.get_docstring(ast.parse((PKG / pkg / "__init__.py").read_text())) or ""
         assert len(doc.split()) > 15, f"pktlab/{pkg}/__init__.py needs a paragraph"
 

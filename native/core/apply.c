@@ -37,6 +37,7 @@ typedef struct change {
     pl_element **old;        /* the running element it is matched with (spec `was`), or NULL */
     char **rename;           /* a kept element's new name; after publish, its old one */
     enum plan *plan;
+    char **pmode;            /* resolved processing of the new elements, until set */
     pending_edge *edges;     /* new edges for kept elements' outputs */
     int nedges;
 } change;
@@ -51,25 +52,58 @@ static void change_free(change *ch, int destroy_new)
     for (int i = 0; ch->rename && i < ch->n; i++)
         free(ch->rename[i]);
     free(ch->rename);
+    for (int i = 0; ch->pmode && i < ch->n; i++)
+        free(ch->pmode[i]);
+    free(ch->pmode);
     free(ch->final);
     free(ch->old);
     free(ch->plan);
     free(ch->edges);
 }
 
+/* Element i of the new graph is built afresh (added, or replacing the old
+ * element of its name). */
+static int fresh_element(pl_engine *e, change *ch, int i, const pl_elem_spec *els,
+                         const pl_conn *conns, const pl_adj *adj, pl_error *err)
+{
+    ch->plan[i] = ch->old[i] ? REPLACE : ADD;
+    pl_element *el = pl_element_create(e, els[i].name, els[i].cls, els[i].config, els[i].line,
+                                       els[i].col, err);
+    if (!el)
+        return -1;
+    ch->final[i] = el;
+    int nin, nout;
+    if (pl_port_counts(el, i, conns, adj, &nin, &nout, err) ||
+        pl_set_ports(el, nin, nout, err))
+        return -1;
+    return 0;
+}
+
 /* Build everything off to the side. Nothing the workers can see changes. */
 static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_conn *conns,
-                   int nconns, pl_element **scratch, pl_error *err)
+                   int nconns, const pl_adj *adj, pl_element **scratch, pl_error *err)
 {
     int n = ch->n;
+    pl_names seen = {0};
     for (int i = 0; i < n; i++) {
-        for (int j = 0; j < i; j++)
-            if (!strcmp(els[i].name, els[j].name)) {
-                pl_seterr(err, PL_ERR_GRAPH, NULL, "", "element '%s' declared twice", els[i].name);
-                err->line = els[i].line;
-                err->col = els[i].col;
-                return -1;
-            }
+        if (!els[i].name || !els[i].cls || !els[i].config) {
+            pl_names_free(&seen);
+            return pl_seterr(err, PL_ERR_GRAPH, NULL, "", "element %d has no name, class or "
+                             "configuration", i), -1;
+        }
+        int dup = pl_names_put(&seen, els[i].name, i);
+        if (dup) {
+            pl_names_free(&seen);
+            if (dup < 0)
+                return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory"), -1;
+            pl_seterr(err, PL_ERR_GRAPH, NULL, "", "element '%s' declared twice", els[i].name);
+            err->line = els[i].line;
+            err->col = els[i].col;
+            return -1;
+        }
+    }
+    pl_names_free(&seen);
+    for (int i = 0; i < n; i++) {
         const char *key = els[i].was ? els[i].was : els[i].name;
         int k = *key ? pl_engine_find(e, key) : -1;
         pl_element *old = k >= 0 ? e->elems[k] : NULL;
@@ -82,7 +116,7 @@ static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_c
         ch->old[i] = old;
         if (old && !strcmp(old->cls->name, els[i].cls)) {
             int nin, nout;
-            if (pl_port_counts(old, i, conns, nconns, &nin, &nout, err))
+            if (pl_port_counts(old, i, conns, adj, &nin, &nout, err))
                 return -1;
             if (nin == old->ninputs && nout == old->noutputs) {
                 int r = strcmp(old->config, els[i].config) ? pl_retune_plan(old, els[i].config,
@@ -99,19 +133,38 @@ static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_c
                 }
             }
         }
-        ch->plan[i] = old ? REPLACE : ADD;
-        pl_element *el = pl_element_create(e, els[i].name, els[i].cls, els[i].config, els[i].line,
-                                           els[i].col, err);
-        if (!el)
-            return -1;
-        ch->final[i] = el;
-        int nin, nout;
-        if (pl_port_counts(el, i, conns, nconns, &nin, &nout, err) ||
-            pl_set_ports(el, nin, nout, err))
+        if (fresh_element(e, ch, i, els, conns, adj, err))
             return -1;
     }
-    if (pl_check_fanout(ch->final, conns, nconns, err) ||
-        pl_check_modes(ch->final, conns, nconns, err))
+    /* Push and pull over the new graph; a kept element whose ports resolve
+     * differently now is rebuilt (its edges are of another kind). */
+    char **pmode = calloc((size_t)(n ? n : 1), sizeof *pmode);
+    if (!pmode)
+        return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory"), -1;
+    int rc = pl_resolve_processing(ch->final, n, conns, nconns, pmode, err) ||
+             pl_check_hookup(ch->final, n, (const char *const *)pmode, conns, nconns, err);
+    for (int i = 0; !rc && i < n; i++) {
+        if ((ch->plan[i] == KEEP || ch->plan[i] == RETUNE) &&
+            strcmp(ch->final[i]->pmode, pmode[i])) {
+            if (scratch[i]) {
+                pl_free_params(scratch[i]);
+                free(scratch[i]);
+                scratch[i] = NULL;
+            }
+            free(ch->rename[i]);          /* built afresh under its new name */
+            ch->rename[i] = NULL;
+            rc = fresh_element(e, ch, i, els, conns, adj, err);
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        if (!rc && (ch->plan[i] == REPLACE || ch->plan[i] == ADD)) {
+            ch->pmode[i] = pmode[i];
+            pmode[i] = NULL;
+        }
+        free(pmode[i]);
+    }
+    free(pmode);
+    if (rc)
         return -1;
 
     uint32_t more_ports = 0, more_counters = 0;
@@ -125,8 +178,13 @@ static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_c
     if (pl_stats_reserve(e, more_ports, more_counters, err))
         return -1;
     for (int i = 0; i < n; i++)
-        if (ch->plan[i] == REPLACE || ch->plan[i] == ADD)
+        if (ch->plan[i] == REPLACE || ch->plan[i] == ADD) {
             pl_stats_assign(e, ch->final[i]);
+            char *m = ch->pmode[i];
+            ch->pmode[i] = NULL;
+            if (pl_set_modes(ch->final[i], m, err))
+                return -1;
+        }
 
     ch->edges = calloc((size_t)(nconns ? nconns : 1), sizeof *ch->edges);
     if (!ch->edges)
@@ -134,7 +192,7 @@ static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_c
     for (int i = 0; i < nconns; i++) {
         const pl_conn *c = &conns[i];
         pl_element *from = ch->final[c->from], *to = ch->final[c->to];
-        int pull = pl_port_mode(from->cls, 1, c->from_port) == 'l';
+        int pull = pl_output_is_pull(from, c->from_port);
         /* A push edge lives in the sender's outputs, a pull edge in the
          * puller's inputs. */
         int hi = pull ? c->to : c->from;
@@ -145,7 +203,7 @@ static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_c
         pl_edge *cur = fresh ? NULL : atomic_load_explicit(slot, memory_order_relaxed);
         uint32_t stat = from->port_base + (uint32_t)c->from_port;
         if (cur && cur->stat == stat &&
-            (pull ? cur->from == from && cur->from_port == c->from_port && cur->pull == from->cls->pull
+            (pull ? cur->from == from && cur->from_port == c->from_port && cur->pull == from->pull
                   : cur->to == to && cur->to_port == c->to_port && cur->push == to->push))
             continue;
         int is_pull;
@@ -153,7 +211,7 @@ static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_c
         if (!edge)
             return pl_seterr(err, PL_ERR_NOMEM, from, "", "out of memory"), -1;
         if (fresh)
-            atomic_store_explicit(slot, edge, memory_order_relaxed);
+            free(atomic_exchange_explicit(slot, edge, memory_order_relaxed));
         else
             ch->edges[ch->nedges++] = (pending_edge){holder, port, pull, edge};
     }
@@ -163,7 +221,7 @@ static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_c
             el->cls->initialize(el, err))
             return -1;
     }
-    return 0;
+    return pl_elect_driver(e, ch->final, n, err) ? -1 : 0;
 }
 
 /* Retuned parameters that only their handler can change (NDESC), last
@@ -207,19 +265,37 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
     ch.old = calloc((size_t)(nels ? nels : 1), sizeof *ch.old);
     ch.rename = calloc((size_t)(nels ? nels : 1), sizeof *ch.rename);
     ch.plan = calloc((size_t)(nels ? nels : 1), sizeof *ch.plan);
+    ch.pmode = calloc((size_t)(nels ? nels : 1), sizeof *ch.pmode);
     pl_element **scratch = calloc((size_t)(nels ? nels : 1), sizeof *scratch);
     pl_conn *conns = malloc(sizeof *conns * (size_t)(nconns ? nconns : 1));
     pl_element **retired = calloc((size_t)(e->nelems ? e->nelems : 1), sizeof *retired);
     int rc = 0;
-    if (!ch.final || !ch.old || !ch.rename || !ch.plan || !scratch || !conns || !retired) {
+    if (!ch.final || !ch.old || !ch.rename || !ch.plan || !ch.pmode || !scratch || !conns ||
+        !retired) {
         rc = pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
         goto fail;
     }
     for (int i = 0; i < nconns; i++)
         conns[i] = (pl_conn){cspec[i].from, cspec[i].from_port, cspec[i].to, cspec[i].to_port};
-    if (prepare(e, &ch, els, conns, nconns, scratch, err) || rewrite(&ch, scratch, err)) {
+    pl_adj adj;
+    if (pl_adj_build(&adj, nels, conns, nconns)) {
+        rc = pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
+        goto fail;
+    }
+    rc = prepare(e, &ch, els, conns, nconns, &adj, scratch, err) || rewrite(&ch, scratch, err);
+    pl_adj_free(&adj);
+    if (rc) {
         rc = err->status;
         goto fail;
+    }
+    if (nels > e->cap_elems) {
+        pl_element **v = realloc(e->elems, sizeof *v * (size_t)nels);
+        if (!v) {
+            rc = pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
+            goto fail;
+        }
+        e->elems = v;
+        e->cap_elems = nels;
     }
     double t1 = pl_now_us();
 
@@ -253,13 +329,13 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
 
     /* Old elements that are not part of the new graph retire. */
     int nretired = 0;
-    for (int k = 0; k < e->nelems; k++) {
-        int kept = 0;
-        for (int i = 0; i < nels && !kept; i++)
-            kept = ch.final[i] == e->elems[k];
-        if (!kept)
+    for (int k = 0; k < e->nelems; k++)
+        e->elems[k]->index = -1;               /* kept ones get theirs back below */
+    for (int i = 0; i < nels; i++)
+        ch.final[i]->index = i;
+    for (int k = 0; k < e->nelems; k++)
+        if (e->elems[k]->index < 0)
             retired[nretired++] = e->elems[k];
-    }
     st.removed = nretired - st.replaced;
     /* New elements' tasks wait until the old ones handed over their state. */
     int *thread_of = calloc((size_t)(nels ? nels : 1), sizeof *thread_of);
@@ -272,15 +348,10 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
         if (fresh)
             el->thread = -1;
     }
-    if (nels > e->cap_elems) {
-        pl_element **v = realloc(e->elems, sizeof *v * (size_t)nels);
-        if (v) {
-            e->elems = v;
-            e->cap_elems = nels;
-        }
-    }
     memcpy(e->elems, ch.final, sizeof *ch.final * (size_t)nels);
     e->nelems = nels;
+    if (pl_names_rebuild(e))
+        pl_log(e, "live change: out of memory for the name index: lookups by name fail");
     free(e->conns);
     e->conns = conns;
     e->nconns = e->cap_conns = nconns;
@@ -289,10 +360,13 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
     double t2 = pl_now_us();
     pl_tasks_publish(e, err);          /* and a grace period: retired elements are quiescent */
     double t3 = pl_now_us();
+    for (int k = 0; k < nretired; k++)
+        pl_timers_cancel_owner(retired[k]);
 
     for (int i = 0; i < nels; i++) {
         pl_element *el = ch.final[i];
-        if (ch.plan[i] == REPLACE && el->cls == ch.old[i]->cls && el->cls->take_state)
+        if (ch.plan[i] == REPLACE && el->cls->take_state &&
+            el->cls->take_state == ch.old[i]->cls->take_state)
             el->cls->take_state(el, ch.old[i]);
         if (thread_of && thread_of[i] >= 0 && el->cls->run_task)
             el->thread = thread_of[i];
@@ -300,12 +374,20 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
     free(thread_of);
     pl_tasks_assign(e);
     pl_threads_analyze(e);
-    pl_tasks_publish(e, err);
+    pl_elect_driver(e, e->elems, e->nelems, err);
+    pl_signals_update(e, err);         /* fails only out of memory: signals stay busy */
+    for (int i = 0; i < e->nelems; i++)
+        if (e->elems[i]->cls->graph_changed)
+            e->elems[i]->cls->graph_changed(e->elems[i]);
+    pl_timers_settle(e);
+    pl_tasks_publish(e, err);          /* grace: nobody reads the replaced signals */
+    pl_garbage_free(e);
     pl_threads_apply(e);
 
     for (int k = 0; k < nretired; k++) {
         pl_element *el = retired[k];
         /* Cleanup first: it may drop (and count) packets still queued inside. */
+        pl_notes_free(el);
         if (el->cls->cleanup) {
             el->cls->cleanup(el);
             el->cleaned = 1;

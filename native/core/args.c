@@ -185,6 +185,14 @@ static const pl_param *find_param(const pl_class *c, const char *kw, size_t n)
     return NULL;
 }
 
+static int rest_anywhere(const pl_class *c, const pl_args *rest, const pl_element *e)
+{
+    for (const pl_param *p = c->params; p && p->name; p++)
+        if (p->type == PL_T_ARGS && (const void *)(e->state + p->offset) == (const void *)rest)
+            return (p->flags & PL_P_ANYWHERE) != 0;
+    return 0;
+}
+
 int pl_parse_config(pl_element *e, const char *config, pl_error *err)
 {
     const pl_class *c = e->cls;
@@ -221,15 +229,22 @@ int pl_parse_config(pl_element *e, const char *config, pl_error *err)
                 val = "true";
         } else {
             /* As in Click, positional arguments come first: after a keyword,
-             * an upper-case word that names no parameter is a bad keyword. */
-            if (kl && seen_keyword && !rest) {
+             * an upper-case word that names no parameter is a bad keyword
+             * (unless the next positional parameter takes them anywhere). */
+            int anywhere = 0;
+            for (int k = next_pos; k < nparams && !anywhere; k++)
+                if (c->params[k].flags & PL_P_POSITIONAL)
+                    anywhere = (c->params[k].flags & PL_P_ANYWHERE) ? 1 : -1;
+            if (rest && (rest_anywhere(c, rest, e)))
+                anywhere = 1;
+            if (kl && seen_keyword && !rest && anywhere <= 0) {
                 char kw[48];
                 snprintf(kw, sizeof kw, "%.*s", (int)(kl < 47 ? kl : 47), arg);
                 rc = pl_seterr(err, PL_ERR_CONFIG, e, kw, "unknown keyword '%s' for %s", kw,
                                c->name);
                 break;
             }
-            if (seen_keyword && !rest) {
+            if (seen_keyword && !rest && anywhere <= 0) {
                 rc = pl_seterr(err, PL_ERR_CONFIG, e, "",
                                "positional argument '%s' after keyword arguments", arg);
                 break;
@@ -283,6 +298,10 @@ int pl_parse_config(pl_element *e, const char *config, pl_error *err)
     pl_argv_free(&av);
     if (rc)
         return -1;
+    e->given = 0;
+    for (int i = 0; i < nparams; i++)
+        if (seen[i])
+            e->given |= 1ull << i;
     for (int i = 0; i < nparams; i++) {
         const pl_param *p = &c->params[i];
         if ((p->flags & PL_P_REQUIRED) && !seen[i])
@@ -356,4 +375,13 @@ int pl_format_value(pl_element *e, const pl_param *p, char *buf, size_t len)
     }
     }
     return -1;
+}
+
+int pl_param_given(const pl_element *e, const char *name)
+{
+    int i = 0;
+    for (const pl_param *p = e->cls->params; p && p->name; p++, i++)
+        if (!strcmp(p->name, name))
+            return (int)((e->given >> i) & 1);
+    return 0;
 }

@@ -22,6 +22,8 @@ void pl_argv_free(pl_argv *a);
 
 /* Parse `config` into e->state using the class's parameter table. */
 int pl_parse_config(pl_element *e, const char *config, pl_error *err);
+/* Whether the configuration gave parameter `name` (by keyword or position). */
+int pl_param_given(const pl_element *e, const char *name);
 /* Release strings, data and argument vectors the table's parser allocated. */
 void pl_free_params(pl_element *e);
 /* Parse one value of `p` into `dst` (the field). Error names keyword. */

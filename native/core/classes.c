@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 extern const pl_class *const __start_pl_classes[] __attribute__((weak));
 extern const pl_class *const __stop_pl_classes[] __attribute__((weak));
@@ -92,6 +93,25 @@ int pl_class_handler(int i, int k, pl_handler_info *out)
     return PL_OK;
 }
 
+int pl_class_nparam_handlers(int i)
+{
+    CLS(i, -1);
+    int n = 0;
+    for (const pl_param_handler *h = c->param_handlers; h && h->name; h++)
+        n++;
+    return n;
+}
+
+int pl_class_param_handler(int i, int k, pl_handler_info *out)
+{
+    CLS(i, PL_ERR_CLASS);
+    if (k < 0 || k >= pl_class_nparam_handlers(i))
+        return PL_ERR_HANDLER;
+    const pl_param_handler *h = &c->param_handlers[k];
+    *out = (pl_handler_info){h->name, 1, 0, h->doc ? h->doc : ""};
+    return PL_OK;
+}
+
 int pl_class_ncounters(int i)
 {
     CLS(i, -1);
@@ -149,6 +169,11 @@ void pl_log(pl_engine *e, const char *fmt, ...)
     if ((size_t)n > sizeof line - 2)
         n = sizeof line - 2;
     line[n++] = '\n';
+    if (e->opts.stdio) {
+        ssize_t w = write(2, line, (size_t)n);
+        (void)w;
+        return;
+    }
     pthread_mutex_lock(&e->log_lock);
     if (e->log_fd >= 0) {
         pl_write_all(e->log_fd, line, (size_t)n);
@@ -168,6 +193,69 @@ uint64_t pl_engine_log_dropped(pl_engine *e)
     uint64_t n = e->log_dropped;
     pthread_mutex_unlock(&e->log_lock);
     return n;
+}
+
+static void ring_put(pl_engine *e, char *ring, uint64_t *head, uint64_t *tail, uint64_t *dropped,
+                     const char *data, size_t n)
+{
+    pthread_mutex_lock(&e->log_lock);
+    if (ring && *head - *tail + (uint64_t)n <= PL_LOG_SIZE) {
+        for (size_t i = 0; i < n; i++)
+            ring[(*head + (uint64_t)i) % PL_LOG_SIZE] = data[i];
+        *head += (uint64_t)n;
+    } else {
+        (*dropped)++;
+    }
+    pthread_mutex_unlock(&e->log_lock);
+}
+
+void pl_err(pl_engine *e, const char *data, size_t n)
+{
+    if (e->opts.stdio) {
+        while (n) {
+            ssize_t w = write(2, data, n);
+            if (w <= 0)
+                return;
+            data += w;
+            n -= (size_t)w;
+        }
+        return;
+    }
+    pthread_mutex_lock(&e->log_lock);
+    int fd = e->log_fd;
+    pthread_mutex_unlock(&e->log_lock);
+    if (fd >= 0) {                     /* a driver's stderr (Engine.log_to) */
+        pl_write_all(fd, data, n);
+        return;
+    }
+    ring_put(e, e->log, &e->log_head, &e->log_tail, &e->log_dropped, data, n);
+}
+
+void pl_out(pl_engine *e, const char *data, size_t n)
+{
+    if (e->opts.stdio) {
+        while (n) {
+            ssize_t w = write(1, data, n);
+            if (w <= 0)
+                return;
+            data += w;
+            n -= (size_t)w;
+        }
+        return;
+    }
+    ring_put(e, e->out, &e->out_head, &e->out_tail, &e->out_dropped, data, n);
+}
+
+size_t pl_engine_out_read(pl_engine *e, char *buf, size_t len)
+{
+    size_t k = 0;
+    pthread_mutex_lock(&e->log_lock);
+    while (k + 1 < len && e->out_tail < e->out_head)
+        buf[k++] = e->out[e->out_tail++ % PL_LOG_SIZE];
+    pthread_mutex_unlock(&e->log_lock);
+    if (len)
+        buf[k] = 0;
+    return k;
 }
 
 size_t pl_engine_log_read(pl_engine *e, char *buf, size_t len)

@@ -8,6 +8,7 @@
  *   handlers              "NAME<TAB>FLAGS" lines: r, w, + (takes a parameter),
  *                         % raw, . calm, $ expensive, U, D, b button, c checkbox
  *   icounts, ocounts      packets per input and output (pktlab's: comma-separated)
+ *   scheduled             elements with a task: whether it is scheduled (Click's)
  *
  * A live parameter written through its handler also rewrites the element's
  * configuration text, as Click's reconfigure_keyword_handler does, so that
@@ -83,6 +84,8 @@ static int list_handlers(const pl_element *el, char *buf, size_t len)
     for (size_t i = 0; i < sizeof defaults / sizeof *defaults; i++)
         if (!has_class_handler(el, defaults[i].name))
             put(&o, "%s\t%s\n", defaults[i].name, defaults[i].flags);
+    if (el->thread >= 0 && !has_class_handler(el, "scheduled"))
+        put(&o, "scheduled\tr\n");
     for (const pl_param *p = el->cls->params; p && p->name; p++) {
         char lower[48];
         size_t n = strlen(p->name);
@@ -113,7 +116,8 @@ static int ports_listing(pl_element *el, char *buf, size_t len)
     put(&o, "%d input%s\n", el->ninputs, el->ninputs == 1 ? "" : "s");
     for (int p = 0; p < el->ninputs; p++) {
         char m = pl_port_mode(el->cls, 0, p);
-        put(&o, "%s%s\t", m == 'l' ? "pull" : "push", m == 'a' ? "~" : "");
+        int pull = el->pmode ? pl_input_is_pull(el, p) : m == 'l';    /* agnostic: as resolved */
+        put(&o, "%s%s\t", pull ? "pull" : "push", m == 'a' ? "~" : "");
         put(&o, "%llu\t", (unsigned long long)(e->state == PL_S_BUILD ? 0
                                                                       : input_total(e, el, p)));
         const char *sep = "";
@@ -128,7 +132,8 @@ static int ports_listing(pl_element *el, char *buf, size_t len)
     put(&o, "%d output%s\n", el->noutputs, el->noutputs == 1 ? "" : "s");
     for (int p = 0; p < el->noutputs; p++) {
         char m = pl_port_mode(el->cls, 1, p);
-        put(&o, "%s%s\t", m == 'l' ? "pull" : "push", m == 'a' ? "~" : "");
+        int pull = el->pmode ? pl_output_is_pull(el, p) : m == 'l';    /* agnostic: as resolved */
+        put(&o, "%s%s\t", pull ? "pull" : "push", m == 'a' ? "~" : "");
         put(&o, "%llu\t", (unsigned long long)(e->state == PL_S_BUILD ? 0
                           : pl_stats_port_total(e, el->port_base + (uint32_t)p, 0)));
         const char *sep = "";
@@ -172,6 +177,9 @@ int pl_builtin_handler_read(pl_element *el, const char *name, char *buf, size_t 
     }
     if (!strcmp(name, "ports"))
         return ports_listing(el, buf, len);
+    if (!strcmp(name, "scheduled") && el->thread >= 0)       /* Click's task handler */
+        return pl_fmt(buf, len, "%s",
+                      pl_task_scheduled(el) && !atomic_load(&el->task_done) ? "true" : "false");
     if (!strcmp(name, "handlers"))
         return list_handlers(el, buf, len);
     if (!strcmp(name, "icounts") || !strcmp(name, "ocounts"))

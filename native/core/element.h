@@ -15,6 +15,14 @@
  *   push           the whole batch (batch-aware elements).
  *   run_task       a task (sources): called by its worker thread, returns
  *                  the packets it moved (0 = idle).
+ *   pull           outputs that can be pulled (Queue, schedulers); an
+ *                  agnostic element with any of the above is pulled through
+ *                  them by the core (pull.c), a batch at a time.
+ *
+ * Ports are push ('h'), pull ('l') or agnostic ('a') in the class's Click
+ * processing code; the core resolves agnostic ports across the graph as
+ * Click does (processing.c) and an element reads the result with
+ * pl_input_is_pull() / pl_output_is_pull().
  *
  * Packets of any size (up to PL_MAX_LEN): a source makes a packet with
  * pl_packet_alloc_len(ctx->pool, len); an element that adds bytes uses
@@ -32,7 +40,17 @@
 #include <time.h>
 
 #define PL_HIST_BINS 258          /* bin k = batch size k (1..256), 257 = larger */
+/* Packet copies an element may keep per thread (ToMemory, Capture): a
+ * configuration asking for more gets an error, not an allocation the
+ * machine cannot back (the rings are allocated lazily, so traffic's
+ * ToMemory(1048576) of 2 GiB virtual is fine; the fuzzer's build, with its
+ * malloc limit, takes less). */
+#ifndef PL_RING_BYTES_MAX
+#define PL_RING_BYTES_MAX (1ull << 34)
+#endif
 #define PL_MAX_PORTS 256
+
+#include "notifier.h"
 
 struct pl_engine;
 typedef struct pl_element pl_element;
@@ -49,6 +67,8 @@ typedef struct pl_ctx {
     int cycles;
     int io_attached;              /* an I/O backend set up the thread running this context
                                      (cleared whenever a thread starts running it) */
+    struct pl_packet **capture;   /* pull through a push function: where its output goes */
+    int capture_port;
 } pl_ctx;
 
 typedef void (*pl_push_fn)(pl_element *e, int port, pl_packet *batch, pl_ctx *ctx);
@@ -71,7 +91,8 @@ typedef struct pl_edge {
 typedef enum {
     PL_P_POSITIONAL = 1,          /* may be given without keyword, in table order */
     PL_P_LIVE = 2,                /* writable while running, via handler lower(name) */
-    PL_P_REQUIRED = 4
+    PL_P_REQUIRED = 4,
+    PL_P_ANYWHERE = 8             /* ARGS: positional arguments may follow keywords (Script) */
 } pl_param_flags;
 
 typedef struct pl_bytes {
@@ -169,7 +190,36 @@ typedef struct pl_class {
      * but is not yet scheduled as a task. Carry counts, tables, queues. */
     void (*take_state)(pl_element *e, pl_element *old);
     unsigned traits;              /* PL_C_* */
+    /* Pulled through its push function: at most how many packets it should
+     * pull now (Counter with COUNT_CALL stops at the call, as Click's one
+     * packet per pull would); NULL: as many as asked. */
+    uint32_t (*pull_max)(pl_element *e, uint32_t max);
+    /* Click's Storage: packets it holds now (queues; RED reads it). */
+    uint64_t (*storage_length)(pl_element *e);
+    /* The graph changed (after initialize, after every live change), on the
+     * control thread: look up what it depends on in the new graph
+     * (e->eng's elements and connections). Old lookups may still be read by
+     * a worker until the next grace period (pl_garbage_add them). */
+    void (*graph_changed)(pl_element *e);
+    /* Handlers by any other name (Script TYPE PROXY): tried last. */
+    int (*any_read)(pl_element *e, const char *name, const char *param, char *buf, size_t len,
+                    pl_error *err);
+    int (*any_write)(pl_element *e, const char *name, const char *value, pl_error *err);
+    int (*any_mode)(pl_element *e, const char *name);   /* bit 1 read, 2 write; 0: none */
+    /* A DriverManager (an element that set is_driver in initialize): step
+     * it when the runcount drops to zero; 0 means it ended normally (Click's
+     * "step router"). Called on its home worker. */
+    int (*driver_step)(pl_element *e, pl_ctx *ctx);
+    /* Click's flow code ("x/x" when NULL: every input reaches every output),
+     * read by the processing resolution and the notifier searches. */
+    const char *flow;
+    /* Click's flag S: 0 = it never makes packets of its own (schedulers,
+     * Idle), 1 = it may (sources); a notifier search that ends at an element
+     * with no flow through it is busy unless S is 0. */
+    int sources;                  /* PL_S_* */
 } pl_class;
+
+enum { PL_S_UNKNOWN = 0, PL_S_NONE = 1, PL_S_SOURCE = 2 };
 
 /* Class traits read by the thread analysis (threads.c). */
 enum {
@@ -178,6 +228,10 @@ enum {
     PL_C_SINGLE_THREAD = 2        /* state not safe for several threads: warn if reached so */
 };
 
+struct pl_listen;
+struct pl_noteprov;
+struct pl_timer;
+
 struct pl_element {
     const pl_class *cls;
     struct pl_engine *eng;
@@ -185,6 +239,7 @@ struct pl_element {
     char *config;
     int index;
     int line, col;
+    uint64_t given;               /* parameters the configuration gave (bit i: params[i]) */
     int ninputs, noutputs;
     _Atomic(pl_edge *) *out;      /* noutputs (NULL entries for pull outputs) */
     _Atomic(pl_edge *) *in;       /* ninputs, pull inputs only; NULL if none */
@@ -197,8 +252,32 @@ struct pl_element {
     int cleaned;                  /* cleanup already ran (retired by live change) */
     _Atomic int task_done;
     pl_push_fn push;              /* entry point for packets arriving */
+    pl_pull_fn pull;              /* entry point for pulls on its pull outputs */
+    char *pmode;                  /* resolved processing: inputs then outputs, 'h' or 'l' */
+    _Atomic int sched;            /* its task runs (1) or sleeps until woken (0) */
+    uint8_t no_task;              /* initialize: this instance needs no task after all */
+    uint8_t is_driver;            /* initialize: it manages the driver's stops (DriverManager) */
+    _Atomic int retiring;         /* live change removed it: its timers no longer schedule */
+    struct pl_listen *listens;    /* signals it follows (pl_listen), recomputed by the core */
+    int nlistens;
+    struct pl_noteprov *notes;    /* notifiers it provides (pl_notifier_provide) */
+    int nnotes;
+    struct pl_timer *timers;      /* its timers (pl_timer_init), cancelled when it retires */
+    uint8_t settled;              /* its home worker is known: timers go to that heap */
+    pl_signal_slot sink_signal;   /* pl_sink_init: the queues a pulling sink drains */
+    uint32_t sink_burst;
     _Alignas(64) unsigned char state[];
 };
+
+static inline int pl_input_is_pull(const pl_element *e, int port)
+{
+    return e->pmode && port < e->ninputs && e->pmode[port] == 'l';
+}
+
+static inline int pl_output_is_pull(const pl_element *e, int port)
+{
+    return e->pmode && port < e->noutputs && e->pmode[e->ninputs + port] == 'l';
+}
 
 #define PL_STATE(e, type) ((type *)(void *)(e)->state)
 
@@ -208,6 +287,15 @@ struct pl_element {
 
 /* Live parameters are read with relaxed atomics: the control thread writes them. */
 #define PL_LIVE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+/* The same for REAL, TIME and BANDWIDTH parameters (doubles). */
+static inline double pl_live_d(const double *p)
+{
+    double d;
+    __atomic_load(p, &d, __ATOMIC_RELAXED);
+    return d;
+}
+static inline void pl_store_d(double *p, double v) { __atomic_store(p, &v, __ATOMIC_RELAXED); }
+#define PL_LIVE_D(x) pl_live_d(&(x))
 
 /* CLOCK_MONOTONIC, for rates, timing and deadlines off the per-packet path. */
 static inline uint64_t pl_now_ns(void)
@@ -244,6 +332,7 @@ static inline void pl_output(pl_ctx *ctx, pl_element *e, int port, pl_packet *b)
     PL_STAT_ADD(s[1], b->b_bytes);
     PL_STAT_ADD(s[2], 1);
     PL_STAT_ADD(ctx->hist[(size_t)o->stat * PL_HIST_BINS + (n > 256 ? 257 : n)], 1);
+    PL_FUZZ_EMIT(b);
     if (__builtin_expect(ctx->cycles, 0)) {
         uint64_t t0 = pl_rdtsc();
         o->push(o->to, o->to_port, b, ctx);
@@ -348,12 +437,16 @@ static inline pl_packet *pl_writable(pl_ctx *ctx, pl_element *e, int drop, pl_pa
     return pl_grow(ctx, e, drop, p, 0, 0, 1);
 }
 
-/* Pull a batch through pull input `port` of `e` (counted on that edge). */
+/* Pull a batch of at most `max` packets through pull input `port` of `e`
+ * (counted on that edge); in per-packet mode, one packet. NULL: none now. */
 static inline pl_packet *pl_input_pull(pl_ctx *ctx, pl_element *e, int port, uint32_t max)
 {
     pl_edge *in = atomic_load_explicit(&e->in[port], memory_order_acquire);
+    if (__builtin_expect(ctx->per_packet, 0))
+        max = 1;
     pl_packet *b = in->pull(in->from, in->from_port, max, ctx);
     if (b) {
+        PL_FUZZ_EMIT(b);
         uint64_t *s = ctx->port_stats + (size_t)in->stat * 4;
         uint32_t n = b->b_count;
         PL_STAT_ADD(s[0], n);
@@ -365,7 +458,8 @@ static inline pl_packet *pl_input_pull(pl_ctx *ctx, pl_element *e, int port, uin
 }
 
 /* A port's processing from the class's Click processing code ("h/l",
- * "a/ah"): 'h' push, 'l' pull, 'a' agnostic (runs as push here). */
+ * "a/ah"): 'h' push, 'l' pull, 'a' agnostic (resolved per element by the
+ * core: read pl_input_is_pull / pl_output_is_pull). */
 char pl_port_mode(const pl_class *c, int output, int port);
 
 /* Sources push through this: in per-packet mode it emits batches of one. */
@@ -401,6 +495,41 @@ int pl_engine_waiting(struct pl_engine *eng);
  * elements no worker can reach any more. */
 void pl_packet_free_ctl(pl_element *el, int counter, pl_packet *p);
 
+/* Counters that Click keeps as statics shared by every element of a class
+ * (ICMPError's IP ID): one per engine here, so that engines and tests do not
+ * see each other's. Live change keeps them (the engine stays). */
+enum { PL_SHARED_ICMP_ERROR_ID, PL_SHARED_NSLOTS };
+_Atomic uint32_t *pl_engine_shared(struct pl_engine *eng, int slot);
+
+/* Ask the engine to stop (Click's please_stop_driver: the runcount drops by
+ * one; at zero a DriverManager may step, else the engine stops). */
+void pl_engine_request_stop(struct pl_engine *eng);
+/* Click's Router::adjust_runcount. */
+void pl_engine_adjust_runcount(struct pl_engine *eng, int delta);
+
+/* ---- tasks: scheduled, or asleep until something wakes them ----
+ * A task that finds nothing to do and knows what will give it work (a
+ * signal, a timer) sleeps; its worker blocks when every task it runs
+ * sleeps, so an idle pull path costs nothing. */
+void pl_task_wake(pl_element *e);               /* any thread */
+static inline void pl_task_sleep(pl_element *e)  /* its own run_task only */
+{
+    atomic_store_explicit(&e->sched, 0, memory_order_seq_cst);
+}
+static inline int pl_task_scheduled(const pl_element *e)
+{
+    return atomic_load_explicit(&e->sched, memory_order_relaxed);
+}
+
+/* The engine's clock (CLOCK_MONOTONIC, or simulated time with
+ * Engine(simtime=True)): what timers and rates read. */
+uint64_t pl_engine_now_ns(struct pl_engine *eng);
+/* Wall-clock time on the same clock (ns since the epoch), for timestamps. */
+uint64_t pl_engine_realtime_ns(struct pl_engine *eng);
+/* The worker running the caller, or -1 on a thread that is not a worker. */
+int pl_current_tid(void);
+/* An element's home worker: its task's, else the first that reaches it. */
+int pl_element_home(const pl_element *e);
 /* A handler call an element makes (Click's HandlerCall: COUNT_CALL, END_CALL):
  * "ELEMENT.HANDLER VALUE" or a global "HANDLER VALUE" (hcall.c). Set it when
  * configured, resolve it in initialize (every element exists then), write it
@@ -419,8 +548,6 @@ int pl_hcall_write(pl_hcall *h, pl_element *from);
 int pl_hcall_write_value(pl_hcall *h, pl_element *from, const char *value);
 void pl_hcall_free(pl_hcall *h);
 
-/* Ask the engine to stop (Click's please_stop_driver). */
-void pl_engine_request_stop(struct pl_engine *eng);
 /* A message given while configuring (Click's errh->message/warning, shown in
  * the element's "While configuring" context; an error is pl_seterr). */
 enum { PL_MSG_INFO = 0, PL_MSG_WARNING = 1 };
@@ -444,5 +571,35 @@ const pl_class *pl_class_at(int i);
 
 /* Format helpers for handlers. */
 int pl_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Call a handler as Click's HandlerCall: "elem.handler ARGS" relative to
+ * ctx's compound, or a handler of ctx's own / a global one without a dot.
+ * A read puts the result in buf. Returns 0 or a pl_status (err filled). */
+int pl_handler_call(pl_element *ctx, const char *call, int write, char *buf, size_t len,
+                    pl_error *err);
+/* Resolve the name part (n bytes) of a call: *elem (-1: global) and the handler. */
+int pl_handler_resolve(struct pl_engine *eng, pl_element *ctx, const char *name, size_t n,
+                       int *elem, char *hname, size_t hlen, pl_error *err);
+int pl_element_has_handler(pl_element *e, const char *name);
+int pl_handler_mode(pl_element *e, const char *name);   /* bit 1 read, bit 2 write; -1 global */
+int pl_global_handler_exists(const char *name);
+
+/* Free p after the next grace period (a worker may still read it). */
+void pl_garbage_add(struct pl_engine *eng, void *p);
+
+/* A sink written as a push function (ToDump, ToDevice, ToDPDKDevice, ...)
+ * after a Queue: in initialize, pl_sink_init gives it a task when its input
+ * is pull (none when push); the class's run_task is pl_sink_run, which pulls
+ * up to `burst` packets and hands them to its push function, sleeping while
+ * the queues upstream are empty. */
+int pl_sink_init(pl_element *e, uint32_t burst, pl_error *err);
+uint32_t pl_sink_run(pl_element *e, pl_ctx *ctx);
+
+/* Standard output of the engine (Script's print), beside the log (stderr);
+ * pl_err writes raw text to the log (no newline added, any length). */
+void pl_out(struct pl_engine *eng, const char *data, size_t len);
+void pl_err(struct pl_engine *eng, const char *data, size_t len);
+
+#include "timer.h"
 
 #endif

@@ -9,6 +9,11 @@
 #include <string.h>
 
 #define DEFAULT_POOL_BUFFERS (1u << 16)
+#ifndef PL_STATS_SPARE           /* ports and counters beyond twice the graph's (native/fuzz: fewer) */
+#define PL_STATS_SPARE 64
+#endif
+
+_Atomic uint32_t *pl_engine_shared(struct pl_engine *eng, int slot) { return &eng->shared[slot]; }
 
 pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err)
 {
@@ -28,11 +33,25 @@ pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err)
     }
     if (!e->opts.pool_buffers)
         e->opts.pool_buffers = DEFAULT_POOL_BUFFERS;
+    if (e->opts.simtime && e->opts.threads != 1) {
+        pl_seterr(err, PL_ERR_CONFIG, NULL, "simtime", "simulated time runs on one thread");
+        free(e);
+        return NULL;
+    }
     e->nthreads = e->opts.threads;
     pl_pool_init(&e->ctl_pool, 0, 1);   /* carves nothing: takes what the control thread frees */
     e->log = malloc(PL_LOG_SIZE);
+    e->out = malloc(PL_LOG_SIZE);
     e->log_fd = -1;
     pthread_mutex_init(&e->log_lock, NULL);
+    atomic_init(&e->shared[PL_SHARED_ICMP_ERROR_ID], 1);   /* Click's ICMPError: static int id = 1 */
+    pthread_mutex_init(&e->pending_lock, NULL);
+    pthread_mutex_init(&e->park_lock, NULL);
+    atomic_init(&e->runcount, 1);
+    e->simtime = e->opts.simtime;
+    double start = e->opts.simtime_start > 0 ? e->opts.simtime_start : 1e9;
+    atomic_init(&e->sim_now, (uint64_t)(start * 1e9));
+    e->sim_real_off = 0;
     return e;
 }
 
@@ -40,9 +59,13 @@ void pl_element_destroy(pl_element *el)
 {
     if (!el)
         return;
+    if (el->timers)
+        pl_timers_cancel_owner(el);
+    pl_notes_free(el);                 /* before cleanup: slots may live in its memory */
     if (el->cls->cleanup && !el->cleaned)
         el->cls->cleanup(el);
     pl_free_params(el);
+    free(el->pmode);
     if (el->out) {
         for (int i = 0; i < el->noutputs; i++)
             free(atomic_load_explicit(&el->out[i], memory_order_relaxed));
@@ -84,6 +107,7 @@ pl_element *pl_element_create(pl_engine *e, const char *name, const char *cls, c
     el->line = line;
     el->col = col;
     el->thread = -1;
+    atomic_init(&el->sched, 1);
     el->push = c->push ? c->push
                : c->simple_action ? pl_push_simple
                : c->classify ? pl_push_classify
@@ -109,10 +133,13 @@ void pl_engine_free(pl_engine *e)
         pl_element_destroy(e->elems[i]);
     free(e->elems);
     free(e->conns);
+    pl_names_free(&e->names);
     if (e->workers) {
         for (int t = 0; t < e->nthreads; t++) {
             pl_pool_destroy(&e->workers[t].pool);
             free(atomic_load(&e->workers[t].tasks));
+            pl_timers_free(&e->workers[t]);
+            pthread_mutex_destroy(&e->workers[t].tlock);
         }
         free(e->workers);
         for (int k = 0; k < PL_NCLASSES; k++)
@@ -120,9 +147,13 @@ void pl_engine_free(pl_engine *e)
     }
     pl_pool_destroy(&e->ctl_pool);      /* its stack: its buffers are the workers' slabs' */
     pl_stats_free(e);
+    pl_garbage_destroy(e);
     free(e->log);
+    free(e->out);
     free(e->msgs);
     pthread_mutex_destroy(&e->log_lock);
+    pthread_mutex_destroy(&e->pending_lock);
+    pthread_mutex_destroy(&e->park_lock);
     free(e);
 }
 
@@ -131,6 +162,8 @@ int pl_engine_add(pl_engine *e, const char *name, const char *cls, const char *c
 {
     if (e->state != PL_S_BUILD)
         return pl_seterr(err, PL_ERR_STATE, NULL, "", "the graph is already initialized");
+    if (!name || !cls)
+        return pl_seterr(err, PL_ERR_GRAPH, NULL, "", "an element needs a name and a class");
     if (pl_engine_find(e, name) >= 0) {
         int r = pl_seterr(err, PL_ERR_GRAPH, NULL, "", "element '%s' declared twice", name);
         err->line = line;
@@ -148,6 +181,10 @@ int pl_engine_add(pl_engine *e, const char *name, const char *cls, const char *c
     pl_element *el = pl_element_create(e, name, cls, config, line, col, err);
     if (!el)
         return err->status;
+    if (pl_names_put(&e->names, el->name, e->nelems) < 0) {
+        pl_element_destroy(el);
+        return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
+    }
     el->index = e->nelems;
     e->elems[e->nelems++] = el;
     return PL_OK;
@@ -197,6 +234,8 @@ static int setup_workers(pl_engine *e, pl_error *err)
             .per_packet = e->opts.per_packet,
             .cycles = e->opts.cycles,
         };
+        pthread_mutex_init(&w->tlock, NULL);
+        atomic_init(&w->tnext, UINT64_MAX);
     }
     return 0;
 }
@@ -210,7 +249,7 @@ void pl_tasks_assign(pl_engine *e)
             load[t] += pl_task_runs_on(e->elems[i], t, e->nthreads);
     for (int i = 0; i < e->nelems; i++) {
         pl_element *el = e->elems[i];
-        if (!el->cls->run_task || el->thread >= 0)
+        if (!el->cls->run_task || el->no_task || el->thread >= 0)
             continue;
         int n = el->cls->task_threads ? el->cls->task_threads(el) : 1;
         n = n < 1 ? 1 : n > e->nthreads ? e->nthreads : n;
@@ -229,15 +268,30 @@ int pl_engine_initialize(pl_engine *e, pl_error *err)
 {
     if (e->state != PL_S_BUILD)
         return pl_seterr(err, PL_ERR_STATE, NULL, "", "the graph is already initialized");
+    pl_adj adj;
+    if (pl_adj_build(&adj, e->nelems, e->conns, e->nconns))
+        return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
     for (int i = 0; i < e->nelems; i++) {
         int nin, nout;
-        if (pl_port_counts(e->elems[i], i, e->conns, e->nconns, &nin, &nout, err) ||
-            pl_set_ports(e->elems[i], nin, nout, err))
+        if (pl_port_counts(e->elems[i], i, e->conns, &adj, &nin, &nout, err) ||
+            pl_set_ports(e->elems[i], nin, nout, err)) {
+            pl_adj_free(&adj);
             return err->status;
+        }
     }
-    if (pl_check_fanout(e->elems, e->conns, e->nconns, err) ||
-        pl_check_modes(e->elems, e->conns, e->nconns, err) || setup_workers(e, err))
+    pl_adj_free(&adj);
+    char **pmode = calloc((size_t)(e->nelems ? e->nelems : 1), sizeof *pmode);
+    if (!pmode)
+        return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
+    if (pl_resolve_processing(e->elems, e->nelems, e->conns, e->nconns, pmode, err) ||
+        pl_check_hookup(e->elems, e->nelems, (const char *const *)pmode, e->conns, e->nconns,
+                        err) ||
+        setup_workers(e, err)) {
+        for (int i = 0; i < e->nelems; i++)
+            free(pmode[i]);
+        free(pmode);
         return err->status;
+    }
     uint32_t nports = 0, ncounters = PL_CORE_NCOUNTERS;
     for (int i = 0; i < e->nelems; i++) {
         nports += (uint32_t)e->elems[i]->noutputs;
@@ -245,11 +299,26 @@ int pl_engine_initialize(pl_engine *e, pl_error *err)
             ncounters++;
     }
     /* Room for live change to add elements without moving the region. */
-    if (pl_stats_init(e, nports * 2 + 64, ncounters * 2 + 64, err))
+    if (pl_stats_init(e, nports * 2 + PL_STATS_SPARE, ncounters * 2 + PL_STATS_SPARE, err)) {
+        for (int i = 0; i < e->nelems; i++)
+            free(pmode[i]);
+        free(pmode);
         return err->status;
+    }
     e->ncounters = PL_CORE_NCOUNTERS;   /* the core's counters come first */
+    e->scratch_port = e->nports++;
     for (int i = 0; i < e->nelems; i++)
         pl_stats_assign(e, e->elems[i]);
+    int rc = 0;
+    for (int i = 0; i < e->nelems; i++) {
+        if (!rc)
+            rc = pl_set_modes(e->elems[i], pmode[i], err);
+        else
+            free(pmode[i]);
+    }
+    free(pmode);
+    if (rc)
+        return err->status;
     for (int i = 0; i < e->nconns; i++) {
         const pl_conn *c = &e->conns[i];
         pl_element *from = e->elems[c->from], *to = e->elems[c->to];
@@ -257,106 +326,35 @@ int pl_engine_initialize(pl_engine *e, pl_error *err)
         pl_edge *edge = pl_conn_edge(from, c->from_port, to, c->to_port, &is_pull);
         if (!edge)
             return pl_seterr(err, PL_ERR_NOMEM, from, "", "out of memory");
-        atomic_store_explicit(is_pull ? &to->in[c->to_port] : &from->out[c->from_port], edge,
-                              memory_order_release);
+        _Atomic(pl_edge *) *slot = is_pull ? &to->in[c->to_port] : &from->out[c->from_port];
+        /* A pull output feeding several pullers: the last connection wins the
+         * slot of each puller; the sender keeps its capture edge. */
+        free(atomic_exchange_explicit(slot, edge, memory_order_acq_rel));
     }
     for (int i = 0; i < e->nelems; i++) {
         pl_element *el = e->elems[i];
         if (el->cls->initialize && el->cls->initialize(el, err))
             return err->status;
     }
+    if (pl_elect_driver(e, e->elems, e->nelems, err))
+        return err->status;
     pl_tasks_assign(e);
     pl_threads_analyze(e);
     pl_threads_apply(e);
+    if (pl_signals_update(e, err))
+        return err->status;
+    for (int i = 0; i < e->nelems; i++)
+        if (e->elems[i]->cls->graph_changed)
+            e->elems[i]->cls->graph_changed(e->elems[i]);
+    pl_garbage_free(e);
+    pl_timers_settle(e);
     if (pl_tasks_publish(e, err))
         return err->status;
     e->state = PL_S_READY;
     return PL_OK;
 }
 
-/* Before the workers run: devices checked (and taken back) by their elements. */
-static int run_start_hooks(pl_engine *e, pl_error *err)
-{
-    for (int i = 0; i < e->nelems; i++)
-        if (e->elems[i]->cls->start && e->elems[i]->cls->start(e->elems[i], err))
-            return err->status ? err->status : PL_ERR_STATE;
-    return PL_OK;
-}
-
-int pl_engine_start(pl_engine *e, pl_error *err)
-{
-    if (e->state == PL_S_RUNNING)
-        return PL_OK;
-    if (e->state != PL_S_READY && e->state != PL_S_STOPPED)
-        return pl_seterr(err, PL_ERR_STATE, NULL, "", "initialize the engine before starting it");
-    if (run_start_hooks(e, err))
-        return err->status;
-    atomic_store(&e->stop, 0);
-    atomic_store(&e->done, 0);
-    if (pl_workers_start(e, err))
-        return err->status;
-    e->state = PL_S_RUNNING;
-    return PL_OK;
-}
-
-/* Workers are joined: elements give back what they hold (class `stop`). */
-static void run_stop_hooks(pl_engine *e)
-{
-    for (int i = 0; i < e->nelems; i++)
-        if (e->elems[i]->cls->stop)
-            e->elems[i]->cls->stop(e->elems[i], &e->workers[0].ctx);
-}
-
-int pl_engine_waiting(pl_engine *e)
-{
-    return atomic_load_explicit(&e->stop, memory_order_relaxed) ||
-           atomic_load_explicit(&e->done, memory_order_relaxed) ||
-           atomic_load_explicit(&e->park, memory_order_relaxed);
-}
-
-int pl_engine_stop(pl_engine *e)
-{
-    if (e->state != PL_S_RUNNING)
-        return PL_OK;
-    atomic_store(&e->stop, 1);
-    pl_workers_join(e);
-    run_stop_hooks(e);
-    e->state = PL_S_STOPPED;
-    return PL_OK;
-}
-
-int pl_engine_running(pl_engine *e) { return e->state == PL_S_RUNNING; }
-
-int pl_engine_done(pl_engine *e) { return atomic_load(&e->done); }
-
-void pl_engine_request_stop(pl_engine *e) { atomic_store(&e->done, 1); }
-
-int pl_engine_run_inline(pl_engine *e, uint64_t max_runs, pl_error *err)
-{
-    if (e->state != PL_S_READY && e->state != PL_S_STOPPED)
-        return pl_seterr(err, PL_ERR_STATE, NULL, "",
-                         "run_inline needs an initialized engine that is not running");
-    if (e->nthreads != 1)
-        return pl_seterr(err, PL_ERR_STATE, NULL, "", "run_inline needs a single-thread engine");
-    if (run_start_hooks(e, err))
-        return err->status;
-    atomic_store(&e->stop, 0);
-    atomic_store(&e->done, 0);
-    pl_worker_loop(&e->workers[0], max_runs ? max_runs : UINT64_MAX, 1);
-    run_stop_hooks(e);
-    e->state = PL_S_STOPPED;
-    return PL_OK;
-}
-
 int pl_engine_nelements(pl_engine *e) { return e->nelems; }
-
-int pl_engine_find(pl_engine *e, const char *name)
-{
-    for (int i = 0; i < e->nelems; i++)
-        if (!strcmp(e->elems[i]->name, name))
-            return i;
-    return -1;
-}
 
 #define CHECK_ELEM(e, i, bad) \
     if ((i) < 0 || (i) >= (e)->nelems) return bad
@@ -412,5 +410,7 @@ void pl_packet_free_ctl(pl_element *el, int counter, pl_packet *p)
     }
     pl_packet_free(&e->ctl_pool, p);
 }
+
+uint32_t pl_packet_max_len(void) { return PL_MAX_LEN; }
 
 const char *pl_version(void) { return "0.1.0"; }

@@ -24,68 +24,53 @@ static void port_range(const char *s, int *lo, int *hi)
         *hi = end[1] && end[1] != '/' ? (int)strtol(end + 1, NULL, 10) : PL_MAX_PORTS;
 }
 
-static int count_ports(const pl_element *el, int index, const pl_conn *conns, int nconns,
+/* Port numbers against the class's range (Click's check_hookup_range);
+ * that every port below the count is connected is checked after the
+ * push/pull resolution (pl_check_hookup), as in Click. */
+static int count_ports(const pl_element *el, int index, const pl_conn *conns, const pl_adj *adj,
                        int output, int lo, int hi, pl_error *err)
 {
+    const int *mine = output ? adj->out + adj->out_off[index] : adj->in + adj->in_off[index];
+    int n_mine = output ? adj->out_off[index + 1] - adj->out_off[index]
+                        : adj->in_off[index + 1] - adj->in_off[index];
     int used = 0;
-    for (int i = 0; i < nconns; i++) {
-        const pl_conn *c = &conns[i];
-        int port = output ? (c->from == index ? c->from_port : -1)
-                          : (c->to == index ? c->to_port : -1);
+    for (int k = 0; k < n_mine; k++) {
+        const pl_conn *c = &conns[mine[k]];
+        int port = output ? c->from_port : c->to_port;
         if (port >= used)
             used = port + 1;
     }
-    const char *side = output ? "output" : "input";
     if (used > hi) {
-        if (hi == 0)
-            pl_seterr(err, PL_ERR_GRAPH, el, "", "'%s :: %s' has no %s %d (%s has no %ss)",
-                      el->name, el->cls->name, side, used - 1, el->cls->name, side);
-        else
-            pl_seterr(err, PL_ERR_GRAPH, el, "", "'%s :: %s' has no %s %d (%s has at most %d %s%s)",
-                      el->name, el->cls->name, side, used - 1, el->cls->name, hi, side,
-                      hi == 1 ? "" : "s");
-        return -1;
-    }
-    int n = used < lo ? lo : used;
-    for (int p = 0; p < n; p++) {
-        int found = 0;
-        for (int i = 0; i < nconns && !found; i++) {
-            const pl_conn *c = &conns[i];
-            found = output ? (c->from == index && c->from_port == p)
-                           : (c->to == index && c->to_port == p);
-        }
-        if (!found) {
-            pl_seterr(err, PL_ERR_GRAPH, el, "", "'%s :: %s' %s %d unused", el->name, el->cls->name,
-                      side, p);
-            return -1;
+        char d[160];
+        for (int k = 0; k < n_mine; k++) {
+            const pl_conn *c = &conns[mine[k]];
+            int port = output ? c->from_port : c->to_port;
+            if (port >= hi) {
+                pl_seterr(err, PL_ERR_GRAPH, el, "", "'%s' has no %s %d",
+                          pl_decl(el, d, sizeof d), output ? "output" : "input", port);
+                return -1;
+            }
         }
     }
-    return n;
+    return used < lo ? lo : used;
 }
 
-int pl_port_counts(const pl_element *el, int index, const pl_conn *conns, int nconns, int *nin,
-                   int *nout, pl_error *err)
+int pl_port_counts(const pl_element *el, int index, const pl_conn *conns, const pl_adj *adj,
+                   int *nin, int *nout, pl_error *err)
 {
     const char *spec = el->cls->ports;
     const char *slash = strchr(spec, '/');
     int ilo, ihi, olo, ohi;
     port_range(spec, &ilo, &ihi);
     port_range(slash ? slash + 1 : spec, &olo, &ohi);
-    int ni = count_ports(el, index, conns, nconns, 0, ilo, ihi, err);
+    int ni = count_ports(el, index, conns, adj, 0, ilo, ihi, err);
     if (ni < 0)
         return -1;
     if (olo < 0)
         olo = ohi = ni;
-    int no = count_ports(el, index, conns, nconns, 1, olo, ohi, err);
+    int no = count_ports(el, index, conns, adj, 1, olo, ohi, err);
     if (no < 0)
         return -1;
-    int pulls = 0;
-    for (int p = 0; p < ni; p++)
-        pulls += pl_port_mode(el->cls, 0, p) == 'l';
-    if (ni - pulls > 0 && !el->push) {
-        pl_seterr(err, PL_ERR_GRAPH, el, "", "%s cannot receive packets", el->cls->name);
-        return -1;
-    }
     *nin = ni;
     *nout = no;
     return 0;
@@ -112,70 +97,43 @@ int pl_set_ports(pl_element *el, int nin, int nout, pl_error *err)
         if (!el->out)
             return pl_seterr(err, PL_ERR_NOMEM, el, "", "out of memory");
     }
-    int pulls = 0;
-    for (int p = 0; p < nin; p++)
-        pulls += pl_port_mode(el->cls, 0, p) == 'l';
-    if (pulls) {
-        el->in = calloc((size_t)nin, sizeof *el->in);
+    return 0;
+}
+
+int pl_set_modes(pl_element *el, char *pmode, pl_error *err)
+{
+    char d[160];
+    free(el->pmode);
+    el->pmode = pmode;
+    int pulls = 0, pushes = 0;
+    for (int p = 0; p < el->ninputs; p++) {
+        pulls += pmode[p] == 'l';
+        pushes += pmode[p] == 'h';
+    }
+    if (pushes && !el->push)
+        return pl_seterr(err, PL_ERR_GRAPH, el, "", "'%s' cannot receive pushed packets",
+                         pl_decl(el, d, sizeof d));
+    if (pulls && !el->in) {
+        el->in = calloc((size_t)el->ninputs, sizeof *el->in);
         if (!el->in)
             return pl_seterr(err, PL_ERR_NOMEM, el, "", "out of memory");
     }
-    return 0;
+    return pl_setup_pull(el, err);
 }
 
-/*
- * Push and pull (Click's rules, with agnostic ports running as push: this is
- * a full-push engine, and pull exists so the vanilla Queue -> Unqueue model
- * can be compared). A pull output connects to one pull input and back.
- */
-int pl_check_modes(pl_element *const *elems, const pl_conn *conns, int nconns, pl_error *err)
-{
-    for (int i = 0; i < nconns; i++) {
-        const pl_conn *c = &conns[i];
-        pl_element *from = elems[c->from], *to = elems[c->to];
-        char mo = pl_port_mode(from->cls, 1, c->from_port), mi = pl_port_mode(to->cls, 0, c->to_port);
-        int po = mo == 'l', pi = mi == 'l';
-        if (po != pi)
-            return pl_seterr(err, PL_ERR_GRAPH, po ? from : to, "",
-                             "%s %s [%d] connected to %s %s [%d]: push/pull mismatch (%s)",
-                             po ? "pull output" : "push output", from->name, c->from_port,
-                             pi ? "pull input" : "push input", to->name, c->to_port,
-                             po ? "a pull output feeds an element that pulls, such as Unqueue"
-                                : "put a Queue before an element that pulls");
-        if (pi)
-            for (int j = 0; j < i; j++)
-                if (conns[j].to == c->to && conns[j].to_port == c->to_port)
-                    return pl_seterr(err, PL_ERR_GRAPH, to, "",
-                                     "pull input %d connected more than once", c->to_port);
-    }
-    return 0;
-}
-
-/* The edge for connection c: an output edge (push) or an input edge (pull). */
+/* The edge for connection c: an output edge (push) or an input edge (pull),
+ * by the resolved processing of the sender's port. */
 pl_edge *pl_conn_edge(pl_element *from, int from_port, pl_element *to, int to_port, int *is_pull)
 {
     pl_edge *edge = pl_edge_new(from, from_port, to, to_port);
-    *is_pull = pl_port_mode(from->cls, 1, from_port) == 'l';
+    *is_pull = pl_output_is_pull(from, from_port);
     if (edge && *is_pull) {
         edge->push = NULL;
         edge->from = from;
         edge->from_port = from_port;
-        edge->pull = from->cls->pull;
+        edge->pull = from->pull;
     }
     return edge;
-}
-
-/* Check that no push output is connected twice. */
-int pl_check_fanout(pl_element *const *elems, const pl_conn *conns, int nconns, pl_error *err)
-{
-    for (int i = 0; i < nconns; i++)
-        for (int j = 0; j < i; j++)
-            if (conns[i].from == conns[j].from && conns[i].from_port == conns[j].from_port)
-                return pl_seterr(err, PL_ERR_GRAPH, elems[conns[i].from], "",
-                                 "illegal reuse of '%s :: %s' push output %d",
-                                 elems[conns[i].from]->name, elems[conns[i].from]->cls->name,
-                                 conns[i].from_port);
-    return 0;
 }
 
 pl_edge *pl_edge_new(pl_element *from, int from_port, pl_element *to, int to_port)

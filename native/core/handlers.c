@@ -56,6 +56,12 @@ static int read_with_param(pl_element *el, const char *handler, const char *sp, 
     const pl_param_handler *h = el->cls->param_handlers;
     while (h && h->name && strcmp(h->name, name))
         h++;
+    if ((!h || !h->name) && el->cls->any_read && !class_handler(el, name)) {
+        err->status = 0;
+        if (el->cls->any_read(el, name, sp, buf, len, err))
+            return err->status ? err->status : PL_ERR_HANDLER;
+        return PL_OK;
+    }
     if (!h || !h->name)
         return pl_seterr(err, PL_ERR_HANDLER, el, name, "%s has no handler '%s' that takes a "
                          "parameter", el->name, name);
@@ -114,11 +120,52 @@ static int root_read(pl_engine *e, const char *handler, char *buf, size_t len, p
     return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "no global handler '%s'", handler);
 }
 
+int pl_global_handler_exists(const char *name)
+{
+    for (size_t i = 0; i < sizeof root_handlers / sizeof *root_handlers; i++)
+        if (!strcmp(root_handlers[i][0], name))
+            return 1;
+    return 0;
+}
+
+/* Bit 1: readable, bit 2: writable; 0: no such handler. */
+int pl_handler_mode(pl_element *el, const char *name)
+{
+    static const char *builtin[] = {"class", "name", "ports", "handlers", "icounts", "ocounts"};
+    const pl_handler *h = class_handler(el, name);
+    if (h)
+        return (h->read ? 1 : 0) | (h->write ? 2 : 0);
+    for (const pl_param_handler *ph = el->cls->param_handlers; ph && ph->name; ph++)
+        if (!strcmp(ph->name, name))
+            return 1;
+    for (size_t i = 0; i < sizeof builtin / sizeof *builtin; i++)
+        if (!strcmp(builtin[i], name))
+            return 1;
+    if (!strcmp(name, "scheduled") && el->thread >= 0)
+        return 1;
+    if (!strcmp(name, "config"))
+        return 3;
+    const pl_param *p = param_for(el, name);
+    if (p)
+        return 1 | ((p->flags & PL_P_LIVE) ? 2 : 0);
+    if (el->cls->any_mode)
+        return el->cls->any_mode(el, name);
+    if (el->cls->any_read || el->cls->any_write)
+        return (el->cls->any_read ? 1 : 0) | (el->cls->any_write ? 2 : 0);
+    return 0;
+}
+
+int pl_element_has_handler(pl_element *el, const char *name) { return pl_handler_mode(el, name) != 0; }
+
 int pl_handler_read(pl_engine *e, int elem, const char *handler, char *buf, size_t len,
                     pl_error *err)
 {
-    if (elem == PL_ROOT_ELEMENT && len)
-        return root_read(e, handler, buf, len, err);
+    if (elem == PL_ROOT_ELEMENT && len) {
+        char h[64];                   /* a global handler takes no parameter */
+        size_t n = strcspn(handler, " ");
+        snprintf(h, sizeof h, "%.*s", (int)(n < 63 ? n : 63), handler);
+        return root_read(e, h, buf, len, err);
+    }
     if (elem < 0 || elem >= e->nelems)
         return pl_seterr(err, PL_ERR_HANDLER, NULL, handler, "no element with index %d", elem);
     if (!len)
@@ -139,9 +186,20 @@ int pl_handler_read(pl_engine *e, int elem, const char *handler, char *buf, size
         rc = pl_builtin_handler_read(el, handler, buf, len, &found);
         if (!found) {
             const pl_param *p = param_for(el, handler);
-            if (!p)
+            if (!p) {
+                for (const pl_param_handler *ph = el->cls->param_handlers; ph && ph->name; ph++)
+                    if (!strcmp(ph->name, handler))
+                        return read_with_param(el, handler, handler + strlen(handler), buf, len,
+                                               err);
+                if (el->cls->any_read) {
+                    err->status = 0;
+                    if (el->cls->any_read(el, handler, "", buf, len, err))
+                        return err->status ? err->status : PL_ERR_HANDLER;
+                    return PL_OK;
+                }
                 return pl_seterr(err, PL_ERR_HANDLER, el, handler, "%s has no handler '%s'",
                                  el->name, handler);
+            }
             rc = pl_format_value(el, p, buf, len);
         }
     }
@@ -185,6 +243,8 @@ static int write_param(pl_element *el, const pl_param *p, const char *value, pl_
         return err->status;
     pl_param_store(el, p, &tmp);
     pl_config_set_param(el, p, value);
+    if (el->thread >= 0)
+        pl_task_wake(el);             /* ACTIVE true, a larger BURST: the task looks again */
     return PL_OK;
 }
 
@@ -209,11 +269,17 @@ int pl_handler_write(pl_engine *e, int elem, const char *handler, const char *va
         if (!h->write)
             return pl_seterr(err, PL_ERR_HANDLER, el, handler, "handler '%s.%s' is read-only",
                              el->name, handler);
-        return h->write(el, value ? value : "", err);
+        int rc = h->write(el, value ? value : "", err);
+        const pl_param *p = rc ? NULL : param_for(el, handler);
+        if (p)                        /* a class's writer of a parameter (limit, capacity) */
+            pl_config_set_param(el, p, value ? value : "");
+        return rc;
     }
     const pl_param *p = param_for(el, handler);
     if (!p && !strcmp(handler, "config"))
         return pl_builtin_config_write(el, value ? value : "", err);
+    if (!p && el->cls->any_write)
+        return el->cls->any_write(el, handler, value ? value : "", err);
     if (!p)
         return pl_seterr(err, PL_ERR_HANDLER, el, handler, "%s has no handler '%s'", el->name,
                          handler);

@@ -37,7 +37,11 @@
 /* The longest packet: a 65,535-byte datagram and the headers an encapsulation
  * puts in front of it fit. Longer ones are a counted drop wherever they meet
  * the engine (too_long). */
-#define PL_MAX_LEN (PL_BUFSIZE_MAX - PL_HEADROOM)
+#define PL_MAX_LEN 67456
+_Static_assert(PL_MAX_LEN == PL_BUFSIZE_MAX - PL_HEADROOM, "PL_MAX_LEN: the largest class's room");
+#define PL_STRINGIFY_(x) #x
+#define PL_STRINGIFY(x) PL_STRINGIFY_(x)
+#define PL_MAX_LEN_TEXT PL_STRINGIFY(PL_MAX_LEN)   /* as a parameter default */
 #define PL_ANNO_SIZE 48          /* generic annotation bytes, as Click's */
 
 struct pl_pool;
@@ -86,6 +90,8 @@ _Static_assert(offsetof(pl_packet, timestamp) == 64 && offsetof(pl_packet, buf) 
 #define PL_PKT_EXTERNAL 0x4      /* metadata and buffer belong to an I/O backend (a DPDK
                                     mbuf's private area): recycled by pl_ext_free_*, not a pool */
 
+#define PL_PKT_CHAIN 0x40        /* external, and its device buffer is a chain (DPDK mbufs
+                                    of a jumbo frame): the backend frees it whole */
 /* Bits 4-5: the size class of the buffer this metadata sits in (0: 2 KB). */
 #define PL_PKT_CLASS_SHIFT 4
 #define PL_PKT_CLASS_MASK 0x30

@@ -5,6 +5,42 @@
 
 void (*pl_ext_free_one)(pl_packet *p);
 void (*pl_ext_free_batch)(pl_pool *pool, pl_packet *b);
+pl_ext_range pl_ext_ranges[PL_EXT_RANGES];
+_Atomic int pl_ext_nranges;
+static pthread_mutex_t ext_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int pl_ext_register(uintptr_t lo, uintptr_t hi, void *arg,
+                    void (*free_one)(void *, pl_packet *),
+                    void (*free_batch)(void *, pl_pool *, pl_packet *))
+{
+    pthread_mutex_lock(&ext_lock);
+    int slot = -1;
+    for (int i = 0; i < PL_EXT_RANGES && slot < 0; i++)
+        if (!atomic_load_explicit(&pl_ext_ranges[i].hi, memory_order_relaxed))
+            slot = i;
+    if (slot >= 0) {
+        pl_ext_range *r = &pl_ext_ranges[slot];
+        r->arg = arg;
+        r->free_one = free_one;
+        r->free_batch = free_batch;
+        atomic_store_explicit(&r->lo, lo, memory_order_relaxed);
+        atomic_store_explicit(&r->hi, hi, memory_order_release);   /* publishes the rest */
+        if (slot >= atomic_load_explicit(&pl_ext_nranges, memory_order_relaxed))
+            atomic_store_explicit(&pl_ext_nranges, slot + 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&ext_lock);
+    return slot;
+}
+
+void pl_ext_unregister(int slot)
+{
+    if (slot < 0 || slot >= PL_EXT_RANGES)
+        return;
+    pthread_mutex_lock(&ext_lock);
+    atomic_store_explicit(&pl_ext_ranges[slot].hi, 0, memory_order_release);
+    atomic_store_explicit(&pl_ext_ranges[slot].lo, 0, memory_order_relaxed);
+    pthread_mutex_unlock(&ext_lock);
+}
 
 /* Buffers per slab of the larger classes: about 1 MB each, as class 0's 2 MB. */
 static const uint32_t class_chunk[PL_NCLASSES] = {PL_SLAB_PACKETS, 128, 16};

@@ -29,12 +29,15 @@
 #define PL_POOL_H
 
 #include "packet.h"
+#include "poolcheck.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 
 #define PL_PACKET_STRIDE ((sizeof(pl_packet) + PL_BUFSIZE + 63) & ~(size_t)63)
+#ifndef PL_SLAB_PACKETS          /* the fuzzer's build takes smaller slabs (native/fuzz) */
 #define PL_SLAB_PACKETS 1024     /* class 0: buffers per slab and per depot transfer */
+#endif
 
 typedef struct pl_slab {
     struct pl_slab *next;
@@ -99,6 +102,7 @@ static inline void pl_packet_reset(pl_packet *p, pl_pool *pool)
     p->mac_off = p->net_off = PL_OFF_UNSET;
     p->flags = pool->atomic_refs ? PL_PKT_SHARED_REFS : 0;
     p->paint = 0;
+    PL_FUZZ_RESET(p);
     memset(&p->timestamp, 0, 64);   /* line 1, as Click: new packets have clear annotations */
 }
 
@@ -167,11 +171,76 @@ static inline void pl_pool_put(pl_pool *pool, pl_packet *p)
 extern void (*pl_ext_free_one)(pl_packet *p);
 extern void (*pl_ext_free_batch)(pl_pool *pool, pl_packet *b);
 
+/*
+ * Other owners of external packets (netmap: its metadata is one array per
+ * engine) are told apart by the address of the metadata: a registered range
+ * [lo, hi) goes to its own hooks, any other external packet to the default
+ * ones above. An owner's free_batch takes any batch whose head it owns and
+ * frees the packets it does not own through pl_packet_free; the default
+ * free_batch leaves ranged packets to pl_packet_free too (pl_ext_ranged).
+ */
+#define PL_EXT_RANGES 8
+typedef struct pl_ext_range {
+    _Atomic uintptr_t lo, hi;     /* hi == 0: the slot is free */
+    void *arg;
+    void (*free_one)(void *arg, pl_packet *p);
+    void (*free_batch)(void *arg, pl_pool *pool, pl_packet *b);
+} pl_ext_range;
+extern pl_ext_range pl_ext_ranges[PL_EXT_RANGES];
+extern _Atomic int pl_ext_nranges;   /* slots in use are below this */
+
+/* Control side; the owner keeps its range until none of its packets is left. */
+int pl_ext_register(uintptr_t lo, uintptr_t hi, void *arg,
+                    void (*free_one)(void *, pl_packet *),
+                    void (*free_batch)(void *, pl_pool *, pl_packet *));
+void pl_ext_unregister(int slot);
+
+static inline pl_ext_range *pl_ext_ranged(const pl_packet *p)
+{
+    int n = atomic_load_explicit(&pl_ext_nranges, memory_order_acquire);
+    uintptr_t a = (uintptr_t)p;
+    for (int i = 0; i < n; i++) {
+        pl_ext_range *r = &pl_ext_ranges[i];
+        if (a >= atomic_load_explicit(&r->lo, memory_order_relaxed) &&
+            a < atomic_load_explicit(&r->hi, memory_order_acquire))
+            return r;
+    }
+    return NULL;
+}
+
+static inline void pl_ext_recycle(pl_packet *p)
+{
+    pl_ext_range *r = pl_ext_ranged(p);
+    if (r)
+        r->free_one(r->arg, p);
+    else
+        pl_ext_free_one(p);
+}
+
+static inline void pl_packet_free(pl_pool *pool, pl_packet *p);
+
+/* A batch holding external packets, by the owner of its head (or, without a
+ * default owner, packet by packet). */
+static inline void pl_ext_batch_free(pl_pool *pool, pl_packet *b)
+{
+    pl_ext_range *r = pl_ext_ranged(b);
+    if (r) {
+        r->free_batch(r->arg, pool, b);
+    } else if (pl_ext_free_batch) {
+        pl_ext_free_batch(pool, b);
+    } else {
+        for (pl_packet *p = b, *nx; p; p = nx) {
+            nx = p->next;
+            pl_packet_free(pool, p);
+        }
+    }
+}
+
 /* Give a packet nobody references any more back to where it came from. */
 static inline void pl_packet_recycle(pl_pool *pool, pl_packet *p)
 {
     if (__builtin_expect(p->flags & PL_PKT_EXTERNAL, 0))
-        pl_ext_free_one(p);
+        pl_ext_recycle(p);
     else if (__builtin_expect(p->flags & PL_PKT_HEAP, 0))
         free(p);
     else
@@ -218,6 +287,7 @@ static inline void pl_ref_inc(pl_packet *p)
 /* Release one packet's references; recycle what nobody uses any more. */
 static inline void pl_packet_free(pl_pool *pool, pl_packet *p)
 {
+    PL_FUZZ_DEATH(p);
     pl_packet *o = p->origin;
     if (o != p && !(o->flags & PL_PKT_STATIC) && pl_ref_dec(o) == 0)
         pl_packet_recycle(pool, o);
@@ -234,8 +304,9 @@ static inline void pl_batch_free(pl_pool *pool, pl_packet *b)
 {
     if (!b)
         return;
+    PL_FUZZ_DEATHS(b);
     if (__builtin_expect(b->flags & PL_PKT_EXTERNAL, 0)) {
-        pl_ext_free_batch(pool, b);     /* device packets: one pass, bulk to the mempool */
+        pl_ext_batch_free(pool, b);     /* device packets: one pass, bulk to the mempool */
         return;
     }
     bool plain = true;
@@ -261,7 +332,7 @@ static inline void pl_batch_free(pl_pool *pool, pl_packet *b)
         return;
     }
     if (plain && (flags & PL_PKT_EXTERNAL)) {
-        pl_ext_free_batch(pool, b);     /* mbufs: back to their mempool in bulk */
+        pl_ext_batch_free(pool, b);     /* mbufs: back to their mempool in bulk */
         return;
     }
     /* Clones of one origin usually come in runs (a source's batch, a Tee):

@@ -8,6 +8,7 @@
 #include "args.h"
 #include "engine.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,6 +91,8 @@ void pl_retune(pl_element *el, pl_element *scratch, const char *config)
         if (is_live(p) && !pl_param_writer(el, p) &&
             !field_equal(p, el->state + p->offset, scratch->state + p->offset))
             pl_param_store(el, p, scratch->state + p->offset);
+    if (el->thread >= 0)
+        pl_task_wake(el);
     char *copy = strdup(config);
     if (copy)
         pl_set_config_text(el, copy);

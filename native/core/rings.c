@@ -8,6 +8,7 @@ int pl_rings_init(pl_rings *r, pl_element *e, uint64_t capacity, pl_error *err)
     while (cap < capacity)
         cap <<= 1;
     r->mask = cap - 1;
+    atomic_init(&r->cap, capacity);
     r->n = pl_element_nthreads(e);
     r->next = 0;
     atomic_init(&r->carry, NULL);
@@ -46,11 +47,12 @@ pl_packet *pl_rings_put(pl_rings *r, int tid, pl_packet *b, int wait, _Atomic in
 {
     pl_ring *g = &r->ring[tid];
     uint64_t head = atomic_load_explicit(&g->head, memory_order_relaxed);
+    uint64_t cap = atomic_load_explicit(&r->cap, memory_order_relaxed);
     pl_packet *p = b, *rest = NULL;
     while (p) {
-        if (head - g->tail_seen > r->mask) {
+        if (head - g->tail_seen >= cap) {
             g->tail_seen = atomic_load_explicit(&g->tail, memory_order_acquire);
-            if (head - g->tail_seen <= r->mask)
+            if (head - g->tail_seen < cap)
                 continue;
             if (wait && !atomic_load_explicit(stop, memory_order_relaxed)) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -115,17 +117,69 @@ uint64_t pl_rings_count(pl_rings *r)
 
 void pl_rings_hand_over(pl_rings *from, pl_rings *to)
 {
+    atomic_store_explicit(&to->carry, pl_rings_take_all(from), memory_order_release);
+}
+
+uint64_t pl_rings_count_one(pl_rings *r, int tid)
+{
+    pl_ring *g = &r->ring[tid];
+    return atomic_load_explicit(&g->head, memory_order_relaxed) -
+           atomic_load_explicit(&g->tail, memory_order_acquire);
+}
+
+int pl_rings_set_capacity(pl_rings *r, uint64_t capacity, pl_packet **dropped)
+{
+    uint64_t slots = 1;
+    while (slots < capacity)
+        slots <<= 1;
+    uint64_t mask = slots - 1 > r->mask ? slots - 1 : r->mask;
+    if (mask != r->mask) {
+        for (int t = 0; t < r->n; t++) {
+            pl_packet **ns = calloc(mask + 1, sizeof *ns);
+            if (!ns)
+                return -1;
+            pl_ring *g = &r->ring[t];
+            uint64_t head = atomic_load(&g->head);
+            for (uint64_t k = atomic_load(&g->tail); k != head; k++)
+                ns[k & mask] = g->slot[k & r->mask];
+            free(g->slot);
+            g->slot = ns;
+        }
+        r->mask = mask;
+    }
+    for (int t = 0; t < r->n; t++) {
+        pl_ring *g = &r->ring[t];
+        uint64_t head = atomic_load(&g->head), tail = atomic_load(&g->tail);
+        while (head - tail > capacity) {
+            head--;
+            pl_packet *p = g->slot[head & r->mask];
+            /* Newest first off the end: prepend to keep the batch in order. */
+            p->next = *dropped;
+            p->b_tail = *dropped ? (*dropped)->b_tail : p;
+            p->b_count = (*dropped ? (*dropped)->b_count : 0) + 1;
+            p->b_bytes = (*dropped ? (*dropped)->b_bytes : 0) + p->len;
+            *dropped = p;
+        }
+        atomic_store(&g->head, head);
+        g->tail_seen = tail;
+    }
+    atomic_store(&r->cap, capacity);
+    return 0;
+}
+
+pl_packet *pl_rings_take_all(pl_rings *r)
+{
     pl_packet *b = NULL;
-    for (pl_packet *c = atomic_exchange(&from->carry, NULL); c;) {
+    for (pl_packet *c = atomic_exchange(&r->carry, NULL); c;) {
         pl_packet *next = c->next;
         pl_batch_append(&b, c);
         c = next;
     }
     for (;;) {
-        pl_packet *more = pl_rings_get(from, UINT32_MAX);
+        pl_packet *more = pl_rings_get(r, UINT32_MAX);
         if (!more)
             break;
         pl_batch_join(&b, more);
     }
-    atomic_store_explicit(&to->carry, b, memory_order_release);
+    return b;
 }

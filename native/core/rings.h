@@ -24,6 +24,7 @@ typedef struct pl_rings {
     pl_ring *ring;
     int n;
     uint64_t mask;
+    _Atomic uint64_t cap;                    /* packets a ring holds at most (<= mask + 1) */
     int next;                                /* consumer: ring to start from (fairness) */
     _Atomic(pl_packet *) carry;
 } pl_rings;
@@ -41,5 +42,13 @@ pl_packet *pl_rings_get(pl_rings *r, uint32_t max);
 uint64_t pl_rings_count(pl_rings *r);
 /* Control thread, old element quiescent: move its packets into `to`'s carry. */
 void pl_rings_hand_over(pl_rings *from, pl_rings *to);
+/* Packets in ring `tid` (the producer's view: exact on its own thread). */
+uint64_t pl_rings_count_one(pl_rings *r, int tid);
+/* With the workers parked: change every ring's capacity, growing the slots
+ * as needed; packets beyond it (the newest) are returned as a batch. */
+int pl_rings_set_capacity(pl_rings *r, uint64_t capacity, pl_packet **dropped);
+/* With the workers parked (or none running): take every packet, oldest ring
+ * position first. */
+pl_packet *pl_rings_take_all(pl_rings *r);
 
 #endif

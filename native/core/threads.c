@@ -36,14 +36,17 @@ typedef struct view {
     int nconns;
 } view;
 
-/* The workers that take packets out of a boundary: its own task (Pipeliner),
- * or the tasks that pull from it (a Queue's Unqueue). */
+/* The workers that take packets out of a boundary: its own task
+ * (Pipeliner), or whoever pulls from it (a Queue's Unqueue, or the task
+ * pulling through the agnostic elements after it). */
 static uint64_t consumer_mask(pl_engine *e, const view *g, const pl_element *el)
 {
     uint64_t m = task_mask(e, el);
-    for (int c = 0; !m && c < g->nconns; c++)
-        if (g->elems[g->conns[c].from] == el)
-            m |= task_mask(e, g->elems[g->conns[c].to]);
+    for (int c = 0; c < g->nconns; c++)
+        if (g->elems[g->conns[c].from] == el && pl_output_is_pull(el, g->conns[c].from_port)) {
+            const pl_element *to = g->elems[g->conns[c].to];
+            m |= to->threads | task_mask(e, to);
+        }
     return m;
 }
 
@@ -53,18 +56,32 @@ static uint64_t out_mask(pl_engine *e, const view *g, const pl_element *el)
                                              : el->threads | task_mask(e, el);
 }
 
-/* Every element's vector: a fixpoint over the connections (graphs may have cycles). */
+/*
+ * Every element's vector: a fixpoint over the connections (graphs may have
+ * cycles). A push connection brings the sender's workers to the receiver; a
+ * pull connection brings the puller's workers to what it pulls from (an
+ * element pulled through runs on the pulling task's thread), except into a
+ * boundary, whose vector is its pushers'.
+ */
 static void vectors(pl_engine *e, const view *g)
 {
     for (int i = 0; i < g->n; i++)
         g->elems[i]->threads = 0;
-    for (int changed = 1, rounds = 0; changed && rounds <= g->n + 1; rounds++) {
+    for (int changed = 1, rounds = 0; changed && rounds <= 2 * g->n + 2; rounds++) {
         changed = 0;
         for (int c = 0; c < g->nconns; c++) {
             pl_element *from = g->elems[g->conns[c].from], *to = g->elems[g->conns[c].to];
-            uint64_t m = to->threads | out_mask(e, g, from);
-            if (m != to->threads) {
-                to->threads = m;
+            pl_element *into = to;
+            uint64_t m;
+            if (pl_output_is_pull(from, g->conns[c].from_port)) {
+                if (from->cls->traits & PL_C_BOUNDARY)
+                    continue;
+                into = from;
+                m = from->threads | to->threads | task_mask(e, to);
+            } else
+                m = to->threads | out_mask(e, g, from);
+            if (m != into->threads) {
+                into->threads = m;
                 changed = 1;
             }
         }
@@ -119,15 +136,18 @@ static void tell(pl_engine *e, pl_element *const *elems, int n)
 {
     int any = 0;
     for (int i = 0; i < n && !any; i++)
-        any = elems[i]->cls->threads_changed && elems[i]->threads != elems[i]->threads_told;
+        any = elems[i]->cls->threads_changed &&
+              (elems[i]->threads | task_mask(e, elems[i])) != elems[i]->threads_told;
     if (!any)
         return;
     pl_engine_park(e);
     for (int i = 0; i < n; i++) {
         pl_element *el = elems[i];
-        if (el->cls->threads_changed && el->threads != el->threads_told) {
-            el->cls->threads_changed(el, el->threads);
-            el->threads_told = el->threads;
+        /* Its own task pushes too (a device output pulling from a Queue). */
+        uint64_t m = el->threads | task_mask(e, el);
+        if (el->cls->threads_changed && m != el->threads_told) {
+            el->cls->threads_changed(el, m);
+            el->threads_told = m;
         }
     }
     pl_engine_unpark(e);

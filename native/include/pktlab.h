@@ -68,6 +68,9 @@ int pl_class_nparams(int cls);
 int pl_class_param(int cls, int i, pl_param_info *out);
 int pl_class_nhandlers(int cls);
 int pl_class_handler(int cls, int i, pl_handler_info *out);
+/* Read handlers that take a parameter ("lookup ADDR"): read as "NAME PARAM". */
+int pl_class_nparam_handlers(int cls);
+int pl_class_param_handler(int cls, int i, pl_handler_info *out);
 int pl_class_ncounters(int cls);
 const char *pl_class_counter(int cls, int i);   /* counter / drop-reason name */
 int pl_class_ndrops(int cls);   /* counters [0, ndrops) count packets this class freed */
@@ -86,6 +89,11 @@ typedef struct pl_engine_opts {
     int per_packet;        /* run every batch as batches of one (Click-style baseline) */
     int cycles;            /* count cycles per element (rdtsc) */
     uint32_t pool_buffers; /* per-thread pool limit, 0 = default */
+    int simtime;           /* simulated time (Click's --simtime): timers fire in virtual
+                              time, an idle engine jumps to the next one (one thread) */
+    double simtime_start;  /* simulated clock at start, seconds (0: Click's 1e9) */
+    int stdio;             /* element output straight to stderr (log) and stdout (Script's
+                              print) instead of the engine's rings (a command-line driver) */
 } pl_engine_opts;
 
 pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err);
@@ -106,6 +114,15 @@ int pl_engine_stop(pl_engine *e);
 int pl_engine_done(pl_engine *e);
 /* Run on the calling thread until done or until max_batches task runs (single thread only). */
 int pl_engine_run_inline(pl_engine *e, uint64_t max_runs, pl_error *err);
+/* The same in steps, so that the caller can react to a signal between two
+ * (Python's run_inline: Ctrl-C stops it cleanly): begin; step until it
+ * returns 1 (every task finished, or an element asked to stop), each step
+ * running at most max_runs task rounds (0: no limit) and returning after
+ * about max_us microseconds (0: no limit), *ran the rounds it ran; then end
+ * (the elements' stop hooks), also after an interruption. */
+int pl_engine_inline_begin(pl_engine *e, pl_error *err);
+int pl_engine_inline_step(pl_engine *e, uint64_t max_runs, uint64_t max_us, uint64_t *ran);
+void pl_engine_inline_end(pl_engine *e);
 int pl_engine_running(pl_engine *e);
 /* Tasks that have not finished (a source past its LIMIT has): 0 when nothing
  * is left to run, as Click's driver sees it when every task is idle. */
@@ -223,6 +240,7 @@ typedef struct pl_pool_info {
     uint32_t max_len;       /* the longest packet the engine holds */
 } pl_pool_info;
 int pl_engine_pools(pl_engine *e, pl_pool_info *out);
+uint32_t pl_packet_max_len(void);   /* the longest packet: 65,535 bytes and the headers around */
 
 /* ---- in-memory I/O (FromMemory, ToMemory) ----
  * pl_element_feed queues n packets (lens[i] bytes each, back to back in data)
@@ -237,7 +255,7 @@ typedef struct pl_pkt_meta {
     uint32_t dst_ip;        /* destination IP annotation, network order */
     uint8_t paint;
     uint8_t thread;         /* worker thread that stored it */
-    uint16_t _pad;
+    uint16_t net_off;       /* network header annotation: offset from the data, 0xffff: none */
     uint64_t timestamp;
     uint8_t anno[48];       /* generic annotation bytes (PL_ANNO_SIZE) */
 } pl_pkt_meta;
@@ -251,7 +269,10 @@ int pl_element_drain(pl_engine *e, int elem, uint8_t *data, size_t cap, pl_pkt_m
  * pl_dpdk_init runs the EAL once per process (argv without a program name)
  * and creates the mbuf pool (mbufs, per-thread cache) that every DPDK port
  * and element shares; pack: pack mbufs across pages where IOVA is the
- * virtual address (0: DPDK's layout, one page each at most). pl_dpdk_ports lists "index<TAB>name<TAB>NUMA node" lines
+ * virtual address (0: DPDK's layout, one page each at most); data_room: each
+ * mbuf's data room, its headroom included (0: DPDK's default, 2,048 bytes
+ * after the headroom; larger holds jumbo frames in one mbuf, smaller ones
+ * arrive and leave as chains). pl_dpdk_ports lists "index<TAB>name<TAB>NUMA node" lines
  * (node -1: unknown). The pool's
  * in_use counts mbufs held outside the pool and its caches. */
 typedef struct pl_dpdk_pool_info {
@@ -267,7 +288,7 @@ typedef struct pl_dpdk_pool_info {
 int pl_dpdk_available(void);       /* 1 when pktlab was built with DPDK */
 int pl_dpdk_initialized(void);
 int pl_dpdk_init(int argc, const char *const *argv, uint32_t mbufs, uint32_t cache, int pack,
-                 pl_error *err);
+                 uint32_t data_room, pl_error *err);
 int pl_dpdk_ports(char *buf, size_t len);
 int pl_dpdk_lcores(void);          /* threads with an lcore id: EAL's and the workers that use DPDK */
 int pl_dpdk_mempool(pl_dpdk_pool_info *out);
@@ -280,10 +301,22 @@ int pl_dpdk_io_loop(uint16_t in, uint16_t out, uint32_t burst, double seconds,
                     uint64_t *forwarded, pl_error *err);
 const char *pl_dpdk_runtime_dir(void);
 
-/* Bounded log written by elements such as Print; read from the control side. */
+/* ---- netmap (optional at build time; see pktlab/engine/netmap.py) ---- */
+int pl_netmap_available(void);     /* 1 when pktlab was built with netmap */
+
+/* Bounded log written by elements such as Print (Click's stderr); read from
+ * the control side. pl_engine_out_read: what elements printed to standard
+ * output (Script's print), the same way. */
 size_t pl_engine_log_read(pl_engine *e, char *buf, size_t len);
 /* Lines that did not fit in the log (64 KiB, read too late), since the engine was made. */
 uint64_t pl_engine_log_dropped(pl_engine *e);
+size_t pl_engine_out_read(pl_engine *e, char *buf, size_t len);
+
+/* Resolved processing of an element's port after initialize: 'h' push,
+ * 'l' pull (0 if no such port). */
+int pl_element_port_mode(pl_engine *e, int elem, int output, int port);
+/* Engine clock, ns (simulated under simtime). */
+uint64_t pl_engine_clock(pl_engine *e);
 /* fd >= 0: log lines are written straight to fd instead (as Click's
  * click_chatter writes to stderr); -1: back to the ring. */
 void pl_engine_set_log_fd(pl_engine *e, int fd);

@@ -8,8 +8,15 @@
  * a TPACKET_V2 ring of frames flushed with one send() per burst.
  * PL_AFP_LINUX (the "vanilla Click + Linux socket" baseline): one recv() or
  * send() system call per packet.
+ *
+ * Frames of any size: the interface's MTU (read at open, again when a frame
+ * is longer than the last reading allowed) sizes the TX frames, RX blocks
+ * hold whole 64 KB super-packets (GRO), and received frames go into engine
+ * buffers of the class their length needs. A frame longer than the MTU
+ * allows (plus the Ethernet header, and a VLAN tag if it has one) is a counted drop
+ * (too_long), never handed to the kernel to fail.
  */
-#include "io.h"
+#include "afpacket.h"
 
 #include <errno.h>
 #include <net/if.h>
@@ -20,31 +27,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define RX_BLOCK_SIZE (1u << 16)
-#define RX_BLOCKS 64
-#define TX_FRAME_SIZE 2048u
-#define TX_FRAMES 512u
-#define MAX_FRAME (PL_BUFSIZE - PL_HEADROOM)
-#define TX_DATA_OFF TPACKET_ALIGN(sizeof(struct tpacket2_hdr))
 
-typedef struct afp {
-    pl_io_queue h;
-    int fd, method, tx, ifindex, promisc;
-    char name[IF_NAMESIZE];           /* the interface, looked up again at every start */
-    uint32_t snaplen;
-    uint8_t *ring;
-    size_t ring_len;
-    uint32_t nblocks, block;          /* RX: block being read */
-    struct tpacket3_hdr *pkt;         /* RX: next frame in it, NULL: none taken */
-    uint32_t left;                    /* RX: frames left in the block */
-    uint32_t tx_cur;                  /* TX: next frame slot */
-    uint64_t drops;                   /* kernel drops (PACKET_STATISTICS), accumulated */
-    uint64_t ipackets, opackets;
-} afp;
 
 static void list_ifaces(char *buf, size_t len)
 {
@@ -82,14 +70,31 @@ static int fail(afp *a, int rc)
     return rc;
 }
 
+/* The interface's MTU (0 if it cannot be read). */
+uint32_t pl_afp_read_mtu(int fd, const char *name)
+{
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+    return ioctl(fd, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0 ? (uint32_t)ifr.ifr_mtu : 0;
+}
+
+void pl_afp_set_mtu(afp *a, uint32_t mtu)
+{
+    a->mtu = mtu ? mtu : 1500;
+    a->max_frame = a->mtu + LINK_HEADER;
+    if (a->max_frame > PL_MAX_LEN)
+        a->max_frame = PL_MAX_LEN;
+}
+
 static int setup_rx_ring(afp *a, const pl_element *e, pl_error *err)
 {
     int v = TPACKET_V3;
     struct tpacket_req3 req = {
         .tp_block_size = RX_BLOCK_SIZE,
         .tp_block_nr = RX_BLOCKS,
-        .tp_frame_size = TX_FRAME_SIZE,
-        .tp_frame_nr = RX_BLOCK_SIZE / TX_FRAME_SIZE * RX_BLOCKS,
+        .tp_frame_size = RX_FRAME_SIZE,
+        .tp_frame_nr = RX_BLOCK_SIZE / RX_FRAME_SIZE * RX_BLOCKS,
         .tp_retire_blk_tov = 1,        /* ms: bounds latency at low rates */
     };
     if (setsockopt(a->fd, SOL_PACKET, PACKET_VERSION, &v, sizeof v) ||
@@ -101,13 +106,20 @@ static int setup_rx_ring(afp *a, const pl_element *e, pl_error *err)
     return 0;
 }
 
+/* TX slots hold the longest frame the MTU allows (2 KB for the usual 1500;
+ * 16 KB for jumbo frames; 64 KB and more past that). */
 static int setup_tx_ring(afp *a, const pl_element *e, pl_error *err)
 {
     int v = TPACKET_V2, one = 1;
+    uint32_t fs = 2048;
+    while (fs < a->max_frame + VLAN_TAG + TX_DATA_OFF)
+        fs *= 2;
+    a->tx_frame_size = fs;
+    uint32_t per_block = fs >= 65536 ? 1 : 65536 / fs;
     struct tpacket_req req = {
-        .tp_block_size = TX_FRAME_SIZE * 32,
-        .tp_block_nr = TX_FRAMES / 32,
-        .tp_frame_size = TX_FRAME_SIZE,
+        .tp_block_size = fs * per_block,
+        .tp_block_nr = TX_FRAMES / per_block,
+        .tp_frame_size = fs,
         .tp_frame_nr = TX_FRAMES,
     };
     if (setsockopt(a->fd, SOL_PACKET, PACKET_VERSION, &v, sizeof v) ||
@@ -115,7 +127,7 @@ static int setup_tx_ring(afp *a, const pl_element *e, pl_error *err)
         return pl_seterr(err, PL_ERR_SYSTEM, e, "METHOD", "cannot set up a TPACKET_V2 TX ring: %s",
                          strerror(errno));
     setsockopt(a->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one);  /* best effort */
-    a->ring_len = (size_t)TX_FRAME_SIZE * TX_FRAMES;
+    a->ring_len = (size_t)fs * TX_FRAMES;
     return 0;
 }
 
@@ -135,6 +147,7 @@ static int afp_socket(afp *a, const pl_element *e, pl_error *err)
         return pl_seterr(err, PL_ERR_SYSTEM, e, kw, "cannot open a packet socket: %s",
                          strerror(eno));
     }
+    pl_afp_set_mtu(a, pl_afp_read_mtu(a->fd, a->name));
     int rc = 0;
     if (a->method == PL_AFP_MMAP)
         rc = a->tx ? setup_tx_ring(a, e, err) : setup_rx_ring(a, e, err);
@@ -175,7 +188,7 @@ static int afp_open(void **out, const pl_io_conf *c, const pl_element *e, pl_err
     if (!c->name || !*c->name)
         return pl_seterr(err, PL_ERR_CONFIG, e, kw, "missing DEVNAME");
     unsigned idx = if_nametoindex(c->name);
-    if (!idx || strlen(c->name) >= IF_NAMESIZE) {
+    if (!idx || strlen(c->name) >= IFNAMSIZ) {
         char names[400];
         list_ifaces(names, sizeof names);
         return pl_seterr(err, PL_ERR_CONFIG, e, kw, "DEVNAME: no network interface '%s' "
@@ -189,8 +202,8 @@ static int afp_open(void **out, const pl_io_conf *c, const pl_element *e, pl_err
     a->tx = c->tx;
     a->ifindex = (int)idx;
     a->promisc = c->promisc;
+    a->snaplen = c->snaplen && c->snaplen < PL_MAX_LEN ? c->snaplen : PL_MAX_LEN;
     snprintf(a->name, sizeof a->name, "%s", c->name);
-    a->snaplen = c->snaplen && c->snaplen < MAX_FRAME ? c->snaplen : MAX_FRAME;
     int rc = afp_socket(a, e, err);
     if (rc)
         return fail(a, rc);
@@ -230,162 +243,6 @@ static void *afp_queue(void *h, uint32_t q, int tx)
     return q == 0 ? h : NULL;
 }
 
-/* A fresh engine packet holding `len` bytes of `data` (cut at snaplen). */
-static pl_packet *copy_in(afp *a, pl_ctx *ctx, const uint8_t *data, uint32_t len, uint64_t ts)
-{
-    pl_packet *p = pl_packet_alloc(ctx->pool);
-    if (!p) {
-        a->h.nobufs++;
-        return NULL;
-    }
-    p->len = len < a->snaplen ? len : a->snaplen;
-    memcpy(p->data, data, p->len);
-    p->mac_off = PL_HEADROOM;
-    p->timestamp = ts;
-    return p;
-}
-
-static struct tpacket_block_desc *block(afp *a, uint32_t i)
-{
-    return (struct tpacket_block_desc *)(void *)(a->ring + (size_t)i * RX_BLOCK_SIZE);
-}
-
-static uint32_t rx_mmap(afp *a, pl_ctx *ctx, pl_packet **batch, uint32_t max)
-{
-    uint32_t got = 0;
-    while (got < max) {
-        if (!a->pkt) {
-            struct tpacket_block_desc *bd = block(a, a->block);
-            if (!(__atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
-                break;
-            a->left = bd->hdr.bh1.num_pkts;
-            a->pkt = (struct tpacket3_hdr *)(void *)((uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt);
-        }
-        if (a->left) {
-            struct tpacket3_hdr *h = a->pkt;
-            const struct sockaddr_ll *sll =
-                (const void *)((uint8_t *)h + TPACKET_ALIGN(sizeof(struct tpacket3_hdr)));
-            if (sll->sll_pkttype != PACKET_OUTGOING) {
-                pl_packet *p = copy_in(a, ctx, (uint8_t *)h + h->tp_mac, h->tp_snaplen,
-                                       (uint64_t)h->tp_sec * 1000000000u + h->tp_nsec);
-                if (p) {
-                    pl_batch_append(batch, p);
-                    got++;
-                }
-            }
-            a->left--;
-            a->pkt = (struct tpacket3_hdr *)(void *)((uint8_t *)h + h->tp_next_offset);
-        }
-        if (!a->left) {      /* the block is done: give it back to the kernel */
-            __atomic_store_n(&block(a, a->block)->hdr.bh1.block_status, TP_STATUS_KERNEL,
-                             __ATOMIC_RELEASE);
-            a->block = (a->block + 1) % a->nblocks;
-            a->pkt = NULL;
-        }
-    }
-    PL_STAT_ADD(a->ipackets, got);
-    return got;
-}
-
-static uint32_t rx_linux(afp *a, pl_ctx *ctx, pl_packet **batch, uint32_t max)
-{
-    uint32_t got = 0;
-    while (got < max) {
-        pl_packet *p = pl_packet_alloc(ctx->pool);
-        if (!p) {
-            a->h.nobufs++;
-            break;
-        }
-        struct sockaddr_ll sll;
-        socklen_t sl = sizeof sll;
-        ssize_t n = recvfrom(a->fd, p->data, a->snaplen, MSG_DONTWAIT | MSG_TRUNC,
-                             (struct sockaddr *)&sll, &sl);
-        if (n < 0 || sll.sll_pkttype == PACKET_OUTGOING) {
-            pl_packet_free(ctx->pool, p);
-            if (n < 0)
-                break;
-            continue;
-        }
-        p->len = (uint32_t)n < a->snaplen ? (uint32_t)n : a->snaplen;
-        p->mac_off = PL_HEADROOM;
-        pl_batch_append(batch, p);
-        got++;
-    }
-    PL_STAT_ADD(a->ipackets, got);
-    return got;
-}
-
-static uint32_t afp_rx(void *h, pl_ctx *ctx, pl_packet **batch, uint32_t max)
-{
-    afp *a = h;
-    return a->method == PL_AFP_MMAP ? rx_mmap(a, ctx, batch, max) : rx_linux(a, ctx, batch, max);
-}
-
-/* Detach the first packet of *batch. */
-static pl_packet *take(pl_packet **batch)
-{
-    pl_packet *p = *batch, *nx = p->next;
-    if (nx) {
-        nx->b_tail = p->b_tail;
-        nx->b_count = p->b_count - 1;
-        nx->b_bytes = p->b_bytes - p->len;
-    }
-    *batch = nx;
-    return p;
-}
-
-static uint32_t tx_mmap(afp *a, pl_ctx *ctx, pl_packet **batch, uint32_t max)
-{
-    uint32_t queued = 0;
-    while (*batch && queued < max) {
-        struct tpacket2_hdr *f =
-            (struct tpacket2_hdr *)(void *)(a->ring + (size_t)a->tx_cur * TX_FRAME_SIZE);
-        uint32_t st = __atomic_load_n(&f->tp_status, __ATOMIC_ACQUIRE);
-        if (st & TP_STATUS_WRONG_FORMAT)
-            a->h.errors++;
-        else if (st != TP_STATUS_AVAILABLE)
-            break;                                    /* ring full */
-        pl_packet *p = take(batch);
-        if (p->len > TX_FRAME_SIZE - TX_DATA_OFF) {
-            a->h.toolong++;
-        } else {
-            memcpy((uint8_t *)f + TX_DATA_OFF, p->data, p->len);
-            f->tp_len = p->len;
-            __atomic_store_n(&f->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
-            a->tx_cur = (a->tx_cur + 1) % TX_FRAMES;
-            queued++;
-        }
-        pl_packet_free(ctx->pool, p);
-    }
-    /* One system call for the whole burst; it returns when the kernel has
-     * taken the frames, so the ring is free again for the next one. */
-    if (queued && send(a->fd, NULL, 0, 0) < 0 && errno != ENOBUFS && errno != EAGAIN)
-        a->h.errors++;
-    PL_STAT_ADD(a->opackets, queued);
-    return queued;
-}
-
-static uint32_t tx_linux(afp *a, pl_ctx *ctx, pl_packet **batch, uint32_t max)
-{
-    uint32_t sent = 0;
-    while (*batch && sent < max) {
-        pl_packet *p = take(batch);
-        if (send(a->fd, p->data, p->len, 0) == (ssize_t)p->len)
-            sent++;
-        else
-            a->h.errors++;
-        pl_packet_free(ctx->pool, p);
-    }
-    PL_STAT_ADD(a->opackets, sent);
-    return sent;
-}
-
-static uint32_t afp_tx(void *h, pl_ctx *ctx, pl_packet **batch, uint32_t max)
-{
-    afp *a = h;
-    return a->method == PL_AFP_MMAP ? tx_mmap(a, ctx, batch, max) : tx_linux(a, ctx, batch, max);
-}
-
 static int afp_stats(void *h, pl_io_stats *out)
 {
     afp *a = h;
@@ -420,8 +277,8 @@ const pl_io_ops pl_io_afpacket = {
     .name = "afpacket",
     .open = afp_open,
     .queue = afp_queue,
-    .rx_burst = afp_rx,
-    .tx_burst = afp_tx,
+    .rx_burst = pl_afp_rx,
+    .tx_burst = pl_afp_tx,
     .stats = afp_stats,
     .start = afp_start,
     .close = afp_close,

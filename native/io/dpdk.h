@@ -135,6 +135,8 @@ typedef struct pl_dpdk_queue {
     uint64_t copies;              /* TX: packets copied into a fresh mbuf (owner thread) */
     uint64_t rx_mbufs, tx_mbufs;  /* mbufs read from / taken by the device (owner thread;
                                      read with the workers parked: dpdk_resize.c) */
+    uint32_t max_frame;           /* TX: the longest untagged frame the port's MTU allows */
+    uint16_t room;                /* bytes an mbuf of the pool holds after its headroom */
 } pl_dpdk_queue;
 
 /* The bursts behind pl_io_dpdk (dpdk_burst.c). */

@@ -3,9 +3,13 @@
  *
  * RX wraps each received mbuf's private area as the packet (zero copy) or, in
  * COPY mode and for mbufs the zero-copy path cannot take (chained, attached
- * to another buffer, from another pool), copies it into an engine buffer. TX
- * hands unshared mbuf packets to the device as they are and copies anything
- * else into a fresh mbuf.
+ * to another buffer, from another pool), copies it into an engine buffer of
+ * the class its length needs: a jumbo frame that arrived as a chain of mbufs
+ * becomes one contiguous packet there (counted as the core's "linearized").
+ * TX hands unshared mbuf packets to the device as they are and copies
+ * anything else into a fresh mbuf, or a chain of them when it is longer than
+ * an mbuf holds. A frame longer than the port's MTU allows (plus the
+ * Ethernet header, and a VLAN tag when it has one) is dropped as too_long.
  */
 #include "dpdk.h"
 
@@ -20,17 +24,18 @@
 static pl_packet *copy_from_mbuf(pl_dpdk_queue *q, pl_ctx *ctx, struct rte_mbuf *mb)
 {
     pl_packet *p = NULL;
-    if (mb->pkt_len > PL_BUFSIZE - PL_HEADROOM)
+    if (mb->pkt_len > PL_MAX_LEN)
         q->h.toolong++;
-    else if (!(p = pl_packet_alloc(ctx->pool)))
+    else if (!(p = pl_packet_alloc_len(ctx->pool, mb->pkt_len)))
         q->h.nobufs++;
     else {
-        p->len = mb->pkt_len;
         p->mac_off = PL_HEADROOM;
-        if (mb->nb_segs == 1)
+        if (mb->nb_segs == 1) {
             memcpy(p->data, rte_pktmbuf_mtod(mb, void *), p->len);
-        else
+        } else {
             rte_pktmbuf_read(mb, 0, p->len, p->data);
+            pl_count_core(ctx, PL_CORE_LINEARIZED, 1);
+        }
     }
     rte_pktmbuf_free(mb);
     return p;
@@ -116,19 +121,55 @@ uint32_t pl_dpdk_rx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
     return got;
 }
 
-/* Anything else goes out as a copy in a fresh mbuf (then freed here). */
+/* Longer than the port's MTU allows: a tag's 4 bytes more for a tagged frame. */
+static int too_long(const pl_dpdk_queue *q, const pl_packet *p)
+{
+    uint32_t limit = q->max_frame;
+    if (p->len >= 14 && p->data[12] == 0x81 && p->data[13] == 0x00)
+        limit += 4;
+    return p->len > limit;
+}
+
+/* p's bytes in mbufs of `room` bytes each: one, or a chain. NULL: no mbufs. */
+static struct rte_mbuf *to_mbufs(const pl_packet *p, uint16_t room)
+{
+    struct rte_mbuf *head = rte_pktmbuf_alloc(pl_dpdk_pool), *last = head;
+    uint32_t off = 0;
+    while (head) {
+        uint32_t k = p->len - off < room ? p->len - off : room;
+        memcpy(rte_pktmbuf_mtod(last, uint8_t *), p->data + off, k);
+        last->data_len = (uint16_t)k;
+        off += k;
+        if (off >= p->len)
+            break;
+        struct rte_mbuf *m = rte_pktmbuf_alloc(pl_dpdk_pool);
+        if (!m) {
+            rte_pktmbuf_free(head);
+            return NULL;
+        }
+        last->next = m;
+        last = m;
+        head->nb_segs++;
+    }
+    if (head)
+        head->pkt_len = p->len;
+    return head;
+}
+
+/* Anything else goes out as a copy in fresh mbufs (then freed here). */
 static struct rte_mbuf *copy_to_mbuf(pl_dpdk_queue *q, pl_ctx *ctx, pl_packet *p)
 {
     struct rte_mbuf *mb = NULL;
-    if (p->len > RTE_MBUF_DEFAULT_DATAROOM)
+    if (too_long(q, p))
         q->h.toolong++;
-    else if (!(mb = rte_pktmbuf_alloc(pl_dpdk_pool)))
+    else if (!(mb = to_mbufs(p, q->room)))
         q->h.nobufs++;
     else {
-        memcpy(rte_pktmbuf_mtod(mb, void *), p->data, p->len);
-        mb->data_len = (uint16_t)p->len;
-        mb->pkt_len = p->len;
-        pl_dpdk_wrap(mb, ctx->pool->atomic_refs ? PL_PKT_SHARED_REFS : 0);
+        pl_packet *w = pl_dpdk_wrap(mb, ctx->pool->atomic_refs ? PL_PKT_SHARED_REFS : 0);
+        if (mb->nb_segs > 1) {
+            w->len = mb->pkt_len;      /* a chain: the length of all of it; freed whole */
+            w->flags |= PL_PKT_CHAIN;
+        }
         q->copies++;
     }
     pl_packet_free(ctx->pool, p);
@@ -160,6 +201,7 @@ uint32_t pl_dpdk_tx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
     uint32_t left = p->b_count;
     uint64_t left_bytes = p->b_bytes;
     pl_packet *tail = p->b_tail;
+    const uint32_t max_frame = q->max_frame;
     uint32_t n = 0;
     while (p && n < max) {
         pl_packet *nx = p->next;
@@ -168,10 +210,17 @@ uint32_t pl_dpdk_tx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
         if (__builtin_expect(sendable(p), 1)) {
             struct rte_mbuf *mb = pl_mbuf_of(p);
             uint16_t off = (uint16_t)(p->data - (uint8_t *)mb->buf_addr);
-            if (__builtin_expect(mb->data_off != off || mb->pkt_len != p->len, 0)) {
+            if (__builtin_expect(mb->data_off != off || mb->pkt_len != p->len, 0) &&
+                mb->nb_segs == 1) {
                 mb->data_off = off;                /* only what elements changed: */
                 mb->data_len = (uint16_t)p->len;   /* forwarding is store-bound */
                 mb->pkt_len = p->len;
+            }
+            if (__builtin_expect(p->len > max_frame, 0) && too_long(q, p)) {
+                q->h.toolong++;
+                rte_pktmbuf_free(mb);
+                p = nx;
+                continue;
             }
             m[n++] = mb;
         } else {

@@ -63,11 +63,15 @@ static void ext_free_batch(pl_pool *pool, pl_packet *b)
 {
     void *v[64];
     unsigned n = 0;
+    /* Another backend's packets (netmap's) in the batch go their own way. */
+    const int ranged = atomic_load_explicit(&pl_ext_nranges, memory_order_relaxed) > 0;
     for (pl_packet *p = b, *nx; p; p = nx) {
         nx = p->next;
-        if (__builtin_expect((p->flags & (PL_PKT_EXTERNAL | PL_PKT_STATIC)) == PL_PKT_EXTERNAL &&
+        if (__builtin_expect((p->flags & (PL_PKT_EXTERNAL | PL_PKT_STATIC | PL_PKT_CHAIN)) ==
+                                 PL_PKT_EXTERNAL &&
                                  p->origin == p &&
-                                 atomic_load_explicit(&p->refs, memory_order_relaxed) == 1,
+                                 atomic_load_explicit(&p->refs, memory_order_relaxed) == 1 &&
+                                 (!ranged || !pl_ext_ranged(p)),
                              1)) {
             v[n++] = pl_mbuf_of(p);
             if (n == 64) {
@@ -171,10 +175,9 @@ static void note_stride(struct rte_mempool *mp, void *opaque, void *obj, unsigne
     *prev = (uintptr_t)obj;
 }
 
-static struct rte_mempool *make_pool(uint32_t mbufs, uint32_t cache, int pack)
+static struct rte_mempool *make_pool(uint32_t mbufs, uint32_t cache, int pack, uint16_t room)
 {
     uint16_t priv = (uint16_t)RTE_ALIGN_CEIL(sizeof(pl_packet), RTE_MBUF_PRIV_ALIGN);
-    uint16_t room = RTE_MBUF_DEFAULT_BUF_SIZE;
     int socket = (int)rte_socket_id();
     if (!pack || rte_eal_iova_mode() != RTE_IOVA_VA)
         return rte_pktmbuf_pool_create("pktlab_mbufs", mbufs, cache, priv, room, socket);
@@ -199,7 +202,7 @@ static struct rte_mempool *make_pool(uint32_t mbufs, uint32_t cache, int pack)
 }
 
 static int init_locked(int argc, const char *const *argv, uint32_t mbufs, uint32_t cache,
-                       int pack, pl_error *err)
+                       int pack, uint16_t room, pl_error *err)
 {
     if (eal_state == 1)
         return pl_seterr(err, PL_ERR_STATE, NULL, "",
@@ -239,7 +242,7 @@ static int init_locked(int argc, const char *const *argv, uint32_t mbufs, uint32
     eal_state = 1;
     pthread_key_create(&attach_key, detach);
     pl_dpdk_log_capture();
-    pl_dpdk_pool = make_pool(mbufs, cache, pack);
+    pl_dpdk_pool = make_pool(mbufs, cache, pack, room);
     eno = rte_errno;
     last = pl_dpdk_log_release();
     if (!pl_dpdk_pool)
@@ -256,8 +259,15 @@ static int init_locked(int argc, const char *const *argv, uint32_t mbufs, uint32
 }
 
 int pl_dpdk_init(int argc, const char *const *argv, uint32_t mbufs, uint32_t cache, int pack,
-                 pl_error *err)
+                 uint32_t data_room, pl_error *err)
 {
+    if (!data_room)
+        data_room = RTE_MBUF_DEFAULT_BUF_SIZE;
+    if (data_room < RTE_PKTMBUF_HEADROOM + 256 || data_room > UINT16_MAX)
+        return pl_seterr(err, PL_ERR_CONFIG, NULL, "mbuf_size",
+                         "mbuf_size (the data room, its %d bytes of headroom included) must be "
+                         "between %d and %d", RTE_PKTMBUF_HEADROOM, RTE_PKTMBUF_HEADROOM + 256,
+                         UINT16_MAX);
     if (mbufs < 64)
         return pl_seterr(err, PL_ERR_CONFIG, NULL, "mbufs", "mbufs must be at least 64");
     if (cache > RTE_MEMPOOL_CACHE_MAX_SIZE || (uint64_t)cache * 3 > (uint64_t)mbufs * 2)
@@ -265,7 +275,7 @@ int pl_dpdk_init(int argc, const char *const *argv, uint32_t mbufs, uint32_t cac
                          "cache must be at most %d and at most mbufs / 1.5",
                          RTE_MEMPOOL_CACHE_MAX_SIZE);
     pthread_mutex_lock(&eal_lock);
-    int rc = init_locked(argc, argv, mbufs, cache, pack, err);
+    int rc = init_locked(argc, argv, mbufs, cache, pack, (uint16_t)data_room, err);
     pthread_mutex_unlock(&eal_lock);
     return rc;
 }
@@ -336,9 +346,9 @@ int pl_dpdk_lcores(void) { return 0; }
 int pl_dpdk_initialized(void) { return 0; }
 
 int pl_dpdk_init(int argc, const char *const *argv, uint32_t mbufs, uint32_t cache, int pack,
-                 pl_error *err)
+                 uint32_t data_room, pl_error *err)
 {
-    (void)argc, (void)argv, (void)mbufs, (void)cache, (void)pack;
+    (void)argc, (void)argv, (void)mbufs, (void)cache, (void)pack, (void)data_room;
     return pl_seterr(err, PL_ERR_CONFIG, NULL, "dpdk", PL_NO_DPDK_MSG);
 }
 

@@ -64,8 +64,11 @@ static void revoke(port *p)
     p->owner = NULL;
 }
 
-static int claim(port *p, const dev *d, uint32_t ndesc, int promisc, pl_error *err)
+static int claim(port *p, const dev *d, uint32_t ndesc, int promisc, uint32_t mtu, pl_error *err)
 {
+    if (mtu && (mtu < p->info.min_mtu || mtu > p->info.max_mtu))
+        return pl_seterr(err, PL_ERR_CONFIG, d->e, "MTU", "MTU %u: port %s takes %u to %u", mtu,
+                         p->name, p->info.min_mtu, p->info.max_mtu);
     const pl_element **own = d->tx ? p->txq : p->rxq;
     uint16_t max = d->tx ? p->info.max_tx_queues : p->info.max_rx_queues;
     const char *dir = d->tx ? "TX" : "RX";
@@ -87,6 +90,8 @@ static int claim(port *p, const dev *d, uint32_t ndesc, int promisc, pl_error *e
     }
     if (!d->tx)
         p->promisc |= promisc;
+    if (mtu > p->mtu)
+        p->mtu = mtu;
     return 0;
 }
 
@@ -110,6 +115,7 @@ static int own_port(port *p, uint16_t id, const pl_element *e, pl_error *err)
             return pl_seterr(err, PL_ERR_SYSTEM, e, "PORT", "cannot query DPDK port %s", p->name);
         p->owner = e->eng;
         p->nrxd = p->ntxd = 0;
+        p->mtu = 0;
         p->promisc = 0;
         p->configured = 0;
     }
@@ -119,7 +125,7 @@ static int own_port(port *p, uint16_t id, const pl_element *e, pl_error *err)
 /* Claim d's queues and join the port's users (configured again at start). */
 static int join(port *p, dev *d, pl_error *err)
 {
-    int rc = claim(p, d, d->ndesc, d->promisc, err);
+    int rc = claim(p, d, d->ndesc, d->promisc, d->mtu, err);
     if (rc)
         return rc;
     p->users++;
@@ -147,7 +153,7 @@ static int dpdk_open(void **out, const pl_io_conf *c, const pl_element *e, pl_er
         goto out;
     uint16_t max = c->tx ? p->info.max_tx_queues : p->info.max_rx_queues;
     *d = (dev){.p = p, .e = e, .tx = c->tx, .first = c->first_queue, .n = c->nqueues,
-               .ndesc = c->ndesc, .promisc = c->promisc};
+               .ndesc = c->ndesc, .promisc = c->promisc, .mtu = c->mtu};
     if (!d->n)
         d->n = 1;
     if (c->upto && max > c->first_queue && d->n > max - c->first_queue)
@@ -247,6 +253,22 @@ int pl_dpdk_port_configure(port *p, const pl_element *e, pl_error *err)
     }
     if (p->info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
         conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+    /* Jumbo frames: the MTU, and chains of mbufs where a frame does not fit
+     * one (scattered RX, multi-segment TX) when the device can. */
+    uint32_t room = rte_pktmbuf_data_room_size(pl_dpdk_pool) - RTE_PKTMBUF_HEADROOM;
+    if (p->mtu) {
+        /* A device whose largest frame is below it (net_memif in DPDK 22.11
+         * says 1518, yet carries chains of any length) is configured with its
+         * own limit; pktlab applies the MTU on TX itself (too_long). */
+        if (p->mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN <= p->info.max_rx_pktlen)
+            conf.rxmode.mtu = p->mtu;
+        if (p->mtu + RTE_ETHER_HDR_LEN + 4 > room) {
+            if (p->info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)
+                conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+            if (p->info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+                conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+        }
+    }
     int socket = rte_eth_dev_socket_id(p->id);
     if (socket < 0)
         socket = (int)rte_socket_id();
@@ -285,14 +307,24 @@ int pl_dpdk_port_configure(port *p, const pl_element *e, pl_error *err)
     p->nrxd = nrxd;
     p->ntxd = ntxd;
     p->running = 1;
+    uint16_t mtu = RTE_ETHER_MTU;
+    rte_eth_dev_get_mtu(p->id, &mtu);
+    if (p->mtu)
+        mtu = (uint16_t)p->mtu;
+    for (dev *u = p->user_list; u; u = u->next_user)
+        for (uint32_t i = 0; i < u->n; i++) {
+            u->q[i].max_frame = (uint32_t)mtu + RTE_ETHER_HDR_LEN;
+            u->q[i].room = (uint16_t)room;
+        }
     p->configured = 1;
     p->base = pl_dpdk_port_gap(p);
     return 0;
 fail:;
     const char *last = pl_dpdk_log_release();
     return pl_seterr(err, PL_ERR_SYSTEM, e, "", "cannot %s DPDK port %s (%u RX, %u TX queues, "
-                     "NDESC %u/%u): %s%s%s", what, p->name, nrx, ntx, nrxd, ntxd,
-                     strerror(rc < 0 ? -rc : rc), *last ? ": " : "", last);
+                     "NDESC %u/%u%s%.0u): %s%s%s", what, p->name, nrx, ntx, nrxd, ntxd,
+                     p->mtu ? ", MTU " : "", p->mtu, strerror(rc < 0 ? -rc : rc),
+                     *last ? ": " : "", last);
 }
 
 int pl_dpdk_dev_start(void *h, const pl_element *e, pl_error *err)

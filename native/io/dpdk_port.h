@@ -42,6 +42,7 @@ typedef struct port {
     const pl_element *rxq[PL_DPDK_MAXQ];  /* element reading each RX queue */
     const pl_element *txq[PL_DPDK_MAXQ];
     uint16_t nrxd, ntxd;
+    uint32_t mtu;                         /* the largest MTU an element asked for (0: none) */
     int promisc;
     int configured;                       /* for the current owner */
     int running;                          /* rte_eth_dev_start()ed */
@@ -55,6 +56,7 @@ struct dev {
     uint32_t first, n;
     uint32_t ndesc;                       /* what it asked for (again when it takes the port back) */
     int promisc;
+    uint32_t mtu;
     pl_dpdk_queue *q;
     dev *next_user;                       /* the port's users, for revocation */
     pl_dpdk_resize last;                  /* this element's last NDESC change */

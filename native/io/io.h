@@ -8,8 +8,10 @@
  * close run on the control thread; rx_burst and tx_burst on the worker that
  * owns the queue handle.
  *
- * Backends: DPDK ethdev (dpdk_port.c: any PMD, zero copy) and Linux
- * AF_PACKET (afpacket.c: TPACKET_V3 rings or one recv/send per packet).
+ * Backends: DPDK ethdev (dpdk_port.c: any PMD, zero copy), netmap
+ * (netmap_port.c: native drivers, VALE, pipes, the generic adapter; zero
+ * copy by buffer swapping) and Linux AF_PACKET (afpacket.c: TPACKET_V3
+ * rings or one recv/send per packet).
  * pcap files (pcap_file.c) are a stream, not a device: a reader and a
  * writer. The elements in native/elements/io/ sit on top.
  *
@@ -32,6 +34,8 @@ typedef struct pl_io_conf {
     int promisc;
     int method;                   /* backend variant, e.g. PL_AFP_MMAP / PL_AFP_LINUX */
     int copy;                     /* receive into engine buffers, not device buffers */
+    uint32_t buffers;             /* netmap: buffers the engine holds for zero copy (0: default) */
+    uint32_t mtu;                 /* the MTU to set (0: leave the device's) */
 } pl_io_conf;
 
 typedef struct pl_io_stats {
@@ -72,5 +76,19 @@ int pl_afp_parse_method(const pl_element *e, const char *m, int *out, pl_error *
 
 extern const pl_io_ops pl_io_dpdk;
 extern const pl_io_ops pl_io_afpacket;
+extern const pl_io_ops pl_io_netmap;
+
+/*
+ * The paper's TX queue assignment (§5.6), for the device outputs: each
+ * thread that can reach the element (bit t of `threads`) gets a queue of its
+ * own while there are enough of the nq; beyond that threads share queues.
+ * qi[t] is thread t's queue (-1: it cannot reach the element) and shared[t]
+ * says whether it must lock it. Returns the number of threads that lock.
+ */
+int pl_tx_assign(uint64_t threads, int nthreads, uint32_t nq, int32_t *qi, uint8_t *shared);
+
+/* Keep the first `keep` packets of b (an output's internal queue), drop the
+ * rest under drop reason `counter` of e. Returns what is kept (NULL: none). */
+pl_packet *pl_batch_keep(pl_element *e, pl_ctx *ctx, int counter, pl_packet *b, uint64_t keep);
 
 #endif

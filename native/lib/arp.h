@@ -11,19 +11,21 @@ enum { PL_ARP_REQUEST = 1, PL_ARP_REPLY = 2 };
 /* Offsets from the frame start. */
 enum { ARP_OP = 20, ARP_SHA = 22, ARP_SPA = 28, ARP_THA = 32, ARP_TPA = 38 };
 
-/* An Ethernet/IPv4 ARP frame of length len? */
+/* An Ethernet/IPv4 ARP frame of length len? Click's test: the length, the
+ * Ethernet type, the hardware and protocol types (not their lengths). */
 static inline int pl_arp_valid(const uint8_t *f, uint32_t len)
 {
     return len >= PL_ARP_FRAME && pl_rd16(f + 12) == PL_ETHERTYPE_ARP && pl_rd16(f + 14) == 1 &&
-           pl_rd16(f + 16) == PL_ETHERTYPE_IP && f[18] == 6 && f[19] == 4;
+           pl_rd16(f + 16) == PL_ETHERTYPE_IP;
 }
 
-/* Write an ARP frame (60 bytes with padding) into f. */
+/* Write an ARP frame into f: 42 bytes, unpadded, as Click's ARPQuerier and
+ * ARPResponder make them (the device pads). */
 static inline void pl_arp_write(uint8_t *f, int op, const uint8_t eth_dst[6],
                                 const uint8_t sha[6], uint32_t spa, const uint8_t tha[6],
                                 uint32_t tpa)
 {
-    memset(f, 0, 60);
+    memset(f, 0, PL_ARP_FRAME);
     memcpy(f, eth_dst, 6);
     memcpy(f + 6, sha, 6);
     pl_wr16(f + 12, PL_ETHERTYPE_ARP);

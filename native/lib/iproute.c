@@ -135,7 +135,8 @@ static int cmp_desc(const void *a, const void *b)
 
 void pl_rt_sorted(const pl_rt *rt, pl_route *out, int longest_first)
 {
-    memcpy(out, rt->v, sizeof *out * (size_t)rt->n);
+    if (rt->n)                          /* rt->v is NULL while the table is empty */
+        memcpy(out, rt->v, sizeof *out * (size_t)rt->n);
     /* Non-prefix masks rank by their number of one bits (Click's LinearIPLookup). */
     qsort(out, (size_t)rt->n, sizeof *out, cmp_desc);
     if (!longest_first)
@@ -188,8 +189,14 @@ static int change(pl_element *e, const char *v, const char *kw, int op, pl_error
         pthread_mutex_unlock(&rt->lock);
         return pl_seterr(err, PL_ERR_NOMEM, e, kw, "out of memory");
     }
-    memcpy(saved, rt->v, sizeof *saved * (size_t)rt->n);
+    if (rt->n)
+        memcpy(saved, rt->v, sizeof *saved * (size_t)rt->n);
     char *text = strdup(v), *save = NULL;
+    if (!text) {
+        free(saved);
+        pthread_mutex_unlock(&rt->lock);
+        return pl_seterr(err, PL_ERR_NOMEM, e, kw, "out of memory");
+    }
     for (char *item = strtok_r(text, ",\n;", &save); item && !rc;
          item = strtok_r(NULL, ",\n;", &save)) {
         while (isspace((unsigned char)*item))
@@ -233,7 +240,8 @@ static int change(pl_element *e, const char *v, const char *kw, int op, pl_error
     if (!rc)
         rc = rt->commit(e, err);
     if (rc) {                          /* restore */
-        memcpy(rt->v, saved, sizeof *saved * (size_t)saved_n);
+        if (saved_n)
+            memcpy(rt->v, saved, sizeof *saved * (size_t)saved_n);
         rt->n = saved_n;
     }
     free(saved);

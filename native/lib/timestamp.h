@@ -20,6 +20,23 @@ static inline int64_t pl_ts_from_sec(double s)
     return (int64_t)(s * 1e9 + (s < 0 ? -0.5 : 0.5));     /* rounded (no libm) */
 }
 
+/* Times a configuration may give, in seconds either way (about 126 years):
+ * a timestamp plus one of them stays far inside int64 nanoseconds. */
+#define PL_TS_MAX_SEC 4e9
+
+/* s seconds as ns in *ns; -1 (nothing stored) outside PL_TS_MAX_SEC or NaN. */
+static inline int pl_ts_from_sec_checked(double s, int64_t *ns)
+{
+    if (!(s > -PL_TS_MAX_SEC && s < PL_TS_MAX_SEC))
+        return -1;
+    *ns = pl_ts_from_sec(s);
+    return 0;
+}
+
+/* a + b and a - b wrapping as the unsigned annotation does (never UB). */
+static inline int64_t pl_ts_add(int64_t a, int64_t b) { return (int64_t)((uint64_t)a + (uint64_t)b); }
+static inline int64_t pl_ts_sub(int64_t a, int64_t b) { return (int64_t)((uint64_t)a - (uint64_t)b); }
+
 /* Wall-clock now, as Click's Timestamp::now(). */
 static inline int64_t pl_ts_now(void)
 {

@@ -19,6 +19,8 @@ BENCHMARKS: dict[str, tuple[str, str, str]] = {
     "threads": ("pktlab.bench.threads", "bench_threads", "format_threads"),
     "telemetry": ("pktlab.bench.telemetry", "bench_telemetry", "format_telemetry"),
     "router": ("pktlab.bench.router", "bench_router", "format_router"),
+    "remote": ("pktlab.bench.remote", "bench_remote", "format_remote"),
+    "sizes": ("pktlab.bench.sizes", "bench_sizes", "format_sizes"),
 }
 
 

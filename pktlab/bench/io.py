@@ -129,7 +129,8 @@ def _measure(spec: dict, run: dict) -> dict:
 def _worker(spec: dict) -> list[dict]:
     from ..engine import dpdk
 
-    dpdk.init(spec["eal"], mbufs=spec.get("mbufs", dpdk.DEFAULT_MBUFS), pack=spec.get("pack", True))
+    dpdk.init(spec["eal"], mbufs=spec.get("mbufs", dpdk.DEFAULT_MBUFS), pack=spec.get("pack", True),
+              mbuf_size=spec.get("mbuf_size", 0))
     for v in spec.get("add_vdevs", ()):
         dpdk.add_vdev(v)
     return [_measure(spec, run) for run in spec["runs"]]

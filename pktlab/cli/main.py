@@ -1,5 +1,6 @@
-"""The `pktlab` command line: run, bench, elements, flatten, and Click's own
-commands (click, provides, shims: pktlab/cli/click/)."""
+"""The `pktlab` command line: run, bench, elements, Click's own commands (click,
+flatten, provides, shims: pktlab/cli/click/), and remote control (serve, read,
+write, call: pktlab.cli.serve and pktlab.cli.control)."""
 
 from __future__ import annotations
 
@@ -65,6 +66,12 @@ def cmd_run(args) -> int:
         stop["now"] = True
 
     old = signal.signal(signal.SIGINT, on_signal)
+    from .serve import start_server
+
+    with open(args.config, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    srv = start_server(eng, args, text, hotconfig=args.allow_reconfigure,
+                       on_stop=lambda: stop.update(now=True))
     live = not args.json and not args.quiet
     recorder = None
     if args.report:
@@ -84,13 +91,14 @@ def cmd_run(args) -> int:
     last: dict = {}
     t_last = t_start
     logged: list[str] = []                  # Print's lines, as they come (--json: at the end)
+    out = sys.stderr if args.handlers else sys.stdout     # -h: stdout holds Click's output only
     try:
         while not stop["now"] and not eng.done:
             now = time.monotonic()
             if args.duration is not None and now - t_start >= args.duration:
                 break
             time.sleep(min(0.05, args.interval))
-            _pass_log(eng, args.json, logged)
+            _pass_log(eng, args.json, logged, out)
             now = time.monotonic()
             if live and now - t_last >= args.interval:
                 print(f"[{now - t_start:6.1f}s] " + _rate_line(eng, last, now - t_last),
@@ -98,8 +106,10 @@ def cmd_run(args) -> int:
                 t_last = now
     finally:
         eng.stop()
+        if srv is not None:
+            srv.close()
         signal.signal(signal.SIGINT, old)
-    _pass_log(eng, args.json, logged)
+    _pass_log(eng, args.json, logged, out)
     elapsed = eng.elapsed
     report = {
         "config": args.config,
@@ -118,9 +128,15 @@ def cmd_run(args) -> int:
     if args.json:
         report["log"] = "".join(logged)
         report["log_lost"] = eng.log_dropped
-        print(json.dumps(report, indent=2))
+        print(json.dumps(report, indent=2), file=out)
     else:
-        print(_summary_table(report))
+        print(_summary_table(report), file=out)
+    if args.handlers:
+        from ..serve.handlers import EngineHandlers
+        from .serve import print_handlers
+
+        space = srv.space if srv is not None else EngineHandlers(eng, config_text=text)
+        return print_handlers(space, args.handlers)
     return 0
 
 
@@ -129,8 +145,8 @@ def _has_source(eng) -> bool:
     return any(eng.element_thread(n) is not None for n in eng.elements)
 
 
-def _pass_log(eng, keep: bool, kept: list[str]) -> None:
-    """The engine's log (Print, warnings) to stdout while it runs, or kept
+def _pass_log(eng, keep: bool, kept: list[str], out) -> None:
+    """The engine's log (Print, warnings) to `out` while it runs, or kept
     for the JSON report; its 64 KiB never fill between two reads."""
     text = eng.log()
     if not text:
@@ -138,8 +154,8 @@ def _pass_log(eng, keep: bool, kept: list[str]) -> None:
     if keep:
         kept.append(text)
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        out.write(text)
+        out.flush()
 
 
 def _summary_table(report: dict) -> str:
@@ -210,7 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pktlab", description="Interactive packet-processing lab.")
     sub = p.add_subparsers(dest="command", required=True)
 
-    r = sub.add_parser("run", help="run a Click configuration")
+    r = sub.add_parser("run", help="run a Click configuration", add_help=False)
+    r.add_argument("--help", action="help", help="show this help message and exit")
     r.add_argument("config")
     r.add_argument("defines", nargs="*", metavar="NAME=VALUE", help="override define()s")
     r.add_argument("--threads", type=checks.count, default=1)
@@ -227,6 +244,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true", help="no live view")
     r.add_argument("--report", metavar="HTML", default=None, type=checks.new_file,
                    help="write a self-contained HTML report of the run (Bokeh, inline)")
+    from .control import add_control_commands
+    from .serve import add_serve_command, add_server_options
+
+    add_server_options(r, run=True)
     r.set_defaults(fn=cmd_run)
 
     e = sub.add_parser("elements", help="element classes and their documentation")
@@ -252,6 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
                        ("shims", "write click, click-flatten and click-buildtool drop-ins "
                                  "into DIR")):
         sub.add_parser(name, help=text, add_help=False)
+    add_serve_command(sub, _load, _defines)
+    add_control_commands(sub)
     return p
 
 

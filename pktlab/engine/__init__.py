@@ -8,11 +8,20 @@
     Stats         stats.py      numpy views of the statistics region (no copies)
     memio         memio.py      packets in and out through FromMemory / ToMemory
     dpdk          dpdk.py       the DPDK EAL, its mbuf pool and ports
+    netmap        netmap.py     whether netmap is built in and loaded
     placement     placement.py  which CPUs pinned workers run on
     handlercall   handlercall.py  handlers named as Click names them ("c.count",
                                 "ar.lookup 1.0.0.1", global "flatconfig", "stop")
     EngineError   errors.py     what the engine reports, located at the configuration
     accessors     accessors.py  how the layers above attach faces (eng.telemetry)
+    RemoteEngine  remote.py     the same API for an engine `pktlab serve` runs elsewhere
+                                (pktlab.connect), over Click's ControlSocket:
+    csclient      csclient.py   a ControlSocket client (works with vanilla Click too)
+    remote_stats  remote_stats.py  the telemetry stream's reader and the arrays it keeps
+    remote_state  remote_state.py  what the stream keeps of the served engine: graph,
+                                history, state
+    wire          wire.py       the protocol's codes and pktlab's extension frames, written
+                                once for the server (pktlab.serve) and the client
     _lib          _lib.py       the one module that imports the compiled engine
                                 (pktlab.engine._native) and turns its status codes
                                 into exceptions

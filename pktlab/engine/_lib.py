@@ -20,6 +20,29 @@ _KIND = {
 }
 
 
+def cstr(text: str, what: str, element=None) -> bytes:
+    """`text` as the engine takes strings: UTF-8 without NUL. Anything else
+    is the caller's mistake, said as an EngineError (a lone surrogate from
+    a decoded file name, a NUL from binary data), never a UnicodeError."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        bad = text[e.start:e.start + 1]
+        data = None
+        message = f"{what}: character U+{ord(bad):04X} cannot be encoded in UTF-8"
+    except AttributeError:
+        data = None
+        message = f"{what}: expected a string, got {type(text).__name__}"
+    else:
+        message = f"{what}: contains a NUL character" if b"\0" in data else None
+    if message is None:
+        return data
+    name = getattr(element, "name", None)
+    raise EngineError(message, kind="configuration",
+                      element=name if isinstance(name, str) and name.isprintable() else None,
+                      loc=getattr(element, "loc", None))
+
+
 def new_error():
     return ffi.new("pl_error *")
 

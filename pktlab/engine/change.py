@@ -84,8 +84,10 @@ def apply_graph(engine, graph, *, defines: dict[str, str] | None = None,
     els = ffi.new("pl_elem_spec[]", max(1, len(names)))
     for i, el in enumerate(graph.elements.values()):
         loc = getattr(el, "loc", None)
-        strs = [ffi.new("char[]", x.encode())
-                for x in (el.name, el.cls, el.config or "", matched.get(el.name, ""))]
+        strs = [ffi.new("char[]", _lib.cstr(x, what, el))
+                for x, what in ((el.name, "element name"), (el.cls, "class"),
+                                (el.config or "", "config"),
+                                (matched.get(el.name, ""), "element name"))]
         keep.append(strs)
         els[i].name, els[i].cls, els[i].config, els[i].was = strs
         els[i].line = loc.line if loc else 0

@@ -59,6 +59,7 @@ class ElementClass:
     handlers: tuple[Handler, ...]
     counters: tuple[str, ...]
     drop_counters: tuple[str, ...]
+    param_handlers: tuple[Handler, ...] = ()   # read with a parameter: "lookup ADDR"
 
     @property
     def synopsis(self) -> str:
@@ -117,6 +118,10 @@ def _load(i: int) -> ElementClass:
         lib.pl_class_handler(i, k, hinfo)
         handlers.append(Handler(string(hinfo.name), bool(hinfo.readable), bool(hinfo.writable),
                                 string(hinfo.doc)))
+    param_handlers = []
+    for k in range(lib.pl_class_nparam_handlers(i)):
+        lib.pl_class_param_handler(i, k, hinfo)
+        param_handlers.append(Handler(string(hinfo.name), True, False, string(hinfo.doc)))
     counters = tuple(string(lib.pl_class_counter(i, k)) for k in range(lib.pl_class_ncounters(i)))
     return ElementClass(
         name=string(lib.pl_class_name(i)),
@@ -127,6 +132,7 @@ def _load(i: int) -> ElementClass:
         handlers=tuple(handlers),
         counters=counters,
         drop_counters=counters[: lib.pl_class_ndrops(i)],
+        param_handlers=tuple(param_handlers),
     )
 
 
@@ -158,7 +164,8 @@ def check_element(name: str, cls: str, config: str) -> None:
     if handle == ffi.NULL:
         _lib.check(err.status or lib.PL_ERR_NOMEM, err)
     try:
-        _lib.check(lib.pl_engine_add(handle, name.encode(), cls.encode(), config.encode(),
+        _lib.check(lib.pl_engine_add(handle, _lib.cstr(name, "element name"),
+                                     _lib.cstr(cls, "class"), _lib.cstr(config, "config"),
                                      0, 0, err), err)
     finally:
         lib.pl_engine_free(handle)

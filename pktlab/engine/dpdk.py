@@ -34,6 +34,7 @@ from .errors import EngineError
 DEFAULT_MBUFS = 16384           # fits -m 512 and -m 1024 without hugepages
 DEFAULT_CACHE = 256
 DEFAULT_MEMORY_MB = 1024
+JUMBO_MTU = 9216                # Engine's initialisation sizes mbufs for MTUs up to this
 CLASSES = ("FromDPDKDevice", "ToDPDKDevice")
 
 _VDEV = re.compile(r"^net_[a-z_]+[0-9]+$")
@@ -112,10 +113,12 @@ def _cleanup_runtime_dir() -> None:
 
 def init(args: list[str] | str | None = None, *, vdevs: Iterable[str] = (),
          mbufs: int = DEFAULT_MBUFS, cache: int = DEFAULT_CACHE, defaults: bool = True,
-         pack: bool = True) -> list[str]:
-    """Initialise DPDK's EAL and the shared mbuf pool (mbufs, per-thread cache:
-    DPDKInfo's NB_MBUF and MBUF_CACHE_SIZE). pack=False keeps DPDK's own layout
-    (each mbuf within one page; docs/io.md says why pktlab packs them).
+         pack: bool = True, mbuf_size: int = 0) -> list[str]:
+    """Initialise DPDK's EAL and the shared mbuf pool (mbufs, per-thread cache,
+    mbuf_size: DPDKInfo's NB_MBUF, MBUF_CACHE_SIZE and MBUF_SIZE, the data
+    room with its 128 bytes of headroom; 0: DPDK's 2,176, frames up to 2,048
+    bytes in one mbuf, longer ones in chains). pack=False keeps DPDK's own
+    layout (each mbuf within one page; docs/io.md says why pktlab packs them).
     Returns the EAL arguments used."""
     global _used_args
     if not available():
@@ -130,7 +133,7 @@ def init(args: list[str] | str | None = None, *, vdevs: Iterable[str] = (),
     c_args = [ffi.new("char[]", a.encode()) for a in argv]
     c_argv = ffi.new("char *[]", c_args)
     err = _lib.new_error()
-    rc = lib.pl_dpdk_init(len(argv), c_argv, mbufs, cache, int(pack), err)
+    rc = lib.pl_dpdk_init(len(argv), c_argv, mbufs, cache, int(pack), mbuf_size, err)
     if rc == 0 or initialized():
         _used_args = argv
         atexit.register(_cleanup_runtime_dir)
@@ -215,6 +218,25 @@ def io_loop(src: int | str, dst: int | str, burst: int = 32, seconds: float = 1.
     return int(out[0])
 
 
+def jumbo_mbuf_size(graph) -> int:
+    """The data room Engine's own initialisation gives mbufs so that frames of
+    the largest MTU its DPDK elements ask for fit one mbuf (zero copy), for
+    MTUs up to JUMBO_MTU; 0 (DPDK's default) otherwise: longer frames travel
+    as chains, which a default pool of 64 KB mbufs could not hold in memory."""
+    from ..lang.confstr import argvec
+
+    mtu = 0
+    for el in graph.elements.values():
+        if el.cls in CLASSES:
+            for arg in argvec(el.config or ""):
+                word, _, rest = arg.partition(" ")
+                if word == "MTU" and rest.strip().isdigit():
+                    mtu = max(mtu, int(rest))
+    if mtu + 18 <= 2048 or mtu > JUMBO_MTU:
+        return 0
+    return 128 + (mtu + 18 + 1023) // 1024 * 1024
+
+
 def _port_of(config: str) -> str | None:
     from ..lang.confstr import argvec
 
@@ -255,10 +277,11 @@ def prepare(graph, args: list[str] | str | None = None) -> None:
                 "the process or kernel to use other EAL arguments", kind="state", keyword="dpdk")
         return
     if args is None:
-        init(vdevs=graph_vdevs(graph))
+        init(vdevs=graph_vdevs(graph), mbuf_size=jumbo_mbuf_size(graph))
     else:
-        init(args)
+        init(args, mbuf_size=jumbo_mbuf_size(graph))
 
 
 __all__ = ["init", "available", "initialized", "ports", "port_nodes", "mempool", "add_vdev", "lcores", "io_loop", "eal_args",
-           "default_args", "used_args", "prepare", "graph_vdevs", "DEFAULT_MBUFS", "DEFAULT_CACHE"]
+           "default_args", "used_args", "prepare", "graph_vdevs", "jumbo_mbuf_size",
+           "DEFAULT_MBUFS", "DEFAULT_CACHE", "JUMBO_MTU"]

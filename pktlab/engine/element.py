@@ -23,13 +23,22 @@ def _coerce(text: str) -> Any:
 class Element:
     """A running element: its handlers as attributes (`eng["c"].count`)."""
 
-    __slots__ = ("_engine", "_index", "name")
+    __slots__ = ("_engine", "name")
 
     def __init__(self, engine, index: int, name: str):
-        """engine: the pktlab.engine.Engine that runs the element."""
+        """engine: the pktlab.engine.Engine that runs the element. The handle
+        names the element: after a live change it reaches the element of that
+        name (indices move), and fails once none is left."""
         object.__setattr__(self, "_engine", engine)
-        object.__setattr__(self, "_index", index)
         object.__setattr__(self, "name", name)
+
+    @property
+    def _index(self) -> int:
+        i = self._engine._index.get(self.name)
+        if i is None:
+            raise EngineError(f"element '{self.name}' is gone: a live change removed it",
+                              kind="state", element=self.name)
+        return i
 
     @property
     def cls(self) -> str:
@@ -57,6 +66,7 @@ class Element:
 
     def counters(self) -> dict[str, int]:
         """This element's counters (drop reasons and others), summed over threads."""
+        self._index                      # noqa: B018 - fails for an element that is gone
         return self._engine.stats().counters_of(self.name)
 
     def __getattr__(self, handler: str) -> Any:

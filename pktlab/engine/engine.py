@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 
-from . import _lib, accessors, handlercall, output
+from . import _lib, accessors, decisions, handlercall, inline, output
 from ._lib import ffi, lib
 from .change import Change, apply_graph, own_graph, write_live
 from .classes import element_classes
 from .element import Element
 from .errors import EngineError, locator, unknown_class
-from .stats import Stats
+from .stats import Stats, pool_info
 
 
 class Engine:
@@ -35,13 +36,21 @@ class Engine:
         one of them), else first_cpu + i (pktlab.engine.placement).
     dpdk: DPDK EAL arguments (pktlab.engine.dpdk.init); a graph with DPDK elements
         initialises the EAL with laptop defaults when nobody did.
+    simtime: simulated time (Click's --simtime; one thread): timers fire in
+        virtual time and an idle engine jumps to the next one, so
+        `Script(wait 10, ...)` takes no wall time; simtime_start is the
+        clock's start in seconds (default Click's 1e9).
+    stdio: elements write straight to this process's stderr (the log) and
+        stdout (Script's print) instead of the rings `log()` and `output()`
+        read: for command-line drivers.
     """
 
     def __init__(self, graph, threads: int = 1, *, per_packet: bool = False,
                  cycles: bool = False, pin: bool = False, first_cpu: int = 0,
                  cpus: list[int] | None = None,
                  pool_buffers: int = 0, defines: dict[str, str] | None = None,
-                 dpdk: str | list[str] | None = None):
+                 dpdk: str | list[str] | None = None, simtime: bool = False,
+                 simtime_start: float = 0.0, stdio: bool = False):
         if isinstance(graph, str):
             from ..lang import parse
 
@@ -66,12 +75,19 @@ class Engine:
         for i, c in enumerate(self.placement.cpus[:64]):
             opts.cpus[i] = c
         opts.pool_buffers = pool_buffers
+        opts.simtime = simtime
+        opts.simtime_start = simtime_start
+        opts.stdio = stdio
+        self.simtime = simtime
         err = _lib.new_error()
         handle = lib.pl_engine_new(opts, err)
         if handle == ffi.NULL:
             _lib.check(err.status or lib.PL_ERR_NOMEM, err)
         self._h = ffi.gc(handle, lib.pl_engine_free)
-        self._lock = threading.Lock()
+        # The native engine outlives this object while a Stats view holds it.
+        weakref.finalize(self, lib.pl_engine_stop, self._h)
+        # Handlers, start/stop and apply() one at a time (widgets, samplers).
+        self._lock = threading.RLock()
         self._names: list[str] = []
         self._index: dict[str, int] = {}
         try:
@@ -104,11 +120,12 @@ class Engine:
 
     def _build(self, graph) -> None:
         err = _lib.new_error()
+        cstr = _lib.cstr
         for i, el in enumerate(graph.elements.values()):
             loc = getattr(el, "loc", None)
-            rc = lib.pl_engine_add(self._h, el.name.encode(), el.cls.encode(),
-                                   (el.config or "").encode(), loc.line if loc else 0,
-                                   loc.col if loc else 0, err)
+            rc = lib.pl_engine_add(self._h, cstr(el.name, "element name", el),
+                                   cstr(el.cls, "class", el), cstr(el.config or "", "config", el),
+                                   loc.line if loc else 0, loc.col if loc else 0, err)
             if rc == lib.PL_ERR_CLASS and el.cls not in element_classes():
                 raise unknown_class(el, element_classes())
             self._check(rc, err)
@@ -175,11 +192,9 @@ class Engine:
 
     def run_inline(self, max_runs: int = 0) -> Engine:
         """Run on the calling thread (single-thread engines) until every task
-        finished or max_runs task rounds ran. Deterministic: for tests."""
-        err = _lib.new_error()
-        t0 = time.monotonic()
-        self._check(lib.pl_engine_run_inline(self._h, max_runs, err), err)
-        self.elapsed += time.monotonic() - t0
+        finished or max_runs task rounds ran. Deterministic: for tests. In
+        steps of about 20 ms: Ctrl-C stops it cleanly (pktlab.engine.inline)."""
+        inline.run_inline(self, max_runs)
         return self
 
     def close(self) -> None:
@@ -247,9 +262,11 @@ class Engine:
     def _read(self, index: int, handler: str) -> str:
         err = _lib.new_error()
         size = 4096
+        name = _lib.cstr(handler, "handler")
         while True:
             buf = ffi.new("char[]", size)
-            rc = lib.pl_handler_read(self._h, index, handler.encode(), buf, size, err)
+            with self._lock:
+                rc = lib.pl_handler_read(self._h, index, name, buf, size, err)
             if rc == lib.PL_ERR_HANDLER and "failed" in _lib.string(err.message) and size < 1 << 22:
                 size *= 8
                 continue
@@ -264,8 +281,10 @@ class Engine:
 
     def _write(self, index: int, handler: str, value: str) -> None:
         err = _lib.new_error()
-        self._check(lib.pl_handler_write(self._h, index, handler.encode(), value.encode(), err),
-                    err)
+        name, text = _lib.cstr(handler, "handler"), _lib.cstr(value, "handler value")
+        with self._lock:
+            rc = lib.pl_handler_write(self._h, index, name, text, err)
+        self._check(rc, err)
 
     def element_thread(self, name: str) -> int | None:
         t = lib.pl_element_thread(self._h, self._index[name])
@@ -279,29 +298,8 @@ class Engine:
         return [t for t in range(min(self.threads, 64)) if mask >> t & 1]
 
     def decisions(self) -> dict:
-        """What the thread analysis decided, for the notebook and the widget:
-        per element its threads and task worker, and for device outputs the
-        TX queue each thread got and whether it locks it; whether reference
-        counts are atomic (packets cross threads); warnings."""
-        buf = ffi.new("char[]", 4096)
-        lib.pl_engine_warnings(self._h, buf, 4096)
-        elements = {}
-        for n in self._names:
-            d = {"threads": self.threads_of(n), "task_thread": self.element_thread(n)}
-            cls = element_classes().get(self.graph.elements[n].cls)
-            if cls is not None and any(h.name == "tx_queues" for h in cls.handlers):
-                d["tx_queues"] = {int(t): {"queue": int(q), "locked": lk == "1"}
-                                  for t, q, lk in (ln.split() for ln in
-                                                   self[n].read("tx_queues").splitlines())}
-            elements[n] = d
-        return {
-            "threads": self.threads,
-            "atomic_refcounts": bool(lib.pl_engine_atomic_refs(self._h)),
-            "placement": {"cpus": self.placement.cpus, "node": self.placement.node,
-                          "why": self.placement.why},
-            "elements": elements,
-            "warnings": [w for w in _lib.string(buf).splitlines() if w],
-        }
+        """What the thread analysis decided (pktlab.engine.decisions)."""
+        return decisions.of(self)
 
     def ports(self, name: str) -> tuple[int, int]:
         i = self._index[name]
@@ -341,15 +339,7 @@ class Engine:
         (`allocated`, `free`, `in_use`, `alloc_failures`), and per class
         (`classes`: data area `bytes` and the same counts); `max_len` is the
         longest packet the engine holds."""
-        info = ffi.new("pl_pool_info *")
-        lib.pl_engine_pools(self._h, info)
-        classes = [{"bytes": info.class_bytes[k], "allocated": info.class_allocated[k],
-                    "free": info.class_free[k],
-                    "in_use": info.class_allocated[k] - info.class_free[k],
-                    "alloc_failures": info.class_failures[k]} for k in range(info.nclasses)]
-        return {"allocated": info.allocated, "free": info.free,
-                "in_use": info.allocated - info.free, "alloc_failures": info.alloc_failures,
-                "classes": classes, "max_len": info.max_len}
+        return pool_info(self._h)
 
     def core_counters(self) -> dict[str, int]:
         """The core's own counters over all threads: `grown` (packets an element
@@ -368,14 +358,24 @@ class Engine:
         output.log_to(self, fd)
 
     def log(self) -> str:
-        """Lines written by elements such as Print since the last call; lines
-        lost to a full log (64 KiB, read too late) are counted and said so."""
+        """Lines written by elements such as Print since the last call (Click's
+        stderr: Print, Script's read and errors); lines lost to a full log
+        (64 KiB, read too late) are counted and said so."""
         return output.log(self)
 
     @property
     def log_dropped(self) -> int:
         """Log lines lost so far because the log was full (see log())."""
         return int(lib.pl_engine_log_dropped(self._h))
+
+    def output(self) -> str:
+        """What elements printed to standard output since the last call
+        (Script's print)."""
+        return output.out(self)
+
+    def clock(self) -> float:
+        """The engine's clock in seconds (simulated under simtime)."""
+        return lib.pl_engine_clock(self._h) / 1e9
 
     def summary(self) -> dict[str, dict]:
         """Per element: class, packets per input and output port, counters."""

@@ -21,7 +21,7 @@ from typing import Iterable
 from . import _lib
 from ._lib import ffi, lib
 
-MAX_FRAME = 1920                # PL_BUFSIZE - PL_HEADROOM
+MAX_FRAME = lib.pl_packet_max_len()     # PL_MAX_LEN: 65,535 bytes and headers around them
 _DRAIN_PACKETS = 4096
 _DRAIN_BYTES = 1 << 22
 
@@ -37,6 +37,12 @@ class Captured:
     timestamp: int
     anno: bytes
     thread: int
+    net_offset: int | None = None   # the network header annotation, from the data start
+
+    @property
+    def extra_length(self) -> int:
+        """Bytes on the wire beyond the packet (FromDump: what the capture cut)."""
+        return int.from_bytes(self.anno[12:16], "little")   # PL_ANNO_EXTRA_LENGTH (anno.h)
 
 
 def _index(engine, name: str) -> int:
@@ -47,7 +53,7 @@ def _index(engine, name: str) -> int:
 
 
 def feed(engine, name: str, packets: Iterable[bytes]) -> int:
-    """Queue `packets` (bytes-like, at most 1920 bytes each) into FromMemory
+    """Queue `packets` (bytes-like, at most MAX_FRAME bytes each) into FromMemory
     `name`, in order. Returns how many were queued."""
     pkts = [bytes(p) for p in packets]
     if not pkts:
@@ -86,7 +92,8 @@ def _drain(engine, name: str, limit: int | None, meta: bool) -> list:
                 out.append(Captured(b, m.orig_len, m.paint,
                                     int.from_bytes(ffi.buffer(ffi.addressof(m, "dst_ip"), 4)[:],
                                                    "big"),
-                                    m.timestamp, bytes(ffi.buffer(m.anno)), m.thread))
+                                    m.timestamp, bytes(ffi.buffer(m.anno)), m.thread,
+                                    None if m.net_off == 0xFFFF else m.net_off))
             else:
                 out.append(b)
     return out

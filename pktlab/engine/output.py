@@ -1,4 +1,5 @@
-"""What elements write for people: the log (Print and friends) and the
+"""What elements write for people: the log (Print and friends), standard
+output (Script's print) and the
 messages they give while configured (Click's Message, warnings).
 
 The log is a bounded ring the control side drains (`Engine.log()`), or,
@@ -14,10 +15,20 @@ from ._lib import ffi, lib
 
 
 def log(eng) -> str:
+    """The log (Click's stderr: Print, Script's read and errors) since the last call."""
+    return _drain(eng, lib.pl_engine_log_read)
+
+
+def out(eng) -> str:
+    """What elements printed to standard output (Script's print) since the last call."""
+    return _drain(eng, lib.pl_engine_out_read)
+
+
+def _drain(eng, read) -> str:
     chunks = []
     buf = ffi.new("char[]", 65536)
     while True:
-        n = lib.pl_engine_log_read(eng._h, buf, 65536)
+        n = read(eng._h, buf, 65536)
         if not n:
             break
         chunks.append(ffi.string(buf, n).decode("utf-8", "replace"))
@@ -41,7 +52,13 @@ def messages(eng) -> list[tuple[str, str, str]]:
     buf = ffi.new("char[]", n + 1)
     lib.pl_engine_messages(eng._h, buf, n + 1)
     out = []
-    for line in _lib.string(buf).splitlines():
-        name, level, text = line.split("\t", 2)
-        out.append((name, "warning" if level == "1" else "message", text))
+    # One message a line, NAME TAB LEVEL TAB TEXT: split at newlines only (a
+    # message may hold a form feed or other characters splitlines() cuts at).
+    for line in _lib.string(buf).split("\n"):
+        parts = line.split("\t", 2)
+        if len(parts) == 3:
+            name, level, text = parts
+            out.append((name, "warning" if level == "1" else "message", text))
+        elif line and out:
+            out[-1] = (*out[-1][:2], out[-1][2] + "\n" + line)
     return out

@@ -19,45 +19,14 @@ CORE_COUNTERS = tuple(ffi.string(lib.pl_core_counter(i)).decode()
                       for i in range(lib.pl_core_ncounters()))
 
 
-class Stats:
-    """ports[t, p, f]: per thread t, global output port p, field f (packets,
-    bytes, batches, cycles). hist[t, p, k]: batches of size k through port p
-    (k = 1..256, 257 = larger). counters[t, c]: element counters."""
+class StatsReader:
+    """What the statistics say per element, from the arrays `ports[t, p, f]`,
+    `hist[t, p, k]`, `counters[t, c]` and the element -> index maps: shared by
+    Stats (the engine's own region) and RemoteStats (a copy kept by a
+    telemetry stream, pktlab.engine.remote_stats)."""
 
-    def __init__(self, engine):
-        self._engine = engine
-        self.generation = None
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Re-read the layout after a live change: new elements get indices,
-        and when the region moved (a larger one was needed) the views are
-        remapped. Views held from before stay readable (the old region is
-        kept) but stop moving."""
-        engine = self._engine
-        h = engine._h
-        L = ffi.new("pl_stats_layout *")
-        if lib.pl_stats(h, L) != 0:
-            raise RuntimeError("statistics are laid out when the engine is initialized")
-        if L.generation != self.generation:
-            raw = np.frombuffer(ffi.buffer(L.base, L.bytes), dtype=np.uint64)
-            s = raw.itemsize
-            self.threads = L.threads
-            self.nports = L.nports
-            self.ncounters = L.ncounters
-            self._raw = raw
-            self.ports = as_strided(raw[L.ports_off:], shape=(L.threads, L.nports, 4),
-                                    strides=(L.ports_stride * s, 4 * s, s), writeable=False)
-            self.hist = as_strided(raw[L.hist_off:], shape=(L.threads, L.nports, L.hist_bins),
-                                   strides=(L.hist_stride * s, L.hist_bins * s, s),
-                                   writeable=False)
-            self.counters = as_strided(raw[L.counters_off:], shape=(L.threads, L.ncounters),
-                                       strides=(L.counters_stride * s, s), writeable=False)
-            self.generation = L.generation
-        port_base, counter_base, conn_in = {}, {}, {}
-        for i, name in enumerate(engine.elements):
-            port_base[name] = lib.pl_port_index(h, i, 0)
-            counter_base[name] = lib.pl_counter_index(h, i)
+    def _index(self, engine, port_base: dict[str, int], counter_base: dict[str, int]) -> None:
+        conn_in: dict[str, list[tuple[int, int]]] = {}
         for c in engine.graph.connections:
             conn_in.setdefault(c.dst, []).append((c.dport, port_base[c.src] + c.sport))
         self._port_base, self._counter_base, self._conn_in = port_base, counter_base, conn_in
@@ -66,6 +35,10 @@ class Stats:
         from .classes import element_class
 
         return element_class(self._engine.graph.elements[name].cls)
+
+    def port_base(self, name: str) -> int:
+        """Index of the element's first output port in `ports[t, p, f]`."""
+        return self._port_base[name]
 
     def counter_base(self, name: str) -> int:
         """Index of the element's first counter in `counters[t, c]`."""
@@ -111,11 +84,70 @@ class Stats:
         c = self.counters_of(name)
         return {d: c[d] for d in drops}
 
+    def retired_drops(self) -> int:
+        """Packets freed by elements that live change removed."""
+        return 0
+
     def total_drops(self) -> int:
         """Packets freed by every element, including elements that live change
         removed: with the packets still queued, this equals what was generated."""
         live = sum(sum(self.drops_of(n).values()) for n in self._engine.elements)
-        return live + int(lib.pl_engine_retired_drops(self._engine._h))
+        return live + self.retired_drops()
+
+
+class _Region(np.ndarray):
+    """The statistics region as an array that holds the engine handle: every
+    view taken from it (ports, hist, counters and their slices) keeps the
+    native engine, and so the memory under it, alive after the Engine
+    object is gone."""
+
+    owner = None
+
+
+class Stats(StatsReader):
+    """ports[t, p, f]: per thread t, global output port p, field f (packets,
+    bytes, batches, cycles). hist[t, p, k]: batches of size k through port p
+    (k = 1..256, 257 = larger). counters[t, c]: element counters."""
+
+    def __init__(self, engine):
+        self._engine = engine
+        self.generation = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the layout after a live change: new elements get indices,
+        and when the region moved (a larger one was needed) the views are
+        remapped. Views held from before stay readable (the old region is
+        kept) but stop moving."""
+        engine = self._engine
+        h = engine._h
+        L = ffi.new("pl_stats_layout *")
+        if lib.pl_stats(h, L) != 0:
+            raise RuntimeError("statistics are laid out when the engine is initialized")
+        if L.generation != self.generation:
+            raw = np.frombuffer(ffi.buffer(L.base, L.bytes), dtype=np.uint64).view(_Region)
+            raw.owner = h          # the views keep the engine's memory alive
+            s = raw.itemsize
+            self.threads = L.threads
+            self.nports = L.nports
+            self.ncounters = L.ncounters
+            self._raw = raw
+            self.ports = as_strided(raw[L.ports_off:], shape=(L.threads, L.nports, 4),
+                                    strides=(L.ports_stride * s, 4 * s, s), writeable=False)
+            self.hist = as_strided(raw[L.hist_off:], shape=(L.threads, L.nports, L.hist_bins),
+                                   strides=(L.hist_stride * s, L.hist_bins * s, s),
+                                   writeable=False)
+            self.counters = as_strided(raw[L.counters_off:], shape=(L.threads, L.ncounters),
+                                       strides=(L.counters_stride * s, s), writeable=False)
+            self.generation = L.generation
+        port_base, counter_base = {}, {}
+        for i, name in enumerate(engine.elements):
+            port_base[name] = lib.pl_port_index(h, i, 0)
+            counter_base[name] = lib.pl_counter_index(h, i)
+        self._index(engine, port_base, counter_base)
+
+    def retired_drops(self) -> int:
+        return int(lib.pl_engine_retired_drops(self._engine._h))
 
 
 def mean_batch(hist: np.ndarray) -> float:
@@ -123,3 +155,16 @@ def mean_batch(hist: np.ndarray) -> float:
     sizes = np.arange(hist.shape[-1], dtype=np.float64)
     n = hist.sum()
     return float((hist * sizes).sum() / n) if n else 0.0
+
+
+def pool_info(h) -> dict:
+    """Engine.pools() for the native engine h."""
+    info = ffi.new("pl_pool_info *")
+    lib.pl_engine_pools(h, info)
+    classes = [{"bytes": info.class_bytes[k], "allocated": info.class_allocated[k],
+                "free": info.class_free[k],
+                "in_use": info.class_allocated[k] - info.class_free[k],
+                "alloc_failures": info.class_failures[k]} for k in range(info.nclasses)]
+    return {"allocated": info.allocated, "free": info.free,
+            "in_use": info.allocated - info.free, "alloc_failures": info.alloc_failures,
+            "classes": classes, "max_len": info.max_len}

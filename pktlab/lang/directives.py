@@ -13,8 +13,10 @@ import re
 
 from .confstr import argvec, shift_spacevec, spacevec, unquote
 from .lexer import Lexer, Token
+from .sources import SourceError, read_source
 
 _VARIABLE = re.compile(r"\$[A-Za-z0-9_]+")
+MAX_LIBRARY_DEPTH = 16     # require(library ...) inside libraries, this deep at most
 
 
 class Directives:
@@ -64,20 +66,36 @@ class Directives:
         here = self.lex.filename
         base = os.path.dirname(here) if not here.startswith("<") else ""
         full = os.path.join(base, path)
+        if self.library_depth >= MAX_LIBRARY_DEPTH:
+            self.err(pos, f"libraries required more than {MAX_LIBRARY_DEPTH} deep "
+                          f"(at '{path}')")
+            return
         try:
             key = os.path.realpath(full)
             if key in self.libraries:
                 return
-            with open(full, encoding="utf-8", errors="replace") as f:
-                text = f.read()
+            if self.open_library is not None:
+                text = self.open_library(full)
+            else:
+                text = read_source(full, regular_only=True)
+        except SourceError as e:
+            self.err(pos, f"library {e}")
+            return
+        except PermissionError as e:
+            self.err(pos, str(e))
+            return
         except (OSError, ValueError):
             self.err(pos, f"library '{path}' not found")
             return
         self.libraries.add(key)
         self.requirements.append(f"library {path}")
         saved, self.lex = self.lex, Lexer(text, full, self.r)
-        self.statements("file")
-        self.lex = saved
+        self.library_depth += 1
+        try:
+            self.statements("file")
+        finally:
+            self.library_depth -= 1
+            self.lex = saved
 
     def directive_define(self, keyword: Token) -> None:
         got = self._paren(keyword)

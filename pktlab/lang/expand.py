@@ -26,7 +26,11 @@ from .confstr import argvec, uncomment
 from .errors import Reporter
 from .variables import ExpansionTooLarge, VarEnv, expand
 
-MAX_ELEMENTS = 1_000_000
+# Limits of one configuration's expansion: a compound that doubles at each of
+# 30 levels must meet an error in seconds, not eat the machine. Nodes count
+# the tunnels of compound instances too.
+MAX_ELEMENTS = 1 << 17
+MAX_NODES = 1 << 20
 
 
 class ExpansionAborted(Exception):
@@ -57,8 +61,9 @@ class Expander:
 
     def add_node(self, name: str, cls, config: str, loc: Loc | None, env: VarEnv | None) -> int:
         i = len(self.names)
-        if i >= MAX_ELEMENTS:
-            self.r.error(loc, f"configuration expands to more than {MAX_ELEMENTS} elements")
+        if i >= MAX_NODES:
+            self.r.error(loc, f"configuration expands to more than {MAX_NODES} elements and "
+                              "compound ports (pktlab's limit)")
             raise ExpansionAborted
         self.names.append(name)
         self.classes.append(cls)
@@ -210,6 +215,10 @@ class Expander:
 
     def graph(self, requirements: list[str]) -> Graph:
         real = [not (c is TUNNEL or c is GROUP or isinstance(c, Compound)) for c in self.classes]
+        if sum(real) > MAX_ELEMENTS:
+            self.r.error(None, f"configuration expands to {sum(real)} elements; pktlab runs at "
+                               f"most {MAX_ELEMENTS}")
+            raise ExpansionAborted
         self._real = real
         self._out: dict[tuple[int, int], list] = {}
         self._in: dict[tuple[int, int], list] = {}

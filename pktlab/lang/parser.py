@@ -78,6 +78,8 @@ class Parser(Directives, Scopes):
         self.groups = 0
         self.requirements: list[str] = []
         self.libraries: set[str] = set()
+        self.open_library = None   # path -> text for require(library ...); None: open the file
+        self.library_depth = 0
         self.lex: Lexer | None = None
 
     def parse(self, text: str, filename: str) -> Compound:
@@ -149,9 +151,8 @@ class Parser(Directives, Scopes):
             k = t.kind
             if k in ("ident", "[", "{", "(", "->", "=>"):
                 self.lex.unlex(t)
-                before = (self.lex.pos, len(self.lex.pushback))
                 self.connection()
-                if (self.lex.pos, len(self.lex.pushback)) == before:  # never loop in place
+                if self.lex.peek() is t:  # never loop in place
                     self.syntax_error(self.lex.next(), "a statement")
             elif k == "elementclass":
                 self.parse_elementclass()
@@ -296,16 +297,23 @@ class Parser(Directives, Scopes):
         return e
 
     def ports(self) -> list[int]:
-        """`[p, q, ...]`; a trailing ',' or an empty `[]` makes the list expandable (-1)."""
+        """`[p, q, ...]`, with ranges `[0-2]` and an open range `[1-]` (Click's
+        yport); a trailing ',' or '-', or an empty `[]`, makes the list
+        expandable (-1)."""
         t = self.lex.next()
         if t.kind != "[":
             self.lex.unlex(t)
             return []
         ports: list[int] = []
+        dash = False
         while True:
             t = self.lex.next()
             if t.kind == "ident":
-                ports.append(self._port_number(t))
+                port = self._port_number(t)
+                if dash and ports:
+                    ports.extend(range(ports[-1] + 1, port + 1))
+                else:
+                    ports.append(port)
             elif t.kind == "]":
                 ports.extend([0, -1] if not ports else [-1])
                 return ports
@@ -316,7 +324,11 @@ class Parser(Directives, Scopes):
             t = self.lex.next()
             if t.kind == "]":
                 return ports
-            if t.kind != ",":
+            if t.kind == "-" and not dash:
+                dash = True
+            elif t.kind == ",":
+                dash = False
+            else:
                 self.err(t, "syntax error: expected ','")
                 self.lex.unlex(t)
 

@@ -3,6 +3,8 @@
     %%click fwd [--threads N] [--dpdk "EAL ARGS"] [--define X=Y] [--hz 10] [--no-cycles]
     src :: InfiniteSource(LENGTH 64, BURST 32) -> c :: Counter -> Discard;
 
+    %%click dut --remote HOST:PORT [--token T]     (or unix:/path; an empty cell just attaches)
+
 parses the cell, starts an Engine bound to `fwd` in the notebook's namespace
 and shows its views: the graph widget, live tuning controls, the engine's
 log and the telemetry dashboard (`add_view` adds more). Running the cell
@@ -10,8 +12,10 @@ again changes the running engine live (`Engine.apply`) when the engine
 supports it, and otherwise stops it and starts the new configuration; the
 plots keep their history and mark the change. Each name has one Session
 (pktlab.notebook.session): a re-run replaces its views, and every view
-follows the engine whoever changes it. `%pktlab list`, `%pktlab stop NAME`,
-`%pktlab start NAME`.
+follows the engine whoever changes it. With --remote the engine is one that
+`pktlab serve` runs elsewhere (pktlab.connect): the cell's configuration, if
+any, is applied to it live, and the same views show it. `%pktlab list`,
+`%pktlab stop NAME`,`%pktlab start NAME`.
 
 Mistakes in the cell are shown as FILE:LINE:COL with the line and a caret
 under the offending token, not as a Python traceback; line numbers count the
@@ -68,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="do not count cycles per element")
     p.add_argument("--no-views", dest="views", action="store_false",
                    help="start the engine without showing controls and plots")
+    p.add_argument("--remote", default=None, metavar="ADDRESS",
+                   help="drive the engine `pktlab serve` runs at HOST:PORT or unix:PATH")
+    p.add_argument("--token", default=None, help="the remote server's token")
     return p
 
 
@@ -78,7 +85,8 @@ def parse_line(line: str) -> argparse.Namespace:
         args = _parser().parse_args(shlex.split(line))
     except (argparse.ArgumentError, argparse.ArgumentTypeError, ValueError) as e:
         raise UsageError(f"%%click: {e}\nusage: %%click NAME [--threads N] [--dpdk \"EAL ARGS\"] "
-                         "[--define X=Y] [--hz HZ] [--no-cycles] [--no-views]") from None
+                         "[--define X=Y] [--hz HZ] [--no-cycles] [--no-views] "
+                         "[--remote ADDRESS]") from None
     except SystemExit:
         raise UsageError("usage: %%click NAME [--threads N] [--dpdk \"EAL ARGS\"] "
                          "[--define X=Y] [--hz HZ] [--no-cycles] [--no-views]") from None
@@ -105,9 +113,30 @@ def build(name: str, cell: str, args):
         raise CellError(str(e)) from None
 
 
+def remote_engine(graph, text: str, args):
+    """Connect to the served engine; apply the cell's graph to it if it has one."""
+    from ..engine import EngineError
+    from ..engine.remote import connect
+
+    try:
+        eng = connect(args.remote, token=args.token, hz=args.hz)
+    except (EngineError, OSError) as e:
+        raise CellError(f"%%click --remote {args.remote}: {e}") from None
+    if graph.elements and graph != eng.graph:
+        try:
+            eng.apply(graph)
+        except EngineError as e:
+            eng.close()
+            raise CellError(error_text(e, text, graph) + "\n(the served engine is unchanged)") \
+                from None
+    return eng
+
+
 def new_engine(graph, text: str, args):
     from ..engine import Engine, EngineError
 
+    if getattr(args, "remote", None):
+        return remote_engine(graph, text, args)
     kw = {"threads": args.threads, "cycles": args.cycles}
     if args.dpdk is not None:
         params = inspect.signature(Engine).parameters
@@ -221,9 +250,11 @@ def _restart(old: Session | None, args, graph, text: str, opts: dict) -> Session
     from ..telemetry import Sampler
 
     eng = new_engine(graph, text, args)
-    was_running = old is not None and old.engine.running
+    remote = old is not None and getattr(old.engine, "remote", False)
+    was_running = old is not None and not remote and old.engine.running
     if old is not None:
-        old.engine.stop()
+        # a remote engine goes on serving others: only this client goes
+        old.engine.close() if remote else old.engine.stop()
     try:
         eng.start()
     except EngineError as e:
@@ -249,13 +280,15 @@ def run_cell(shell, line: str, cell: str):
     """%%click: start (or change) the engine NAME and show its views."""
     args = parse_line(line)
     cell_id, code = _origin(shell, line, cell)
-    opts = {"threads": args.threads, "dpdk": args.dpdk, "cycles": args.cycles}
+    opts = {"threads": args.threads, "dpdk": args.dpdk, "cycles": args.cycles,
+            "remote": args.remote}
     old = SESSIONS.get(args.name)
     try:
         text, graph = build(args.name, cell, args)
         if old is not None and old.options == opts and old.engine.running and \
                 hasattr(old.engine, "apply"):
-            _change(old, graph, text)
+            if graph.elements or not args.remote:   # an empty --remote cell only attaches
+                _change(old, graph, text)
             old.retire(old.replaced_note())
             session = old
         else:
@@ -265,7 +298,9 @@ def run_cell(shell, line: str, cell: str):
             raise
         raise _failed(old, e, cell_id) from None
     session.text, session.cell_id, session.code = text, cell_id, code
-    session.defines, session.ran = dict(args.defines), graph.copy()
+    attached = args.remote and not graph.elements      # what the served engine runs
+    session.defines = dict(args.defines)
+    session.ran = (session.engine.graph if attached else graph).copy()
     SESSIONS[args.name] = session
     shell.user_ns[args.name] = session.engine
     if args.views:

@@ -197,5 +197,6 @@ class Session:
         self.sampler.unsubscribe(self.tick)
         if hasattr(self.engine, "off_change"):
             self.engine.off_change(self.on_change)
-        self.engine.stop()
+        # a remote engine goes on serving others: only this client goes
+        self.engine.close() if getattr(self.engine, "remote", False) else self.engine.stop()
         self.sampler.stop()

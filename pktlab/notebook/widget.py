@@ -41,8 +41,9 @@ _ENGINES: weakref.WeakSet = weakref.WeakSet()
 
 def _resolve(source, engine):
     from ..engine import Engine
+    from ..engine.remote import RemoteEngine
 
-    if isinstance(source, Engine):
+    if isinstance(source, (Engine, RemoteEngine)):
         return source.graph, source
     if isinstance(source, Graph):
         return source, engine

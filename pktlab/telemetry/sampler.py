@@ -101,6 +101,7 @@ class Sampler(RingReader):
         self._lock = threading.Lock()
         self._listeners: list[list] = []
         self._thread: threading.Thread | None = None
+        self._pushed = None             # the callback a pushing engine calls (on_sample)
         self._stop = threading.Event()
         self._n = 0
         self._pu = 0
@@ -164,8 +165,10 @@ class Sampler(RingReader):
         self._task_ports = self._layout.task_ports
         self._tp = np.zeros((T, len(self._task_ports)), np.uint64)
 
-    def sample(self) -> None:
-        """Take one sample now (the thread calls this at `hz`)."""
+    def sample(self, t: float | None = None) -> None:
+        """Take one sample now (the thread calls this at `hz`); t: when the
+        statistics were taken (monotonic seconds; a remote engine's frames
+        carry the server's clock), default now."""
         c0 = time.thread_time()
         with self._lock:
             eng = self.engine
@@ -181,7 +184,7 @@ class Sampler(RingReader):
                 return                  # a live change is remapping the region: next tick
             n = self._n
             i = n % self.history
-            self._t[i] = time.monotonic() - self.t0
+            self._t[i] = (time.monotonic() if t is None else t) - self.t0
             # Monotonic: ports of removed elements stay counted, rows never go stale.
             self._pu = pu = min(max(self._pu, self._layout.used_ports), ports.shape[1])
             np.sum(ports[:, :pu], axis=0, out=self._ports[i, :pu])
@@ -217,12 +220,21 @@ class Sampler(RingReader):
 
     @property
     def layout(self) -> _Layout:
-        """Element -> indices for the engine's current graph."""
-        if self.engine.graph is not self._layout.graph:
+        """Element -> indices for the engine's current graph (and the rings
+        remapped first when a live change moved the statistics region, so
+        that every index of the layout is inside them)."""
+        if self.engine.graph is not self._layout.graph or self._moved():
             with self._lock:
-                if self.engine.graph is not self._layout.graph:
+                if self._moved():
+                    self._rebind()
+                elif self.engine.graph is not self._layout.graph:
                     self._bind_layout(self.engine.stats())
         return self._layout
+
+    def _moved(self) -> bool:
+        st = self.engine.stats()
+        return (st is not self._st or st.generation != self._gen
+                or (st.ports.shape, st.counters.shape) != self._shape)
 
     @property
     def elements(self) -> list[str]:
@@ -236,8 +248,15 @@ class Sampler(RingReader):
     # ---- the thread ----------------------------------------------------
 
     def start(self) -> Sampler:
-        """Sample on a background (daemon) thread until stop()."""
+        """Sample on a background (daemon) thread until stop(). An engine that
+        pushes its samples (a RemoteEngine: one per telemetry frame, `on_sample`)
+        is sampled when they come instead, without a thread."""
         if self._thread is not None and self._thread.is_alive():
+            return self
+        if hasattr(self.engine, "on_sample"):
+            if not self._pushed:
+                self._pushed = self.sample
+                self.engine.on_sample(self._pushed)
             return self
         self._stop.clear()
         ref = weakref.ref(self)
@@ -247,6 +266,9 @@ class Sampler(RingReader):
         return self
 
     def stop(self) -> None:
+        if self._pushed:
+            self.engine.off_sample(self._pushed)
+            self._pushed = None
         self._stop.set()
         t = self._thread
         if t is not None and t is not threading.current_thread():
@@ -255,7 +277,7 @@ class Sampler(RingReader):
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return bool(self._pushed) or (self._thread is not None and self._thread.is_alive())
 
     @contextmanager
     def hold(self):
@@ -265,6 +287,10 @@ class Sampler(RingReader):
 
     def attach(self, engine, label: str | None = "restart") -> None:
         """Sample another engine from now on (same ring timeline, a marker)."""
+        was_running = self.running
+        if self._pushed:
+            self.engine.off_sample(self._pushed)
+            self._pushed = None
         with self._lock:
             self.engine = engine
             self._shape = None
@@ -273,6 +299,9 @@ class Sampler(RingReader):
             self._layout = None
             self._rebind()
         self._watch(engine)
+        if was_running and (hasattr(engine, "on_sample") or not self.running):
+            self.stop()
+            self.start()
         if label:
             self.mark(label)
 

@@ -89,6 +89,8 @@ class Outputs(dict):
     engine: Any = None
     element: str | None = None
     meta: dict
+    stdout: str = ""              # what elements printed (Script's print)
+    log: str = ""                 # the engine's log (Print, Script's read and errors)
 
     def counters(self, name: str | None = None) -> dict[str, int]:
         return self.engine[name or self.element].counters()
@@ -157,7 +159,7 @@ def _is_element_expr(config: str) -> bool:
 def run_packets(config, packets, *, layer: str = "auto", outputs: int | None = None,
                 defines: Mapping[str, str] | None = None, per_packet: bool = False,
                 handlers: Mapping[str, Mapping[str, str]] | None = None,
-                max_rounds: int = 1_000_000) -> Outputs:
+                max_rounds: int = 1_000_000, simtime: bool = False) -> Outputs:
     """Run packets through a graph synchronously; return what came out.
 
     config: one element ("CheckIPHeader(14)", "IPClassifier(tcp, udp, -)"),
@@ -168,15 +170,18 @@ def run_packets(config, packets, *, layer: str = "auto", outputs: int | None = N
     packets (a wrapped element's inputs are 0, 1, ...).
     handlers: {element: {handler: value}} written before the run.
     Other sources (InfiniteSource, ...) in the graph are made inactive.
+    simtime: run on the simulated clock (timers, rates and Script waits take
+    no wall time); the run ends when nothing more can happen. What elements
+    printed is in the result's .stdout (Script's print) and .log.
     """
     from ..engine import Engine
 
     wrapped = _is_element_expr(config)
     if wrapped:
         text, srcs, outs = _wrap(config, packets, outputs)
-        eng = Engine(text, per_packet=per_packet)
+        eng = Engine(text, per_packet=per_packet, simtime=simtime)
     else:
-        eng = Engine(config, defines=defines, per_packet=per_packet)
+        eng = Engine(config, defines=defines, per_packet=per_packet, simtime=simtime)
         srcs = [n for n in eng.elements if eng.graph.elements[n].cls == "FromMemory"]
         outs = [n for n in eng.elements if eng.graph.elements[n].cls == "ToMemory"]
         if not srcs:
@@ -208,9 +213,11 @@ def run_packets(config, packets, *, layer: str = "auto", outputs: int | None = N
         rounds += 64
         if all(eng[s].count >= eng[s].fed for s in srcs) or rounds >= max_rounds:
             break
-    eng.run_inline(max_runs=4)
+    eng.run_inline(max_runs=max_rounds)      # until idle: queues drained, timers done
     result = Outputs()
     result.engine = eng
+    result.stdout = eng.output()
+    result.log = eng.log()
     result.element = "e" if wrapped else None
     result.meta = {}
     for i, name in enumerate(outs):
@@ -299,18 +306,35 @@ def capture(engine, name: str, count: int = 32, timeout: float = 1.0, *, layer: 
 # ---- pcap files ----------------------------------------------------------------------------
 
 def read_pcap(path) -> list[bytes]:
-    """The frames of a pcap file, as bytes (for feed / FromMemory)."""
+    """The frames of a pcap or pcapng file, as bytes (for feed / FromMemory);
+    any length (jumbo frames, 64 KB datagrams)."""
     from scapy.utils import RawPcapReader
 
-    with RawPcapReader(str(path)) as r:
-        return [bytes(data) for data, _meta in r]
+    out = []
+    with RawPcapReader(str(path)) as r:       # a pcapng file gets scapy's pcapng reader
+        while True:
+            try:                              # iterating would cut records at 65,535 bytes
+                data, _meta = r._read_packet(size=1 << 20)
+            except EOFError:
+                return out
+            out.append(bytes(data))
 
 
-def write_pcap(path, packets, *, linktype: int | None = None) -> None:
-    """Write scapy packets (or bytes, as Ethernet frames unless linktype) to a pcap file."""
-    from scapy.utils import wrpcap
+def write_pcap(path, packets, *, linktype: int | None = None, pcapng: bool = False) -> None:
+    """Write scapy packets (or bytes, as Ethernet frames unless linktype says
+    raw IP: 101, 228, 229) to a pcap file, or a pcapng file with pcapng=True;
+    FromDump reads both."""
+    from scapy.utils import PcapNgWriter, wrpcap
 
     pkts = list(packets)
     if pkts and isinstance(pkts[0], (bytes, bytearray)):
-        pkts = [decode(bytes(p), "raw" if linktype == 101 else "auto") for p in pkts]
-    wrpcap(str(path), pkts, linktype=linktype)
+        raw = linktype in (12, 14, 101, 228, 229)
+        pkts = [decode(bytes(p), "raw" if raw else "auto") for p in pkts]
+    if pcapng:
+        w = PcapNgWriter(str(path), linktype=linktype) if linktype is not None \
+            else PcapNgWriter(str(path))
+        w.write(pkts)
+        w.close()
+    else:
+        wrpcap(str(path), pkts, linktype=linktype, snaplen=262144)   # tcpdump's: frames whole
+

@@ -34,7 +34,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ANY", "Trace", "TraceFailure", "load", "run_trace"]
+from .checksums import checksum_errors
+
+__all__ = ["ANY", "Trace", "TraceFailure", "checksum_errors", "load", "run_trace"]
 
 
 class TraceFailure(AssertionError):
@@ -158,7 +160,8 @@ class Trace:
             self.data = tomllib.load(f)
         unknown = set(self.data) - {"description", "config", "input", "output", "handlers",
                                     "counters", "verify_checksums", "defines", "write", "skip",
-                                    "layer", "outputs", "modes"}
+                                    "layer", "outputs", "modes", "oracle", "batched_order",
+                                    "simtime", "stdout", "log"}
         if unknown:
             raise ValueError(f"{self.path}: unknown keys {sorted(unknown)}")
         if "config" not in self.data:
@@ -230,7 +233,8 @@ def _compare(got, want, ns) -> list[str]:
     if wild_rest:
         want = want.pkt
     if isinstance(want, (bytes, bytearray)):
-        g = bytes(got)
+        orig = getattr(got, "original", None)          # the bytes the packet was read from
+        g = orig if isinstance(orig, bytes) else bytes(got)
         if wild_rest:
             return [] if g[:len(want)] == bytes(want) else [f"bytes differ: got {g.hex()}"]
         return [] if g == bytes(want) else [f"bytes: got {g.hex()}, want {bytes(want).hex()}"]
@@ -267,30 +271,6 @@ def _compare(got, want, ns) -> list[str]:
     return diffs
 
 
-def checksum_errors(pkt) -> list[str]:
-    """Wrong IPv4/ICMP/TCP/UDP checksums in a scapy packet, recomputed by scapy."""
-    from scapy.layers.inet import ICMP, IP, TCP, UDP, IPerror, UDPerror, TCPerror
-
-    errs = []
-    for layer in (IP, ICMP, TCP, UDP):
-        if not pkt.haslayer(layer):
-            continue
-        lay = pkt[layer]
-        if isinstance(lay, (IPerror, UDPerror, TCPerror)):
-            continue
-        have = lay.chksum
-        if layer is UDP and have == 0:
-            continue
-        if layer is not IP and pkt.haslayer(IP) and (pkt[IP].flags.MF or pkt[IP].frag):
-            continue                                    # covers the whole datagram
-        copy = pkt.copy()
-        del copy[layer].chksum
-        want = copy.__class__(bytes(copy))[layer].chksum
-        if have != want:
-            errs.append(f"{layer.__name__} checksum 0x{have:04x}, should be 0x{want:04x}")
-    return errs
-
-
 # ---- running -------------------------------------------------------------------------------------
 
 def run_trace(trace: Trace, per_packet: bool = False, artifacts: Path | None = None) -> None:
@@ -302,8 +282,12 @@ def run_trace(trace: Trace, per_packet: bool = False, artifacts: Path | None = N
     d = trace.data
     out = run_packets(d["config"], trace.inputs(), per_packet=per_packet,
                       defines=d.get("defines"), handlers=d.get("write"),
-                      outputs=d.get("outputs"), layer=d.get("layer", "auto"))
+                      outputs=d.get("outputs"), layer=d.get("layer", "auto"),
+                      simtime=d.get("simtime", False))
     problems: list[str] = []
+    for key, got_text in (("stdout", out.stdout), ("log", out.log)):
+        if key in d and got_text != d[key]:
+            problems.append(f"{key}: got {got_text!r}, want {d[key]!r}")
     want = trace.expected()
     for key in sorted(set(want) | set(out), key=str):
         got_l, want_l = list(out.get(key, [])), want.get(key)
@@ -313,10 +297,12 @@ def run_trace(trace: Trace, per_packet: bool = False, artifacts: Path | None = N
             continue
         if len(got_l) != len(want_l):
             problems.append(f"output {key}: got {len(got_l)} packet(s), want {len(want_l)}")
+        elif not per_packet and d.get("batched_order") == "any":
+            got_l = _match_order(got_l, want_l, trace.ns)
         for i, (g, w) in enumerate(zip(got_l, want_l)):
             for line in _compare(g, w, trace.ns):
                 problems.append(f"output {key} packet {i}: {line}")
-    if d.get("verify_checksums", True):
+    if d.get("verify_checksums", not d.get("oracle")):     # Click's bytes are the truth
         for key, pl in out.items():
             for i, p in enumerate(pl):
                 for line in checksum_errors(p):
@@ -339,6 +325,16 @@ def run_trace(trace: Trace, per_packet: bool = False, artifacts: Path | None = N
             _write_artifacts(artifacts, out, want, problems)
         mode = "per-packet" if per_packet else "batched"
         raise TraceFailure(f"{trace.path.name} ({mode}): " + "\n  ".join(["", *problems]))
+
+
+def _match_order(got_l: list, want_l: list, ns) -> list:
+    """got_l reordered to follow want_l where packets match (batched_order = "any":
+    batching may change the order on an output, never its packets)."""
+    rest, out = list(got_l), []
+    for w in want_l:
+        k = next((i for i, g in enumerate(rest) if not _compare(g, w, ns)), 0)
+        out.append(rest.pop(k))
+    return out
 
 
 def _split_spec(spec: str, default: str) -> tuple[str, str]:

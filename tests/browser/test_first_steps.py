@@ -117,9 +117,13 @@ def test_plot_source_grows_while_idle_and_while_a_cell_runs(nb):
 
 
 def _burst_slider(nb):
-    """The newest src.BURST control (a SelectionSlider of powers of two)."""
+    """The newest src.BURST control (a SelectionSlider of powers of two).
+
+    The test drives it from the keyboard (focus, arrows), which needs no
+    scrolling: scrolling waits for the control to stop moving, and with the
+    live plots above it reflowing on a loaded machine that wait timed out."""
     ctl = nb.page.locator(".pktlab-control-src-BURST").last
-    ctl.scroll_into_view_if_needed()
+    ctl.wait_for(state="attached")
     return ctl
 
 

@@ -97,7 +97,7 @@ def run_one(testdir: Path, shims: Path, test: str) -> Result:
     env.pop("VALGRIND", None)
     try:
         r = subprocess.run(["perl", "clicktest", "-p", str(shims), "-t", str(TIMEOUT_S), test],
-                           cwd=testdir, capture_output=True, text=True, env=env,
+                           cwd=testdir, capture_output=True, text=True, errors="replace", env=env,
                            timeout=TIMEOUT_S + 15)
         out = r.stdout + r.stderr
     except subprocess.TimeoutExpired as e:

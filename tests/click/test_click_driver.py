@@ -80,3 +80,36 @@ def test_shims_put_the_drop_ins_on_path(tmp_path):
     out = subprocess.run(["click-flatten", "-e", "Idle -> Discard"], env=env, capture_output=True,
                          text=True, timeout=60)
     assert out.stdout.startswith("Idle@1 :: Idle;")
+
+
+def test_control_socket_options(tmp_path):
+    """-u serves Click's ControlSocket while the driver runs; -R offers hotconfig;
+    a write to `stop` ends the driver, and -h then reads the final counts."""
+    import time
+    import uuid
+
+    from pktlab.engine.csclient import ControlSocketClient
+
+    sock = tmp_path / f"cs-{uuid.uuid4().hex[:8]}.sock"
+    p = subprocess.Popen([sys.executable, "-m", "pktlab", "click", "-R", "-u", str(sock),
+                          "-e", "InfiniteSource(LIMIT -1) -> c :: Counter -> Discard",
+                          "-h", "c.count"], cwd=ROOT, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not sock.exists():
+            assert p.poll() is None and time.monotonic() < deadline, p.stderr.read()
+            time.sleep(0.05)
+        c = ControlSocketClient(f"unix:{sock}")
+        while int(c.read("c.count")) == 0:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        assert b"hotconfig" in c.read("handlers")
+        c.write("stop", b"")
+        c.close()
+        out, err = p.communicate(timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode == 0, err
+    assert int(out) > 0

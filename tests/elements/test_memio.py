@@ -102,7 +102,7 @@ def test_drain_more_than_one_call(kit):
 
 def test_feed_errors(kit):
     eng = kit.make_engine(CHAIN.format(src="", out=""))
-    with pytest.raises(EngineError, match="at most 1920 fit") as ei:
+    with pytest.raises(EngineError, match=f"at most {MAX_FRAME} fit") as ei:
         kit.feed(eng, "src", [b"x", bytes(MAX_FRAME + 1)])
     assert ei.value.element == "src"
     assert eng["src"].fed == 0            # nothing queued from a rejected call
@@ -120,7 +120,7 @@ def test_bad_parameters(kit):
     with pytest.raises(EngineError, match="CAPACITY"):
         kit.make_engine(CHAIN.format(src="", out="CAPACITY 0"))
     with pytest.raises(EngineError, match="SNAPLEN"):
-        kit.make_engine(CHAIN.format(src="", out="SNAPLEN 5000"))
+        kit.make_engine(CHAIN.format(src="", out="SNAPLEN 70000"))
     with pytest.raises(EngineError, match="BURST"):
         kit.make_engine(CHAIN.format(src="BURST 0", out=""))
 
@@ -175,3 +175,24 @@ def test_two_threads_into_one_sink(kit):
     assert [p for p in got if p[:1] == b"a"] == pa and [p for p in got if p[:1] == b"b"] == pb
     assert {c.thread for c in caps} == {0, 1}
     assert eng.pools()["in_use"] == 0
+
+
+def test_large_packets_both_ways(kit):
+    # Jumbo frames and 64 KB datagrams in and out of memory, byte for byte,
+    # next to small ones: the ring keeps bytes, not CAPACITY x 64 KB.
+    pkts = [bytes([i % 251]) * n for i, n in enumerate([60, 1500, 9000, 9018, 65535, 64, 30000])]
+    eng = kit.run(CHAIN.format(src="STOP true", out="CAPACITY 16"), pkts)
+    assert kit.drain(eng, "out") == pkts
+    assert kit.conserved(eng, len(pkts))
+    caps = kit.drain_captured(kit.run(CHAIN.format(src="STOP true", out="SNAPLEN 100"), pkts),
+                              "out")
+    assert [(len(c.data), c.orig_len) for c in caps] == [(min(100, len(p)), len(p)) for p in pkts]
+
+
+def test_ring_full_of_bytes_overflows_and_keeps_order(kit):
+    # BYTES 200000 holds three 65,535-byte packets: the rest overflow, counted.
+    pkts = [bytes([i]) * 65535 for i in range(6)]
+    eng = kit.run(CHAIN.format(src="STOP true", out="CAPACITY 100, BYTES 200000"), pkts)
+    got = kit.drain(eng, "out")
+    assert got == pkts[:3]
+    assert eng["out"].counters() == {"stored": 3, "overflow": 3}

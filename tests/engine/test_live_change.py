@@ -95,7 +95,7 @@ def test_failed_change_leaves_graph_running_unchanged():
     assert ei.value.element == "x" and ei.value.keyword == "LENGTH"
     with pytest.raises(EngineError, match="unknown element class 'Countr'"):
         eng.apply(BASE.replace("Counter", "Countr"))
-    with pytest.raises(EngineError, match="unused"):
+    with pytest.raises(EngineError, match="input 0 unused"):
         eng.apply("src :: InfiniteSource -> c :: Counter; d :: Discard;")
     assert eng.graph is graph and eng.running
     c0 = eng["c"].count

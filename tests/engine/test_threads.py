@@ -123,10 +123,18 @@ def test_push_pull_mismatch_is_an_error():
 
     from pktlab import EngineError
 
-    with pytest.raises(EngineError, match="push/pull mismatch.*put a Queue"):
-        Engine("s :: InfiniteSource -> u :: Unqueue -> Discard;")
-    with pytest.raises(EngineError, match="pull output q"):
-        Engine("s :: InfiniteSource -> q :: Queue -> Discard;")
+    # Click's words (lib/router.cc): the connection, or the agnostic element
+    # caught between a push input and a pull output.
+    with pytest.raises(EngineError, match="'q :: Queue' pull output 0 connected to 't :: Tee'"
+                                          " push input 0"):
+        Engine("s :: InfiniteSource -> q :: Queue -> t :: Tee -> Discard; t[1] -> Discard;")
+    with pytest.raises(EngineError, match="agnostic 'c :: Counter' in mixed context: push input 0,"
+                                          " pull output 0"):
+        Engine("s :: InfiniteSource -> t :: Tee -> c :: Counter -> Unqueue -> Discard;"
+               " t[1] -> Discard;")
+    # What Click accepts: an agnostic source pulled, a Discard that pulls.
+    Engine("s :: InfiniteSource -> u :: Unqueue -> Discard;")
+    Engine("s :: InfiniteSource -> q :: Queue -> Discard;")
 
 
 def test_live_change_swaps_a_queue_and_keeps_its_packets():
@@ -137,8 +145,11 @@ def test_live_change_swaps_a_queue_and_keeps_its_packets():
     eng = Engine(cfg.format(cap=4096, active="false"))
     eng.run_inline()                       # the source fills the queue; nothing pulls
     assert eng["q"].length == 3000
-    ch = eng.apply(cfg.format(cap=8192, active="true"))   # CAPACITY is not live: q is replaced
-    assert ch.replaced == 1 and ch.retuned == 1
+    ch = eng.apply(cfg.format(cap=8192, active="true"))   # CAPACITY is live (Click's handler)
+    assert ch.replaced == 0 and ch.retuned == 2
+    assert eng["q"].length == 3000 and eng["q"].capacity == 8192
+    ch = eng.apply(cfg.format(cap=8192, active="true").replace("Queue(", "NotifierQueue("))
+    assert ch.replaced == 1                # another class: replaced
     assert eng["q"].length == 3000         # handed over
     eng.apply(cfg.format(cap=8192, active="true").replace(", STOP true", ""))
     eng.run_inline(max_runs=1000)

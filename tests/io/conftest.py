@@ -3,6 +3,7 @@ creates and deletes. Helpers the tests import are in iohelpers.py."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -25,9 +26,10 @@ def _ip(*args, check=True):
     return subprocess.run(["ip", *args], capture_output=True, text=True, check=check)
 
 
-@pytest.fixture
-def veth():
-    """A veth pair: `host` here, `peer` inside namespace `ns`. Deleted after."""
+@contextlib.contextmanager
+def make_veth(mtu: int | None = None):
+    """A veth pair: `host` here, `peer` inside namespace `ns`, with an MTU
+    when given. Deleted after."""
     why = _can_netns()
     if why:
         pytest.skip(why)
@@ -37,6 +39,9 @@ def veth():
     try:
         _ip("link", "add", host, "type", "veth", "peer", "name", peer)
         _ip("link", "set", peer, "netns", ns)
+        if mtu:
+            _ip("link", "set", host, "mtu", str(mtu))
+            _ip("netns", "exec", ns, "ip", "link", "set", peer, "mtu", str(mtu))
         _ip("link", "set", host, "up")
         _ip("netns", "exec", ns, "ip", "link", "set", peer, "up")
         # No IPv6 chatter (router solicitations, MLD) on the test link.
@@ -48,3 +53,16 @@ def veth():
     finally:
         _ip("link", "del", host, check=False)
         _ip("netns", "del", ns, check=False)
+
+
+@pytest.fixture
+def veth():
+    with make_veth() as v:
+        yield v
+
+
+@pytest.fixture
+def jumbo_veths():
+    """Two veth pairs with MTU 9000: frames come in on a.host, leave on b.host."""
+    with make_veth(9000) as a, make_veth(9000) as b:
+        yield a, b

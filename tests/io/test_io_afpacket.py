@@ -9,41 +9,9 @@ import pytest
 from pktlab import Engine
 from pktlab.engine import EngineError
 
-from iohelpers import ROOT, frames
+from iohelpers import RECEIVER, ROOT, SENDER, frames, netns_python
 
 METHODS = ["PACKET_MMAP", "LINUX"]
-
-# Inside the namespace: send the frames given on stdin (hex, one per line) on IFACE.
-SENDER = """
-import socket, sys
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind((sys.argv[1], 0))
-for line in sys.stdin:
-    s.send(bytes.fromhex(line.strip()))
-"""
-
-# Inside the namespace: receive ethertype 0x88b5 frames on IFACE until N arrived (or 5 s idle).
-RECEIVER = """
-import socket, sys
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88b5))
-s.setsockopt(socket.SOL_SOCKET, 33, 1 << 23)   # SO_RCVBUFFORCE: hold a whole burst
-s.bind((sys.argv[1], 0)); s.settimeout(5)
-print("ready", flush=True)
-n, got = int(sys.argv[2]), []
-try:
-    while len(got) < n:
-        got.append(s.recv(4096).hex())
-except socket.timeout:
-    pass
-print("\\n".join(got), flush=True)
-"""
-
-
-def _netns_python(ns, code, *args, **kw):
-    return subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", code, *args],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, **kw)
-
 
 @pytest.mark.parametrize("method", METHODS)
 def test_frames_from_the_namespace_arrive_at_fromdevice(veth, method):
@@ -52,7 +20,7 @@ def test_frames_from_the_namespace_arrive_at_fromdevice(veth, method):
                  "-> c :: Counter -> out :: ToMemory(1000);")
     eng.start()
     try:
-        p = _netns_python(veth.ns, SENDER, veth.peer)
+        p = netns_python(veth.ns, SENDER, veth.peer)
         _, err = p.communicate("\n".join(f.hex() for f in pkts), timeout=30)
         assert p.returncode == 0, err
         deadline = time.monotonic() + 10
@@ -69,7 +37,7 @@ def test_frames_from_the_namespace_arrive_at_fromdevice(veth, method):
 @pytest.mark.parametrize("method", METHODS)
 def test_frames_from_todevice_arrive_at_the_peer(veth, method):
     pkts = frames(300, size=120, tag=9)
-    rx = _netns_python(veth.ns, RECEIVER, veth.peer, str(len(pkts)))
+    rx = netns_python(veth.ns, RECEIVER, veth.peer, str(len(pkts)))
     assert rx.stdout.readline().strip() == "ready"
     eng = Engine(f"src :: FromMemory(STOP true, BURST 64) -> td :: ToDevice({veth.host}, "
                  f"METHOD {method}, BURST 32);")
@@ -87,7 +55,7 @@ def test_snaplen_cuts_received_frames(veth):
     eng = Engine(f"FromDevice({veth.host}, SNAPLEN 100) -> out :: ToMemory;")
     eng.start()
     try:
-        p = _netns_python(veth.ns, SENDER, veth.peer)
+        p = netns_python(veth.ns, SENDER, veth.peer)
         p.communicate("\n".join(f.hex() for f in pkts), timeout=30)
         deadline = time.monotonic() + 10
         while eng["out"].count < 5 and time.monotonic() < deadline:

@@ -401,7 +401,7 @@ def test_built_without_dpdk_message(tmp_path):
     srcs += [str(ROOT / "native/elements/io/from_dpdk_device.c")]
     exe = tmp_path / "nodpdk"
     subprocess.run(["gcc", "-std=c11", "-D_GNU_SOURCE", "-O0", "-pthread", "-I", str(ROOT / "native/include"),
-                    "-o", str(exe), str(prog), *srcs], check=True, capture_output=True)
+                    "-o", str(exe), str(prog), *srcs, "-lm"], check=True, capture_output=True)
     rc, el, msg, avail = subprocess.run([str(exe)], capture_output=True, text=True,
                                         check=True).stdout.strip().split("|")
     assert rc != "0" and el == "fd" and avail == "0"
@@ -446,8 +446,11 @@ def test_ndesc_write_rebuilds_the_rings_under_load():
                 errs.append(str(e))
         writes = [(c.kind, c.label, c.lost) for c in eng.history]
         change = eng["fd"].ndesc_change
-        # the same through apply(): a retune that rebuilds the rings
-        ch = eng.apply_text("fd :: FromDPDKDevice(net_null0, NDESC 2048) -> td :: ToDPDKDevice(net_null1);")
+        # the same through apply(): a retune that rebuilds the rings (td keeps
+        # the NDESC written to it: a handler write is part of its configuration
+        # now, as in Click, so the new text says it too)
+        ch = eng.apply_text("fd :: FromDPDKDevice(net_null0, NDESC 2048) -> "
+                            "td :: ToDPDKDevice(net_null1, NDESC 512);")
         time.sleep(0.1)
         after_apply = eng["td"].count
         eng.stop()

@@ -79,6 +79,14 @@ def test_port_list_on_the_right():
     assert edges(g) == [("a", 0, "b", 0), ("a", 1, "c", 0)]
 
 
+def test_port_ranges_as_clicks_lexer():
+    # Click's yport: [0-2] is ports 0, 1, 2; a trailing '-' leaves the list open
+    g = parse("a :: A; b :: B; a [0-2] => [0, 1-2] b;")
+    assert edges(g) == [("a", 0, "b", 0), ("a", 1, "b", 1), ("a", 2, "b", 2)]
+    with pytest.raises(ConfigError, match="expected ','"):
+        parse("a :: A; a [0-1-2] -> Discard;")
+
+
 def test_connection_count_mismatch():
     with pytest.raises(ConfigError, match="2 outputs connected to 3 inputs"):
         parse("a :: A; b :: B; c :: C; d :: D; a [0,1] => b, c, d;")
@@ -209,3 +217,10 @@ def test_known_classes_give_clicks_exact_reading():
     assert [m for _, m in e.value.errors] == [
         "undeclared element 'Queue'; did you mean 'queue'?",
         "unknown element class 'Dscard'; did you mean 'Discard'?"]
+
+
+def test_a_last_statement_needs_no_semicolon():
+    """Click reads `Print` (a whole hotconfig, say) as one element, as it reads `Print;`."""
+    assert list(parse("Print").elements) == ["Print@1"]
+    assert list(parse("Idle -> c :: Counter").elements) == ["Idle@1", "c"]
+    assert parse("Print") == parse("Print;")

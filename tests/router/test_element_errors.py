@@ -25,7 +25,7 @@ from pktlab import Engine, EngineError
     ("ARPResponder(10.0.0.1)", ["expected 'IP [IP...] ETH'"]),
     ("ARPQuerier(10.0.0.1, 00:01:02:03:04:05, STATIC 10.0.0.2)", ["STATIC"]),
     ("EtherEncap(0x0800, 1:2:3:4:5:6)", ["missing required argument DST"]),
-    ("IPFragmenter(20)", ["MTU"]),
+    ("IPFragmenter(4)", ["MTU"]),
 ])
 def test_bad_configuration_is_reported(config, words):
     with pytest.raises(EngineError) as exc:

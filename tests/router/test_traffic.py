@@ -91,4 +91,4 @@ def test_pcap_roundtrip(tmp_path):
 def test_feed_rejects_oversized_packets():
     eng = Engine("src :: FromMemory -> Discard")
     with pytest.raises(ValueError, match="at most"):
-        traffic.feed(eng, "src", [bytes(3000)])
+        traffic.feed(eng, "src", [bytes(70000)])

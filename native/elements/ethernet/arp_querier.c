@@ -68,8 +68,16 @@ static int aq_configure(pl_element *e, pl_error *err)
 
 static void aq_cleanup(pl_element *e)
 {
-    /* Waiting packets live in pool slabs, which the engine frees whole. */
-    arpt_destroy(&PL_STATE(e, aq_state)->t);
+    /* Packets still waiting go back to the pools, counted (live change
+     * removing the element, or the engine's end). */
+    aq_state *s = PL_STATE(e, aq_state);
+    arpt_clear(&s->t, &s->orphans);
+    while (s->orphans) {
+        pl_packet *p = s->orphans;
+        s->orphans = p->next;
+        pl_packet_free_ctl(e, C_CLEARED, p);
+    }
+    arpt_destroy(&s->t);
 }
 
 /* Prepend the Ethernet header to dst and add p to *out (or drop it). */
@@ -105,7 +113,7 @@ static void query(pl_element *e, pl_ctx *ctx, uint32_t target, const uint8_t *un
     pl_packet *q = pl_packet_alloc(ctx->pool);
     if (!q)
         return;
-    q->len = 60;
+    q->len = PL_ARP_FRAME;
     pl_arp_write(q->data, PL_ARP_REQUEST, unicast ? unicast : bcast, s->eth, s->ip, zero, target);
     q->mac_off = (uint16_t)(q->data - q->buf);
     pl_count(ctx, e, C_QUERIES, 1);

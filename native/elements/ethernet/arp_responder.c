@@ -31,6 +31,8 @@ static int ar_configure(pl_element *e, pl_error *err)
     s->n = 0;
     for (int i = 0; i < s->entries.n; i++) {
         char *text = strdup(s->entries.v[i]), *save = NULL;
+        if (!text)
+            return pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
         char *words[64];
         int nw = 0;
         for (char *w = strtok_r(text, " \t\n", &save); w && nw < 64; w = strtok_r(NULL, " \t\n", &save))
@@ -44,13 +46,14 @@ static int ar_configure(pl_element *e, pl_error *err)
             uint32_t a, m;
             int len;
             ar_entry *v = realloc(s->v, sizeof *v * (size_t)(s->n + 1));
+            if (v)
+                s->v = v;          /* the old block is gone: keep the new one, even on error */
             if (!v)
                 rc = pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
             else if (pl_parse_prefix(words[k], &a, &m, &len))
                 rc = pl_seterr(err, PL_ERR_CONFIG, e, "ENTRY",
                                "entry %d: '%s' is not an IP address or prefix", i, words[k]);
             else {
-                s->v = v;
                 s->v[s->n].addr = a;
                 s->v[s->n].mask = m;
                 memcpy(s->v[s->n].eth, eth, 6);
@@ -93,15 +96,18 @@ static inline int ar_check(pl_element *e, pl_packet **pp, pl_ctx *ctx)
         pl_drop(ctx, e, C_NOBUFS, p);
         return -1;
     }
-    uint8_t *w = p->data, sha[6];
-    memcpy(sha, w + ARP_SHA, 6);
-    memcpy(w, sha, 6);                          /* to the asker */
-    memcpy(w + 6, en->eth, 6);
-    pl_wr16(w + ARP_OP, PL_ARP_REPLY);
-    memcpy(w + ARP_THA, sha, 6);
-    memcpy(w + ARP_TPA, &spa, 4);
-    memcpy(w + ARP_SHA, en->eth, 6);
-    memcpy(w + ARP_SPA, &tpa, 4);
+    /* Click makes the reply as a new 42-byte packet (no padding), keeping
+     * only the VLAN annotation; here it is built in the request's buffer. */
+    uint8_t sha[6];
+    memcpy(sha, p->data + ARP_SHA, 6);
+    uint16_t vlan = pl_anno_u16(p, PL_ANNO_VLAN_TCI);
+    pl_arp_write(p->data, PL_ARP_REPLY, sha, en->eth, tpa, sha, spa);
+    p->len = PL_ARP_FRAME;
+    p->net_off = PL_OFF_UNSET;
+    p->paint = 0;
+    p->dst_ip = 0;
+    memset(p->anno, 0, sizeof p->anno);
+    pl_anno_set_u16(p, PL_ANNO_VLAN_TCI, vlan);
     p->mac_off = (uint16_t)(p->data - p->buf);
     return 0;
 }
@@ -162,8 +168,9 @@ static const pl_class arp_responder = {
     .doc = "ARPResponder(IP ETH, IP/MASK ETH, ...)\n"
            "Generates responses to ARP queries.\n\n"
            "Input: Ethernet frames. An ARP request (RFC 826, Ethernet/IPv4) for an\n"
-           "address of an entry becomes, in its own buffer, the ARP reply, sent to the\n"
-           "asker from that entry's ETH, on output 0. Other frames (bad ARP frames,\n"
+           "address of an entry becomes the ARP reply (42 bytes, unpadded, as Click's;\n"
+           "built in the request's buffer), sent to the asker from that entry's ETH,\n"
+           "on output 0. Other frames (bad ARP frames,\n"
            "replies, requests for unknown addresses) go to output 1 if it is\n"
            "connected and are dropped under their reason otherwise. An entry lists\n"
            "addresses or prefixes, then one Ethernet address. Handlers: table;\n"

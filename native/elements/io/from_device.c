@@ -76,7 +76,7 @@ static const pl_param params[] = {
      "PACKET_MMAP (TPACKET_V3 ring, batched) or LINUX (one recv per packet)"},
     {"BURST", PL_T_UINT, offsetof(fdev_state, burst), "32", 1, 4096, PL_P_LIVE,
      "most packets per batch"},
-    {"SNAPLEN", PL_T_UINT, offsetof(fdev_state, snaplen), "1920", 14, 1920, 0,
+    {"SNAPLEN", PL_T_UINT, offsetof(fdev_state, snaplen), PL_MAX_LEN_TEXT, 14, PL_MAX_LEN, 0,
      "bytes kept of each frame"},
     {"PROMISC", PL_T_BOOL, offsetof(fdev_state, promisc), "false", 0, -1, 0,
      "promiscuous mode"},
@@ -100,8 +100,11 @@ static const pl_class from_device = {
            "packets per batch without a system call (the kernel hands over a block\n"
            "when it is full or after 1 ms); LINUX calls recv() once per packet, the\n"
            "paper's vanilla-Click baseline. Frames are copied into engine buffers (cut\n"
-           "at SNAPLEN) with their kernel timestamp; frames this host sends on DEVNAME\n"
-           "are not received.\n"
+           "at SNAPLEN: whole frames by default, jumbo frames and 64 KB GRO\n"
+           "super-packets included; what SNAPLEN cut is the extra-length annotation)\n"
+           "with their kernel timestamp; frames this host sends on DEVNAME are not\n"
+           "received. With LINUX on an interface whose MTU exceeds 1,906 bytes each\n"
+           "frame costs two system calls (a peek at its length, then recv).\n"
            "Counters: nobufs, received. Handlers: count, kernel_drops, burst (rw).\n\n"
            "Example: FromDevice(veth0, METHOD PACKET_MMAP) -> c :: Counter -> Discard;",
     .state_size = sizeof(fdev_state),

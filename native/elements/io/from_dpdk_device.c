@@ -17,7 +17,7 @@ typedef struct {
     pl_dpdk_elem d;                    /* first: the shared handlers read it */
     char *port;
     int64_t queue, n_queues, maxthreads;
-    uint64_t burst;
+    uint64_t burst, mtu;
     uint8_t promisc, active, copy;
     int nthreads, ninst;
     uint32_t nq;
@@ -42,7 +42,7 @@ static int fdd_configure(pl_element *e, pl_error *err)
     pl_io_conf c = {.name = s->port, .rx = 1, .first_queue = (uint32_t)s->queue,
                     .nqueues = s->n_queues > 0 ? (uint32_t)s->n_queues : (uint32_t)threads,
                     .upto = s->n_queues <= 0, .ndesc = (uint32_t)s->d.ndesc,
-                    .promisc = s->promisc, .copy = s->copy};
+                    .promisc = s->promisc, .copy = s->copy, .mtu = (uint32_t)s->mtu};
     if (pl_io_dpdk.open(&s->d.dev, &c, e, err))
         return err->status;
     s->nq = pl_dpdk_dev_nqueues(s->d.dev);
@@ -198,6 +198,8 @@ static const pl_param params[] = {
      "whether to receive"},
     {"COPY", PL_T_BOOL, offsetof(fdd_state, copy), "false", 0, -1, 0,
      "copy each packet into an engine buffer and free the mbuf at once (no zero copy)"},
+    {"MTU", PL_T_UINT, offsetof(fdd_state, mtu), "0", 0, 65535, 0,
+     "the port's MTU (0: the device's default, 1500); jumbo frames: 9000"},
     {0}};
 
 static const pl_handler handlers[] = {
@@ -212,7 +214,8 @@ static const pl_class from_dpdk_device = {
     .name = "FromDPDKDevice",
     .ports = "0/1",
     .processing = "h/h",
-    .doc = "FromDPDKDevice(PORT [, QUEUE, N_QUEUES, MAXTHREADS, BURST, NDESC, PROMISC, ACTIVE, COPY])\n"
+    .doc = "FromDPDKDevice(PORT [, QUEUE, N_QUEUES, MAXTHREADS, BURST, NDESC, PROMISC, ACTIVE, COPY,\n"
+           "               MTU])\n"
            "Receives packets from a DPDK port.\n\n"
            "Polls RX queues with rte_eth_rx_burst. Zero copy: each packet's metadata\n"
            "lives in its mbuf's private area and its data is the mbuf's buffer, so\n"
@@ -224,6 +227,12 @@ static const pl_class from_dpdk_device = {
            "with several queues polls them in turn. PORT is an index, a device name\n"
            "(net_null0, net_ring0) or a PCI address. Needs the EAL initialised\n"
            "(pktlab.dpdk.init, Engine(dpdk=...), pktlab run --dpdk).\n"
+           "Jumbo frames as FastClick's: MTU sets the port's (the largest its elements\n"
+           "ask for). A frame that fits one mbuf (pktlab.dpdk.init(mbuf_size=...);\n"
+           "Engine's own initialisation enlarges the mbufs for MTUs up to 9216) is zero\n"
+           "copy; one the device delivered as a chain of mbufs (scattered RX) is made\n"
+           "contiguous in an engine buffer of its size, counted as the core's\n"
+           "linearized.\n"
            "Counters: nobufs, too_long, stop_flush (drop reasons), received.\n"
            "Handlers: count, dropped, hw_count, hw_dropped, nombufs, burst (rw), ndesc (rw:\n"
            "rebuilds the rings with the workers parked), ndesc_lost, ndesc_change, device.\n\n"

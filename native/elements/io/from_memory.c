@@ -13,7 +13,6 @@
  * nothing is freed and the consumer wraps to the first chunk.
  */
 #define CHUNK_BYTES (1u << 20)
-#define MAX_FRAME (PL_BUFSIZE - PL_HEADROOM)
 
 typedef struct fm_chunk {
     _Atomic(struct fm_chunk *) next;
@@ -87,9 +86,9 @@ static int fm_feed(pl_element *e, const uint8_t *data, const uint32_t *lens, uin
         }
     }
     for (uint32_t i = 0; i < n; i++)
-        if (lens[i] > MAX_FRAME)
+        if (lens[i] > PL_MAX_LEN)
             return pl_seterr(err, PL_ERR_CONFIG, e, "", "packet %u is %u bytes; at most %d fit",
-                             i, lens[i], MAX_FRAME);
+                             i, lens[i], PL_MAX_LEN);
     fm_chunk *t = s->tail;
     size_t used = atomic_load_explicit(&t->used, memory_order_relaxed);
     for (uint32_t i = 0; i < n; i++) {
@@ -111,6 +110,7 @@ static int fm_feed(pl_element *e, const uint8_t *data, const uint32_t *lens, uin
         atomic_store_explicit(&s->fed, atomic_load(&s->fed) + 1, memory_order_relaxed);
         *accepted = i + 1;
     }
+    pl_task_wake(e);
     return 0;
 }
 
@@ -137,8 +137,10 @@ static const uint8_t *next_record(fm_state *s)
 static uint32_t fm_run(pl_element *e, pl_ctx *ctx)
 {
     fm_state *s = PL_STATE(e, fm_state);
-    if (!PL_LIVE(s->active))
+    if (!PL_LIVE(s->active)) {
+        pl_task_sleep(e);            /* writing active wakes it */
         return 0;
+    }
     uint64_t n = PL_LIVE(s->burst);
     int64_t limit = PL_LIVE(s->limit);
     uint64_t sent = pl_counter_total(e, C_SENT);
@@ -159,15 +161,14 @@ static uint32_t fm_run(pl_element *e, pl_ctx *ctx)
             progress = 0;
             continue;
         }
-        pl_packet *p = pl_packet_alloc(ctx->pool);
+        uint32_t len;
+        memcpy(&len, r, 4);
+        pl_packet *p = pl_packet_alloc_len(ctx->pool, len);
         if (!p) {
             pl_count(ctx, e, C_NOBUFS, 1);
             break;
         }
-        uint32_t len;
-        memcpy(&len, r, 4);
         memcpy(p->data, r + 4, len);
-        p->len = len;
         p->mac_off = PL_HEADROOM;
         memset(p->anno, 0, sizeof p->anno);      /* the pool leaves them as they were */
         s->off += rec_size(len);
@@ -180,6 +181,11 @@ static uint32_t fm_run(pl_element *e, pl_ctx *ctx)
         if (s->stop && finished) {
             pl_engine_request_stop(e->eng);
             atomic_store_explicit(&e->task_done, 1, memory_order_relaxed);
+        } else if (finished || !PL_LIVE(s->active)) {
+            /* Nothing to send until fed (or reset, or activated): sleep. */
+            pl_task_sleep(e);
+            if (PL_LIVE(s->active) && next_record(s) && (limit < 0 || sent < (uint64_t)limit))
+                pl_task_wake(e);
         }
         return 0;
     }

@@ -36,6 +36,11 @@ static int tdev_start(pl_element *e, pl_error *err)
     return pl_io_afpacket.start(PL_STATE(e, tdev_state)->dev, e, err);
 }
 
+static int tdev_initialize(pl_element *e, pl_error *err)
+{
+    return pl_sink_init(e, (uint32_t)PL_STATE(e, tdev_state)->burst, err);
+}
+
 static void tdev_cleanup(pl_element *e)
 {
     tdev_state *s = PL_STATE(e, tdev_state);
@@ -101,14 +106,20 @@ static const pl_handler handlers[] = {
 static const pl_class to_device = {
     .name = "ToDevice",
     .ports = "1/0",
-    .processing = "h/h",
+    .processing = "a/a",
     .doc = "ToDevice(DEVNAME [, METHOD, BURST])\n"
            "Sends packets on a Linux network interface.\n\n"
            "Opens an AF_PACKET socket on DEVNAME (needs CAP_NET_RAW). METHOD\n"
            "PACKET_MMAP copies up to BURST frames into a TPACKET_V2 TX ring and sends\n"
            "them with one system call at the end of each batch; LINUX calls send()\n"
            "once per packet, the paper's vanilla-Click baseline. Threads share the\n"
-           "socket under a lock.\n"
+           "socket under a lock. Frames of any size the interface's MTU allows go out\n"
+           "(the TX ring's slots are sized by the MTU: 9,014-byte frames on an MTU 9000\n"
+           "veth); a longer frame (more than MTU + 14 bytes, + 4 with a VLAN tag; the\n"
+           "MTU is read again before deciding) is dropped and counted as too_long.\n"
+           "Its input is agnostic, as FastClick's: after a Queue\n"
+           "(Click's usual Queue -> ToDevice) its task pulls up to BURST packets a run\n"
+           "and sleeps while the queue is empty.\n"
            "Counters (drop reasons: every packet ends here): ring_full, too_long,\n"
            "errors, sent. Handlers: count, dropped, burst (rw).\n\n"
            "Example: InfiniteSource(LENGTH 60, LIMIT 100, STOP true) -> ToDevice(veth0);",
@@ -118,8 +129,10 @@ static const pl_class to_device = {
     .counters = counters,
     .ndrops = 4,
     .configure = tdev_configure,
+    .initialize = tdev_initialize,
     .start = tdev_start,
     .cleanup = tdev_cleanup,
     .push = tdev_push,
+    .run_task = pl_sink_run,
 };
 PL_REGISTER_CLASS(to_device);

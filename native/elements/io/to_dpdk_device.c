@@ -15,7 +15,7 @@ typedef struct {
     pl_dpdk_elem d;                    /* first: the shared handlers read it */
     char *port;
     int64_t queue, n_queues;
-    uint64_t burst, iqueue;
+    uint64_t mtu, burst, iqueue;
     uint8_t blocking;
     int nthreads;
     uint32_t nq;
@@ -45,7 +45,8 @@ static int tdd_configure(pl_element *e, pl_error *err)
      * thread vector (tdd_threads_changed). */
     uint32_t want = s->n_queues > 0 ? (uint32_t)s->n_queues : (uint32_t)s->nthreads;
     pl_io_conf c = {.name = s->port, .tx = 1, .first_queue = (uint32_t)s->queue,
-                    .nqueues = want, .upto = 1, .ndesc = (uint32_t)s->d.ndesc};
+                    .nqueues = want, .upto = 1, .ndesc = (uint32_t)s->d.ndesc,
+                    .mtu = (uint32_t)s->mtu};
     if (pl_io_dpdk.open(&s->d.dev, &c, e, err))
         return err->status;
     s->nq = pl_dpdk_dev_nqueues(s->d.dev);
@@ -64,6 +65,8 @@ static int tdd_initialize(pl_element *e, pl_error *err)
     for (uint32_t q = 0; q < s->nq; q++)
         atomic_flag_clear(&s->locks[q]);
     memset(s->thr, 0, sizeof(tx_thr) * (size_t)s->nthreads);   /* mapped by the analysis */
+    if (pl_sink_init(e, (uint32_t)s->burst, err))
+        return err->status;
     return pl_dpdk_dev_start(s->d.dev, e, err);
 #else
     (void)s;
@@ -83,24 +86,15 @@ static void tdd_threads_changed(pl_element *e, uint64_t threads)
 #ifdef PL_HAVE_DPDK
     if (!s->thr || !s->nq)
         return;
-    int users[PL_DPDK_MAXQ] = {0};
-    uint32_t k = 0;
+    int32_t qi[256];
+    uint8_t shared[256];
+    s->locked = pl_tx_assign(threads, s->nthreads, s->nq, qi, shared);
     for (int t = 0; t < s->nthreads; t++) {
         tx_thr *th = &s->thr[t];
-        th->q = NULL;
-        th->lock = NULL;
-        if (!(threads >> (t < 63 ? t : 63) & 1))
-            continue;
-        th->qi = k++ % s->nq;
-        th->q = pl_io_dpdk.queue(s->d.dev, th->qi, 1);
-        users[th->qi]++;
+        th->qi = qi[t] >= 0 ? (uint32_t)qi[t] : 0;
+        th->q = qi[t] >= 0 ? pl_io_dpdk.queue(s->d.dev, th->qi, 1) : NULL;
+        th->lock = shared[t] ? &s->locks[th->qi] : NULL;
     }
-    s->locked = 0;
-    for (int t = 0; t < s->nthreads; t++)
-        if (s->thr[t].q && users[s->thr[t].qi] > 1) {
-            s->thr[t].lock = &s->locks[s->thr[t].qi];
-            s->locked++;
-        }
 #endif
     s->vec = threads;
 }
@@ -132,33 +126,6 @@ static inline void take_tallies(pl_element *e, pl_ctx *ctx, pl_dpdk_queue *q)
         pl_count(ctx, e, C_COPIES, q->copies);
         q->copies = 0;
     }
-}
-
-/* Keep the first `keep` packets of b in the internal queue, drop the rest. */
-static pl_packet *trim(pl_element *e, pl_ctx *ctx, pl_packet *b, uint64_t keep)
-{
-    if (b->b_count <= keep)
-        return b;
-    if (!keep) {
-        pl_drop_batch(ctx, e, C_DROPPED, b);
-        return NULL;
-    }
-    pl_packet *last = b;
-    uint64_t bytes = b->len;
-    for (uint64_t i = 1; i < keep; i++) {
-        last = last->next;
-        bytes += last->len;
-    }
-    pl_packet *rest = last->next;
-    rest->b_count = b->b_count - (uint32_t)keep;
-    rest->b_bytes = b->b_bytes - bytes;
-    rest->b_tail = b->b_tail;
-    last->next = NULL;
-    b->b_tail = last;
-    b->b_count = (uint32_t)keep;
-    b->b_bytes = bytes;
-    pl_drop_batch(ctx, e, C_DROPPED, rest);
-    return b;
 }
 
 /* Send b (after what is queued) in bursts; returns what is left unsent. */
@@ -208,7 +175,7 @@ static void tdd_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
     }
     b = send_all(e, s, t, ctx, b, PL_LIVE(s->blocking));
     if (b)
-        t->iq = trim(e, ctx, b, PL_LIVE(s->iqueue));
+        t->iq = pl_batch_keep(e, ctx, C_DROPPED, b, PL_LIVE(s->iqueue));
     if (t->lock)
         atomic_flag_clear_explicit(t->lock, memory_order_release);
 #else
@@ -306,6 +273,8 @@ static const pl_param params[] = {
      "wait for ring space instead of queueing and dropping"},
     {"IQUEUE", PL_T_UINT, offsetof(tdd_state, iqueue), "1024", 0, 1 << 20, PL_P_LIVE,
      "per-thread internal queue for packets the ring refused (non-blocking)"},
+    {"MTU", PL_T_UINT, offsetof(tdd_state, mtu), "0", 0, 65535, 0,
+     "the port's MTU (0: the device's default, 1500); longer frames are too_long"},
     {0}};
 
 static const pl_handler handlers[] = {
@@ -321,8 +290,8 @@ static const pl_handler handlers[] = {
 static const pl_class to_dpdk_device = {
     .name = "ToDPDKDevice",
     .ports = "1/0",
-    .processing = "h/h",
-    .doc = "ToDPDKDevice(PORT [, QUEUE, N_QUEUES, BURST, NDESC, BLOCKING, IQUEUE])\n"
+    .processing = "a/a",
+    .doc = "ToDPDKDevice(PORT [, QUEUE, N_QUEUES, BURST, NDESC, BLOCKING, IQUEUE, MTU])\n"
            "Sends packets to a DPDK port.\n\n"
            "Each batch is sent when it arrives (TX flushed at the end of every batch),\n"
            "in rte_eth_tx_burst calls of at most BURST packets. Packets received by\n"
@@ -334,7 +303,12 @@ static const pl_class to_dpdk_device = {
            "thread vector: each thread that can reach the element gets a TX queue\n"
            "of its own while the device (or N_QUEUES) has enough; beyond that\n"
            "threads share queues and only those take a lock (handler device shows\n"
-           "the mapping). Redone after every live change.\n"
+           "the mapping). Redone after every live change. Jumbo frames: MTU sets the\n"
+           "port's; a copied packet longer than an mbuf holds goes out as a chain of\n"
+           "mbufs (multi-segment TX); a frame longer than the MTU allows (+14 bytes of\n"
+           "Ethernet header, +4 with a VLAN tag) is dropped as too_long.\n"
+           "Its input is agnostic\n"
+           "(FastClick's): after a Queue its task pulls up to BURST packets a run.\n"
            "Counters: dropped, nobufs, too_long, unreached (drop reasons; unreached\n"
            "counts packets from a thread the analysis says cannot reach it: 0), sent,\n"
            "copies.\n"
@@ -352,6 +326,7 @@ static const pl_class to_dpdk_device = {
     .start = pl_dpdk_elem_start,
     .cleanup = tdd_cleanup,
     .push = tdd_push,
+    .run_task = pl_sink_run,
     .stop = tdd_stop,
     .threads_changed = tdd_threads_changed,
 };

@@ -38,15 +38,23 @@ static void dir_free(dir_table *t)
     }
 }
 
+/* n copies of v: one store, then copies of what is already filled (memcpy
+ * runs at memory speed; a /0 route is 2^24 entries). */
+static void fill16(uint16_t *d, uint16_t v, size_t n)
+{
+    d[0] = v;
+    for (size_t k = 1; k < n; k *= 2)
+        memcpy(d + k, d, sizeof *d * (n - k < k ? n - k : k));
+}
+
 static int fill(dir_table *t, int *cap, const pl_route *r, uint16_t v)
 {
     uint8_t a[4];
     memcpy(a, &r->addr, 4);
     uint32_t h = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
     if (r->plen <= 24) {
-        uint32_t first = h >> 8, n = 1u << (24 - r->plen);
-        for (uint32_t i = first; i < first + n; i++)
-            t->tbl24[i] = v;     /* no group yet: longer prefixes come later */
+        /* No group yet: longer prefixes come later. */
+        fill16(t->tbl24 + (h >> 8), v, (size_t)1 << (24 - r->plen));
         return 0;
     }
     uint16_t *e = &t->tbl24[h >> 8];
@@ -61,15 +69,12 @@ static int fill(dir_table *t, int *cap, const pl_route *r, uint16_t v)
             t->tbl8 = g;
             *cap = c;
         }
-        uint16_t *g = t->tbl8 + (size_t)t->ngroups * 256;
-        for (int i = 0; i < 256; i++)
-            g[i] = *e;
+        fill16(t->tbl8 + (size_t)t->ngroups * 256, *e, 256);
         *e = (uint16_t)(GROUP | t->ngroups++);
     }
     uint16_t *g = t->tbl8 + (size_t)(*e & ~GROUP) * 256;
     unsigned n = 1u << (32 - r->plen), first = (h & 255) & ~(n - 1);
-    for (unsigned i = first; i < first + n; i++)
-        g[i] = v;
+    fill16(g + first, v, n);
     return 0;
 }
 

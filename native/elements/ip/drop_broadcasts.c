@@ -42,7 +42,7 @@ static const pl_handler handlers[] = {
 static const pl_class drop_broadcasts = {
     .name = "DropBroadcasts",
     .ports = "1/1",
-    .processing = "a/a",
+    .processing = "a/ah",
     .doc = "DropBroadcasts\n"
            "Drops link-level broadcast and multicast packets.\n\n"
            "Drops packets whose packet-type annotation says they arrived as link-level\n"

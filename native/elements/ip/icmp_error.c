@@ -13,7 +13,6 @@ typedef struct {
     uint8_t set_fix_anno;
     int type, code;
     pl_addr_list bad;
-    _Atomic uint32_t id;
 } ie_state;
 
 enum { C_NOT_IP, C_ICMP_ERROR, C_BROADCAST, C_BAD_SOURCE, C_FRAGMENT, C_SOURCE_ROUTED, C_NOBUFS,
@@ -90,10 +89,13 @@ static int valid_source(const ie_state *s, uint32_t a)
     return unicast(s, a) && net != 0 && net != 127 && (net & 0xf0) != 0xf0;
 }
 
-/* A usable source route option in the header, or NULL. */
-static const uint8_t *source_route(const uint8_t *ip)
+/* A usable source route option in the header, or NULL; options past the
+ * packet's end (a header length longer than the packet) end the scan. */
+static const uint8_t *source_route(const uint8_t *ip, uint32_t nlen)
 {
     unsigned hl = pl_ip_hl(ip);
+    if (hl > nlen)
+        hl = nlen;
     for (unsigned i = 20; i < hl;) {
         unsigned t = ip[i];
         if (t == 1) {
@@ -113,14 +115,19 @@ static const uint8_t *source_route(const uint8_t *ip)
     return NULL;
 }
 
+/* Click's tests, in its order; like Click, the version and header length are
+ * not checked (CheckIPHeader's job), only that an IP header is there. */
 static int reason(ie_state *s, const pl_packet *p, const uint8_t *ip, uint32_t nlen)
 {
-    if (nlen < 20 || (ip[0] >> 4) != 4 || pl_ip_hl(ip) < 20 || pl_ip_hl(ip) > nlen)
+    if (nlen < 20)
         return C_NOT_IP;
     unsigned hl = pl_ip_hl(ip);
     if (ip[9] == PL_IP_PROTO_ICMP) {                 /* RFC 1812 4.3.2.7 */
-        int t = hl + 1 <= nlen ? ip[hl] : -1;
-        if (t < 0 || t == 3 || t == 4 || t == 5 || t == 11 || t == 12)
+        /* Click: hlen + 4 > p->length() (from the data start), or an error type */
+        if (hl + 4 > p->len || hl >= nlen)
+            return C_ICMP_ERROR;
+        int t = ip[hl];
+        if (t == 3 || t == 4 || t == 5 || t == 11 || t == 12)
             return C_ICMP_ERROR;
     }
     uint32_t src, dst;
@@ -133,7 +140,7 @@ static int reason(ie_state *s, const pl_packet *p, const uint8_t *ip, uint32_t n
         return C_BAD_SOURCE;
     if (!pl_ip_first_fragment(ip))
         return C_FRAGMENT;
-    if (s->type == T_REDIRECT && source_route(ip))   /* RFC 1812 5.2.7.2 */
+    if (s->type == T_REDIRECT && source_route(ip, nlen))   /* RFC 1812 5.2.7.2 */
         return C_SOURCE_ROUTED;
     return -1;
 }
@@ -153,7 +160,7 @@ static pl_packet *ie_action(pl_element *e, pl_packet *p, pl_ctx *ctx)
         return NULL;
     }
     ip = pl_net_header(p);
-    const uint8_t *sr = source_route(ip);
+    const uint8_t *sr = source_route(ip, nlen);
     unsigned pp = pl_anno_u8(p, PL_ANNO_PARAMPROB);
     if (sr && s->type == T_PARAMPROB && s->code == 0 && ip + pp >= sr && ip + pp < sr + sr[1])
         sr = NULL;                                   /* RFC 1812 4.3.2.6 */
@@ -166,7 +173,7 @@ static pl_packet *ie_action(pl_element *e, pl_packet *p, pl_ctx *ctx)
     if ((uint32_t)(ip - p->buf) < need) {
         memmove(p->buf + need, ip, q);
         ip = p->buf + need;
-        sr = sr ? source_route(ip) : NULL;
+        sr = sr ? source_route(ip, nlen) : NULL;
     }
     uint8_t *h = ip - need, *icmp = h + nhl;
     memset(h, 0, need);
@@ -181,7 +188,10 @@ static pl_packet *ie_action(pl_element *e, pl_packet *p, pl_ctx *ctx)
     }
     h[0] = (uint8_t)(0x40 | nhl / 4);
     pl_wr16(h + 2, (uint16_t)(need + q));
-    pl_wr16(h + 4, (uint16_t)atomic_fetch_add_explicit(&s->id, 1, memory_order_relaxed));
+    /* Click numbers errors with one static counter from 1, shared by every
+     * ICMPError (here: of the engine). */
+    pl_wr16(h + 4, (uint16_t)atomic_fetch_add_explicit(pl_engine_shared(e->eng, PL_SHARED_ICMP_ERROR_ID),
+                                                       1, memory_order_relaxed));
     h[8] = 200;
     h[9] = PL_IP_PROTO_ICMP;
     memcpy(h + 12, &s->src, 4);
@@ -241,7 +251,8 @@ static const pl_class icmp_error = {
            "it), redirects their gateway from the destination IP annotation, needfrag\n"
            "errors report PMTU. A source route is reversed into the error. The output\n"
            "has its destination IP annotation set, and FIX_IP_SRC when SET_FIX_ANNO;\n"
-           "its paint and other annotations are cleared, as a new packet's.\n"
+           "its paint and other annotations are cleared, as a new packet's. IP IDs count\n"
+           "from 1 in one sequence shared by all the engine's ICMPErrors, as Click's.\n"
            "As RFC 1812 4.3.2.7 requires, no error is sent about ICMP errors, broadcast\n"
            "or multicast packets, bad sources, or fragments other than the first: those\n"
            "packets are dropped and counted.\n"

@@ -43,9 +43,13 @@ static pl_packet *make_fragment(pl_ctx *ctx, const pl_packet *orig, const uint8_
                                 unsigned hl, const uint8_t *data, uint32_t n, uint32_t off,
                                 int more, uint32_t headroom)
 {
-    pl_packet *q = pl_packet_alloc(ctx->pool);
+    pl_packet *q = pl_packet_alloc_len(ctx->pool, hl + n);   /* a jumbo MTU: a jumbo buffer */
     if (!q)
         return NULL;
+    if (headroom + hl + n > (uint32_t)(q->buf_end - q->buf)) {
+        pl_packet_free(ctx->pool, q);       /* MTU larger than a buffer: cannot be made */
+        return NULL;
+    }
     q->data = q->buf + headroom;
     q->len = hl + n;
     memcpy(q->data, hdr, hl);
@@ -75,9 +79,16 @@ static int fragment(fr_state *s, pl_packet *p, pl_ctx *ctx, pl_packet **out, uin
     int mf = (frag & 0x2000) != 0;
     uint8_t later[60];
     unsigned lhl = copied_header(ip, hl, later);
-    uint32_t first = (mtu - hl) & ~7u, per = (mtu - lhl) & ~7u;
-    if (first < 8 || per < 8)
+    uint32_t first = mtu > hl ? (mtu - hl) & ~7u : 0, per = mtu > lhl ? (mtu - lhl) & ~7u : 0;
+    if (per < 8)                   /* first < 8 went to output 1 before (Click's DF path) */
         return C_SHORT + 1;
+    if (first >= plen) {
+        /* Only the length field (or padding after the datagram) was over the
+         * MTU: the datagram itself fits, as it is. */
+        p->len = (uint32_t)(ip - p->data) + iplen;
+        pl_batch_append(out, p);
+        return 0;
+    }
     pl_packet *rest = NULL;
     for (uint32_t o = first; o < plen; o += per) {
         uint32_t n = plen - o < per ? plen - o : per;
@@ -110,8 +121,8 @@ static inline int fits(const pl_packet *p, const void *aux)
 {
     uint32_t nlen = pl_net_length(p), mtu = (uint32_t)((const fr_state *)aux)->mtu;
     const uint8_t *ip = pl_net_header(p);
-    return nlen >= 20 && pl_ip_hl(ip) >= 20 && pl_ip_hl(ip) <= nlen && nlen <= mtu &&
-           pl_rd16(ip + 2) <= mtu;
+    (void)ip;
+    return nlen <= mtu;           /* Click: network_length() <= MTU passes, whatever it holds */
 }
 
 static void fr_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
@@ -129,11 +140,15 @@ static void fr_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
         pl_packet *next = p->next;
         uint32_t nlen = pl_net_length(p);
         const uint8_t *ip = pl_net_header(p);
-        if (__builtin_expect(nlen < 20 || pl_ip_hl(ip) < 20 || pl_ip_hl(ip) > nlen, 0)) {
-            pl_drop(ctx, e, C_SHORT, p);
-        } else if (__builtin_expect(pl_rd16(ip + 2) <= s->mtu && nlen <= s->mtu, 1)) {
+        if (__builtin_expect(nlen <= s->mtu, 1)) {
             pl_batch_append(&out, p);
-        } else if ((ip[6] & 0x40) && s->honor_df) {
+        } else if (__builtin_expect(nlen < 20 || pl_ip_hl(ip) < 20 || pl_ip_hl(ip) > nlen ||
+                                    pl_rd16(ip + 2) < pl_ip_hl(ip), 0)) {
+            /* A total length shorter than the header cannot be fragmented
+             * (its payload length would be negative). */
+            pl_drop(ctx, e, C_SHORT, p);
+        } else if (((ip[6] & 0x40) && s->honor_df) || s->mtu < pl_ip_hl(ip) + 8 ||
+                   ((s->mtu - pl_ip_hl(ip)) & ~7u) < 8) {
             if (s->verbose)
                 pl_log(e->eng, "%s: IPFragmenter: packet of %u bytes has DF set", PL_NAME(e),
                        pl_rd16(ip + 2));
@@ -168,7 +183,7 @@ static int read_drops(pl_element *e, char *buf, size_t len)
 }
 
 static const pl_param params[] = {
-    {"MTU", PL_T_UINT, offsetof(fr_state, mtu), NULL, 68, 65535, PL_P_POSITIONAL | PL_P_REQUIRED,
+    {"MTU", PL_T_UINT, offsetof(fr_state, mtu), NULL, 8, 65535, PL_P_POSITIONAL | PL_P_REQUIRED,
      "largest IP packet sent on, in bytes"},
     {"HONOR_DF", PL_T_BOOL, offsetof(fr_state, honor_df), "true", 0, -1, 0,
      "send packets with the Don't Fragment bit to output 1 instead of fragmenting them"},
@@ -186,7 +201,7 @@ static const pl_handler handlers[] = {
 static const pl_class ip_fragmenter = {
     .name = "IPFragmenter",
     .ports = "1/1-2",
-    .processing = "a/ah",
+    .processing = "h/h",
     .doc = "IPFragmenter(MTU, [KEYWORDS])\n"
            "Fragments large IP packets.\n\n"
            "IP packets (at the network header annotation) no longer than MTU pass on.\n"

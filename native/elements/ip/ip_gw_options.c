@@ -67,33 +67,35 @@ static int options(igo_state *s, pl_packet *p, pl_ctx *ctx, int *nobufs)
             ip = pl_net_header(p);
             written = 1;
         }
-        unsigned ptr = (unsigned)ip[i + 2] - 1;    /* the pointer is 1-origin */
+        if (xl < (t == 7 ? 3u : 4u))               /* no room for the pointer (and flags): */
+            return (int)(i + 2) + 1;               /* the pointer is bad, as Click says */
+        int ptr = (int)ip[i + 2] - 1;              /* the pointer is 1-origin; 0 is bad */
         if (t == 7) {
-            if (ptr >= 3 && ptr + 4 <= xl) {
+            if (ptr >= 3 && ptr + 4 <= (int)xl) {
                 memcpy(ip + i + ptr, &s->myaddr, 4);
                 ip[i + 2] += 4;
-            } else if (ptr != xl)
+            } else if (ptr != (int)xl)
                 return (int)(i + 2) + 1;
         } else {
             unsigned oflw = ip[i + 3] >> 4, flg = ip[i + 3] & 15;
             uint32_t ms = ms_today();
             int overflow = 0;
-            if (ptr < 4 || xl < 4)
+            if (ptr < 4)
                 return (int)(i + 2) + 1;
             if (flg == 0) {
-                if (ptr + 4 <= xl) {
+                if (ptr + 4 <= (int)xl) {
                     memcpy(ip + i + ptr, &ms, 4);
                     ip[i + 2] += 4;
                 } else
                     overflow = 1;
             } else if (flg == 1) {
-                if (ptr + 8 <= xl) {
+                if (ptr + 8 <= (int)xl) {
                     memcpy(ip + i + ptr, &s->myaddr, 4);
                     memcpy(ip + i + ptr + 4, &ms, 4);
                     ip[i + 2] += 8;
                 } else
                     overflow = 1;
-            } else if (flg == 3 && ptr + 8 <= xl) {
+            } else if (flg == 3 && ptr + 8 <= (int)xl) {
                 uint32_t a;
                 memcpy(&a, ip + i + ptr, 4);
                 if (pl_addr_list_has(&s->mine, a)) {

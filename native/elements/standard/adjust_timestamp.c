@@ -15,16 +15,15 @@ static int parse_signed_time(const char *s, int64_t *ns)
     double t;
     if (pl_parse_time(s + (neg || *s == '+'), &t))
         return -1;
-    *ns = pl_ts_from_sec(neg ? -t : t);
-    return 0;
+    return pl_ts_from_sec_checked(neg ? -t : t, ns);
 }
 
 static int adjts_configure(pl_element *e, pl_error *err)
 {
     adjts_state *s = PL_STATE(e, adjts_state);
     if (parse_signed_time(s->time_s, &s->time))
-        return pl_seterr(err, PL_ERR_CONFIG, e, "TIME", "TIME: expected a time, got '%s'",
-                         s->time_s);
+        return pl_seterr(err, PL_ERR_CONFIG, e, "TIME", "TIME: expected a time within %.0f s, "
+                         "got '%s'", PL_TS_MAX_SEC, s->time_s);
     if (s->first)
         return pl_seterr(err, PL_ERR_CONFIG, e, "FIRST", "FIRST: pktlab packets have no first "
                          "timestamp annotation yet");
@@ -37,7 +36,7 @@ static pl_packet *adjts_action(pl_element *e, pl_packet *p, pl_ctx *ctx)
     adjts_state *s = PL_STATE(e, adjts_state);
     int64_t ts = pl_ts_get(&p->timestamp);
     if (ts || s->all)
-        pl_ts_set(&p->timestamp, ts + PL_LIVE(s->time));
+        pl_ts_set(&p->timestamp, pl_ts_add(ts, PL_LIVE(s->time)));
     return p;
 }
 

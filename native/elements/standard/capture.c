@@ -17,9 +17,15 @@ static const char *const counters[] = {"captured", "missed", NULL};
 static int cap_initialize(pl_element *e, pl_error *err)
 {
     cap_state *s = PL_STATE(e, cap_state);
+    uint64_t bytes = pl_pktrings_bytes(s->capacity, s->snaplen, 0);
+    if (bytes > PL_RING_BYTES_MAX || s->capacity > PL_RING_BYTES_MAX / 64)
+        return pl_seterr(err, PL_ERR_CONFIG, e, "CAPACITY",
+                         "CAPACITY %llu (SNAPLEN %llu) needs more than %llu MiB per thread",
+                         (unsigned long long)s->capacity, (unsigned long long)s->snaplen,
+                         PL_RING_BYTES_MAX >> 20);
     int n = pl_element_nthreads(e);
     s->phase = calloc((size_t)n * 8, sizeof *s->phase);   /* a cache line per thread */
-    if (!s->phase || pl_pktrings_init(&s->rings, n, s->capacity, s->snaplen))
+    if (!s->phase || pl_pktrings_init(&s->rings, n, s->capacity, s->snaplen, 0))
         return pl_seterr(err, PL_ERR_NOMEM, e, "CAPACITY", "out of memory for %llu packets",
                          (unsigned long long)s->capacity);
     return 0;
@@ -71,8 +77,8 @@ static int read_pending(pl_element *e, char *buf, size_t len)
 static const pl_param params[] = {
     {"CAPACITY", PL_T_UINT, offsetof(cap_state, capacity), "1024", 1, 1 << 20, PL_P_POSITIONAL,
      "packets kept until read, per worker thread"},
-    {"SNAPLEN", PL_T_UINT, offsetof(cap_state, snaplen), "1920", 14, PL_BUFSIZE - PL_HEADROOM,
-     0, "bytes kept of each packet"},
+    {"SNAPLEN", PL_T_UINT, offsetof(cap_state, snaplen), "1920", 14, PL_MAX_LEN, 0,
+     "bytes kept of each packet (up to 64 KB and more)"},
     {"SAMPLE", PL_T_UINT, offsetof(cap_state, sample), "1", 1, 1e9, PL_P_LIVE,
      "keep one packet in SAMPLE"},
     {"ACTIVE", PL_T_BOOL, offsetof(cap_state, active), "false", 0, -1, PL_P_LIVE,

@@ -1,120 +1,146 @@
 /* Counter: counts packets and bytes, one update per batch. */
-#include "../../core/element.h"
+#include "../../core/args.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+/* COUNT_CALL / BYTE_COUNT_CALL: "N HANDLER [VALUE]", published as a whole. */
+typedef struct count_call {
+    uint64_t at;
+    char call[];                  /* "HANDLER [VALUE]" */
+} count_call;
 
 typedef struct {
     uint64_t base_count, base_bytes;    /* totals at the last reset */
     uint64_t carry_count, carry_bytes;  /* counts of the elements this one replaced */
     uint64_t since_ns;                  /* time of the last reset or start */
-    char *count_call, *byte_count_call; /* "N HANDLER [VALUE]" */
-    uint64_t count_at, bytes_at;        /* their N (0: none) */
-    pl_hcall count_h, bytes_h;
+    char *count_call_text, *byte_count_call_text;
+    _Atomic(count_call *) calls[2];     /* packets, bytes */
+    _Atomic uint64_t seen[2];           /* running totals while a call is armed */
 } counter_state;
 
-enum { C_COUNT, C_BYTES };
-static const char *const counters[] = {"count", "byte_count", NULL};
-
-static uint64_t total(pl_element *e, int which);
-
-static void count_out(pl_element *e, pl_packet *b, pl_ctx *ctx)
+static int parse_call(pl_element *e, const char *text, const char *kw, count_call **out,
+                      pl_error *err)
 {
-    pl_count(ctx, e, C_COUNT, b->b_count);
-    pl_count(ctx, e, C_BYTES, b->b_bytes);
-    pl_output(ctx, e, 0, b);
-}
-
-/* COUNT_CALL / BYTE_COUNT_CALL: the packets before the one that reaches N
- * leave first, then the handler is called, then that packet and the rest
- * (Click calls it before emitting the packet). */
-static void counter_push_calls(pl_element *e, pl_packet *b, pl_ctx *ctx)
-{
-    counter_state *s = PL_STATE(e, counter_state);
-    while (b) {
-        uint64_t n = total(e, C_COUNT), bytes = total(e, C_BYTES);
-        uint32_t k = 0, cut = 0;
-        int which = -1;
-        PL_BATCH_FOREACH(p, b) {
-            k++;
-            bytes += p->len;
-            if (s->count_at && n + k == s->count_at) {
-                which = C_COUNT;
-                break;
-            }
-            if (s->bytes_at && bytes >= s->bytes_at && bytes - p->len < s->bytes_at) {
-                which = C_BYTES;
-                break;
-            }
-        }
-        if (which < 0) {
-            count_out(e, b, ctx);
-            return;
-        }
-        cut = k - 1;
-        pl_packet *rest = b;
-        if (cut) {
-            rest = pl_batch_split(b, cut);
-            count_out(e, b, ctx);
-        }
-        pl_packet *more = rest->b_count > 1 ? pl_batch_split(rest, 1) : NULL;
-        pl_count(ctx, e, C_COUNT, 1);
-        pl_count(ctx, e, C_BYTES, rest->len);
-        pl_hcall_write(which == C_COUNT ? &s->count_h : &s->bytes_h, e);
-        pl_output(ctx, e, 0, rest);
-        b = more;
-    }
-}
-
-static void counter_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
-{
-    (void)port;
-    counter_state *s = PL_STATE(e, counter_state);
-    if (__builtin_expect(s->count_at || s->bytes_at, 0)) {
-        counter_push_calls(e, b, ctx);
-        return;
-    }
-    count_out(e, b, ctx);
-}
-
-static int parse_call(pl_element *e, const char *kw, const char *text, uint64_t *at,
-                      pl_hcall *h, pl_error *err)
-{
-    *at = 0;
+    *out = NULL;
     if (!text || !*text)
         return 0;
     char *end;
+    while (*text == ' ')
+        text++;
     unsigned long long n = strtoull(text, &end, 0);
-    if (end == text || n == 0)
+    if (end == text || (*end && *end != ' '))
         return pl_seterr(err, PL_ERR_CONFIG, e, kw, "%s: expected 'N HANDLER [VALUE]', got '%s'",
                          kw, text);
-    *at = n;
-    return pl_hcall_set(h, e, end, err);
+    while (*end == ' ')
+        end++;
+    count_call *c = malloc(sizeof *c + strlen(end) + 1);
+    if (!c)
+        return pl_seterr(err, PL_ERR_NOMEM, e, kw, "out of memory");
+    c->at = n;
+    strcpy(c->call, end);
+    *out = c;
+    return 0;
 }
 
 static int counter_configure(pl_element *e, pl_error *err)
 {
     counter_state *s = PL_STATE(e, counter_state);
-    if (parse_call(e, "COUNT_CALL", s->count_call, &s->count_at, &s->count_h, err) ||
-        parse_call(e, "BYTE_COUNT_CALL", s->byte_count_call, &s->bytes_at, &s->bytes_h, err))
-        return -1;
-    return 0;
-}
-
-static int counter_initialize(pl_element *e, pl_error *err)
-{
-    counter_state *s = PL_STATE(e, counter_state);
-    if (pl_hcall_resolve(&s->count_h, e, "COUNT_CALL", err) ||
-        pl_hcall_resolve(&s->bytes_h, e, "BYTE_COUNT_CALL", err))
-        return -1;
-    __atomic_store_n(&s->since_ns, pl_now_ns(), __ATOMIC_RELAXED);
+    count_call *c[2];
+    if (parse_call(e, s->count_call_text, "COUNT_CALL", &c[0], err))
+        return err->status;
+    if (parse_call(e, s->byte_count_call_text, "BYTE_COUNT_CALL", &c[1], err)) {
+        free(c[0]);
+        return err->status;
+    }
+    for (int k = 0; k < 2; k++)
+        free(atomic_exchange(&s->calls[k], c[k]));
     return 0;
 }
 
 static void counter_cleanup(pl_element *e)
 {
     counter_state *s = PL_STATE(e, counter_state);
-    pl_hcall_free(&s->count_h);
-    pl_hcall_free(&s->bytes_h);
+    for (int k = 0; k < 2; k++)
+        free(atomic_exchange(&s->calls[k], NULL));
+}
+
+/* An armed COUNT_CALL: packets before the one that reaches N go first, then
+ * the handler is called, then the rest (Click calls it "before emitting the
+ * packet"). */
+static void counter_push_calls(pl_element *e, pl_packet *b, pl_ctx *ctx)
+{
+    counter_state *s = PL_STATE(e, counter_state);
+    count_call *pc = atomic_load_explicit(&s->calls[0], memory_order_acquire);
+    count_call *bc = atomic_load_explicit(&s->calls[1], memory_order_acquire);
+    uint64_t np = atomic_load(&s->seen[0]), nb = atomic_load(&s->seen[1]);
+    pl_packet *before = NULL;
+    while (b) {
+        pl_packet *p = b, *rest = b->next;
+        if (rest) {
+            rest->b_tail = b->b_tail;
+            rest->b_count = b->b_count - 1;
+            rest->b_bytes = b->b_bytes - p->len;
+        }
+        pl_batch_one(p);
+        np++;
+        nb += p->len;
+        int fire_p = pc && np == pc->at;
+        int fire_b = bc && nb - p->len < bc->at && nb >= bc->at;
+        if (fire_p || fire_b) {
+            if (before)
+                pl_output(ctx, e, 0, before);
+            before = NULL;
+            atomic_store(&s->seen[0], np);
+            atomic_store(&s->seen[1], nb);
+            if (fire_p)
+                pl_handler_call(e, pc->call, 1, NULL, 0, NULL);
+            if (fire_b)
+                pl_handler_call(e, bc->call, 1, NULL, 0, NULL);
+            pl_output(ctx, e, 0, p);  /* alone: it goes on as Click's one packet */
+        } else
+            pl_batch_join(&before, p);
+        b = rest;
+    }
+    atomic_store(&s->seen[0], np);
+    atomic_store(&s->seen[1], nb);
+    if (before)
+        pl_output(ctx, e, 0, before);
+}
+
+enum { C_COUNT, C_BYTES };
+static const char *const counters[] = {"count", "byte_count", NULL};
+
+static void counter_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
+{
+    (void)port;
+    counter_state *s = PL_STATE(e, counter_state);
+    pl_count(ctx, e, C_COUNT, b->b_count);
+    pl_count(ctx, e, C_BYTES, b->b_bytes);
+    if (__builtin_expect(atomic_load_explicit(&s->calls[0], memory_order_relaxed) ||
+                         atomic_load_explicit(&s->calls[1], memory_order_relaxed), 0)) {
+        counter_push_calls(e, b, ctx);
+        return;
+    }
+    pl_output(ctx, e, 0, b);
+}
+
+/* Pulled with a COUNT_CALL armed: no further than the packet that calls. */
+static uint32_t counter_pull_max(pl_element *e, uint32_t max)
+{
+    counter_state *s = PL_STATE(e, counter_state);
+    count_call *pc = atomic_load_explicit(&s->calls[0], memory_order_acquire);
+    uint64_t seen = atomic_load(&s->seen[0]);
+    if (pc && seen < pc->at && pc->at - seen < max)
+        return (uint32_t)(pc->at - seen);
+    return max;
+}
+
+static int counter_initialize(pl_element *e, pl_error *err)
+{
+    (void)err;
+    __atomic_store_n(&PL_STATE(e, counter_state)->since_ns, pl_now_ns(), __ATOMIC_RELAXED);
+    return 0;
 }
 
 static uint64_t total(pl_element *e, int which)
@@ -150,6 +176,25 @@ static int read_rate(pl_element *e, char *buf, size_t len)
     return pl_fmt(buf, len, "%.6g", (double)total(e, C_COUNT) / elapsed(e));
 }
 
+static int read_byte_rate(pl_element *e, char *buf, size_t len)
+{
+    return pl_fmt(buf, len, "%.6g", (double)total(e, C_BYTES) / elapsed(e));
+}
+
+static int write_call(pl_element *e, const char *v, int which, pl_error *err)
+{
+    count_call *c;
+    if (parse_call(e, v, which ? "byte_count_call" : "count_call", &c, err))
+        return err->status;
+    counter_state *s = PL_STATE(e, counter_state);
+    atomic_store(&s->seen[which], total(e, which ? C_BYTES : C_COUNT));
+    pl_garbage_add(e->eng, atomic_exchange(&s->calls[which], c));
+    return 0;
+}
+
+static int write_count_call(pl_element *e, const char *v, pl_error *err) { return write_call(e, v, 0, err); }
+static int write_byte_count_call(pl_element *e, const char *v, pl_error *err) { return write_call(e, v, 1, err); }
+
 static int read_bit_rate(pl_element *e, char *buf, size_t len)
 {
     return pl_fmt(buf, len, "%.6g", 8.0 * (double)total(e, C_BYTES) / elapsed(e));
@@ -163,6 +208,8 @@ static int write_reset(pl_element *e, const char *v, pl_error *err)
     __atomic_store_n(&s->base_count, pl_counter_total(e, C_COUNT) + s->carry_count, __ATOMIC_RELAXED);
     __atomic_store_n(&s->base_bytes, pl_counter_total(e, C_BYTES) + s->carry_bytes, __ATOMIC_RELAXED);
     __atomic_store_n(&s->since_ns, pl_now_ns(), __ATOMIC_RELAXED);
+    atomic_store(&s->seen[0], 0);
+    atomic_store(&s->seen[1], 0);
     return 0;
 }
 
@@ -175,44 +222,49 @@ static void counter_take_state(pl_element *e, pl_element *old)
     __atomic_store_n(&s->since_ns, PL_STATE(old, counter_state)->since_ns, __ATOMIC_RELAXED);
 }
 
-static const pl_param params[] = {
-    {"COUNT_CALL", PL_T_STRING, offsetof(counter_state, count_call), "", 0, -1, 0,
-     "'N HANDLER [VALUE]': write HANDLER when the count reaches N"},
-    {"BYTE_COUNT_CALL", PL_T_STRING, offsetof(counter_state, byte_count_call), "", 0, -1, 0,
-     "'N HANDLER [VALUE]': write HANDLER when the byte count reaches N"},
-    {0}};
-
 static const pl_handler handlers[] = {
     {"count", "packets counted since the last reset", read_count, NULL},
     {"byte_count", "bytes counted since the last reset", read_bytes, NULL},
     {"rate", "average packets/s since the last reset", read_rate, NULL},
     {"bit_rate", "average bits/s since the last reset", read_bit_rate, NULL},
+    {"byte_rate", "average bytes/s since the last reset", read_byte_rate, NULL},
+    {"count_call", "arm a new COUNT_CALL ('N HANDLER [VALUE]')", NULL, write_count_call},
+    {"byte_count_call", "arm a new BYTE_COUNT_CALL ('N HANDLER [VALUE]')", NULL,
+     write_byte_count_call},
     {"reset", "reset the counts", NULL, write_reset},
     {"reset_counts", "reset the counts", NULL, write_reset},
+    {0}};
+
+static const pl_param params[] = {
+    {"COUNT_CALL", PL_T_STRING, offsetof(counter_state, count_call_text), "", 0, -1, 0,
+     "'N HANDLER [VALUE]': write HANDLER when the count reaches N"},
+    {"BYTE_COUNT_CALL", PL_T_STRING, offsetof(counter_state, byte_count_call_text), "", 0, -1, 0,
+     "'N HANDLER [VALUE]': write HANDLER when the byte count reaches N"},
     {0}};
 
 static const pl_class counter = {
     .name = "Counter",
     .ports = "1/1",
     .processing = "a/a",
-    .doc = "Counter([COUNT_CALL, BYTE_COUNT_CALL])\n"
+    .doc = "Counter([KEYWORDS])\n"
            "Measures packet count and rate.\n\n"
            "Passes packets unchanged, counting packets and bytes per thread, once per\n"
            "batch. rate and bit_rate are averages since the last reset; the telemetry\n"
            "sampler gives instantaneous rates. Replaced by live change, a Counter\n"
-           "keeps its counts.\n\n"
-           "Keywords: COUNT_CALL 'N HANDLER [VALUE]' (when the count reaches N, write\n"
-           "HANDLER, e.g. 's.switch 1' or 'stop', before the packet that reached it\n"
-           "leaves), BYTE_COUNT_CALL (the same when the byte count reaches N). With\n"
-           "either, the batch is split at that packet.\n\n"
+           "keeps its counts. COUNT_CALL N HANDLER [VALUE] writes HANDLER (Click's\n"
+           "handler call, e.g. s.switch 1) when the count reaches N, before the packet\n"
+           "that reaches it goes on; BYTE_COUNT_CALL the same for bytes; handlers\n"
+           "count_call and byte_count_call arm new ones. While one is armed the batch\n"
+           "is walked packet by packet. Agnostic: pushed or pulled through.\n\n"
            "Example: InfiniteSource -> c :: Counter -> Discard;",
     .state_size = sizeof(counter_state),
     .params = params,
     .handlers = handlers,
     .counters = counters,
     .configure = counter_configure,
-    .initialize = counter_initialize,
+    .pull_max = counter_pull_max,
     .cleanup = counter_cleanup,
+    .initialize = counter_initialize,
     .push = counter_push,
     .take_state = counter_take_state,
 };

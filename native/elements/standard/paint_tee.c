@@ -22,9 +22,9 @@ static void pt_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
                 pl_count(ctx, e, C_NOBUFS, 1);
         }
     }
-    pl_output(ctx, e, 0, b);
-    if (copies)
+    if (copies)                   /* Click pushes the copy out of [1] before p goes on */
         pl_output(ctx, e, 1, copies);
+    pl_output(ctx, e, 0, b);
 }
 
 static const pl_param params[] = {
@@ -35,7 +35,7 @@ static const pl_param params[] = {
 static const pl_class paint_tee = {
     .name = "PaintTee",
     .ports = "1/2",
-    .processing = "a/h",
+    .processing = "a/ah",
     .doc = "PaintTee(COLOR)\n"
            "Duplicates packets with given paint annotation.\n\n"
            "Sends every packet through output 0. Packets whose paint annotation is\n"

@@ -41,7 +41,7 @@ static pl_packet *stsd_action(pl_element *e, pl_packet *p, pl_ctx *ctx)
         first = ts;
         __atomic_store_n(&s->first, first, __ATOMIC_RELAXED);
     }
-    pl_ts_set(&p->timestamp, ts - first);
+    pl_ts_set(&p->timestamp, pl_ts_sub(ts, first));
     return p;
 }
 

@@ -1,8 +1,14 @@
-/* SimpleQueue: Click's name for a queue without locking; the same Queue here. */
+/* SimpleQueue: a Queue without notifiers (Click's). */
 #include "queue.h"
 
+static int sq_initialize(pl_element *e, pl_error *err)
+{
+    return pl_queue_init_notes(e, 0, err);
+}
+
 static const pl_class simple_queue = PL_QUEUE_CLASS(
-    "SimpleQueue", "SimpleQueue([CAPACITY])\n"
-                   "Stores packets in a FIFO queue.\n\n"
-                   "The same element as Queue (see Queue): lock-free per-thread rings.");
+    "SimpleQueue",
+    PL_QUEUE_DOC("SimpleQueue",
+                 "No notifiers: what pulls from it polls (its task never sleeps), as in Click.\n"),
+    sq_initialize);
 PL_REGISTER_CLASS(simple_queue);

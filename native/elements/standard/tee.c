@@ -79,7 +79,7 @@ static const pl_param params[] = {
 static const pl_class tee = {
     .name = "Tee",
     .ports = "1/1-",
-    .processing = "a/a",
+    .processing = "h/h",
     .doc = "Tee([N])\n"
            "Duplicates packets.\n\n"
            "Sends every packet to each of its N outputs: output 0 gets the original,\n"

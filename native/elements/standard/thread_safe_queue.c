@@ -2,8 +2,9 @@
 #include "queue.h"
 
 static const pl_class thread_safe_queue = PL_QUEUE_CLASS(
-    "ThreadSafeQueue", "ThreadSafeQueue([CAPACITY])\n"
-                       "Stores packets in a FIFO queue shared by threads.\n\n"
-                       "The same element as Queue (see Queue): one lock-free ring per\n"
-                       "pushing thread, drained by the thread that pulls.");
+    "ThreadSafeQueue",
+    PL_QUEUE_DOC("ThreadSafeQueue", PL_QUEUE_NOTES_BOTH
+                 "The same element as Queue: one lock-free ring per pushing thread,\n"
+                 "drained by the thread that pulls.\n"),
+    pl_queue_initialize);
 PL_REGISTER_CLASS(thread_safe_queue);

@@ -27,7 +27,9 @@ static int parse_t(pl_element *e, const char *kw, const char *s, int64_t *ns, in
     double t;
     if (pl_parse_time(s + (neg || *s == '+'), &t))
         return pl_seterr(err, PL_ERR_CONFIG, e, kw, "%s: expected a time, got '%s'", kw, s);
-    *ns = pl_ts_from_sec(neg ? -t : t);
+    if (pl_ts_from_sec_checked(neg ? -t : t, ns))
+        return pl_seterr(err, PL_ERR_CONFIG, e, kw, "%s: '%s' is more than %.0f s", kw, s,
+                         PL_TS_MAX_SEC);
     return 0;
 }
 
@@ -51,10 +53,10 @@ static int tf_configure(pl_element *e, pl_error *err)
                          "mutually exclusive");
     int64_t now = g[2] || g[5] ? pl_ts_now() : 0;
     s->first_rel = !g[0] && !g[2];
-    s->first = g[0] ? v[0] : g[2] ? now + v[2] : v[1];
+    s->first = g[0] ? v[0] : g[2] ? pl_ts_add(now, v[2]) : v[1];
     s->last_rel = g[4];
     s->last_interval = g[6];
-    s->last = g[3] ? v[3] : g[4] ? v[4] : g[5] ? now + v[5] : g[6] ? v[6] : INT64_MAX;
+    s->last = g[3] ? v[3] : g[4] ? v[4] : g[5] ? pl_ts_add(now, v[5]) : g[6] ? v[6] : INT64_MAX;
     if (s->stop && s->end_call && *s->end_call)
         return pl_seterr(err, PL_ERR_CONFIG, e, "", "END_CALL and STOP are mutually exclusive");
     if (s->end_call && *s->end_call && pl_hcall_set(&s->last_h, e, s->end_call, err))
@@ -82,11 +84,11 @@ static void tf_cleanup(pl_element *e)
 static void first_packet(tf_state *s, int64_t t)
 {
     if (s->first_rel)
-        s->first += t;
+        s->first = pl_ts_add(s->first, t);
     if (s->last_rel)
-        s->last += t;
+        s->last = pl_ts_add(s->last, t);
     else if (s->last_interval)
-        s->last += s->first;
+        s->last = pl_ts_add(s->last, s->first);
     s->ready = 1;
 }
 
@@ -134,7 +136,7 @@ static int tf_classify(pl_element *e, pl_packet *p, pl_ctx *ctx)
 static int read_ts(pl_element *e, char *buf, size_t len, int which)
 {
     tf_state *s = PL_STATE(e, tf_state);
-    int64_t v = which == 0 ? s->first : which == 1 ? s->last : s->last - s->first;
+    int64_t v = which == 0 ? s->first : which == 1 ? s->last : pl_ts_sub(s->last, s->first);
     return pl_ts_format(buf, len, v) < (int)len ? 0 : -1;
 }
 static int read_start(pl_element *e, char *b, size_t l) { return read_ts(e, b, l, 0); }
@@ -160,11 +162,11 @@ static int write_ts(pl_element *e, const char *v, pl_error *err, int which)
         s->last_h_ready = 1;
         break;
     case 2:
-        s->last = s->first + t;
+        s->last = pl_ts_add(s->first, t);
         s->last_h_ready = 1;
         break;
     default:
-        s->last += t;
+        s->last = pl_ts_add(s->last, t);
         s->last_h_ready = 1;
     }
     return 0;

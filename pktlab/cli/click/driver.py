@@ -213,14 +213,11 @@ def load(s: Settings):
     except ConfigError as e:
         messages.report(messages.config_error_lines(e))
         return None
-    for unsupported, what in ((s.ports, "-p/--port"), (s.unix_sockets, "-u/--unix-socket"),
-                              (s.reconfigure, "-R/--allow-reconfigure")):
-        if unsupported:
-            sys.stderr.write(f"{PROGRAM}: {what}: Click's ControlSocket is not in pktlab yet\n")
-            return None
     try:
+        sim = s.simtime is not None and s.threads == 1     # simulated time runs on one thread
         eng = Engine(graph, threads=s.threads, per_packet=s.per_packet,
-                     pin=s.affinity is not None, first_cpu=s.affinity or 0)
+                     pin=s.affinity is not None, first_cpu=s.affinity or 0,
+                     simtime=sim, simtime_start=s.simtime if sim else 0.0)
     except EngineError as e:
         messages.report(messages.engine_error_lines(e, graph))
         return None
@@ -250,9 +247,34 @@ def _flush_log(eng) -> None:
         sys.stderr.flush()
 
 
-def run(eng, rounds: int = 64) -> None:
-    """Run until the configuration stops the driver, or a signal does."""
-    stop = {"now": False}
+def _flush_out(eng) -> None:
+    text = eng.output()                 # Script's print: Click's stdout
+    if text:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def serve(s: Settings, eng, text: str, stop: dict):
+    """Click's ControlSocket for -p/-u (pktlab.serve; -R offers hotconfig), or None."""
+    if not s.ports and not s.unix_sockets:
+        return None
+    import argparse
+
+    from ..serve import start_server
+
+    args = argparse.Namespace(ports=s.ports, sockets=s.unix_sockets, token=None,
+                              token_file=None, readonly=False, socket_mode="0600",
+                              socket_group=None, allow_file=[], port_file=None,
+                              verbose_server=False)
+    return start_server(eng, args, text, hotconfig=s.reconfigure,
+                        on_stop=lambda: stop.update(now=True))
+
+
+def run(eng, rounds: int = 64, stop: dict | None = None, threaded: bool = False) -> None:
+    """Run until the configuration stops the driver, or a signal does; threaded
+    (workers, as under a ControlSocket whose calls come from other threads)
+    or inline on this one."""
+    stop = stop if stop is not None else {"now": False}
 
     def on_signal(signum, frame):
         stop["now"] = True
@@ -262,9 +284,10 @@ def run(eng, rounds: int = 64) -> None:
     sys.stderr.flush()
     eng.log_to(sys.stderr.fileno())       # Print's lines go to stderr as they come, as Click's
     try:
-        if eng.threads == 1:
+        if eng.threads == 1 and not threaded:
             while not stop["now"]:
                 eng.run_inline(rounds)
+                _flush_out(eng)
                 if eng.done:
                     break
                 if not eng.live_tasks:
@@ -273,11 +296,13 @@ def run(eng, rounds: int = 64) -> None:
             eng.start()
             while not stop["now"] and not eng.done:
                 time.sleep(0.005)
+                _flush_out(eng)
             eng.stop()
     finally:
         for sig, handler in old.items():
             signal.signal(sig, handler)
         eng.log_to(None)
+        _flush_out(eng)
 
 
 def _report_time(before: resource.struct_rusage, t0: float) -> None:
@@ -301,9 +326,18 @@ def main(argv: list[str]) -> int:
         status = 1
     before = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.monotonic()
-    if not s.quit and graph.elements:
-        run(eng)
-    elif not s.quit and s.warnings:
+    stop = {"now": False}
+    srv = None
+    if not s.quit:
+        got = _config_text(s)
+        srv = serve(s, eng, got[0] if got else "", stop)
+    try:
+        if not s.quit and (graph.elements or srv is not None):
+            run(eng, stop=stop, threaded=srv is not None)
+    finally:
+        if srv is not None:
+            srv.close()
+    if not s.quit and not graph.elements and srv is None and s.warnings:
         where = "config" if s.is_expr else (s.source if s.source not in (None, "", "-")
                                             else "<stdin>")
         sys.stderr.write(f"warning: {where}: configuration has no elements, exiting\n")
