@@ -7,11 +7,10 @@
 
 Python holds the truth: the traits below are the graph; the view (an
 anywidget ESM bundle built from labextension/) only draws them and proposes
-edits as messages, which GraphEditor checks and applies. With a running
-engine, "Apply" hands the edited graph to `Engine.apply` (a live change);
-without one, edits only change the graph. The output bundle also carries the
-graph as `application/vnd.pktlab.graph+json`, so a saved notebook shows the
-graph without a kernel.
+edits as messages, which GraphEditor checks and applies. With a running engine,
+"Apply" hands the edited graph to `Engine.apply` (a live change); without one,
+edits only change the graph. The output bundle also carries the graph as
+`application/vnd.pktlab.graph+json`: a saved notebook shows it without a kernel.
 """
 
 from __future__ import annotations
