@@ -103,7 +103,7 @@ def test_an_interface_made_again_is_reopened_and_a_gone_one_refused(veth):
     eng = Engine(f"fd :: FromDevice({veth.host}) -> c :: Counter -> Discard;")
 
     def send(n, tag):
-        p = _netns_python(veth.ns, SENDER, veth.peer)
+        p = netns_python(veth.ns, SENDER, veth.peer)
         _, err = p.communicate("\n".join(f.hex() for f in frames(n, size=90, tag=tag)), timeout=30)
         assert p.returncode == 0, err
 
