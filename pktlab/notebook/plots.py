@@ -28,13 +28,14 @@ of different lengths or a change cut by another.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 
-import numpy as np
 
-PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-           "#7f7f7f", "#bcbd22", "#17becf"]
+from .dashfigures import PALETTE, Figures
+
+__all__ = ["PALETTE", "Dashboard", "Figures", "load_bokeh", "summary_html"]
 MAX_AUTO = 6
 _loaded = False
 
@@ -72,124 +73,6 @@ def default_hist_element(sampler) -> str | None:
     return next((n for n in L.names if len(L.inp[n])), None)
 
 
-class Figures:
-    """The dashboard's figures and their named data sources (no data yet)."""
-
-    def __init__(self, names: list[str], hist_element: str | None, all_names: list[str],
-                 title: str = "pktlab", height: int = 230, width: int = 440,
-                 interactive: bool = True):
-        from bokeh.layouts import column, row
-        from bokeh.models import (ColumnDataSource, Div, HoverTool, LabelSet, Legend,
-                                  Range1d, Select)
-        from bokeh.plotting import figure
-
-        self.names = list(names)
-        self.cols = {n: f"e{i}" for i, n in enumerate(self.names)}
-        data = {"t": []} | {c: [] for c in self.cols.values()} | \
-            {f"b{c}": [] for c in self.cols.values()}
-        self.ts = ColumnDataSource(data, name="pktlab-throughput")
-        self.markers = ColumnDataSource({"t": [], "label": [], "y": []}, name="pktlab-markers")
-        sizes = np.arange(1, 258)
-        self.hist = ColumnDataSource({"left": sizes - 0.45, "right": sizes + 0.45,
-                                      "size": sizes, "share": np.zeros(257)},
-                                     name="pktlab-hist")
-        self.cycles = ColumnDataSource({"name": [], "cpp": []}, name="pktlab-cycles")
-
-        tools = "pan,wheel_zoom,box_zoom,reset,save"
-        self.fig_tp = figure(title="Throughput (Mpps)", height=height, width=width, tools=tools,
-                             x_axis_label="time (s)", name="pktlab-fig-throughput")
-        self.fig_b = figure(title="Mean batch size (packets)", height=height, width=width,
-                            tools=tools, x_range=self.fig_tp.x_range, x_axis_label="time (s)",
-                            name="pktlab-fig-batch")
-        items_tp, items_b = [], []
-        for k, n in enumerate(self.names):
-            color = PALETTE[k % len(PALETTE)]
-            c = self.cols[n]
-            r1 = self.fig_tp.line("t", c, source=self.ts, color=color, line_width=2)
-            r2 = self.fig_b.line("t", f"b{c}", source=self.ts, color=color, line_width=2)
-            items_tp.append((n, [r1]))
-            items_b.append((n, [r2]))
-        self.legends = []
-        for f, items in ((self.fig_tp, items_tp), (self.fig_b, items_b)):
-            if items:
-                legend = Legend(items=items, click_policy="hide", label_text_font_size="8pt")
-                f.add_layout(legend, "right")
-                self.legends.append(legend)
-            f.vspan(x="t", source=self.markers, line_color="#888888", line_dash="dashed")
-            f.add_layout(LabelSet(x="t", y="y", y_units="screen", text="label",
-                                  source=self.markers, text_font_size="8pt",
-                                  text_color="#555555", x_offset=3))
-            f.y_range.start = 0
-
-        self.fig_h = figure(title=self._hist_title(hist_element), height=height, width=width,
-                            tools=tools, x_axis_type="log", x_range=Range1d(0.5, 300),
-                            x_axis_label="batch size (packets)", y_axis_label="share of batches",
-                            name="pktlab-fig-hist")
-        self.fig_h.quad(left="left", right="right", bottom=0, top="share", source=self.hist,
-                        color="#1f77b4")
-        self.fig_h.add_tools(HoverTool(tooltips=[("size", "@size"), ("share", "@share{0.000}")]))
-        self.fig_h.y_range.start = 0
-
-        self.fig_c = figure(title="Cycles per packet (exclusive)", height=height, width=width,
-                            y_range=list(reversed(all_names)) or ["-"], tools="save",
-                            x_axis_label="cycles/packet", name="pktlab-fig-cycles")
-        self.fig_c.hbar(y="name", right="cpp", height=0.7, source=self.cycles, color="#2ca02c")
-        self.fig_c.x_range.start = 0
-
-        self.select = Select(title="Histogram of the input of", value=hist_element or "",
-                             options=[n for n in all_names], width=200)
-        self.summary = Div(text="", name="pktlab-summary", width=2 * width)
-        self.title = Div(text=f"<b>{title}</b>", name="pktlab-title")
-        parts = [self.title, row(self.fig_tp, self.fig_b), row(self.fig_h, self.fig_c)]
-        parts += [self.select] if interactive else [self.summary]
-        self.layout = column(*parts, name="pktlab-dashboard")
-        # Nothing the browser changes by itself (auto ranges after each update,
-        # plot sizes, legend clicks) needs to come back to the kernel: without
-        # this every streamed point would send events back and keep it busy.
-        for m in self.layout.references():
-            if m is not self.select:
-                m.syncable = False
-
-    @staticmethod
-    def _hist_title(name):
-        return f"Batch sizes arriving at {name}" if name else "Batch sizes"
-
-    def set_hist_element(self, name: str | None) -> None:
-        self.fig_h.title.text = self._hist_title(name)
-
-    def rename(self, renamed: dict[str, str]) -> None:
-        """Follow elements a live change renamed (new name -> old name): the
-        same lines, under their new names."""
-        now = {old: new for new, old in renamed.items()}
-        if not any(n in now for n in self.names):
-            return
-        self.names = [now.get(n, n) for n in self.names]
-        self.cols = {now.get(n, n): c for n, c in self.cols.items()}
-        for legend in self.legends:
-            for item in legend.items:
-                label = item.label.get("value") if isinstance(item.label, dict) else None
-                if label in now:
-                    item.label = now[label]
-
-    # ---- filling ---------------------------------------------------------
-
-    @staticmethod
-    def marker_data(markers, first: int = 0) -> dict:
-        """Columns for markers; labels on three staggered rows so that close
-        changes stay readable."""
-        return {"t": [m[0] for m in markers], "label": [m[1] for m in markers],
-                "y": [4 + 12 * ((first + k) % 3) for k in range(len(markers))]}
-
-    def hist_share(self, hist: np.ndarray) -> np.ndarray:
-        h = np.asarray(hist, dtype=np.float64)[1:258]
-        tot = h.sum()
-        return h / tot if tot else h
-
-    def cycles_data(self, snap: dict, names: list[str]) -> dict:
-        vals = [snap["elements"].get(n, {}).get("cycles_per_packet") for n in names]
-        return {"name": list(names), "cpp": [0.0 if v is None else max(v, 0.0) for v in vals]}
-
-
 def summary_html(snap: dict) -> str:
     """A small HTML table of the snapshot: rates, batch, cycles, drops."""
     rows = []
@@ -210,6 +93,31 @@ def summary_html(snap: dict) -> str:
             + (f"; slow path: {slow}" if slow else "") + "</div>")
 
 
+def export_layout(layout, path: str, title: str = "pktlab") -> str:
+    """A Bokeh layout to `path`: .html, or .png through Playwright's Chromium."""
+    from bokeh.embed import file_html
+    from bokeh.resources import INLINE
+
+    kind = path.rsplit(".", 1)[-1].lower()
+    if kind not in ("html", "png"):
+        raise ValueError(f"export: {path}: .html or .png (SVG: Dashboard(backend='svg') "
+                         "and the toolbar's save button)")
+    log = logging.getLogger("bokeh.embed.util")    # "real Python callbacks" (the Select's):
+    level = log.level                                 # the page is a picture of now
+    log.setLevel(logging.ERROR)
+    try:
+        page = file_html(layout, resources=INLINE, title=title)
+    finally:
+        log.setLevel(level)
+    if kind == "html":
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(page)
+        return path
+    from .pngshot import html_to_png
+
+    return html_to_png(page, path)
+
+
 class Dashboard:
     """A live dashboard on a Sampler (or an Engine: its `telemetry`).
 
@@ -219,11 +127,15 @@ class Dashboard:
     rollover: points kept per series in the page.
     subscribe: update from the sampler thread by itself (False: whoever owns
     it calls `update` after every `every`-th sample, as a %%click session does).
+    window: seconds of the time axis, following the newest sample (None: all).
+    backend: "svg" makes the toolbar's save button write SVG instead of PNG.
+    export(path): the dashboard as it is now, to .html (self-contained) or
+    .png (rendered by headless Chromium through Playwright, where installed).
     """
 
     def __init__(self, source, elements: list[str] | None = None, hist: str | None = None,
                  every: int = 3, rollover: int = 600, title: str | None = None,
-                 subscribe: bool = True):
+                 window: float | None = 30.0, backend: str = "canvas", subscribe: bool = True):
         from ..telemetry import Sampler
 
         sampler = source if isinstance(source, Sampler) else source.telemetry
@@ -235,7 +147,7 @@ class Dashboard:
         self.hist_element = hist or default_hist_element(sampler)
         self.rollover = rollover
         self.figures = Figures(names, self.hist_element, sampler.layout.names,
-                               title=title or "pktlab")
+                               title=title or "pktlab", window=window, backend=backend)
         self.figures.select.on_change("value", self._on_select)
         self._markers_seen = 0
         self._ticks = 0
@@ -315,7 +227,7 @@ class Dashboard:
         markers = list(s.markers)
         if len(markers) > self._markers_seen:
             new = markers[self._markers_seen:]
-            F.markers.stream(F.marker_data(new, first=self._markers_seen))
+            F.markers.stream(F.marker_data(new, restart=False))
             self._markers_seen = len(markers)
         if self._ticks % max(1, int(round(s.hz / self.every))) == 0:    # 1 Hz
             el = snap["elements"].get(self.hist_element or "")
@@ -351,6 +263,11 @@ class Dashboard:
         from IPython.display import display
 
         display(self.widget())
+
+    def export(self, path: str) -> str:
+        """Write the dashboard as it is now: `.html` (BokehJS inline: opens
+        offline) or `.png` (that page rendered in headless Chromium)."""
+        return export_layout(self.layout, str(path), title=self.figures.title.text)
 
     def detach(self) -> None:
         """Stop updating (the page keeps showing the last state)."""
