@@ -32,10 +32,10 @@ import logging
 import math
 import threading
 
-
 from .dashfigures import PALETTE, Figures
 
 __all__ = ["PALETTE", "Dashboard", "Figures", "load_bokeh", "summary_html"]
+
 MAX_AUTO = 6
 _loaded = False
 
