@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, tuple[str, str, str]] = {
     "remote": ("pktlab.bench.remote", "bench_remote", "format_remote"),
     "sizes": ("pktlab.bench.sizes", "bench_sizes", "format_sizes"),
     "netmap": ("pktlab.bench.netmap", "bench_netmap", "format_netmap"),
+    "elements": ("pktlab.bench.elements", "bench_elements", "format_elements"),
 }
 # The paper's figures (pktlab.bench.figures): rows that `--csv` prints.
 for _name, _mod in _FIGURES.items():
