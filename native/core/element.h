@@ -173,6 +173,10 @@ typedef struct pl_class {
      * locks). Called with the workers parked or not started; while a live
      * change settles, `threads` covers the old graph's and the new one's. */
     void (*threads_changed)(pl_element *e, uint64_t threads);
+    /* The workers are about to start (pl_engine_start, run_inline), on the
+     * control thread: take back a device another engine used meanwhile, or
+     * fail saying why it cannot run (the engine then stays stopped). */
+    int (*start)(pl_element *e, pl_error *err);
     /* The workers stopped (pl_engine_stop, end of run_inline): give back held
      * packets, flush files. ctx lends worker 0's pool and counters. */
     void (*stop)(pl_element *e, pl_ctx *ctx);
@@ -278,6 +282,10 @@ static inline int pl_output_is_pull(const pl_element *e, int port)
 }
 
 #define PL_STATE(e, type) ((type *)(void *)(e)->state)
+
+/* An element's name as a worker reads it: live change may rename a kept
+ * element (the old name is freed only after a grace period). */
+#define PL_NAME(e) ((const char *)__atomic_load_n(&(e)->name, __ATOMIC_ACQUIRE))
 
 /* Live parameters are read with relaxed atomics: the control thread writes them. */
 #define PL_LIVE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)

@@ -14,12 +14,23 @@ static void restart(pl_engine *e)
     }
 }
 
+/* Before the workers run: devices checked (and taken back) by their elements. */
+static int run_start_hooks(pl_engine *e, pl_error *err)
+{
+    for (int i = 0; i < e->nelems; i++)
+        if (e->elems[i]->cls->start && e->elems[i]->cls->start(e->elems[i], err))
+            return err->status ? err->status : PL_ERR_STATE;
+    return PL_OK;
+}
+
 int pl_engine_start(pl_engine *e, pl_error *err)
 {
     if (e->state == PL_S_RUNNING)
         return PL_OK;
     if (e->state != PL_S_READY && e->state != PL_S_STOPPED)
         return pl_seterr(err, PL_ERR_STATE, NULL, "", "initialize the engine before starting it");
+    if (run_start_hooks(e, err))
+        return err->status;
     restart(e);
     if (pl_workers_start(e, err))
         return err->status;
@@ -124,6 +135,8 @@ int pl_engine_inline_begin(pl_engine *e, pl_error *err)
                          "run_inline needs an initialized engine that is not running");
     if (e->nthreads != 1)
         return pl_seterr(err, PL_ERR_STATE, NULL, "", "run_inline needs a single-thread engine");
+    if (run_start_hooks(e, err))
+        return err->status;
     restart(e);
     e->workers[0].idle = 0;
     e->state = PL_S_INLINE;

@@ -140,15 +140,19 @@ int pl_element_thread(pl_engine *e, int elem);   /* task's worker, -1 if not a t
 
 /* ---- live change ----
  * Replace the running graph (running or not) by a new flat graph: elements in
- * order, connections by index into `els`. Elements are matched by name; the
- * least is done (kept, retuned in place, replaced with state taken over,
- * added, removed). On error the running graph is left exactly as it was.
+ * order, connections by index into `els`. Each new element is matched with
+ * the running element named `was` (NULL: its own name; "": none, it is new),
+ * so that an element renamed by the edit (Click's anonymous Counter@2 that
+ * became Counter@3) keeps running under its new name. The least is done
+ * (kept, retuned in place, replaced with state taken over, added, removed).
+ * On error the running graph is left exactly as it was.
  */
 typedef struct pl_elem_spec {
     const char *name;
     const char *cls;
     const char *config;
     int line, col;
+    const char *was;
 } pl_elem_spec;
 
 typedef struct pl_conn_spec {
@@ -306,6 +310,8 @@ int pl_netmap_available(void);     /* 1 when pktlab was built with netmap */
  * the control side. pl_engine_out_read: what elements printed to standard
  * output (Script's print), the same way. */
 size_t pl_engine_log_read(pl_engine *e, char *buf, size_t len);
+/* Lines that did not fit in the log (64 KiB, read too late), since the engine was made. */
+uint64_t pl_engine_log_dropped(pl_engine *e);
 size_t pl_engine_out_read(pl_engine *e, char *buf, size_t len);
 
 /* Resolved processing of an element's port after initialize: 'h' push,

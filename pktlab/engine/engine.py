@@ -17,10 +17,10 @@ import weakref
 
 from . import _lib, accessors, decisions, handlercall, inline, output
 from ._lib import ffi, lib
-from .change import Change, apply_graph, write_live
+from .change import Change, apply_graph, own_graph, write_live
 from .classes import element_classes
 from .element import Element
-from .errors import EngineError
+from .errors import EngineError, locator, unknown_class
 from .stats import Stats, pool_info
 
 
@@ -57,7 +57,11 @@ class Engine:
             from ..lang import parse
 
             graph = parse(graph, defines=defines)
-        self.graph = graph
+        if not graph.elements:
+            raise EngineError("the configuration has no elements: nothing to run (write at "
+                              "least a source and a sink, e.g. InfiniteSource -> Discard;)",
+                              kind="graph")
+        self.graph = graph = own_graph(graph)      # its own copy (change.py)
         from .dpdk import prepare
 
         prepare(graph, dpdk)
@@ -114,12 +118,8 @@ class Engine:
             return Placement(cpus=list(cpus), why="cpus given")
         return choose(graph, threads, dpdk.port_nodes() if dpdk.initialized() else {}, first_cpu)
 
-    def _locate(self, name: str):
-        el = self.graph.elements.get(name)
-        return getattr(el, "loc", None) if el is not None else None
-
     def _check(self, rc: int, err) -> None:
-        _lib.check(rc, err, self._locate)
+        _lib.check(rc, err, locator(self.graph))
 
     def _build(self, graph) -> None:
         err = _lib.new_error()
@@ -129,8 +129,8 @@ class Engine:
             rc = lib.pl_engine_add(self._h, cstr(el.name, "element name", el),
                                    cstr(el.cls, "class", el), cstr(el.config or "", "config", el),
                                    loc.line if loc else 0, loc.col if loc else 0, err)
-            if rc == lib.PL_ERR_CLASS:
-                self._unknown_class(el, err)
+            if rc == lib.PL_ERR_CLASS and el.cls not in element_classes():
+                raise unknown_class(el, element_classes())
             self._check(rc, err)
             self._names.append(el.name)
             self._index[el.name] = i
@@ -143,14 +143,6 @@ class Engine:
                                        self._index[c.dst], c.dport, err)
             self._check(rc, err)
         self._check(lib.pl_engine_initialize(self._h, err), err)
-
-    def _unknown_class(self, el, err) -> None:
-        import difflib
-
-        near = difflib.get_close_matches(el.cls, element_classes(), n=1)
-        hint = f"; did you mean '{near[0]}'?" if near else ""
-        raise EngineError(f"unknown element class '{el.cls}'{hint}", kind="class",
-                          element=el.name, loc=getattr(el, "loc", None))
 
     # ---- running ------------------------------------------------------
 
@@ -234,8 +226,13 @@ class Engine:
         return self.apply(text, **kw)
 
     def on_change(self, listener) -> None:
-        """Call listener(change) after every successful apply() (plots' markers)."""
+        """Call listener(change) after every live change: apply() and every
+        live write (plots' markers, sliders, the widget, the cell follow it)."""
         self._listeners.append(listener)
+
+    def off_change(self, listener) -> None:
+        """Stop calling `listener` (compared with ==: a bound method matches)."""
+        self._listeners = [f for f in self._listeners if f != listener]
 
     def uptime(self) -> float:
         """Seconds the engine has run (all start/stop periods together)."""
@@ -358,8 +355,14 @@ class Engine:
         output.log_to(self, fd)
 
     def log(self) -> str:
-        """Lines elements wrote since the last call (Click's stderr: Print, Script's errors)."""
+        """Lines elements wrote since the last call (Click's stderr: Print, Script's
+        errors); lines lost to a full log (64 KiB, read too late) are counted."""
         return output.log(self)
+
+    @property
+    def log_dropped(self) -> int:
+        """Log lines lost so far because the log was full (see log())."""
+        return int(lib.pl_engine_log_dropped(self._h))
 
     def output(self) -> str:
         """What elements printed to standard output since the last call (Script's print)."""

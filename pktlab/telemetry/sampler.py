@@ -322,7 +322,15 @@ class Sampler(RingReader):
         self._listeners.append([fn, max(int(every), 1), 0])
 
     def unsubscribe(self, fn) -> None:
-        self._listeners = [e for e in self._listeners if e[0] is not fn]
+        """Stop calling fn. Compared with ==, not `is`: `obj.method` makes a new
+        bound method each time it is read, equal to (not the same object as)
+        the one subscribed."""
+        self._listeners = [e for e in self._listeners if e[0] != fn]
+
+    @property
+    def listeners(self) -> int:
+        """How many listeners are subscribed (a leak shows here)."""
+        return len(self._listeners)
 
     def __repr__(self) -> str:
         state = "sampling" if self.running else "stopped"
