@@ -36,10 +36,9 @@ class Engine:
         one of them), else first_cpu + i (pktlab.engine.placement).
     dpdk: DPDK EAL arguments (pktlab.engine.dpdk.init); a graph with DPDK elements
         initialises the EAL with laptop defaults when nobody did.
-    simtime: simulated time (Click's --simtime; one thread): timers fire in
-        virtual time and an idle engine jumps to the next one, so
-        `Script(wait 10, ...)` takes no wall time; simtime_start is the
-        clock's start in seconds (default Click's 1e9).
+    simtime: simulated time (Click's --simtime; one thread): timers fire in virtual
+        time, an idle engine jumps to the next one (`Script(wait 10)` takes no wall
+        time); simtime_start: the clock's start in seconds (default Click's 1e9).
     stdio: elements write straight to this process's stderr (the log) and
         stdout (Script's print) instead of the rings `log()` and `output()`
         read: for command-line drivers.
@@ -342,8 +341,8 @@ class Engine:
         return pool_info(self._h)
 
     def core_counters(self) -> dict[str, int]:
-        """The core's own counters over all threads: `grown` (packets moved to a larger
-        buffer: push/put's slow path), `linearized` (multi-segment packets made contiguous)."""
+        """The core's counters over all threads: `grown` (packets moved to a larger buffer),
+        `linearized` (multi-segment packets made contiguous)."""
         return self.stats().core_counters()
 
     def messages(self) -> list[tuple[str, str, str]]:
@@ -360,8 +359,7 @@ class Engine:
         return output.log(self)
 
     @property
-    def log_dropped(self) -> int:
-        """Log lines lost so far because the log was full (see log())."""
+    def log_dropped(self) -> int:  # log lines lost so far to a full log (see log())
         return int(lib.pl_engine_log_dropped(self._h))
 
     def output(self) -> str:
@@ -369,8 +367,7 @@ class Engine:
         return output.out(self)
 
     @property
-    def timestamps(self) -> bool:
-        """Receive/generation timestamps on (read by LatencyHistogram)."""
+    def timestamps(self) -> bool:  # receive/generation timestamps on (LatencyHistogram)
         return bool(lib.pl_engine_timestamps(self._h))
 
     @timestamps.setter
