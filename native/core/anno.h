@@ -18,7 +18,9 @@
                                     Truncate (Pad puts them back) */
 #define PL_ANNO_EXTRA_PACKETS 16 /* u32: packets this one stands for, less one (summary dumps) */
 #define PL_ANNO_FIRST_TIMESTAMP 24 /* u64 ns: Click's FIRST_TIMESTAMP_ANNO (SetTimestamp FIRST,
-                                      a flow's first timestamp in summary dumps) */
+                                      a flow's first timestamp in summary dumps; what
+                                      Engine(timestamps=True) stamps at receive or
+                                      generation and LatencyHistogram reads) */
 #define PL_ANNO_DST_IP6 32       /* 16 bytes: IPv6 destination (GetIP6Address -> LookupIP6Route).
                                     Click keeps it at 0, over DST_IP_ANNO; pktlab's IPv4
                                     destination has its own field, and 0..31 are taken above */
