@@ -100,6 +100,7 @@ int pl_isd_parse_ip(const char *s, size_t n, uint32_t *net);
 int pl_isd_parse_time(const char *s, size_t n, int64_t *ns);
 int pl_isd_parse_string(const char *s, size_t n, pl_isd_val *x);
 int pl_isd_parse_tcp_opt(const char *s, size_t n, pl_isd_val *x);
+int pl_isd_parse_ip_opt(const char *s, size_t n, pl_isd_val *x);
 
 /* One field's text into x (0 or -1); its value applied to the packet; the
  * lengths, annotations and checksums once every field is in. */
@@ -125,5 +126,6 @@ void pl_isd_write_line(const pl_isd_field *const *fields, int n, pl_packet *p,
 void pl_isd_quote(pl_isd_out *o, const uint8_t *d, size_t n);
 /* Click's TCP option text ("mss1460;wscale10"), for ToIPSummaryDump and IPPrint. */
 void pl_isd_tcp_opt_text(pl_isd_out *o, const uint8_t *opt, int len);
+void pl_isd_ip_opt_text(pl_isd_out *o, const uint8_t *opt, int len);
 
 #endif

@@ -204,7 +204,7 @@ void pl_isd_inject(const pl_isd_reader *r, pl_isd_pkt *k, const pl_isd_field *f,
         return;
     }
     default:
-        if (f->id >= PL_ISD_IP_SRC && f->id <= PL_ISD_IP_CAPTURE_LEN)
+        if (f->id >= PL_ISD_IP_SRC && f->id <= PL_ISD_IP_OPT)
             inject_ip(r, k, f->id, x);
         else
             inject_transport(r, k, f->id, x);
@@ -240,6 +240,21 @@ static void inject_ip(const pl_isd_reader *r, pl_isd_pkt *k, int id, pl_isd_val 
             memset(k->b + k->toff - more, 0, more);
         }
         ip[0] = (uint8_t)((ip[0] & 0xf0) | ((v >> 2) & 15));
+        break;
+    }
+    case PL_ISD_IP_OPT: {
+        k->have_ip_hl = 1;
+        if (!x->vp)
+            return;
+        uint32_t olen = (uint32_t)x->vlen, hl = (20 + olen + 3) & ~3u;
+        if (k->len < hl && !pput(k, hl - k->len))
+            return;
+        if (hl > ((unsigned)(ip[0] & 15) << 2)) {
+            k->toff = hl;
+            ip[0] = (uint8_t)((ip[0] & 0xf0) | (hl >> 2));
+        }
+        memcpy(ip + 20, x->vp, olen);
+        memset(ip + 20 + olen, 0, hl - olen - 20);
         break;
     }
     case PL_ISD_IP_LEN: k->want_len = v; break;

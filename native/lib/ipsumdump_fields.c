@@ -33,7 +33,7 @@ static const pl_isd_field fields[] = {
     {"ip_hl", PL_ISD_IP_HL, O_NET - 1, 1},
     {"ip_len", PL_ISD_IP_LEN, O_NET + 1, 1},
     {"ip_capture_len", PL_ISD_IP_CAPTURE_LEN, O_PAYLOAD + 2, 1},
-    {"ip_opt", PL_ISD_IP_OPT, O_NET, 0},
+    {"ip_opt", PL_ISD_IP_OPT, O_NET, 1},
     {"sport", PL_ISD_SPORT, O_TRANSP, 1},
     {"dport", PL_ISD_DPORT, O_TRANSP, 1},
     {"tcp_seq", PL_ISD_TCP_SEQ, O_TRANSP, 1},

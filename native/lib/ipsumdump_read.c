@@ -99,6 +99,8 @@ int pl_isd_ina(const pl_isd_field *f, const char *s, size_t n, const pl_isd_pkt 
         return 0;
     case PL_ISD_TCP_OPT:
         return pl_isd_parse_tcp_opt(s, n, x);
+    case PL_ISD_IP_OPT:
+        return pl_isd_parse_ip_opt(s, n, x);
     case PL_ISD_ICMP_TYPE: case PL_ISD_ICMP_TYPE_NAME:
     case PL_ISD_ICMP_CODE: case PL_ISD_ICMP_CODE_NAME:
         if (n >= sizeof w)

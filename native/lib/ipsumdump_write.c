@@ -222,6 +222,16 @@ static int field(desc *d, int id, pl_isd_out *o)
         num(o, len < allow ? len : allow);
         return 1;
     }
+    case PL_ISD_IP_OPT: {
+        uint32_t hl = ip ? pl_ip_hl(ip) : 20;
+        if (!ip || (hl > 20 && nl < hl))
+            return missing(d, MISSING_IP, hl);
+        if (hl <= 20)
+            pl_isd_putc(o, '.');
+        else
+            pl_isd_ip_opt_text(o, ip + 20, (int)hl - 20);
+        return 1;
+    }
     case PL_ISD_SPORT: case PL_ISD_DPORT: {
         uint32_t need = id == PL_ISD_DPORT ? 4 : 2;
         int pr = ip ? ip[9] : 0;

@@ -372,7 +372,8 @@ static const pl_param fisd_params[] = {
     "each packet when its time, relative to the first, has come (on the engine clock:\n"\
     "--simtime makes it virtual). STOP stops the driver at the end of the file.\n"        \
     "Fields: those ToIPSummaryDump writes except ip_capture_len (ignored, as Click);\n"  \
-    "Click's binary dumps, ip_opt and MULTIPACKET are refused, naming them.\n"            \
+    "ip_opt reads routes, nop, eol and numbered options (not ts{}: the field is left\n"   \
+    "out); Click's binary dumps and MULTIPACKET are refused, naming them.\n"              \
     "Handlers: active, stop, sampling_prob, encap, filename, burst.\n"                     \
     "Counters: sampled_out (drop reason), parse_errors, nobufs, sent.\n\n"                 \
     "Example: FromIPSummaryDump(in.txt, STOP true, CHECKSUM true)\n"                         \

@@ -61,11 +61,9 @@ static int tisd_configure(pl_element *e, pl_error *err)
         w[n] = 0;
         p = q;
         const pl_isd_field *f = pl_isd_find(w);
-        if (f && f->id == PL_ISD_IP_OPT)
-            f = NULL;
         if (!f)
             return pl_seterr(err, PL_ERR_CONFIG, e, kw,
-                             pl_isd_known_unsupported(w) || !strcmp(w, "ip_opt")
+                             pl_isd_known_unsupported(w)
                                  ? "%s: field '%s' is not supported by pktlab"
                                  : "%s: unknown content type '%s'", kw, w);
         if (s->nfields == 64)
@@ -216,10 +214,10 @@ static const pl_param params[] = {
     "timestamp, ntimestamp, ts_sec, ts_usec, ts_usec1, first_timestamp, count, link,\n"    \
     "paint, direction, aggregate, wire_len, ip_src, ip_dst, ip_tos, ip_dscp, ip_ecn,\n"   \
     "ip_ttl, ip_frag, ip_fragoff, ip_id, ip_sum, ip_proto, ip_hl, ip_len,\n"              \
-    "ip_capture_len, sport, dport, tcp_seq, tcp_ack, tcp_off, tcp_flags, tcp_window,\n"   \
+    "ip_capture_len, ip_opt, sport, dport, tcp_seq, tcp_ack, tcp_off, tcp_flags, tcp_window,\n"   \
     "tcp_urp, tcp_opt, udp_len, icmp_type, icmp_code, icmp_type_name, icmp_code_name,\n"  \
     "icmp_flowid, icmp_seq, icmp_nextmtu, payload_len, payload. Click's other fields\n"   \
-    "(ip_opt, tcp_ntopt, tcp_sack, payload_md5, link-level fields) and BINARY and\n"       \
+    "(tcp_ntopt, tcp_sack, payload_md5, link-level fields) and BINARY and\n"                \
     "MULTIPACKET are refused with an error naming them. BAD_PACKETS writes a\n"           \
     "'!bad REASON' line before a malformed packet's line. Packets go on to output 0\n"   \
     "when it is connected. After a Queue its task pulls batches of 32.\n"                  \
