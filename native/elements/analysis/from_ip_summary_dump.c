@@ -26,6 +26,8 @@ typedef struct {
     int have_timing;
     int64_t timing_offset;        /* engine clock minus packet time */
     pl_timer timer;
+    pl_notifier note;             /* pulled: it has packets (Click's empty notifier) */
+    int pulled, stopped;
     uint64_t rng;
     uint32_t sample_prob;         /* 28-bit fixed point, as Click */
 } fisd_state;
@@ -210,10 +212,22 @@ static int fisd_configure(pl_element *e, pl_error *err)
     return 0;
 }
 
+static void wake_note(pl_timer *t, pl_ctx *ctx)
+{
+    (void)ctx;
+    pl_notifier_wake(&PL_STATE(t->owner, fisd_state)->note);
+}
+
 static int fisd_initialize(pl_element *e, pl_error *err)
 {
-    (void)err;
     fisd_state *s = PL_STATE(e, fisd_state);
+    pl_notifier_init(&s->note, 1);
+    if (pl_output_is_pull(e, 0)) {
+        s->pulled = 1;
+        e->no_task = 1;
+        pl_timer_init(&s->timer, e, wake_note, NULL);
+        return pl_notifier_provide(e, PL_NOTE_EMPTY, 0, &s->note, 0, err);
+    }
     pl_timer_init(&s->timer, e, pl_timer_wake_task, NULL);
     return 0;
 }
@@ -232,21 +246,20 @@ static void fisd_cleanup(pl_element *e)
 
 static void at_end(pl_element *e, fisd_state *s)
 {
-    if (s->stop)
+    if (s->stop && !s->stopped)
         pl_engine_request_stop(e->eng);
-    atomic_store_explicit(&e->task_done, 1, memory_order_relaxed);
+    s->stopped = 1;
+    if (s->pulled)
+        pl_notifier_sleep(&s->note);
+    else
+        atomic_store_explicit(&e->task_done, 1, memory_order_relaxed);
 }
 
-static uint32_t fisd_run(pl_element *e, pl_ctx *ctx)
+/* Up to max packets into *b; the count. */
+static uint32_t take(pl_element *e, fisd_state *s, pl_ctx *ctx, uint32_t max, pl_packet **b)
 {
-    fisd_state *s = PL_STATE(e, fisd_state);
-    if (!PL_LIVE(s->active)) {
-        pl_task_sleep(e);                 /* writing active wakes it */
-        return 0;
-    }
-    uint32_t burst = (uint32_t)PL_LIVE(s->burst), n = 0;
-    pl_packet *b = NULL;
-    while (n < burst) {
+    uint32_t n = 0;
+    while (n < max) {
         pl_packet *p = s->due;
         s->due = NULL;
         if (!p && !s->eof)
@@ -263,7 +276,10 @@ static uint32_t fisd_run(pl_element *e, pl_ctx *ctx)
             if (now < when) {
                 s->due = p;
                 pl_timer_schedule_at(&s->timer, (uint64_t)when);
-                pl_task_sleep(e);
+                if (s->pulled)
+                    pl_notifier_sleep(&s->note);
+                else
+                    pl_task_sleep(e);
                 break;
             }
         }
@@ -272,16 +288,61 @@ static uint32_t fisd_run(pl_element *e, pl_ctx *ctx)
             pl_drop(ctx, e, C_SAMPLED, p);
             continue;
         }
-        pl_batch_append(&b, p);
+        pl_batch_append(b, p);
         n++;
-    }
-    if (b) {
-        pl_count(ctx, e, C_SENT, n);
-        pl_output_source(ctx, e, 0, b);
     }
     if (s->eof && !s->due)
         at_end(e, s);
     return n;
+}
+
+static uint32_t fisd_run(pl_element *e, pl_ctx *ctx)
+{
+    fisd_state *s = PL_STATE(e, fisd_state);
+    if (!PL_LIVE(s->active)) {
+        pl_task_sleep(e);                 /* writing active wakes it */
+        return 0;
+    }
+    pl_packet *b = NULL;
+    uint32_t n = take(e, s, ctx, (uint32_t)PL_LIVE(s->burst), &b);
+    if (b) {
+        pl_count(ctx, e, C_SENT, n);
+        pl_output_source(ctx, e, 0, b);
+    }
+    return n;
+}
+
+static pl_packet *fisd_pull(pl_element *e, int port, uint32_t max, pl_ctx *ctx)
+{
+    (void)port;
+    fisd_state *s = PL_STATE(e, fisd_state);
+    if (!PL_LIVE(s->active)) {
+        pl_notifier_sleep(&s->note);
+        return NULL;
+    }
+    pl_packet *b = NULL;
+    uint32_t n = take(e, s, ctx, max, &b);
+    if (n)
+        pl_count(ctx, e, C_SENT, n);
+    return b;
+}
+
+/* A live write of ACTIVE: the pull side's notifier follows. */
+static int write_active(pl_element *e, const char *v, pl_error *err)
+{
+    fisd_state *s = PL_STATE(e, fisd_state);
+    int on;
+    if (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "yes"))
+        on = 1;
+    else if (!strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "no"))
+        on = 0;
+    else
+        return pl_seterr(err, PL_ERR_HANDLER, e, "active", "type mismatch");
+    __atomic_store_n(&s->active, (uint8_t)on, __ATOMIC_RELAXED);
+    if (on && s->pulled && !s->stopped)
+        pl_notifier_wake(&s->note);
+    pl_task_wake(e);
+    return 0;
 }
 
 static void fisd_stop(pl_element *e, pl_ctx *ctx)
@@ -312,7 +373,14 @@ static int write_stop(pl_element *e, const char *v, pl_error *err)
     return 0;
 }
 
+static int read_active(pl_element *e, char *buf, size_t len)
+{
+    return pl_fmt(buf, len, "%s", PL_LIVE(PL_STATE(e, fisd_state)->active) ? "true" : "false");
+}
+
 static const pl_handler handlers[] = {
+    {.name = "active", .doc = "whether it sends", .read = read_active, .write = write_active,
+     .flags = PL_H_CHECKBOX},
     {.name = "sampling_prob", .doc = "the sampling probability", .read = read_sampling_prob},
     {.name = "encap", .doc = "always IP", .read = read_encap},
     {.name = "filename", .doc = "the file", .read = read_filename},
@@ -382,7 +450,8 @@ static const pl_param fisd_params[] = {
 static const pl_class from_ip_summary_dump = {
     .name = "FromIPSummaryDump",
     .ports = "0/1",
-    .processing = "a/h",
+    .processing = "a/a",
+    .sources = PL_S_SOURCE,
     .doc = FISD_DOC,
     .state_size = sizeof(fisd_state),
     .params = fisd_params,
@@ -393,6 +462,7 @@ static const pl_class from_ip_summary_dump = {
     .initialize = fisd_initialize,
     .cleanup = fisd_cleanup,
     .run_task = fisd_run,
+    .pull = fisd_pull,
     .stop = fisd_stop,
 };
 PL_REGISTER_CLASS(from_ip_summary_dump);
