@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum {
     PL_ISD_TIMESTAMP, PL_ISD_NTIMESTAMP, PL_ISD_TS_SEC, PL_ISD_TS_USEC, PL_ISD_TS_USEC1,
@@ -108,6 +109,26 @@ int pl_isd_ina(const pl_isd_field *f, const char *s, size_t n, const pl_isd_pkt 
                const pl_isd_reader *r, pl_isd_val *x);
 void pl_isd_inject(const pl_isd_reader *r, pl_isd_pkt *k, const pl_isd_field *f, pl_isd_val *x);
 void pl_isd_finish(const pl_isd_reader *r, pl_isd_pkt *k, int checksum);
+
+/* A dump being read: a file (or standard input) or DATA text in memory. */
+typedef struct pl_isd_source {
+    FILE *f;
+    const char *mem, *mem_end;    /* DATA: the text, the rest to read */
+    const char *name;             /* for messages: the file, or DATA */
+    char *line;
+    size_t line_cap;
+    long lineno;
+    int eof, complained, checksum;
+    pl_isd_reader r;
+    pl_isd_pkt k;
+} pl_isd_source;
+
+/* The next packet (from ctx's pool), or NULL: at the end (src->eof set) or
+ * when the pool is empty (counted under c_nobufs). A line that does not parse
+ * is logged once, as Click's "FILE:LINE: packet parse error", and counted
+ * under c_parse. */
+pl_packet *pl_isd_source_next(pl_isd_source *src, pl_element *e, pl_ctx *ctx, int c_parse,
+                              int c_nobufs);
 
 /* ---- writing (ToIPSummaryDump) ---- */
 

@@ -14,14 +14,7 @@ typedef struct {
     uint8_t stop, active, zero, timing, checksum, multipacket, allow_nonexistent;
     double sample;
     uint64_t burst;
-    FILE *f;
-    const char *mem, *mem_end;    /* DATA: the text, the rest to read */
-    char *line;
-    size_t line_cap;
-    long lineno;
-    int eof, complained, warned_data;
-    pl_isd_reader r;
-    pl_isd_pkt k;
+    pl_isd_source src;
     pl_packet *due;               /* TIMING: waiting for its time */
     int have_timing;
     int64_t timing_offset;        /* engine clock minus packet time */
@@ -35,139 +28,21 @@ typedef struct {
 enum { C_SAMPLED, C_PARSE, C_NOBUFS, C_SENT };
 static const char *const counters[] = {"sampled_out", "parse_errors", "nobufs", "sent", NULL};
 
-#define NAME(s) ((s)->file ? (s)->file : "DATA")
-
-/* The next line (without its newline) in s->line; -1 at the end. */
-static long next_line(fisd_state *s)
-{
-    if (s->mem) {
-        if (s->mem >= s->mem_end)
-            return -1;
-        const char *nl = memchr(s->mem, '\n', (size_t)(s->mem_end - s->mem));
-        size_t n = nl ? (size_t)(nl - s->mem) : (size_t)(s->mem_end - s->mem);
-        if (n + 1 > s->line_cap) {
-            char *b = realloc(s->line, n + 1);
-            if (!b)
-                return -1;
-            s->line = b, s->line_cap = n + 1;
-        }
-        memcpy(s->line, s->mem, n);
-        s->line[n] = 0;
-        s->mem += n + (nl != NULL);
-        s->lineno++;
-        return (long)n;
-    }
-    if (!s->f)
-        return -1;
-    ssize_t n = getline(&s->line, &s->line_cap, s->f);
-    if (n < 0)
-        return -1;
-    if (n && s->line[n - 1] == '\n')
-        s->line[--n] = 0;
-    if (n && s->line[n - 1] == '\r')
-        s->line[--n] = 0;
-    s->lineno++;
-    return (long)n;
-}
-
-static int bang(pl_element *e, fisd_state *s, const char *l, size_t n)
-{
-#define IS(w) (n > sizeof w - 1 && !memcmp(l, w, sizeof w - 1) && (l[sizeof w - 1] == ' ' || l[sizeof w - 1] == '\t'))
-    char warn[160];
-    if (IS("!data") || IS("!contents")) {
-        if (pl_isd_reader_fields(&s->r, l, warn, sizeof warn) < 0)
-            pl_log(e->eng, "%s:%ld: no contents specified", NAME(s), s->lineno);
-        else if (warn[0])
-            pl_log(e->eng, "%s:%ld: warning: %s", NAME(s), s->lineno, warn);
-    } else if (IS("!proto")) {
-        const char *w = l + 6;
-        while (*w == ' ' || *w == '\t')
-            w++;
-        if (pl_isd_reader_proto(&s->r, w))
-            pl_log(e->eng, "%s:%ld: bad protocol in !proto", NAME(s), s->lineno);
-    } else if (IS("!flowid")) {
-        if (pl_isd_reader_flowid(&s->r, l))
-            pl_log(e->eng, "%s:%ld: bad !flowid specification", NAME(s), s->lineno);
-    } else if (IS("!binary")) {
-        pl_log(e->eng, "%s:%ld: binary IP summary dumps are not supported by pktlab; "
-               "stopped there", NAME(s), s->lineno);
-        return -1;
-    }
-    return 0;
-#undef IS
-}
-
-/* The next packet of the file, or NULL at its end. */
-static pl_packet *read_packet(pl_element *e, fisd_state *s, pl_ctx *ctx)
-{
-    for (;;) {
-        long n = next_line(s);
-        if (n < 0) {
-            s->eof = 1;
-            return NULL;
-        }
-        const char *l = s->line;
-        if (!n)
-            continue;
-        if (l[0] == '!') {
-            if (bang(e, s, l, (size_t)n)) {
-                s->eof = 1;
-                return NULL;
-            }
-            continue;
-        }
-        if (l[0] == '#')
-            continue;
-        int used = s->r.nfields ? pl_isd_read_line(&s->r, l, (size_t)n, &s->k, s->checksum) : 0;
-        if (!used) {
-            const char *c = l;
-            while (*c == ' ' || *c == '\t' || *c == '\r')
-                c++;
-            if (*c && !s->complained) {
-                s->complained = 1;
-                pl_log(e->eng, "%s:%ld: %s", NAME(s), s->lineno,
-                       s->r.nfields ? "packet parse error" : "no '!data' provided");
-            }
-            if (*c)
-                pl_count(ctx, e, C_PARSE, 1);
-            continue;
-        }
-        pl_isd_pkt *k = &s->k;
-        pl_packet *p = pl_packet_alloc_len(ctx->pool, k->len);
-        if (!p) {
-            pl_count(ctx, e, C_NOBUFS, 1);
-            return NULL;
-        }
-        memcpy(p->data, k->b, k->len);
-        if (k->has_net) {
-            p->net_off = (uint16_t)(p->data - p->buf);
-            memcpy(&p->dst_ip, k->b + 16, 4);
-        }
-        p->timestamp = (uint64_t)k->ts;
-        p->paint = k->paint;
-        pl_anno_set_u32(p, PL_ANNO_AGGREGATE, k->aggregate);
-        pl_anno_set_u32(p, PL_ANNO_EXTRA_PACKETS, k->extra_packets);
-        if (k->has_first_ts)
-            memcpy(p->anno + PL_ANNO_FIRST_TIMESTAMP, &k->first_ts, 8);
-        if (k->want_len > k->len)
-            pl_anno_set_u32(p, PL_ANNO_EXTRA_LENGTH, k->want_len - k->len);
-        return p;
-    }
-}
-
 static int fisd_configure(pl_element *e, pl_error *err)
 {
     fisd_state *s = PL_STATE(e, fisd_state);
-    s->r.default_proto = 6;
-    if (s->proto && pl_isd_reader_proto(&s->r, s->proto))
+    s->src.r.default_proto = 6;
+    s->src.name = s->file ? s->file : "DATA";
+    s->src.checksum = s->checksum;
+    if (s->proto && pl_isd_reader_proto(&s->src.r, s->proto))
         return pl_seterr(err, PL_ERR_CONFIG, e, "PROTO", "PROTO: bad protocol '%s'", s->proto);
     if (s->multipacket)
         return pl_seterr(err, PL_ERR_CONFIG, e, "MULTIPACKET",
                          "MULTIPACKET: not supported by pktlab");
-    s->r.minor_version = 3;
+    s->src.r.minor_version = 3;
     if (s->fields) {
         char warn[160];
-        if (pl_isd_reader_fields(&s->r, s->fields, warn, sizeof warn) < 0)
+        if (pl_isd_reader_fields(&s->src.r, s->fields, warn, sizeof warn) < 0)
             return pl_seterr(err, PL_ERR_CONFIG, e, "FIELDS", "no contents specified");
         if (warn[0])
             pl_message(e, PL_MSG_WARNING, "%s", warn);
@@ -175,7 +50,7 @@ static int fisd_configure(pl_element *e, pl_error *err)
     if (s->flowid) {
         char line[256];
         snprintf(line, sizeof line, "! %s", s->flowid);
-        if (pl_isd_reader_flowid(&s->r, line))
+        if (pl_isd_reader_flowid(&s->src.r, line))
             return pl_seterr(err, PL_ERR_CONFIG, e, "FLOWID", "bad !flowid specification");
     }
     s->sample_prob = (uint32_t)(s->sample * (1 << 28) + 0.5);
@@ -185,26 +60,26 @@ static int fisd_configure(pl_element *e, pl_error *err)
         return pl_seterr(err, PL_ERR_CONFIG, e, "DATA", "FILENAME and DATA conflict");
     if (!s->data && !s->file)
         return pl_seterr(err, PL_ERR_CONFIG, e, "FILENAME", "FILENAME: required argument missing");
-    s->k.b = calloc(1, PL_ISD_MAXPKT);
-    if (!s->k.b)
+    s->src.k.b = calloc(1, PL_ISD_MAXPKT);
+    if (!s->src.k.b)
         return pl_seterr(err, PL_ERR_NOMEM, e, NULL, "out of memory");
     s->rng = pl_rand_seed(e, e->name);
     if (s->data) {
-        s->mem = s->data;
-        s->mem_end = s->data + strlen(s->data);
+        s->src.mem = s->data;
+        s->src.mem_end = s->data + strlen(s->data);
     } else if (!strcmp(s->file, "-")) {
-        s->f = stdin;
+        s->src.f = stdin;
     } else {
-        s->f = fopen(s->file, "r");
-        if (!s->f && !(s->allow_nonexistent && errno == ENOENT))
+        s->src.f = fopen(s->file, "r");
+        if (!s->src.f && !(s->allow_nonexistent && errno == ENOENT))
             return pl_seterr(err, PL_ERR_CONFIG, e, "FILENAME", "%s: %s", s->file,
                              strerror(errno));
-        if (!s->f)
-            s->eof = 1;
+        if (!s->src.f)
+            s->src.eof = 1;
     }
     /* as Click: a file that does not start like a dump gets a warning */
-    if (s->mem && !s->fields) {
-        const char *d = s->mem;
+    if (s->src.mem && !s->fields) {
+        const char *d = s->src.mem;
         if (strncmp(d, "!IPSummaryDump", 14) && strncmp(d, "!creator", 8) && strncmp(d, "!data", 5)
             && strncmp(d, "!contents", 9) && strncmp(d, "!proto", 6) && strncmp(d, "!flowid", 7))
             pl_message(e, PL_MSG_WARNING, "DATA: missing banner line; is this an IP summary dump?");
@@ -235,13 +110,13 @@ static int fisd_initialize(pl_element *e, pl_error *err)
 static void fisd_cleanup(pl_element *e)
 {
     fisd_state *s = PL_STATE(e, fisd_state);
-    if (s->f && s->f != stdin)
-        fclose(s->f);
-    s->f = NULL;
-    free(s->line);
-    free(s->k.b);
-    s->line = NULL;
-    s->k.b = NULL;
+    if (s->src.f && s->src.f != stdin)
+        fclose(s->src.f);
+    s->src.f = NULL;
+    free(s->src.line);
+    free(s->src.k.b);
+    s->src.line = NULL;
+    s->src.k.b = NULL;
 }
 
 static void at_end(pl_element *e, fisd_state *s)
@@ -262,8 +137,8 @@ static uint32_t take(pl_element *e, fisd_state *s, pl_ctx *ctx, uint32_t max, pl
     while (n < max) {
         pl_packet *p = s->due;
         s->due = NULL;
-        if (!p && !s->eof)
-            p = read_packet(e, s, ctx);
+        if (!p && !s->src.eof)
+            p = pl_isd_source_next(&s->src, e, ctx, C_PARSE, C_NOBUFS);
         if (!p)
             break;
         if (s->timing) {
@@ -291,7 +166,7 @@ static uint32_t take(pl_element *e, fisd_state *s, pl_ctx *ctx, uint32_t max, pl
         pl_batch_append(b, p);
         n++;
     }
-    if (s->eof && !s->due)
+    if (s->src.eof && !s->due)
         at_end(e, s);
     return n;
 }
