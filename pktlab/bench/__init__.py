@@ -21,6 +21,7 @@ BENCHMARKS: dict[str, tuple[str, str, str]] = {
     "router": ("pktlab.bench.router", "bench_router", "format_router"),
     "remote": ("pktlab.bench.remote", "bench_remote", "format_remote"),
     "sizes": ("pktlab.bench.sizes", "bench_sizes", "format_sizes"),
+    "netmap": ("pktlab.bench.netmap", "bench_netmap", "format_netmap"),
 }
 
 

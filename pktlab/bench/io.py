@@ -359,6 +359,8 @@ def format_io(r: dict) -> str:
         lines += [f"  test bed ({t['link']}): returned {_f(t['returned_mpps'])} Mpps"
                   f" ({_f(t['returned_mpps_cpu'])} per CPU-s of the busier worker);"
                   f" generator TX drops {t['generator_dropped_at_tx']}"]
+    lines += ["", "  netmap rows: `pktlab bench netmap` (pipes, engine vs netmap's bridge; "
+              "in the test guest where /dev/netmap is missing)"]
     return "\n".join(lines)
 
 
