@@ -20,8 +20,10 @@ typedef struct {
     _Atomic uint64_t count_base;
 } tisd_state;
 
-enum { C_WRITTEN };
-static const char *const counters[] = {"written", NULL};
+/* Packets that end here are freed under "consumed" (a drop reason); "written"
+ * counts every line. */
+enum { C_CONSUMED, C_WRITTEN };
+static const char *const counters[] = {"consumed", "written", NULL};
 
 #define LINE_CAP (4 * 65536 + 4096)
 
@@ -147,7 +149,7 @@ static void tisd_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
     if (e->noutputs > 0 && atomic_load_explicit(&e->out[0], memory_order_acquire))
         pl_output(ctx, e, 0, b);
     else
-        pl_batch_free(ctx->pool, b);
+        pl_drop_batch(ctx, e, C_CONSUMED, b);
 }
 
 static void tisd_stop(pl_element *e, pl_ctx *ctx)
@@ -221,7 +223,8 @@ static const pl_param params[] = {
     "MULTIPACKET are refused with an error naming them. BAD_PACKETS writes a\n"           \
     "'!bad REASON' line before a malformed packet's line. Packets go on to output 0\n"   \
     "when it is connected. After a Queue its task pulls batches of 32.\n"                  \
-    "Handlers: count, filename. Counters: written.\n\n"                                    \
+    "Handlers: count, filename. Counters: consumed (packets freed here, a drop\n"         \
+    "reason: output 0 unconnected), written (lines).\n\n"                                    \
     "Example: FromIPSummaryDump(in.txt, STOP true)\n"                                      \
     "    -> ToIPSummaryDump(-, FIELDS src sport dst dport proto);"
 
@@ -234,6 +237,7 @@ static const pl_class to_ip_summary_dump = {
     .params = params,
     .handlers = handlers,
     .counters = counters,
+    .ndrops = 1,
     .configure = tisd_configure,
     .initialize = tisd_initialize,
     .cleanup = tisd_cleanup,
