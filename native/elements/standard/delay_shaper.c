@@ -2,6 +2,10 @@
 #include "../../core/element.h"
 #include "../../lib/timestamp.h"
 
+/* Packets still held when the element goes away (a drop reason). */
+enum { C_CLEARED };
+static const char *const counters[] = {"cleared", NULL};
+
 typedef struct {
     double delay;                 /* seconds, live */
     pl_packet *p;                 /* the packet waiting for its time */
@@ -32,7 +36,7 @@ static void dsh_cleanup(pl_element *e)
 {
     dsh_state *s = PL_STATE(e, dsh_state);
     if (s->p)
-        pl_packet_free_ctl(e, 0, s->p);
+        pl_packet_free_ctl(e, C_CLEARED, s->p);
     s->p = NULL;
 }
 
@@ -99,6 +103,8 @@ static const pl_class delay_shaper = {
            "Example: src -> SetTimestamp -> Queue -> DelayShaper(50ms) -> Unqueue -> sink;",
     .state_size = sizeof(dsh_state),
     .params = params,
+    .counters = counters,
+    .ndrops = 1,
     .initialize = dsh_initialize,
     .cleanup = dsh_cleanup,
     .pull = dsh_pull,
