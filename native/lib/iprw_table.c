@@ -86,8 +86,9 @@ static int32_t map_set(iprw_table *t, int m, int32_t en)
         return old;
     if (old != IPRW_NIL)
         *hnext(t, en) = *hnext(t, old);
-    else {
+    else {                            /* not found: at the head of its bucket */
         mp->size++;
+        pp = &mp->buckets[fid_hash(ekey(t, en)) % mp->nb];
         *hnext(t, en) = *pp;
     }
     *pp = en;
