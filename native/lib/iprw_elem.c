@@ -142,6 +142,11 @@ static void one(pl_element *e, iprw_state *s, int port, pl_packet *p, pl_ctx *ct
         return;
     }
     int32_t en = ops->lookup ? ops->lookup(s, m, &fid, ip) : iprw_map_get(&s->t, m, &fid);
+    if (en == IPRW_NIL && ops->can_make && !ops->can_make(ip, hl)) {
+        no_flow(e, s, ctx, port, is->kind == IPRW_NOCHANGE ? is->foutput : -1, IPRW_C_UNMAPPABLE,
+                p, outs);
+        return;
+    }
     if (en == IPRW_NIL) {
         iprw_fid rw;
         int result = IPRW_RW_DROP, why = IPRW_C_DROPPED;

@@ -24,6 +24,8 @@ typedef struct iprw_ops {
     int (*flow_of)(struct iprw_state *s, pl_packet *p, uint8_t *ip, unsigned hl, iprw_fid *fid);
     /* The entry for fid in map m (NULL: iprw_map_get). */
     int32_t (*lookup)(struct iprw_state *s, int m, const iprw_fid *fid, const uint8_t *ip);
+    /* May a flow be made for this packet (NULL: yes)? No: as an unmappable one. */
+    int (*can_make)(const uint8_t *ip, unsigned hl);
     /* Make a flow for input `in` (rw from its spec; may adjust rw). */
     int32_t (*make)(struct iprw_state *s, int m, int in, const iprw_fid *fid, iprw_fid *rw,
                     uint8_t ip_p, uint64_t now);

@@ -3,6 +3,7 @@
 #include "iprw.h"
 #include "ipfield.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
