@@ -50,12 +50,16 @@ int iprw_configure(pl_element *e, const iprw_ops *ops, pl_error *err)
     s->inputs = calloc((size_t)(s->ninputs ? s->ninputs : 1), sizeof *s->inputs);
     if (!s->inputs)
         return pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
+    /* Every bad spec is reported, one a line, as Click does. */
+    char all[480] = "";
+    size_t o = 0;
     for (int i = 0; i < s->ninputs; i++) {
         char msg[200];
-        if (iprw_parse_input(s->specs.v[i], &s->inputs[i], msg, sizeof msg))
-            return pl_seterr(err, PL_ERR_CONFIG, e, "INPUTSPEC", "input spec %d: %s", i, msg);
+        if (iprw_parse_input(s->specs.v[i], &s->inputs[i], msg, sizeof msg) && o < sizeof all)
+            o += (size_t)snprintf(all + o, sizeof all - o, "%sinput spec %d: %s", o ? "\n" : "",
+                                  i, msg);
     }
-    return 0;
+    return o ? pl_seterr(err, PL_ERR_CONFIG, e, "INPUTSPEC", "%s", all) : 0;
 }
 
 /* Click's gc timer, run lazily: expired mappings go at the first packet or
