@@ -32,7 +32,7 @@ NETMAP_DIR := build/netmap
 NETMAP_CFLAGS := -O2 -fPIC -Wall -I $(NETMAP_DIR)/src/sys -I $(NETMAP_DIR)/src/apps/include -I $(NETMAP_DIR)/src/libnetmap
 export PKTLAB_SHARED
 
-.PHONY: setup system venv native netmap frontend demo test test-native test-sanitize test-asan test-tsan test-py test-ts test-netmap bench lint clean fuzz fuzz-smoke
+.PHONY: setup system venv native netmap frontend demo test test-native test-sanitize test-asan test-asan-py test-tsan test-py test-ts test-netmap bench lint clean fuzz fuzz-smoke
 
 setup: system netmap $(STAMP) native frontend
 
@@ -110,7 +110,7 @@ demo: setup
 
 # Each part in turn, with its time (CI keeps the whole under about 30 minutes);
 # the first part that fails stops the run, as make would.
-TEST_PARTS := test-native test-sanitize fuzz-smoke test-ts test-py $(if $(NETMAP_TGZ),test-netmap)
+TEST_PARTS := test-native test-sanitize test-asan-py fuzz-smoke test-ts test-py $(if $(NETMAP_TGZ),test-netmap)
 test: setup
 	@t0=$$(date +%s); times=""; \
 	for part in $(TEST_PARTS); do \
@@ -150,6 +150,27 @@ test-tsan: $(addprefix $(BUILD)/tsan_,$(NATIVE_TESTS))
 	@for t in $^; do echo "$$t"; TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 setarch $$(uname -m) -R $$t || exit 1; done
 
 test-sanitize: test-asan test-tsan
+
+# The Python extension built with ASan+UBSan (its own copy of the package in
+# build/asan-py, ahead of the editable install on PYTHONPATH; libasan preloaded
+# into the venv's Python) under the element, trace and live-change suites.
+# Leak checking is off: CPython itself does not free everything at exit.
+ASAN_PY := build/asan-py
+ASAN_PY_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ASAN_PY_TESTS ?= tests/elements tests/trace tests/engine/test_live_change.py
+$(ASAN_PY)/.stamp: $(NATIVE_SRC) $(NATIVE_HDR) pktlab/_build_native.py | $(STAMP) netmap
+	@rm -rf $(ASAN_PY) && mkdir -p $(ASAN_PY)
+	@echo "building the ASan+UBSan extension in $(ASAN_PY) (log: $(ASAN_PY)/build.log)"
+	@PKTLAB_CFLAGS="$(ASAN_PY_CFLAGS)" PKTLAB_LDFLAGS="-fsanitize=address,undefined" \
+	  $(PY) pktlab/_build_native.py $(ASAN_PY) >$(ASAN_PY)/build.log 2>&1 || { tail -30 $(ASAN_PY)/build.log; exit 1; }
+	@touch $@
+test-asan-py: native $(ASAN_PY)/.stamp
+	@$(PY) -c "import shutil; shutil.copytree('pktlab', '$(ASAN_PY)/pktlab', dirs_exist_ok=True, \
+	  ignore=shutil.ignore_patterns('*.so', '*.o', '_native.c', '__pycache__'))"
+	LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
+	  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  PYTHONPATH=$(CURDIR)/$(ASAN_PY) PKTLAB_EXPECT_NATIVE=$(CURDIR)/$(ASAN_PY)/ \
+	  $(VENV)/bin/pytest -q -p no:cacheprovider $(ASAN_PY_TESTS)
 
 # ---- fuzzing (docs/robustness.md) ----
 # libFuzzer harness over every element class (native/fuzz/), ASan+UBSan, with

@@ -29,11 +29,11 @@ def _cdef_text() -> str:
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
 
 
-def _sources() -> list[str]:
+def _sources(absolute: bool = False) -> list[str]:
     files = sorted((NATIVE / "core").glob("*.c")) + sorted((NATIVE / "elements").glob("*/*.c"))
     files += sorted((NATIVE / "lib").glob("*.c"))
     files += sorted((NATIVE / "io").glob("*.c"))
-    return [os.path.relpath(f, ROOT) for f in files]
+    return [str(f) if absolute else os.path.relpath(f, ROOT) for f in files]
 
 
 def _pkgconfig(*args: str) -> list[str] | None:
@@ -85,17 +85,29 @@ _DPDK_CFLAGS, _DPDK_LIBS = _dpdk()
 _NETMAP_CFLAGS, _NETMAP_LIBS = _netmap()
 
 
+# Paths relative to the checkout for pip's build; absolute for a build in
+# another folder (__main__ below), where cffi compiles from that folder.
+_ELSEWHERE = __name__ == "__main__" and len(__import__("sys").argv) > 1
+
 ffibuilder = FFI()
 ffibuilder.cdef(_cdef_text())
 ffibuilder.set_source(
     "pktlab.engine._native",
     '#include "pktlab.h"',
-    sources=_sources(),
-    include_dirs=[os.path.relpath(NATIVE / "include", ROOT)],
+    sources=_sources(_ELSEWHERE),
+    include_dirs=[str(NATIVE / "include") if _ELSEWHERE else os.path.relpath(NATIVE / "include", ROOT)],
     extra_compile_args=_cflags(),
     libraries=["pthread", "m"],
-    extra_link_args=_NETMAP_LIBS + _DPDK_LIBS,
+    extra_link_args=_NETMAP_LIBS + _DPDK_LIBS + shlex.split(os.environ.get("PKTLAB_LDFLAGS", "")),
 )
 
 if __name__ == "__main__":
-    ffibuilder.compile(verbose=True)
+    # python pktlab/_build_native.py [TMPDIR]: the extension built under TMPDIR
+    # (make test-asan-py builds its sanitizer copy so, with PKTLAB_CFLAGS/LDFLAGS).
+    import sys
+
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
+    out.mkdir(parents=True, exist_ok=True)
+    # cffi's build reads setup.cfg in the folder it builds in: compile in parallel.
+    (out / "setup.cfg").write_text(f"[build_ext]\nparallel = {os.cpu_count() or 1}\n")
+    ffibuilder.compile(tmpdir=str(out), verbose=False)

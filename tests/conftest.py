@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+
+def pytest_sessionstart(session):
+    """make test-asan-py: the run must use the sanitizer build it names, never
+    the editable install's extension by accident."""
+    want = os.environ.get("PKTLAB_EXPECT_NATIVE")
+    if want:
+        import pktlab.engine._native as native
+
+        if not native.__file__.startswith(want):
+            raise pytest.UsageError(f"expected the extension under {want}, got {native.__file__}")
 
 
 @pytest.fixture

@@ -195,11 +195,15 @@ static void run_search(pl_engine *e, pl_element *start, int kind, int port, sear
         total += up ? e->elems[i]->noutputs : e->elems[i]->ninputs;
     }
     char *seen = calloc((size_t)(total ? total : 1), 1);
+    pl_adj adj;                          /* without it (out of memory): scan every connection */
+    int have_adj = !pl_adj_build(&adj, e->nelems, e->conns, e->nconns);
     /* Queue of (element, port) on the near side to expand. */
     int cap = 16, head = 0, tail = 0;
     int *q = malloc(sizeof *q * (size_t)cap * 2);
     if (!seen || !q) {
         free(base), free(seen), free(q);
+        if (have_adj)
+            pl_adj_free(&adj);
         s->busy = 1;
         return;
     }
@@ -209,8 +213,15 @@ static void run_search(pl_engine *e, pl_element *start, int kind, int port, sear
     while (head < tail && !s->busy) {
         int ei = q[head * 2], ep = q[head * 2 + 1];
         head++;
-        for (int c = 0; c < e->nconns; c++) {
-            const pl_conn *cn = &e->conns[c];
+        int lo = 0, hi = e->nconns;
+        const int *list = NULL;
+        if (have_adj) {
+            list = up ? adj.in : adj.out;
+            lo = up ? adj.in_off[ei] : adj.out_off[ei];
+            hi = up ? adj.in_off[ei + 1] : adj.out_off[ei + 1];
+        }
+        for (int k = lo; k < hi; k++) {
+            const pl_conn *cn = &e->conns[list ? list[k] : k];
             int near = up ? cn->to : cn->from, nport = up ? cn->to_port : cn->from_port;
             if (near != ei || nport != ep)
                 continue;
@@ -253,6 +264,8 @@ static void run_search(pl_engine *e, pl_element *start, int kind, int port, sear
     free(base);
     free(seen);
     free(q);
+    if (have_adj)
+        pl_adj_free(&adj);
 }
 
 typedef struct lst {

@@ -225,35 +225,46 @@ int pl_check_hookup(pl_element *const *elems, int n, const char *const *pmode, c
                     int nconns, pl_error *err)
 {
     char a[160];
-    for (int side = 0; side < 2; side++)
-        for (int i = 0; i < nconns; i++)
-            for (int j = 0; j < i; j++) {
-                int e1 = side ? conns[i].from : conns[i].to;
-                int p1 = side ? conns[i].from_port : conns[i].to_port;
-                int e2 = side ? conns[j].from : conns[j].to;
-                int p2 = side ? conns[j].from_port : conns[j].to_port;
-                if (e1 != e2 || p1 != p2)
-                    continue;
-                pl_element *el = elems[e1];
-                char m = pmode[e1][side ? el->ninputs + p1 : p1];
-                if ((side && m == 'h') || (!side && m == 'l'))
-                    return pl_seterr(err, PL_ERR_GRAPH, el, "", "illegal reuse of '%s' %s %d",
-                                     pl_decl(el, a, sizeof a), side ? "push output" : "pull input",
-                                     p1);
-            }
-    for (int side = 0; side < 2; side++)
-        for (int e = 0; e < n; e++) {
-            pl_element *el = elems[e];
-            int np = side ? el->noutputs : el->ninputs;
-            for (int p = 0; p < np; p++) {
-                int found = 0;
-                for (int i = 0; i < nconns && !found; i++)
-                    found = side ? conns[i].from == e && conns[i].from_port == p
-                                 : conns[i].to == e && conns[i].to_port == p;
-                if (!found)
-                    return pl_seterr(err, PL_ERR_GRAPH, el, "", "'%s' %s %d unused",
-                                     pl_decl(el, a, sizeof a), side ? "output" : "input", p);
+    /* Connections per port: base[e] is element e's first input, then its outputs. */
+    size_t *base = malloc(((size_t)n + 1) * sizeof *base);
+    if (!base)
+        return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
+    base[0] = 0;
+    for (int e = 0; e < n; e++)
+        base[e + 1] = base[e] + (size_t)elems[e]->ninputs + (size_t)elems[e]->noutputs;
+    int *uses = calloc(base[n] ? base[n] : 1, sizeof *uses);
+    if (!uses) {
+        free(base);
+        return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
+    }
+    int rc = 0;
+    for (int side = 0; side < 2 && !rc; side++)
+        for (int i = 0; i < nconns; i++) {
+            int e1 = side ? conns[i].from : conns[i].to;
+            int p1 = side ? conns[i].from_port : conns[i].to_port;
+            pl_element *el = elems[e1];
+            int slot = side ? el->ninputs + p1 : p1;
+            if (uses[base[e1] + (size_t)slot]++ == 0)
+                continue;
+            char m = pmode[e1][slot];
+            if ((side && m == 'h') || (!side && m == 'l')) {
+                rc = pl_seterr(err, PL_ERR_GRAPH, el, "", "illegal reuse of '%s' %s %d",
+                               pl_decl(el, a, sizeof a), side ? "push output" : "pull input", p1);
+                break;
             }
         }
-    return 0;
+    for (int side = 0; side < 2 && !rc; side++)
+        for (int e = 0; e < n && !rc; e++) {
+            pl_element *el = elems[e];
+            int np = side ? el->noutputs : el->ninputs;
+            for (int p = 0; p < np; p++)
+                if (!uses[base[e] + (size_t)(side ? el->ninputs + p : p)]) {
+                    rc = pl_seterr(err, PL_ERR_GRAPH, el, "", "'%s' %s %d unused",
+                                   pl_decl(el, a, sizeof a), side ? "output" : "input", p);
+                    break;
+                }
+        }
+    free(uses);
+    free(base);
+    return rc;
 }

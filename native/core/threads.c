@@ -39,21 +39,46 @@ typedef struct view {
 /* The workers that take packets out of a boundary: its own task
  * (Pipeliner), or whoever pulls from it (a Queue's Unqueue, or the task
  * pulling through the agnostic elements after it). */
-static uint64_t consumer_mask(pl_engine *e, const view *g, const pl_element *el)
+static uint64_t consumer_mask(pl_engine *e, const view *g, const pl_adj *a, int i)
 {
+    const pl_element *el = g->elems[i];
     uint64_t m = task_mask(e, el);
-    for (int c = 0; c < g->nconns; c++)
-        if (g->elems[g->conns[c].from] == el && pl_output_is_pull(el, g->conns[c].from_port)) {
+    /* Without the index (out of memory): every connection is looked at. */
+    int lo = a->out ? a->out_off[i] : 0, hi = a->out ? a->out_off[i + 1] : g->nconns;
+    for (int k = lo; k < hi; k++) {
+        int c = a->out ? a->out[k] : k;
+        if (g->conns[c].from == i && pl_output_is_pull(el, g->conns[c].from_port)) {
             const pl_element *to = g->elems[g->conns[c].to];
             m |= to->threads | task_mask(e, to);
         }
+    }
     return m;
 }
 
-static uint64_t out_mask(pl_engine *e, const view *g, const pl_element *el)
+static uint64_t out_mask(pl_engine *e, const view *g, const pl_adj *a, int i)
 {
-    return (el->cls->traits & PL_C_BOUNDARY) ? consumer_mask(e, g, el)
+    const pl_element *el = g->elems[i];
+    return (el->cls->traits & PL_C_BOUNDARY) ? consumer_mask(e, g, a, i)
                                              : el->threads | task_mask(e, el);
+}
+
+/* Connection c brought news: the element it feeds, or NULL if none. */
+static pl_element *relax(pl_engine *e, const view *g, const pl_adj *a, int c)
+{
+    pl_element *from = g->elems[g->conns[c].from], *to = g->elems[g->conns[c].to];
+    pl_element *into = to;
+    uint64_t m;
+    if (pl_output_is_pull(from, g->conns[c].from_port)) {
+        if (from->cls->traits & PL_C_BOUNDARY)
+            return NULL;
+        into = from;
+        m = from->threads | to->threads | task_mask(e, to);
+    } else
+        m = to->threads | out_mask(e, g, a, g->conns[c].from);
+    if (m == into->threads)
+        return NULL;
+    into->threads = m;                    /* vectors only grow: at most 64 times */
+    return into;
 }
 
 /*
@@ -61,31 +86,61 @@ static uint64_t out_mask(pl_engine *e, const view *g, const pl_element *el)
  * cycles). A push connection brings the sender's workers to the receiver; a
  * pull connection brings the puller's workers to what it pulls from (an
  * element pulled through runs on the pulling task's thread), except into a
- * boundary, whose vector is its pushers'.
+ * boundary, whose vector is its pushers'. A worklist of connections: when an
+ * element's vector grows, the connections it feeds or is fed by, and those
+ * leaving a boundary it pulls from, are looked at again.
  */
 static void vectors(pl_engine *e, const view *g)
 {
     for (int i = 0; i < g->n; i++)
         g->elems[i]->threads = 0;
-    for (int changed = 1, rounds = 0; changed && rounds <= 2 * g->n + 2; rounds++) {
-        changed = 0;
-        for (int c = 0; c < g->nconns; c++) {
-            pl_element *from = g->elems[g->conns[c].from], *to = g->elems[g->conns[c].to];
-            pl_element *into = to;
-            uint64_t m;
-            if (pl_output_is_pull(from, g->conns[c].from_port)) {
-                if (from->cls->traits & PL_C_BOUNDARY)
-                    continue;
-                into = from;
-                m = from->threads | to->threads | task_mask(e, to);
-            } else
-                m = to->threads | out_mask(e, g, from);
-            if (m != into->threads) {
-                into->threads = m;
-                changed = 1;
-            }
+    pl_adj a = {0};
+    int *queue = NULL;
+    uint8_t *queued = NULL;
+    if (g->nconns && !pl_adj_build(&a, g->n, g->conns, g->nconns)) {
+        queue = malloc((size_t)g->nconns * sizeof *queue);
+        queued = malloc((size_t)g->nconns);
+    }
+    if (!queue || !queued) {              /* out of memory: rounds over every connection */
+        free(queue), free(queued), pl_adj_free(&a);
+        for (int changed = 1, rounds = 0; changed && rounds <= 2 * g->n + 2; rounds++) {
+            changed = 0;
+            for (int c = 0; c < g->nconns; c++)
+                changed |= relax(e, g, &a, c) != NULL;
+        }
+        return;
+    }
+    int head = 0, count = g->nconns, n = g->nconns;
+    for (int c = 0; c < n; c++)
+        queue[c] = c, queued[c] = 1;
+#define PUSH(c)                                      \
+    do {                                             \
+        int c_ = (c);                                \
+        if (!queued[c_]) {                           \
+            queued[c_] = 1;                          \
+            queue[(head + count++) % n] = c_;        \
+        }                                            \
+    } while (0)
+    while (count) {
+        int c = queue[head];
+        head = (head + 1) % n, count--;
+        queued[c] = 0;
+        pl_element *grown = relax(e, g, &a, c);
+        if (!grown)
+            continue;
+        int x = grown == g->elems[g->conns[c].to] ? g->conns[c].to : g->conns[c].from;
+        for (int k = a.out_off[x]; k < a.out_off[x + 1]; k++)
+            PUSH(a.out[k]);
+        for (int k = a.in_off[x]; k < a.in_off[x + 1]; k++) {
+            int ci = a.in[k], f = g->conns[ci].from;
+            PUSH(ci);
+            if (g->elems[f]->cls->traits & PL_C_BOUNDARY)     /* its consumers grew */
+                for (int j = a.out_off[f]; j < a.out_off[f + 1]; j++)
+                    PUSH(a.out[j]);
         }
     }
+#undef PUSH
+    free(queue), free(queued), pl_adj_free(&a);
 }
 
 void pl_threads_analyze(pl_engine *e)
@@ -97,9 +152,11 @@ void pl_threads_analyze(pl_engine *e)
     int crossing = 0;
     size_t k = 0;
     e->warnings[0] = 0;
+    pl_adj a = {0};
+    pl_adj_build(&a, g.n, g.conns, g.nconns);   /* on failure: consumer_mask scans */
     for (int i = 0; i < e->nelems; i++) {
         pl_element *el = e->elems[i];
-        if ((el->cls->traits & PL_C_BOUNDARY) && (el->threads & ~consumer_mask(e, &g, el)))
+        if ((el->cls->traits & PL_C_BOUNDARY) && (el->threads & ~consumer_mask(e, &g, &a, i)))
             crossing = 1;
         if ((el->cls->traits & PL_C_SINGLE_THREAD) && __builtin_popcountll(el->threads) > 1 &&
             k < sizeof e->warnings - 1)
@@ -107,6 +164,7 @@ void pl_threads_analyze(pl_engine *e)
                                   "%s (%s) is reached by %d threads but is not thread-safe\n",
                                   el->name, el->cls->name, __builtin_popcountll(el->threads));
     }
+    pl_adj_free(&a);
     e->crossing = crossing;
 }
 

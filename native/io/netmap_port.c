@@ -95,8 +95,11 @@ int pl_nm_open_queues(nm_dev *d, const pl_element *e, pl_error *err)
         if (eno == ENXIO || eno == ENOENT)
             return pl_seterr(err, PL_ERR_CONFIG, e, kw, "DEVNAME: no netmap port '%s': %s",
                              d->spec, *nm_error ? nm_error : strerror(eno));
-        return pl_seterr(err, PL_ERR_SYSTEM, e, kw, "cannot open netmap port '%s': %s", d->spec,
-                         *nm_error ? nm_error : strerror(eno));
+        return pl_seterr(err, PL_ERR_SYSTEM, e, kw, "cannot open netmap port '%s': %s%s", d->spec,
+                         *nm_error ? nm_error : strerror(eno),
+                         eno == ENOMEM ? " (netmap's memory region has no room for its rings: "
+                         "ask fewer rings or a smaller NDESC, or raise the module's ring_num "
+                         "and ring_size parameters)" : "");
     }
     d->mem_id = d0->reg.nr_mem_id;
     d->rings = d->explicit_rings ? 1u : d->tx ? d0->reg.nr_tx_rings : d0->reg.nr_rx_rings;

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
+from .figures import FIGURES as _FIGURES
+
 BENCHMARKS: dict[str, tuple[str, str, str]] = {
     "forward": ("pktlab.bench.forward", "bench_forward", "format_forward"),
     "io": ("pktlab.bench.io", "bench_io", "format_io"),
@@ -21,14 +23,24 @@ BENCHMARKS: dict[str, tuple[str, str, str]] = {
     "router": ("pktlab.bench.router", "bench_router", "format_router"),
     "remote": ("pktlab.bench.remote", "bench_remote", "format_remote"),
     "sizes": ("pktlab.bench.sizes", "bench_sizes", "format_sizes"),
+    "netmap": ("pktlab.bench.netmap", "bench_netmap", "format_netmap"),
 }
+# The paper's figures (pktlab.bench.figures): rows that `--csv` prints.
+for _name, _mod in _FIGURES.items():
+    BENCHMARKS[_name] = (f"pktlab.bench.figures.{_mod}", f"bench_{_name}", "format_figure")
 
 
 def get(name: str):
     """(run, format) for a registered benchmark; KeyError if unknown."""
     module, run, fmt = BENCHMARKS[name]
     mod = import_module(module)
+    if fmt == "format_figure":
+        from .figures.base import format_figure
+
+        return getattr(mod, run), format_figure
     return getattr(mod, run), getattr(mod, fmt)
 
 
-__all__ = ["BENCHMARKS", "get"]
+FIGURES = tuple(_FIGURES)
+
+__all__ = ["BENCHMARKS", "FIGURES", "get"]

@@ -97,7 +97,7 @@ def _measure(spec: dict, run: dict) -> dict:
     if "reference" in run:
         return _reference(spec, run)
     threads = run.get("threads", 1)
-    eng = Engine(run["config"], threads=threads, pin=True,
+    eng = Engine(run["config"], threads=threads, pin=True, per_packet=run.get("per_packet", False),
                  first_cpu=0 if threads > 1 else spec.get("cpu", CPU))
     names = run.get("counter", "td")
     els = [eng[n] for n in ([names] if isinstance(names, str) else names)]
@@ -126,14 +126,19 @@ def _measure(spec: dict, run: dict) -> dict:
     return res
 
 
-def _worker(spec: dict) -> list[dict]:
+def _worker(spec: dict, emit=None) -> list[dict]:
     from ..engine import dpdk
 
     dpdk.init(spec["eal"], mbufs=spec.get("mbufs", dpdk.DEFAULT_MBUFS), pack=spec.get("pack", True),
               mbuf_size=spec.get("mbuf_size", 0))
     for v in spec.get("add_vdevs", ()):
         dpdk.add_vdev(v)
-    return [_measure(spec, run) for run in spec["runs"]]
+    out = []
+    for run in spec["runs"]:
+        out.append(_measure(spec, run))
+        if emit is not None:
+            emit(out[-1])
+    return out
 
 
 def run_worker(spec: dict, timeout: float = 300) -> list[dict]:
@@ -359,11 +364,15 @@ def format_io(r: dict) -> str:
         lines += [f"  test bed ({t['link']}): returned {_f(t['returned_mpps'])} Mpps"
                   f" ({_f(t['returned_mpps_cpu'])} per CPU-s of the busier worker);"
                   f" generator TX drops {t['generator_dropped_at_tx']}"]
+    lines += ["", "  netmap rows: `pktlab bench netmap` (pipes, engine vs netmap's bridge; "
+              "in the test guest where /dev/netmap is missing)"]
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--worker":
         print(json.dumps(_worker(json.loads(sys.argv[2]))))
+    elif len(sys.argv) == 3 and sys.argv[1] == "--stream":
+        _worker(json.loads(sys.argv[2]), emit=lambda r: print(json.dumps(r), flush=True))
     else:
         print(format_io(bench_io()))

@@ -175,8 +175,20 @@ def cmd_bench(args) -> int:
               file=sys.stderr)
         return 2
     run, fmt = bench.get(args.name)
-    result = run(duration=args.duration, repeat=args.repeat)
-    print(json.dumps(result, indent=2) if args.json else fmt(result))
+    kw = {k: v for k, v in (("duration", args.duration), ("repeat", args.repeat)) if v is not None}
+    if args.name not in bench.FIGURES:       # the paper's figures have short sweeps of their own
+        kw = {"duration": 1.0, "repeat": 3} | kw
+    if args.csv and args.name not in bench.FIGURES:
+        print(f"pktlab: --csv: benchmark '{args.name}' has no table of rows (the paper's figures "
+              f"have: {', '.join(bench.FIGURES)}); use --json", file=sys.stderr)
+        return 2
+    result = run(**kw)
+    if args.csv:
+        from ..bench.figures.base import rows_csv
+
+        sys.stdout.write(rows_csv(result["rows"]))
+    else:
+        print(json.dumps(result, indent=2) if args.json else fmt(result))
     return 0
 
 
@@ -228,9 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("bench", help="benchmarks (the paper's experiments)")
     b.add_argument("name", nargs="?", default="forward")
-    b.add_argument("--duration", type=float, default=1.0, help="seconds per measurement")
-    b.add_argument("--repeat", type=int, default=3, help="measurements per figure (median)")
+    b.add_argument("--duration", type=float, default=None,
+                   help="seconds per measurement (default 1; the paper's figures: 0.2-0.3)")
+    b.add_argument("--repeat", type=int, default=None,
+                   help="measurements per figure, median (default 3; the paper's figures: 1)")
     b.add_argument("--json", action="store_true")
+    b.add_argument("--csv", action="store_true",
+                   help="the paper's figures (fig3, fig5, ...): one CSV line per measurement")
     b.set_defaults(fn=cmd_bench)
 
     for name, text in (("flatten", "print the flattened configuration (click-flatten's "
@@ -243,6 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
                                  "into DIR")):
         sub.add_parser(name, help=text, add_help=False)
     add_serve_command(sub, _load, _defines)
+    from .lab import add_lab_command
+
+    add_lab_command(sub)
     add_control_commands(sub)
     return p
 

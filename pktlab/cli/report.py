@@ -52,14 +52,15 @@ def render(sampler: Sampler, title: str = "pktlab run", settings: dict | None = 
     names = default_elements(sampler)
     hist_el = default_hist_element(sampler)
     F = Figures(names, hist_el, sampler.elements, title=title, width=560, height=280,
-                interactive=False)
+                interactive=False, window=None)
     t, v = sampler.series_many(("pps", "mean_batch"), names)
     data = {"t": t}
     for n, c in F.cols.items():
         data[c] = v["pps"][n] / 1e6
         data[f"b{c}"] = v["mean_batch"][n]
     F.ts.data = data
-    F.markers.data = F.marker_data(list(sampler.markers))
+    span = float(t[-1] - t[0]) if len(t) > 1 else None
+    F.markers.data = F.marker_data(list(sampler.markers), span=span)
     if hist_el is not None:
         F.hist.data["share"] = F.hist_share(sampler.engine.stats().input_hist(hist_el))
     snap = sampler.snapshot(window=None)          # averages over the whole run

@@ -22,6 +22,7 @@ find them in the page's Bokeh document.
 
 from __future__ import annotations
 
+import logging
 import math
 
 import numpy as np
@@ -70,18 +71,24 @@ class Figures:
 
     def __init__(self, names: list[str], hist_element: str | None, all_names: list[str],
                  title: str = "pktlab", height: int = 230, width: int = 440,
-                 interactive: bool = True):
+                 interactive: bool = True, window: float | None = 30.0,
+                 backend: str = "canvas"):
         from bokeh.layouts import column, row
-        from bokeh.models import (ColumnDataSource, Div, HoverTool, LabelSet, Legend,
-                                  Range1d, Select)
+        from bokeh.models import (ColumnDataSource, DataRange1d, Div, HoverTool, LabelSet,
+                                  Legend, Range1d, Select)
         from bokeh.plotting import figure
+
+        self.window = window
+        self.width, self.height = width, height
+        self._row_ends: list[float] = []          # where each label row's last label ends (s)
 
         self.names = list(names)
         self.cols = {n: f"e{i}" for i, n in enumerate(self.names)}
         data = {"t": []} | {c: [] for c in self.cols.values()} | \
             {f"b{c}": [] for c in self.cols.values()}
         self.ts = ColumnDataSource(data, name="pktlab-throughput")
-        self.markers = ColumnDataSource({"t": [], "label": [], "y": []}, name="pktlab-markers")
+        self.markers = ColumnDataSource({"t": [], "label": [], "text": [], "y": []},
+                                        name="pktlab-markers")
         sizes = np.arange(1, 258)
         self.hist = ColumnDataSource({"left": sizes - 0.45, "right": sizes + 0.45,
                                       "size": sizes, "share": np.zeros(257)},
@@ -89,11 +96,16 @@ class Figures:
         self.cycles = ColumnDataSource({"name": [], "cpp": []}, name="pktlab-cycles")
 
         tools = "pan,wheel_zoom,box_zoom,reset,save"
-        self.fig_tp = figure(title="Throughput (Mpps)", height=height, width=width, tools=tools,
-                             x_axis_label="time (s)", name="pktlab-fig-throughput")
-        self.fig_b = figure(title="Mean batch size (packets)", height=height, width=width,
-                            tools=tools, x_range=self.fig_tp.x_range, x_axis_label="time (s)",
-                            name="pktlab-fig-batch")
+        common = {"height": height, "width": width, "tools": tools, "output_backend": backend}
+        # The live edge: the last `window` seconds, following the newest sample.
+        follow = {"follow": "end", "follow_interval": window} if window else {}
+        x_range = DataRange1d(range_padding=0, **follow)
+        self.fig_tp = figure(title="Throughput", x_range=x_range, x_axis_label="time (s)",
+                             y_axis_label="throughput (Mpps)", name="pktlab-fig-throughput",
+                             **common)
+        self.fig_b = figure(title="Mean batch size", x_range=x_range, x_axis_label="time (s)",
+                            y_axis_label="batch size (packets)", name="pktlab-fig-batch",
+                            **common)
         items_tp, items_b = [], []
         for k, n in enumerate(self.names):
             color = PALETTE[k % len(PALETTE)]
@@ -107,15 +119,22 @@ class Figures:
                 f.add_layout(Legend(items=items, click_policy="hide", label_text_font_size="8pt"),
                              "right")
             f.vspan(x="t", source=self.markers, line_color="#888888", line_dash="dashed")
-            f.add_layout(LabelSet(x="t", y="y", y_units="screen", text="label",
+            # Labels stacked in rows so that none overlaps another (place_markers); one
+            # that finds no free row shows on hover only, as every marker does.
+            f.add_layout(LabelSet(x="t", y="y", y_units="screen", text="text",
                                   source=self.markers, text_font_size="8pt",
                                   text_color="#555555", x_offset=3))
+            f.extra_y_ranges = {"pktlab-markers": Range1d(0, 1)}
+            tag = f.scatter(x="t", y=0.03, y_range_name="pktlab-markers", source=self.markers,
+                            marker="triangle", size=9, color="#888888")
+            f.add_tools(HoverTool(renderers=[tag], tooltips=[("change", "@label"),
+                                                             ("at", "@t{0.0} s")]))
             f.y_range.start = 0
 
         self.fig_h = figure(title=self._hist_title(hist_element), height=height, width=width,
                             tools=tools, x_axis_type="log", x_range=Range1d(0.5, 300),
                             x_axis_label="batch size (packets)", y_axis_label="share of batches",
-                            name="pktlab-fig-hist")
+                            name="pktlab-fig-hist", output_backend=backend)
         self.fig_h.quad(left="left", right="right", bottom=0, top="share", source=self.hist,
                         color="#1f77b4")
         self.fig_h.add_tools(HoverTool(tooltips=[("size", "@size"), ("share", "@share{0.000}")]))
@@ -123,7 +142,8 @@ class Figures:
 
         self.fig_c = figure(title="Cycles per packet (exclusive)", height=height, width=width,
                             y_range=list(reversed(all_names)) or ["-"], tools="save",
-                            x_axis_label="cycles/packet", name="pktlab-fig-cycles")
+                            x_axis_label="cycles per packet", y_axis_label="element",
+                            name="pktlab-fig-cycles", output_backend=backend)
         self.fig_c.hbar(y="name", right="cpp", height=0.7, source=self.cycles, color="#2ca02c")
         self.fig_c.x_range.start = 0
 
@@ -150,12 +170,35 @@ class Figures:
 
     # ---- filling ---------------------------------------------------------
 
-    @staticmethod
-    def marker_data(markers, first: int = 0) -> dict:
-        """Columns for markers; labels on three staggered rows so that close
-        changes stay readable."""
+    ROW_PX, CHAR_PX, GAP_PX = 12, 5.5, 8       # an 8pt label's row height, glyph width, gap
+
+    def marker_data(self, markers, restart: bool = True, span: float | None = None) -> dict:
+        """Columns for markers (t, label), each label put on the lowest row
+        (from the bottom) where it ends before the next one starts, at the
+        scale of the time window (or of `span` seconds: a report's whole
+        run). A label that finds no free row is left out of the plot (its
+        marker still shows it on hover): labels never overlap at that scale."""
+        if restart:
+            self._row_ends = []
+        window = span or self.window or 30.0
+        s_per_px = window / max(self.width - 170, 100)      # less the legend and the axis
+        rows = max(1, (self.height - 70) // self.ROW_PX)
+        texts, ys = [], []
+        for t, label in markers:
+            end = t + (len(label) * self.CHAR_PX + self.GAP_PX) * s_per_px
+            row = next((r for r, e in enumerate(self._row_ends) if e <= t), None)
+            if row is None and len(self._row_ends) < rows:
+                row = len(self._row_ends)
+                self._row_ends.append(0.0)
+            if row is None:
+                texts.append("")
+                ys.append(4)
+                continue
+            self._row_ends[row] = end
+            texts.append(label)
+            ys.append(4 + self.ROW_PX * row)
         return {"t": [m[0] for m in markers], "label": [m[1] for m in markers],
-                "y": [4 + 12 * ((first + k) % 3) for k in range(len(markers))]}
+                "text": texts, "y": ys}
 
     def hist_share(self, hist: np.ndarray) -> np.ndarray:
         h = np.asarray(hist, dtype=np.float64)[1:258]
@@ -187,6 +230,31 @@ def summary_html(snap: dict) -> str:
             + (f"; slow path: {slow}" if slow else "") + "</div>")
 
 
+def export_layout(layout, path: str, title: str = "pktlab") -> str:
+    """A Bokeh layout to `path`: .html, or .png through Playwright's Chromium."""
+    from bokeh.embed import file_html
+    from bokeh.resources import INLINE
+
+    kind = path.rsplit(".", 1)[-1].lower()
+    if kind not in ("html", "png"):
+        raise ValueError(f"export: {path}: .html or .png (SVG: Dashboard(backend='svg') "
+                         "and the toolbar's save button)")
+    log = logging.getLogger("bokeh.embed.util")    # "real Python callbacks" (the Select's):
+    level = log.level                                 # the page is a picture of now
+    log.setLevel(logging.ERROR)
+    try:
+        page = file_html(layout, resources=INLINE, title=title)
+    finally:
+        log.setLevel(level)
+    if kind == "html":
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(page)
+        return path
+    from .pngshot import html_to_png
+
+    return html_to_png(page, path)
+
+
 class Dashboard:
     """A live dashboard on a Sampler (or an Engine: its `telemetry`).
 
@@ -194,10 +262,15 @@ class Dashboard:
     every: push to the browser after every `every`-th sample (3: about 3 Hz at 10 Hz;
     a headless, software-rendered browser on two cores keeps up with that).
     rollover: points kept per series in the page.
+    window: seconds of the time axis, following the newest sample (None: all).
+    backend: "svg" makes the toolbar's save button write SVG instead of PNG.
+    export(path): the dashboard as it is now, to .html (self-contained) or
+    .png (rendered by headless Chromium through Playwright, where installed).
     """
 
     def __init__(self, source, elements: list[str] | None = None, hist: str | None = None,
-                 every: int = 3, rollover: int = 600, title: str | None = None):
+                 every: int = 3, rollover: int = 600, title: str | None = None,
+                 window: float | None = 30.0, backend: str = "canvas"):
         from ..telemetry import Sampler
 
         sampler = source if isinstance(source, Sampler) else source.telemetry
@@ -209,7 +282,7 @@ class Dashboard:
         self.hist_element = hist or default_hist_element(sampler)
         self.rollover = rollover
         self.figures = Figures(names, self.hist_element, sampler.layout.names,
-                               title=title or "pktlab")
+                               title=title or "pktlab", window=window, backend=backend)
         self.figures.select.on_change("value", self._on_select)
         self._markers_seen = 0
         self._ticks = 0
@@ -267,7 +340,7 @@ class Dashboard:
         markers = list(s.markers)
         if len(markers) > self._markers_seen:
             new = markers[self._markers_seen:]
-            F.markers.stream(F.marker_data(new, first=self._markers_seen))
+            F.markers.stream(F.marker_data(new, restart=False))
             self._markers_seen = len(markers)
         if self._ticks % max(1, int(round(s.hz / self.every))) == 0:    # 1 Hz
             el = snap["elements"].get(self.hist_element or "")
@@ -299,6 +372,11 @@ class Dashboard:
         from IPython.display import display
 
         display(self.widget())
+
+    def export(self, path: str) -> str:
+        """Write the dashboard as it is now: `.html` (BokehJS inline: opens
+        offline) or `.png` (that page rendered in headless Chromium)."""
+        return export_layout(self.layout, str(path), title=self.figures.title.text)
 
     def detach(self) -> None:
         """Stop updating (the page keeps showing the last state)."""

@@ -338,6 +338,8 @@ static const pl_class to_netmap_device = {
            "region, is swapped into the slot (its buffer goes out, the slot's sent\n"
            "buffer comes back to the engine); other packets (engine buffers, shared\n"
            "clones, another region) are copied into the slot's buffer (counter copies).\n"
+           "A packet longer than a netmap buffer is copied over several slots flagged\n"
+           "NS_MOREFRAG (pipes, VALE ports and drivers that support it carry them).\n"
            "When the ring is full: BLOCKING waits for room in poll(); otherwise the\n"
            "rest waits in a per-thread internal queue of IQUEUE packets, sent before\n"
            "the next batch (or by the element's task, which runs only while a queue\n"

@@ -13,7 +13,9 @@ static const pl_class bandwidth_rated_unqueue = {
            "Pulls packets at a bandwidth and pushes them out.\n\n"
            "As RatedUnqueue, with RATE a bandwidth (10Mbps, 2MBps) and a bucket of\n"
            "bytes: it pulls while the bucket holds 128 KiB (Click's threshold) and\n"
-           "takes each batch's bytes out; BURST_BYTES sets the bucket's size. Sleeps\n"
+           "takes each batch's bytes out; a batch that carries more bytes than the\n"
+           "bucket held is paid back from the refills before the next pull, so the\n"
+           "bandwidth holds at any BURST. BURST_BYTES sets the bucket's size. Sleeps\n"
            "on a timer when out of tokens and while its queues are empty. RATE is live.\n"
            "Counters: count. Handlers: calls, count.\n\n"
            "Example: src -> Queue -> BandwidthRatedUnqueue(100Mbps) -> ToDevice(eth0);",

@@ -41,6 +41,22 @@ uint32_t pl_runq_run(pl_element *e, pl_ctx *ctx)
     }
     pl_rate_follow(e, &s->rc, &s->tb, &s->applied, s->bandwidth);
     pl_tb_refill(&s->tb, pl_engine_now_ns(e->eng));
+    if (s->debt) {
+        /* The last batch carried more bytes than the bucket held (BURST packets
+         * of any size): what it owes comes out of the refills first. */
+        uint64_t have = pl_tb_size(&s->tb), pay = have < s->debt ? have : s->debt;
+        pl_tb_remove(&s->tb, pay);
+        s->debt -= pay;
+        if (s->debt) {
+            uint64_t part = s->debt < s->tb.capacity ? s->debt : s->tb.capacity;
+            uint64_t wait = pl_tb_time_until(&s->tb, part);
+            if (wait != UINT64_MAX)
+                pl_timer_schedule_after(&s->timer, wait);
+            bump(&s->empty_runs);
+            pl_task_sleep(e);
+            return 0;
+        }
+    }
     uint64_t need = s->bandwidth ? PL_TB_BANDWIDTH_THRESH : 1;
     if (!pl_tb_contains(&s->tb, need)) {
         uint64_t wait = pl_tb_time_until(&s->tb, need);
@@ -63,7 +79,13 @@ uint32_t pl_runq_run(pl_element *e, pl_ctx *ctx)
         pl_task_sleep_unless(e, &s->signal);
         return 0;
     }
-    pl_tb_remove(&s->tb, s->bandwidth ? b->b_bytes : b->b_count);
+    if (s->bandwidth) {
+        uint64_t have = pl_tb_size(&s->tb);
+        if (b->b_bytes > have)
+            s->debt += b->b_bytes - have;
+        pl_tb_remove(&s->tb, b->b_bytes);
+    } else
+        pl_tb_remove(&s->tb, b->b_count);
     uint32_t n = b->b_count;
     bump(&s->pushes);
     pl_count(ctx, e, C_COUNT, n);
