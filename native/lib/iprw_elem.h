@@ -125,6 +125,11 @@ int iprw_any_mode(pl_element *e, const char *name);
 /* Click's lookup handler: "SADDR SPORT DADDR DPORT" -> the rewritten flow. */
 int iprw_lookup(pl_element *e, int m, const char *param, char *buf, size_t len, pl_error *err);
 
+/* Reap expired flows when REAP_INTERVAL passed (the lock held). */
+void iprw_maybe_reap(iprw_state *s, uint64_t now);
+/* Find a spec's named pattern and check its outputs. */
+int iprw_resolve(pl_element *e, iprw_input *is, int i, pl_error *err);
+
 /* Flow helpers for the classes. */
 uint64_t iprw_be_base(void *arg, const iprw_flow *f);
 void iprw_rewrite_ip(iprw_state *s, iprw_flow *f, int dir, pl_packet *p, uint8_t *ip);
