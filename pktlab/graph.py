@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-__all__ = ["Connection", "Element", "Graph", "GraphDiff", "Loc", "diff"]
+__all__ = ["Connection", "Element", "Graph", "GraphDiff", "Loc", "diff", "is_anonymous", "match"]
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,21 @@ class Element:
     """One element: flat name, Click class name and configuration string.
 
     `config` is the string the element itself parses: parameters substituted,
-    comments removed, outer whitespace stripped.
+    comments removed, outer whitespace stripped. Where the text is known:
+    `loc` is where the element is written (its name, or its class when it is
+    anonymous), `cls_loc` where its class is, and `config_span` the offsets
+    of the configuration's text between its parentheses in that file.
     """
 
     name: str
     cls: str
     config: str = ""
     loc: Loc | None = None
+    cls_loc: Loc | None = None
+    config_span: tuple[int, int] | None = None
+
+    def copy(self, **changes) -> Element:
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True)
@@ -146,7 +154,7 @@ class Graph:
 
     def copy(self) -> Graph:
         g = Graph(requirements=self.requirements)
-        g.elements = {n: Element(e.name, e.cls, e.config, e.loc) for n, e in self.elements.items()}
+        g.elements = {n: e.copy() for n, e in self.elements.items()}
         g.connections = list(self.connections)
         return g
 
@@ -215,10 +223,16 @@ class Graph:
 
 @dataclass
 class GraphDiff:
-    """What changes from one graph to another, by element name.
+    """What changes from one graph to another.
 
-    reconfigured: same name and class, other configuration (a live
-    reconfiguration candidate); reclassed: same name, other class (a swap).
+    Elements are followed by identity (`match`): a named element by its name,
+    an anonymous one by its place in the graph, so `renamed` maps the new
+    name of an anonymous element that continues an old one to its old name
+    (Counter@3 -> Counter@2 when an element was inserted before it), and the
+    other lists use new names (`removed`: old ones). reconfigured: same
+    element and class, other configuration (a live reconfiguration
+    candidate); reclassed: same name, other class (a swap). Connections are
+    compared with old names read as new ones: removed ones are in old names.
     """
 
     added: list[str] = field(default_factory=list)
@@ -227,8 +241,10 @@ class GraphDiff:
     reclassed: list[str] = field(default_factory=list)
     connections_added: list[Connection] = field(default_factory=list)
     connections_removed: list[Connection] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)
 
     def empty(self) -> bool:
+        """Nothing changes in what runs (renumbered names alone change nothing)."""
         return not (self.added or self.removed or self.reconfigured or self.reclassed
                     or self.connections_added or self.connections_removed)
 
@@ -242,19 +258,132 @@ class GraphDiff:
         return " ".join(parts) or "no change"
 
 
-def diff(old: Graph, new: Graph) -> GraphDiff:
-    """The element and connection changes that turn `old` into `new`."""
+def is_anonymous(name: str) -> bool:
+    """Click's name for an element written without one: Class@N (inside a
+    compound, prefix/Class@N). Such names are numbered by position in the
+    text, so they say nothing about identity across edits."""
+    return "@" in name.rpartition("/")[2]
+
+
+def _scope(name: str) -> str:
+    return name.rpartition("/")[0]
+
+
+def _links(g: Graph) -> dict[str, list[tuple[bool, int, int, str]]]:
+    out: dict[str, list[tuple[bool, int, int, str]]] = {n: [] for n in g.elements}
+    for c in g.connections:
+        if c.src in out and c.dst in out:
+            out[c.src].append((True, c.sport, c.dport, c.dst))
+            out[c.dst].append((False, c.dport, c.sport, c.src))
+    return out
+
+
+def match(old: Graph, new: Graph) -> dict[str, str]:
+    """Which element of `old` each element of `new` continues: new name ->
+    old name (elements without one are new).
+
+    Named elements match by name. Anonymous ones (is_anonymous) match an
+    anonymous element of the same class in the same compound scope, by
+    their neighbours: an element whose connection (same ports, same
+    direction) reaches an element already matched to the candidate's
+    neighbour scores a point, and mutual best pairs are taken, spreading from
+    the named elements; then a class with one candidate left on each side is
+    paired, then the same name, then the order of appearance when as many are
+    left on both sides. So inserting `Null` before an anonymous `Counter`
+    keeps the Counter (and its counters) although Click now numbers it @3."""
+    m = {n: n for n in new.elements if not is_anonymous(n) and n in old.elements}
+    used = set(m.values())
+    todo = [n for n in new.elements if is_anonymous(n)]
+    spare = [n for n in old.elements if is_anonymous(n)]
+    if not todo or not spare:
+        return m
+    kind = {n: (new.elements[n].cls, _scope(n)) for n in todo}
+    okind = {n: (old.elements[n].cls, _scope(n)) for n in spare}
+    nl, ol = _links(new), _links(old)
+
+    def score(n: str, o: str) -> int:
+        theirs = set(ol[o])
+        return sum((out, p, q, m[nb]) in theirs for out, p, q, nb in nl[n] if nb in m)
+
+    def pair(n: str, o: str) -> None:
+        m[n] = o
+        used.add(o)
+        todo.remove(n)
+
+    def spread() -> None:
+        while True:
+            free = [o for o in spare if o not in used]
+            best: dict[str, tuple[int, list[str]]] = {}
+            for n in todo:
+                scores = [(score(n, o), o) for o in free if okind[o] == kind[n]]
+                top = max((s for s, _ in scores), default=0)
+                if top:
+                    best[n] = (top, [o for s, o in scores if s == top])
+            taken = False
+            for n, (top, os) in best.items():
+                if len(os) != 1 or os[0] in used:
+                    continue
+                rivals = [k for k, (t, o2) in best.items() if os[0] in o2 and t >= top and k != n]
+                if not rivals:
+                    pair(n, os[0])
+                    taken = True
+            if not taken:
+                return
+
+    def by_class(rule) -> bool:
+        groups: dict[tuple, tuple[list[str], list[str]]] = {}
+        for n in todo:
+            groups.setdefault(kind[n], ([], []))[0].append(n)
+        for o in spare:
+            if o not in used and okind[o] in groups:
+                groups[okind[o]][1].append(o)
+        found = False
+        for ns, os in groups.values():
+            for n, o in rule(ns, os):
+                pair(n, o)
+                found = True
+        return found
+
+    rules = [
+        lambda ns, os: [(ns[0], os[0])] if len(ns) == len(os) == 1 else [],
+        lambda ns, os: [(n, n) for n in ns if n in os],
+        lambda ns, os: list(zip(ns, os, strict=True)) if len(ns) == len(os) else [],
+    ]
+    spread()
+    for rule in rules:
+        while todo and by_class(rule):
+            spread()
+    return m
+
+
+def diff(old: Graph, new: Graph, matched: dict[str, str] | None = None) -> GraphDiff:
+    """The element and connection changes that turn `old` into `new`
+    (elements followed by `match`, or by the `matched` mapping given)."""
+    m = match(old, new) if matched is None else matched
     d = GraphDiff()
     for name, el in new.elements.items():
-        before = old.elements.get(name)
+        was = m.get(name)
+        before = old.elements.get(was) if was is not None else None
         if before is None:
             d.added.append(name)
-        elif before.cls != el.cls:
+            continue
+        if was != name:
+            d.renamed[name] = was
+        if before.cls != el.cls:
             d.reclassed.append(name)
         elif before.config != el.config:
             d.reconfigured.append(name)
-    d.removed = [n for n in old.elements if n not in new.elements]
-    old_set, new_set = set(old.connections), set(new.connections)
+    kept = set(m.values())
+    d.removed = [n for n in old.elements if n not in kept]
+    now = {o: n for n, o in m.items()}
+
+    def as_new(c: Connection) -> Connection:
+        # a removed element's connections match nothing (\0 is in no name)
+        return Connection(now.get(c.src, "\0" + c.src), c.sport, now.get(c.dst, "\0" + c.dst),
+                          c.dport)
+
+    old_set = {as_new(c) for c in old.connections}
+    new_set = set(new.connections)
     d.connections_added = [c for c in new.connections if c not in old_set]
-    d.connections_removed = [c for c in old.connections if c not in new_set]
+    d.connections_removed = [c for c in old.connections if as_new(c) not in new_set]
     return d

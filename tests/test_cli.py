@@ -89,3 +89,32 @@ def test_bench_threads_json():
     assert d["1_thread"]["mpps"] > 0
     assert "threads->queues 0->0 1->1," in d["2_threads_multiqueue"]["device"]
     assert "threads->queues 0->0* 1->0* (* locked" in d["2_threads_locked"]["device"]
+
+
+def test_bad_arguments_are_refused_before_anything_runs(tmp_path):
+    for args, says in ((["--threads", "0"], "argument --threads: must be at least 1"),
+                       (["--threads", "-1"], "argument --threads: must be at least 1"),
+                       (["--duration", "-1"], "argument --duration: must be 0 or more seconds"),
+                       (["--interval", "0"], "argument --interval: must be more than 0 seconds"),
+                       (["--report", str(tmp_path / "no" / "r.html")], "no folder")):
+        r = pktlab("run", "examples/forward.click", "--duration", "0.1", *args, check=False)
+        assert r.returncode == 2 and says in r.stderr and "Traceback" not in r.stderr, (args, r)
+
+
+def test_an_empty_configuration_is_refused(tmp_path):
+    empty = tmp_path / "empty.click"
+    empty.write_text("// nothing here\n")
+    r = pktlab("run", str(empty), check=False)
+    assert r.returncode == 1 and "no elements" in r.stderr, r
+
+
+def test_print_lines_arrive_while_it_runs_and_losses_are_said(tmp_path):
+    cfg = tmp_path / "p.click"
+    cfg.write_text("InfiniteSource(LENGTH 60, LIMIT 3000, BURST 1, STOP true) -> Print(x) -> Discard;")
+    r = pktlab("run", str(cfg), "--json", "--duration", "5")
+    rep = json.loads(r.stdout)
+    lines = rep["log"].count("x:")
+    # every line is either in the log or counted as lost, and a loss is said
+    assert lines + rep["log_lost"] >= 3000, (lines, rep["log_lost"])
+    if rep["log_lost"]:
+        assert "log line" in rep["log"] and "lost" in rep["log"]

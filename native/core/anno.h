@@ -18,7 +18,9 @@
                                     Truncate (Pad puts them back) */
 #define PL_ANNO_EXTRA_PACKETS 16 /* u32: packets this one stands for, less one (summary dumps) */
 #define PL_ANNO_FIRST_TIMESTAMP 24 /* u64 ns: Click's FIRST_TIMESTAMP_ANNO (SetTimestamp FIRST,
-                                      a flow's first timestamp in summary dumps) */
+                                      a flow's first timestamp in summary dumps; what
+                                      Engine(timestamps=True) stamps at receive or
+                                      generation and LatencyHistogram reads) */
 
 enum {
     PL_PACKET_HOST = 0,

@@ -34,7 +34,8 @@ typedef struct pending_edge {
 typedef struct change {
     int n;
     pl_element **final;      /* the new graph's elements, in order */
-    pl_element **old;        /* same-name element of the running graph, or NULL */
+    pl_element **old;        /* the running element it is matched with (spec `was`), or NULL */
+    char **rename;           /* a kept element's new name; after publish, its old one */
     enum plan *plan;
     char **pmode;            /* resolved processing of the new elements, until set */
     pending_edge *edges;     /* new edges for kept elements' outputs */
@@ -48,6 +49,9 @@ static void change_free(change *ch, int destroy_new)
             pl_element_destroy(ch->final[i]);
     for (int i = 0; destroy_new && i < ch->nedges; i++)
         free(ch->edges[i].edge);
+    for (int i = 0; ch->rename && i < ch->n; i++)
+        free(ch->rename[i]);
+    free(ch->rename);
     for (int i = 0; ch->pmode && i < ch->n; i++)
         free(ch->pmode[i]);
     free(ch->pmode);
@@ -100,8 +104,15 @@ static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_c
     }
     pl_names_free(&seen);
     for (int i = 0; i < n; i++) {
-        int k = pl_engine_find(e, els[i].name);
+        const char *key = els[i].was ? els[i].was : els[i].name;
+        int k = *key ? pl_engine_find(e, key) : -1;
         pl_element *old = k >= 0 ? e->elems[k] : NULL;
+        for (int j = 0; old && j < i; j++)
+            if (ch->old[j] == old) {
+                pl_seterr(err, PL_ERR_GRAPH, NULL, "", "elements '%s' and '%s' both continue "
+                          "running element '%s'", els[j].name, els[i].name, key);
+                return -1;
+            }
         ch->old[i] = old;
         if (old && !strcmp(old->cls->name, els[i].cls)) {
             int nin, nout;
@@ -116,6 +127,8 @@ static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_c
                 if (r != PL_RETUNE_REPLACE) {
                     ch->plan[i] = (enum plan)r;
                     ch->final[i] = old;
+                    if (strcmp(old->name, els[i].name) && !(ch->rename[i] = strdup(els[i].name)))
+                        return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory"), -1;
                     continue;
                 }
             }
@@ -138,6 +151,8 @@ static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_c
                 free(scratch[i]);
                 scratch[i] = NULL;
             }
+            free(ch->rename[i]);          /* built afresh under its new name */
+            ch->rename[i] = NULL;
             rc = fresh_element(e, ch, i, els, conns, adj, err);
         }
     }
@@ -248,13 +263,15 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
     change ch = {.n = nels};
     ch.final = calloc((size_t)(nels ? nels : 1), sizeof *ch.final);
     ch.old = calloc((size_t)(nels ? nels : 1), sizeof *ch.old);
+    ch.rename = calloc((size_t)(nels ? nels : 1), sizeof *ch.rename);
     ch.plan = calloc((size_t)(nels ? nels : 1), sizeof *ch.plan);
     ch.pmode = calloc((size_t)(nels ? nels : 1), sizeof *ch.pmode);
     pl_element **scratch = calloc((size_t)(nels ? nels : 1), sizeof *scratch);
     pl_conn *conns = malloc(sizeof *conns * (size_t)(nconns ? nconns : 1));
     pl_element **retired = calloc((size_t)(e->nelems ? e->nelems : 1), sizeof *retired);
     int rc = 0;
-    if (!ch.final || !ch.old || !ch.plan || !ch.pmode || !scratch || !conns || !retired) {
+    if (!ch.final || !ch.old || !ch.rename || !ch.plan || !ch.pmode || !scratch || !conns ||
+        !retired) {
         rc = pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");
         goto fail;
     }
@@ -295,6 +312,8 @@ int pl_engine_apply(pl_engine *e, const pl_elem_spec *els, int nels, const pl_co
             pl_retune(ch.final[i], scratch[i], els[i].config);
             st.retuned++;
         }
+        if (ch.rename[i])           /* workers may be logging under the old name */
+            ch.rename[i] = __atomic_exchange_n(&ch.final[i]->name, ch.rename[i], __ATOMIC_ACQ_REL);
         st.kept += ch.plan[i] == KEEP;
         st.replaced += ch.plan[i] == REPLACE;
         st.added += ch.plan[i] == ADD;

@@ -187,6 +187,14 @@ void pl_log(pl_engine *e, const char *fmt, ...)
     pthread_mutex_unlock(&e->log_lock);
 }
 
+uint64_t pl_engine_log_dropped(pl_engine *e)
+{
+    pthread_mutex_lock(&e->log_lock);
+    uint64_t n = e->log_dropped;
+    pthread_mutex_unlock(&e->log_lock);
+    return n;
+}
+
 static void ring_put(pl_engine *e, char *ring, uint64_t *head, uint64_t *tail, uint64_t *dropped,
                      const char *data, size_t n)
 {

@@ -65,6 +65,8 @@ typedef struct pl_ctx {
     struct pl_engine *eng;
     int per_packet;
     int cycles;
+    int timestamps;               /* stamp what sources push (pl_output_source); written
+                                     live by the control thread: read with PL_LIVE */
     int io_attached;              /* an I/O backend set up the thread running this context
                                      (cleared whenever a thread starts running it) */
     struct pl_packet **capture;   /* pull through a push function: where its output goes */
@@ -171,6 +173,10 @@ typedef struct pl_class {
      * locks). Called with the workers parked or not started; while a live
      * change settles, `threads` covers the old graph's and the new one's. */
     void (*threads_changed)(pl_element *e, uint64_t threads);
+    /* The workers are about to start (pl_engine_start, run_inline), on the
+     * control thread: take back a device another engine used meanwhile, or
+     * fail saying why it cannot run (the engine then stays stopped). */
+    int (*start)(pl_element *e, pl_error *err);
     /* The workers stopped (pl_engine_stop, end of run_inline): give back held
      * packets, flush files. ctx lends worker 0's pool and counters. */
     void (*stop)(pl_element *e, pl_ctx *ctx);
@@ -276,6 +282,10 @@ static inline int pl_output_is_pull(const pl_element *e, int port)
 }
 
 #define PL_STATE(e, type) ((type *)(void *)(e)->state)
+
+/* An element's name as a worker reads it: live change may rename a kept
+ * element (the old name is freed only after a grace period). */
+#define PL_NAME(e) ((const char *)__atomic_load_n(&(e)->name, __ATOMIC_ACQUIRE))
 
 /* Live parameters are read with relaxed atomics: the control thread writes them. */
 #define PL_LIVE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
@@ -454,8 +464,43 @@ static inline pl_packet *pl_input_pull(pl_ctx *ctx, pl_element *e, int port, uin
  * core: read pl_input_is_pull / pl_output_is_pull). */
 char pl_port_mode(const pl_class *c, int output, int port);
 
-/* Sources push through this: in per-packet mode it emits batches of one. */
+/* Sources push through this: in per-packet mode it emits batches of one.
+ * With the engine's timestamps on, it first stamps every packet of the batch
+ * that has no first timestamp yet (pl_stamp_batch). */
 void pl_output_source(pl_ctx *ctx, pl_element *e, int port, pl_packet *b);
+
+/* Receive/generation timestamps (Engine(timestamps=True)): one clock read per
+ * batch (the engine's wall clock, pl_engine_realtime_ns, the clock SetTimestamp
+ * FIRST writes) stored in each packet's PL_ANNO_FIRST_TIMESTAMP slot, where
+ * LatencyHistogram reads it. A source or receive path stamps in the loop that
+ * makes its packets (the line is written there anyway: no extra pass):
+ *
+ *   uint64_t t = pl_stamp_now(ctx);          // 0 when timestamps are off
+ *   ... per packet: if (t) pl_stamp(p, t);
+ *
+ * pl_output_source stamps a batch whose first packet has no stamp (a source
+ * that does not stamp itself), in a pass of its own; packets already stamped
+ * (RatedSource's due times, SetTimestamp FIRST upstream) keep theirs. */
+#define PL_ANNO_FIRST_TIMESTAMP_SLOT 24   /* = PL_ANNO_FIRST_TIMESTAMP (anno.h) */
+static inline void pl_stamp(pl_packet *p, uint64_t t)
+{
+    memcpy(p->anno + PL_ANNO_FIRST_TIMESTAMP_SLOT, &t, 8);
+}
+static inline uint64_t pl_stamp_of(const pl_packet *p)
+{
+    uint64_t t;
+    memcpy(&t, p->anno + PL_ANNO_FIRST_TIMESTAMP_SLOT, 8);
+    return t;
+}
+static inline void pl_stamp_batch_at(pl_packet *b, uint64_t t)
+{
+    for (pl_packet *p = b; p; p = p->next)
+        if (!pl_stamp_of(p))
+            pl_stamp(p, t);
+}
+void pl_stamp_batch(pl_ctx *ctx, pl_packet *b);
+uint64_t pl_stamp_now(pl_ctx *ctx);
+static inline int pl_timestamps_on(const pl_ctx *ctx) { return PL_LIVE(ctx->timestamps); }
 
 /* Sum a counter of `e` over threads (control side). */
 uint64_t pl_counter_total(pl_element *e, int counter);

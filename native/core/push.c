@@ -4,6 +4,9 @@
  * compatibility story).
  */
 #include "push.h"
+#include "anno.h"
+
+_Static_assert(PL_ANNO_FIRST_TIMESTAMP == PL_ANNO_FIRST_TIMESTAMP_SLOT, "element.h's copy of the slot");
 
 /* simple_action: rewrite the batch in place, keeping its links. */
 void pl_push_simple(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
@@ -68,8 +71,20 @@ void pl_push_classify(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
             pl_output(ctx, e, k, outs[k]);
 }
 
+void pl_stamp_batch(pl_ctx *ctx, pl_packet *b)
+{
+    pl_stamp_batch_at(b, pl_engine_realtime_ns(ctx->eng));
+}
+
+uint64_t pl_stamp_now(pl_ctx *ctx)
+{
+    return pl_timestamps_on(ctx) ? pl_engine_realtime_ns(ctx->eng) : 0;
+}
+
 void pl_output_source(pl_ctx *ctx, pl_element *e, int port, pl_packet *b)
 {
+    if (__builtin_expect(pl_timestamps_on(ctx), 0) && !pl_stamp_of(b))
+        pl_stamp_batch(ctx, b);
     if (!ctx->per_packet || b->b_count == 1) {
         pl_output(ctx, e, port, b);
         return;

@@ -14,12 +14,23 @@ static void restart(pl_engine *e)
     }
 }
 
+/* Before the workers run: devices checked (and taken back) by their elements. */
+static int run_start_hooks(pl_engine *e, pl_error *err)
+{
+    for (int i = 0; i < e->nelems; i++)
+        if (e->elems[i]->cls->start && e->elems[i]->cls->start(e->elems[i], err))
+            return err->status ? err->status : PL_ERR_STATE;
+    return PL_OK;
+}
+
 int pl_engine_start(pl_engine *e, pl_error *err)
 {
     if (e->state == PL_S_RUNNING)
         return PL_OK;
     if (e->state != PL_S_READY && e->state != PL_S_STOPPED)
         return pl_seterr(err, PL_ERR_STATE, NULL, "", "initialize the engine before starting it");
+    if (run_start_hooks(e, err))
+        return err->status;
     restart(e);
     if (pl_workers_start(e, err))
         return err->status;
@@ -98,6 +109,15 @@ int pl_elect_driver(pl_engine *e, pl_element *const *elems, int n, pl_error *err
 
 uint64_t pl_engine_clock(pl_engine *e) { return pl_engine_now_ns(e); }
 
+void pl_engine_set_timestamps(pl_engine *e, int on)
+{
+    __atomic_store_n(&e->opts.timestamps, on != 0, __ATOMIC_RELAXED);
+    for (int t = 0; e->workers && t < e->nthreads; t++)
+        __atomic_store_n(&e->workers[t].ctx.timestamps, on != 0, __ATOMIC_RELAXED);
+}
+
+int pl_engine_timestamps(pl_engine *e) { return __atomic_load_n(&e->opts.timestamps, __ATOMIC_RELAXED); }
+
 int pl_element_port_mode(pl_engine *e, int i, int output, int port)
 {
     if (i < 0 || i >= e->nelems || e->state == PL_S_BUILD)
@@ -115,6 +135,8 @@ int pl_engine_inline_begin(pl_engine *e, pl_error *err)
                          "run_inline needs an initialized engine that is not running");
     if (e->nthreads != 1)
         return pl_seterr(err, PL_ERR_STATE, NULL, "", "run_inline needs a single-thread engine");
+    if (run_start_hooks(e, err))
+        return err->status;
     restart(e);
     e->workers[0].idle = 0;
     e->state = PL_S_INLINE;

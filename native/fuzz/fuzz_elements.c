@@ -392,7 +392,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     char *config = fz_config(f->cls, &f->words, flags & 3, &cr);
     pl_engine_opts opts = {.threads = 1, .per_packet = (flags >> 2) & 1,
-                           .pool_buffers = flags & 8 ? 12 : 192};
+                           .pool_buffers = flags & 8 ? 12 : 192,
+                           .timestamps = (flags >> 6) & 1};   /* sources stamp (LatencyHistogram) */
     pl_error err;
     pl_fuzz_deaths = 0;
     pl_engine *e = pl_engine_new(&opts, &err);

@@ -94,6 +94,8 @@ typedef struct pl_engine_opts {
     double simtime_start;  /* simulated clock at start, seconds (0: Click's 1e9) */
     int stdio;             /* element output straight to stderr (log) and stdout (Script's
                               print) instead of the engine's rings (a command-line driver) */
+    int timestamps;        /* stamp packets when received or made (PL_ANNO_FIRST_TIMESTAMP,
+                              one clock read per batch), for LatencyHistogram; off: no cost */
 } pl_engine_opts;
 
 pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err);
@@ -138,15 +140,19 @@ int pl_element_thread(pl_engine *e, int elem);   /* task's worker, -1 if not a t
 
 /* ---- live change ----
  * Replace the running graph (running or not) by a new flat graph: elements in
- * order, connections by index into `els`. Elements are matched by name; the
- * least is done (kept, retuned in place, replaced with state taken over,
- * added, removed). On error the running graph is left exactly as it was.
+ * order, connections by index into `els`. Each new element is matched with
+ * the running element named `was` (NULL: its own name; "": none, it is new),
+ * so that an element renamed by the edit (Click's anonymous Counter@2 that
+ * became Counter@3) keeps running under its new name. The least is done
+ * (kept, retuned in place, replaced with state taken over, added, removed).
+ * On error the running graph is left exactly as it was.
  */
 typedef struct pl_elem_spec {
     const char *name;
     const char *cls;
     const char *config;
     int line, col;
+    const char *was;
 } pl_elem_spec;
 
 typedef struct pl_conn_spec {
@@ -304,11 +310,16 @@ int pl_netmap_available(void);     /* 1 when pktlab was built with netmap */
  * the control side. pl_engine_out_read: what elements printed to standard
  * output (Script's print), the same way. */
 size_t pl_engine_log_read(pl_engine *e, char *buf, size_t len);
+/* Lines that did not fit in the log (64 KiB, read too late), since the engine was made. */
+uint64_t pl_engine_log_dropped(pl_engine *e);
 size_t pl_engine_out_read(pl_engine *e, char *buf, size_t len);
 
 /* Resolved processing of an element's port after initialize: 'h' push,
  * 'l' pull (0 if no such port). */
 int pl_element_port_mode(pl_engine *e, int elem, int output, int port);
+/* Receive/generation timestamps on (1) or off (0) while running (opts.timestamps). */
+void pl_engine_set_timestamps(pl_engine *e, int on);
+int pl_engine_timestamps(pl_engine *e);
 /* Engine clock, ns (simulated under simtime). */
 uint64_t pl_engine_clock(pl_engine *e);
 /* fd >= 0: log lines are written straight to fd instead (as Click's

@@ -49,12 +49,23 @@ static void list_ifaces(char *buf, size_t len)
         if_freenameindex(ifs);
 }
 
-static int fail(afp *a, int rc)
+/* The socket and its ring go; the handle stays. */
+static void release(afp *a)
 {
     if (a->ring)
         munmap(a->ring, a->ring_len);
     if (a->fd >= 0)
         close(a->fd);
+    a->ring = NULL;
+    a->ring_len = 0;
+    a->fd = -1;
+    a->block = a->left = a->tx_cur = 0;
+    a->pkt = NULL;
+}
+
+static int fail(afp *a, int rc)
+{
+    release(a);
     free(a);
     return rc;
 }
@@ -120,6 +131,56 @@ static int setup_tx_ring(afp *a, const pl_element *e, pl_error *err)
     return 0;
 }
 
+/* A packet socket on interface a->ifindex, with its ring, bound. */
+static int afp_socket(afp *a, const pl_element *e, pl_error *err)
+{
+    const char *kw = "DEVNAME";
+    /* Protocol 0 until bound: the socket sees nothing from other interfaces. */
+    a->fd = socket(AF_PACKET, SOCK_RAW, 0);
+    if (a->fd < 0) {
+        int eno = errno;
+        if (eno == EPERM || eno == EACCES)
+            return pl_seterr(err, PL_ERR_SYSTEM, e, kw,
+                             "opening a packet socket on '%s' needs CAP_NET_RAW: run as "
+                             "root, or give the interpreter the capability (sudo setcap "
+                             "cap_net_raw+ep <python>)", a->name);
+        return pl_seterr(err, PL_ERR_SYSTEM, e, kw, "cannot open a packet socket: %s",
+                         strerror(eno));
+    }
+    pl_afp_set_mtu(a, pl_afp_read_mtu(a->fd, a->name));
+    int rc = 0;
+    if (a->method == PL_AFP_MMAP)
+        rc = a->tx ? setup_tx_ring(a, e, err) : setup_rx_ring(a, e, err);
+    if (rc)
+        return rc;
+    if (a->ring_len) {
+        a->ring = mmap(NULL, a->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED, a->fd, 0);
+        if (a->ring == MAP_FAILED)
+            a->ring = mmap(NULL, a->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED, a->fd, 0);
+        if (a->ring == MAP_FAILED) {
+            a->ring = NULL;
+            return pl_seterr(err, PL_ERR_SYSTEM, e, "METHOD", "cannot map the ring: %s",
+                             strerror(errno));
+        }
+    }
+    if (!a->tx) {
+        int one = 1;
+        setsockopt(a->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
+    }
+    struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_ifindex = a->ifindex,
+                              .sll_protocol = a->tx ? 0 : htons(ETH_P_ALL)};
+    if (bind(a->fd, (struct sockaddr *)&sll, sizeof sll))
+        return pl_seterr(err, PL_ERR_SYSTEM, e, kw, "cannot bind to '%s': %s", a->name,
+                         strerror(errno));
+    if (a->promisc) {
+        struct packet_mreq mr = {.mr_ifindex = a->ifindex, .mr_type = PACKET_MR_PROMISC};
+        if (setsockopt(a->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr))
+            return pl_seterr(err, PL_ERR_SYSTEM, e, "PROMISC", "cannot make '%s' promiscuous: %s",
+                             a->name, strerror(errno));
+    }
+    return 0;
+}
+
 static int afp_open(void **out, const pl_io_conf *c, const pl_element *e, pl_error *err)
 {
     *out = NULL;
@@ -127,7 +188,7 @@ static int afp_open(void **out, const pl_io_conf *c, const pl_element *e, pl_err
     if (!c->name || !*c->name)
         return pl_seterr(err, PL_ERR_CONFIG, e, kw, "missing DEVNAME");
     unsigned idx = if_nametoindex(c->name);
-    if (!idx) {
+    if (!idx || strlen(c->name) >= IFNAMSIZ) {
         char names[400];
         list_ifaces(names, sizeof names);
         return pl_seterr(err, PL_ERR_CONFIG, e, kw, "DEVNAME: no network interface '%s' "
@@ -140,53 +201,33 @@ static int afp_open(void **out, const pl_io_conf *c, const pl_element *e, pl_err
     a->method = c->method;
     a->tx = c->tx;
     a->ifindex = (int)idx;
+    a->promisc = c->promisc;
     a->snaplen = c->snaplen && c->snaplen < PL_MAX_LEN ? c->snaplen : PL_MAX_LEN;
     snprintf(a->name, sizeof a->name, "%s", c->name);
-    /* Protocol 0 until bound: the socket sees nothing from other interfaces. */
-    a->fd = socket(AF_PACKET, SOCK_RAW, 0);
-    if (a->fd < 0) {
-        int eno = errno;
-        if (eno == EPERM || eno == EACCES)
-            return fail(a, pl_seterr(err, PL_ERR_SYSTEM, e, kw,
-                                     "opening a packet socket on '%s' needs CAP_NET_RAW: run as "
-                                     "root, or give the interpreter the capability (sudo setcap "
-                                     "cap_net_raw+ep <python>)", c->name));
-        return fail(a, pl_seterr(err, PL_ERR_SYSTEM, e, kw, "cannot open a packet socket: %s",
-                                 strerror(eno)));
-    }
-    pl_afp_set_mtu(a, pl_afp_read_mtu(a->fd, c->name));
-    int rc = 0;
-    if (c->method == PL_AFP_MMAP)
-        rc = c->tx ? setup_tx_ring(a, e, err) : setup_rx_ring(a, e, err);
+    int rc = afp_socket(a, e, err);
     if (rc)
         return fail(a, rc);
-    if (a->ring_len) {
-        a->ring = mmap(NULL, a->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED, a->fd, 0);
-        if (a->ring == MAP_FAILED)
-            a->ring = mmap(NULL, a->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED, a->fd, 0);
-        if (a->ring == MAP_FAILED) {
-            a->ring = NULL;
-            return fail(a, pl_seterr(err, PL_ERR_SYSTEM, e, "METHOD", "cannot map the ring: %s",
-                                     strerror(errno)));
-        }
-    }
-    if (!c->tx) {
-        int one = 1;
-        setsockopt(a->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
-    }
-    struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_ifindex = (int)idx,
-                              .sll_protocol = c->tx ? 0 : htons(ETH_P_ALL)};
-    if (bind(a->fd, (struct sockaddr *)&sll, sizeof sll))
-        return fail(a, pl_seterr(err, PL_ERR_SYSTEM, e, kw, "cannot bind to '%s': %s", c->name,
-                                 strerror(errno)));
-    if (c->promisc) {
-        struct packet_mreq mr = {.mr_ifindex = (int)idx, .mr_type = PACKET_MR_PROMISC};
-        if (setsockopt(a->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr))
-            return fail(a, pl_seterr(err, PL_ERR_SYSTEM, e, "PROMISC",
-                                     "cannot make '%s' promiscuous: %s", c->name, strerror(errno)));
-    }
     *out = a;
     return 0;
+}
+
+/* Before every start: an interface deleted and made again under the same
+ * name (a veth pair recreated by a later test bed) has a new index, and a
+ * socket bound to the old one would receive nothing: open a new one. */
+static int afp_start(void *h, const pl_element *e, pl_error *err)
+{
+    afp *a = h;
+    unsigned idx = if_nametoindex(a->name);
+    if (!idx) {
+        release(a);
+        return pl_seterr(err, PL_ERR_SYSTEM, e, "DEVNAME", "network interface '%s' is gone "
+                         "(deleted since this engine opened it)", a->name);
+    }
+    if ((int)idx == a->ifindex && a->fd >= 0)
+        return 0;
+    release(a);
+    a->ifindex = (int)idx;
+    return afp_socket(a, e, err);
 }
 
 static void afp_close(void *h)
@@ -239,5 +280,6 @@ const pl_io_ops pl_io_afpacket = {
     .rx_burst = pl_afp_rx,
     .tx_burst = pl_afp_tx,
     .stats = afp_stats,
+    .start = afp_start,
     .close = afp_close,
 };

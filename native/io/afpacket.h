@@ -30,12 +30,12 @@
 
 typedef struct afp {
     pl_io_queue h;
-    int fd, method, tx, ifindex;
+    int fd, method, tx, ifindex, promisc;
     uint32_t snaplen;
     uint32_t mtu;                     /* the interface's, when last read */
     uint32_t max_frame;               /* TX: the longest untagged frame the MTU allows */
     uint32_t tx_frame_size;           /* TX ring: bytes per frame slot */
-    char name[IFNAMSIZ];
+    char name[IFNAMSIZ];              /* the interface, looked up again at every start */
     uint8_t *ring;
     size_t ring_len;
     uint32_t nblocks, block;          /* RX: block being read */

@@ -37,6 +37,9 @@ typedef struct pl_dpdk_elem {
     int tx;                       /* ToDPDKDevice */
 } pl_dpdk_elem;
 
+/* Their class `start`: the port back from an engine that used it while
+ * this one was stopped, or an error naming the one that holds it. */
+int pl_dpdk_elem_start(pl_element *e, pl_error *err);
 /* The device's statistics (zeros before it is open). */
 int pl_dpdk_io_stats(pl_element *e, pl_io_stats *st);
 /* hw_count, hw_dropped, ndesc (read and write), ndesc_lost, ndesc_change. */
@@ -144,7 +147,9 @@ uint32_t pl_dpdk_tx(void *queue, pl_ctx *ctx, pl_packet **batch, uint32_t max);
  * running, 2 its engine is running (dpdk_port.c). */
 int pl_dpdk_port_state(uint16_t id);
 
-/* Name of the port behind an open device, and its start (initialize time). */
+/* Name of the port behind an open device, and its start (at initialize, and
+ * again before every engine start: a port another engine used meanwhile is
+ * taken back, or the start fails saying which engine holds it). */
 const char *pl_dpdk_dev_name(void *dev);
 uint16_t pl_dpdk_dev_port(void *dev);
 int pl_dpdk_dev_start(void *dev, const pl_element *e, pl_error *err);

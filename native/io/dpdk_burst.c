@@ -88,6 +88,7 @@ uint32_t pl_dpdk_rx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
     pl_packet *head = NULL, **link = &head, *p = NULL;
     uint32_t got = 0;
     uint64_t bytes = 0;
+    const uint64_t first = pl_stamp_now(ctx);   /* at receive: a wait for a full burst counts */
     for (uint16_t i = 0; i < n; i++) {
         struct rte_mbuf *mb = m[i];
         if (i + PREFETCH < n) {            /* the metadata lines a few packets ahead */
@@ -106,6 +107,8 @@ uint32_t pl_dpdk_rx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
         } else if (!(p = copy_from_mbuf(q, ctx, mb))) {
             continue;
         }
+        if (first)
+            pl_stamp(p, first);
         *link = p;
         link = &p->next;
         got++;

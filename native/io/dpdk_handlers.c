@@ -9,6 +9,15 @@
 
 static pl_dpdk_elem *elem(pl_element *e) { return PL_STATE(e, pl_dpdk_elem); }
 
+int pl_dpdk_elem_start(pl_element *e, pl_error *err)
+{
+#ifdef PL_HAVE_DPDK
+    return elem(e)->dev ? pl_dpdk_dev_start(elem(e)->dev, e, err) : 0;
+#else
+    return pl_dpdk_require(e, err);
+#endif
+}
+
 int pl_dpdk_io_stats(pl_element *e, pl_io_stats *st)
 {
     memset(st, 0, sizeof *st);

@@ -95,6 +95,46 @@ static int claim(port *p, const dev *d, uint32_t ndesc, int promisc, uint32_t mt
     return 0;
 }
 
+/* Make `p` this engine's: a free port is reset for it, a stopped engine's
+ * claim is revoked, a running engine's is an error. */
+static int own_port(port *p, uint16_t id, const pl_element *e, pl_error *err)
+{
+    if (p->owner && p->owner != e->eng) {
+        if (pl_engine_running((pl_engine *)p->owner))
+            return pl_seterr(err, PL_ERR_STATE, e, "PORT",
+                             "DPDK port %s is used by another engine that is running; stop it "
+                             "first", p->name);
+        revoke(p);     /* a stopped engine's claim: this engine takes the port over */
+    }
+    if (!p->owner) {
+        memset(p->rxq, 0, sizeof p->rxq);
+        memset(p->txq, 0, sizeof p->txq);
+        p->id = id;
+        rte_eth_dev_get_name_by_port(id, p->name);
+        if (rte_eth_dev_info_get(id, &p->info))
+            return pl_seterr(err, PL_ERR_SYSTEM, e, "PORT", "cannot query DPDK port %s", p->name);
+        p->owner = e->eng;
+        p->nrxd = p->ntxd = 0;
+        p->mtu = 0;
+        p->promisc = 0;
+        p->configured = 0;
+    }
+    return 0;
+}
+
+/* Claim d's queues and join the port's users (configured again at start). */
+static int join(port *p, dev *d, pl_error *err)
+{
+    int rc = claim(p, d, d->ndesc, d->promisc, d->mtu, err);
+    if (rc)
+        return rc;
+    p->users++;
+    p->configured = 0;
+    d->next_user = p->user_list;
+    p->user_list = d;
+    return 0;
+}
+
 static int dpdk_open(void **out, const pl_io_conf *c, const pl_element *e, pl_error *err)
 {
     *out = NULL;
@@ -108,42 +148,16 @@ static int dpdk_open(void **out, const pl_io_conf *c, const pl_element *e, pl_er
         return pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
     pthread_mutex_lock(&pl_dpdk_lock);
     port *p = &ports[id];
-    int rc = 0;
-    if (p->owner && p->owner != e->eng) {
-        if (pl_engine_running((pl_engine *)p->owner)) {
-            rc = pl_seterr(err, PL_ERR_STATE, e, "PORT",
-                           "DPDK port %s is used by another engine that is running; stop it first",
-                           c->name);
-            goto out;
-        }
-        revoke(p);     /* a stopped engine's claim: this engine takes the port over */
-    }
-    if (!p->owner) {
-        memset(p->rxq, 0, sizeof p->rxq);
-        memset(p->txq, 0, sizeof p->txq);
-        p->id = id;
-        rte_eth_dev_get_name_by_port(id, p->name);
-        if (rte_eth_dev_info_get(id, &p->info)) {
-            rc = pl_seterr(err, PL_ERR_SYSTEM, e, "PORT", "cannot query DPDK port %s", p->name);
-            goto out;
-        }
-        p->owner = e->eng;
-        p->nrxd = p->ntxd = 0;
-        p->mtu = 0;
-        p->promisc = 0;
-        p->configured = 0;
-    }
+    int rc = own_port(p, id, e, err);
+    if (rc)
+        goto out;
     uint16_t max = c->tx ? p->info.max_tx_queues : p->info.max_rx_queues;
-    *d = (dev){.p = p, .e = e, .tx = c->tx, .first = c->first_queue, .n = c->nqueues};
+    *d = (dev){.p = p, .e = e, .tx = c->tx, .first = c->first_queue, .n = c->nqueues,
+               .ndesc = c->ndesc, .promisc = c->promisc, .mtu = c->mtu};
     if (!d->n)
         d->n = 1;
     if (c->upto && max > c->first_queue && d->n > max - c->first_queue)
         d->n = max - c->first_queue;
-    rc = claim(p, d, c->ndesc, c->promisc, c->mtu, err);
-    if (rc)
-        goto out;
-    p->users++;
-    p->configured = 0;                 /* a new claim: configure again at start */
     d->q = calloc(d->n, sizeof *d->q);
     if (!d->q) {
         rc = pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
@@ -151,8 +165,7 @@ static int dpdk_open(void **out, const pl_io_conf *c, const pl_element *e, pl_er
     }
     for (uint32_t i = 0; i < d->n; i++)
         d->q[i] = (pl_dpdk_queue){.port = id, .queue = (uint16_t)(d->first + i), .copy = (uint8_t)c->copy};
-    d->next_user = p->user_list;
-    p->user_list = d;
+    rc = join(p, d, err);
 out:
     pthread_mutex_unlock(&pl_dpdk_lock);
     if (rc) {
@@ -318,12 +331,17 @@ int pl_dpdk_dev_start(void *h, const pl_element *e, pl_error *err)
 {
     dev *d = h;
     pthread_mutex_lock(&pl_dpdk_lock);
+    int rc = 0;
     if (d->q[0].revoked) {
-        pthread_mutex_unlock(&pl_dpdk_lock);
-        return pl_seterr(err, PL_ERR_STATE, e, "PORT",
-                         "DPDK port %s was taken over by another engine", d->p->name);
+        /* Another engine used the port while this one was stopped: take it
+         * back, unless that engine is running. */
+        rc = own_port(d->p, d->p->id, e, err);
+        if (!rc && !(rc = join(d->p, d, err)))
+            for (uint32_t i = 0; i < d->n; i++)
+                __atomic_store_n(&d->q[i].revoked, 0, __ATOMIC_RELAXED);
     }
-    int rc = d->p->configured ? 0 : pl_dpdk_port_configure(d->p, e, err);
+    if (!rc && !d->p->configured)
+        rc = pl_dpdk_port_configure(d->p, e, err);
     pthread_mutex_unlock(&pl_dpdk_lock);
     return rc;
 }

@@ -54,6 +54,9 @@ struct dev {
     const pl_element *e;
     int tx;
     uint32_t first, n;
+    uint32_t ndesc;                       /* what it asked for (again when it takes the port back) */
+    int promisc;
+    uint32_t mtu;
     pl_dpdk_queue *q;
     dev *next_user;                       /* the port's users, for revocation */
     pl_dpdk_resize last;                  /* this element's last NDESC change */

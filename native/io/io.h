@@ -63,6 +63,9 @@ typedef struct pl_io_ops {
     int (*stats)(void *dev, pl_io_stats *out);
     /* Resize the rings (workers parked or stopped). */
     int (*set_ring)(void *dev, uint32_t ndesc, pl_error *err);
+    /* Before every engine start (workers stopped): make sure the device is
+     * still the one opened (reopen it if it changed), or fail saying why. */
+    int (*start)(void *dev, const pl_element *e, pl_error *err);
     void (*close)(void *dev);
 } pl_io_ops;
 

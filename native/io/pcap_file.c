@@ -238,6 +238,17 @@ void pl_pcap_close_read(pl_pcap_reader *r)
 
 static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
+static void remember(pl_pcap_writer *w)
+{
+    struct stat st;
+    if (w->f && fstat(fileno(w->f), &st) == 0) {
+        w->dev = (uint64_t)st.st_dev;
+        w->ino = (uint64_t)st.st_ino;
+        w->size = (uint64_t)st.st_size;
+        w->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    }
+}
+
 int pl_pcap_open_write(pl_pcap_writer *w, const char *path, uint32_t snaplen, uint32_t linktype,
                        int nsec, int pcapng, const pl_element *e, pl_error *err)
 {
@@ -276,6 +287,7 @@ int pl_pcap_open_write(pl_pcap_writer *w, const char *path, uint32_t snaplen, ui
         return pl_seterr(err, PL_ERR_CONFIG, e, "FILE", "FILE: cannot write '%s': %s", path,
                          strerror(eno));
     }
+    remember(w);
     return 0;
 }
 
@@ -295,7 +307,36 @@ int pl_pcap_write(pl_pcap_writer *w, uint64_t ts_ns, const uint8_t *data, uint32
     return 0;
 }
 
-int pl_pcap_flush(pl_pcap_writer *w) { return w->f && fflush(w->f) != 0 ? -1 : 0; }
+int pl_pcap_flush(pl_pcap_writer *w)
+{
+    if (!w->f)
+        return 0;
+    int rc = fflush(w->f) != 0 ? -1 : 0;
+    remember(w);
+    return rc;
+}
+
+int pl_pcap_check_write(pl_pcap_writer *w, const char *path, const pl_element *e, pl_error *err)
+{
+    struct stat st;
+    if (!w->f)
+        return 0;
+    if (stat(path, &st) != 0)
+        return pl_seterr(err, PL_ERR_STATE, e, "FILE", "FILE: '%s' was deleted since this engine "
+                         "opened it; packets would go nowhere (make a new engine to write it "
+                         "again)", path);
+    if ((uint64_t)st.st_dev != w->dev || (uint64_t)st.st_ino != w->ino)
+        return pl_seterr(err, PL_ERR_STATE, e, "FILE", "FILE: '%s' was replaced since this engine "
+                         "opened it (another engine or program made it again); this engine "
+                         "would write to the old file", path);
+    int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    if ((uint64_t)st.st_size != w->size || mtime != w->mtime_ns)
+        return pl_seterr(err, PL_ERR_STATE, e, "FILE", "FILE: '%s' was written by another engine "
+                         "or program since this engine stopped (%llu bytes now, %llu when it "
+                         "stopped); writing on would corrupt it", path,
+                         (unsigned long long)st.st_size, (unsigned long long)w->size);
+    return 0;
+}
 
 void pl_pcap_close_write(pl_pcap_writer *w)
 {

@@ -80,6 +80,11 @@ typedef struct pl_pcap_writer {
     FILE *f;
     uint32_t snaplen;        /* 0xffffffff: whole packets */
     int nsec, pcapng;
+    /* The file as this writer last left it (after a flush): another writer
+     * that truncated, replaced or wrote to it since is noticed before we
+     * write again (pl_pcap_check_write). */
+    uint64_t dev, ino, size;
+    int64_t mtime_ns;
 } pl_pcap_writer;
 
 /* snaplen 0: whole packets. pcapng: write pcapng instead of classic pcap. */
@@ -90,6 +95,10 @@ int pl_pcap_open_write(pl_pcap_writer *w, const char *path, uint32_t snaplen, ui
 int pl_pcap_write(pl_pcap_writer *w, uint64_t ts_ns, const uint8_t *data, uint32_t len,
                   uint32_t origlen);
 int pl_pcap_flush(pl_pcap_writer *w);
+/* Before writing again after a pause (an engine restart): 0 if `path` is
+ * still the file as this writer left it; else an error saying what changed
+ * (deleted, replaced, written by someone else), naming e and FILE. */
+int pl_pcap_check_write(pl_pcap_writer *w, const char *path, const pl_element *e, pl_error *err);
 void pl_pcap_close_write(pl_pcap_writer *w);
 
 /* Header fields in a file's byte order (swap: the other one). */

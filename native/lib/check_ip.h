@@ -68,7 +68,7 @@ static inline void cih_cleanup(pl_element *e)
 static inline int bad(pl_element *e, cih_state *s, int reason)
 {
     if (s->verbose || !atomic_exchange_explicit(&s->warned, 1, memory_order_relaxed))
-        pl_log(e->eng, "%s: CheckIPHeader: %s", e->name, texts[reason]);
+        pl_log(e->eng, "%s: CheckIPHeader: %s", PL_NAME(e), texts[reason]);
     return reason + 1;
 }
 

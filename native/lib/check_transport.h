@@ -41,7 +41,7 @@ static inline int ct_transport(const pl_packet *p, const uint8_t *ip, uint8_t pr
 static inline int ct_bad(pl_element *e, ct_state *s, int reason, const char *const *texts)
 {
     if (s->verbose || !atomic_exchange_explicit(&s->warned, 1, memory_order_relaxed))
-        pl_log(e->eng, "%s: %s: %s", e->name, e->cls->name, texts[reason]);
+        pl_log(e->eng, "%s: %s: %s", PL_NAME(e), e->cls->name, texts[reason]);
     return reason + 1;
 }
 

@@ -50,7 +50,7 @@ void pl_script_error(pl_element *e, pl_script *s, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (!s->context_said) {
-        pl_log(e->eng, "While executing '%s :: %s':", e->name, e->cls->name);
+        pl_log(e->eng, "While executing '%s :: %s':", PL_NAME(e), e->cls->name);
         s->context_said = 1;
     }
     pl_log(e->eng, "  %s", msg);
@@ -507,7 +507,7 @@ int pl_script_step(pl_element *e, pl_script *s, int nsteps, int step_type, int n
     }
 done:
     if (njumps >= SCRIPT_MAX_JUMPS) {
-        pl_log(e->eng, "%s :: %s: too many jumps, giving up", e->name, e->cls->name);
+        pl_log(e->eng, "%s :: %s: too many jumps, giving up", PL_NAME(e), e->cls->name);
         s->pos = s->nins;
         pl_timer_unschedule(&s->timer);
     }

@@ -19,7 +19,7 @@ int pl_stride_parse(pl_element *e, const pl_args *a, int n, const char *side, in
             return pl_seterr(err, PL_ERR_CONFIG, e, "",
                              "argument %d (number of tickets) must be >= 0", i);
         if (v > PL_STRIDE_MAX_TICKETS) {
-            pl_log(e->eng, "%s :: %s: %s %d's tickets reduced to %d", e->name, e->cls->name,
+            pl_log(e->eng, "%s :: %s: %s %d's tickets reduced to %d", PL_NAME(e), e->cls->name,
                    side, i, PL_STRIDE_MAX_TICKETS);
             v = PL_STRIDE_MAX_TICKETS;
         }

@@ -23,7 +23,9 @@ BENCHMARKS: dict[str, tuple[str, str, str]] = {
     "router": ("pktlab.bench.router", "bench_router", "format_router"),
     "remote": ("pktlab.bench.remote", "bench_remote", "format_remote"),
     "sizes": ("pktlab.bench.sizes", "bench_sizes", "format_sizes"),
+    "latency": ("pktlab.bench.latency", "bench_latency", "format_latency"),
     "netmap": ("pktlab.bench.netmap", "bench_netmap", "format_netmap"),
+    "elements": ("pktlab.bench.elements", "bench_elements", "format_elements"),
 }
 # The paper's figures (pktlab.bench.figures): rows that `--csv` prints.
 for _name, _mod in _FIGURES.items():

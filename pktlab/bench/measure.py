@@ -9,10 +9,11 @@ from ..engine import Engine
 
 
 def rate(config: str, counter: str, *, duration: float = 1.0, warmup: float = 0.2,
-         threads: int = 1, per_packet: bool = False, pin: bool = True) -> float:
+         threads: int = 1, per_packet: bool = False, pin: bool = True,
+         timestamps: bool = False) -> float:
     """Packets per second through `counter` (an element with a `count`
     handler), measured over `duration` seconds after `warmup`."""
-    eng = Engine(config, threads=threads, per_packet=per_packet, pin=pin)
+    eng = Engine(config, threads=threads, per_packet=per_packet, pin=pin, timestamps=timestamps)
     el = eng[counter]
     eng.start()
     try:

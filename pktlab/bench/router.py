@@ -99,7 +99,8 @@ def element_cycles(eng, rounds: int = 20000, warmup: int = 2000) -> dict[str, di
     """Run an Engine(cycles=True) inline and return, per element, the packets
     in and the exclusive cycles per packet (cycles on its input edges minus
     cycles on its output edges), counted after a warm-up."""
-    eng.run_inline(max_runs=warmup)
+    if warmup:                       # max_runs=0 would mean "until the sources stop"
+        eng.run_inline(max_runs=warmup)
     st = eng.stats()
     before = st.ports.sum(axis=0).copy()
     eng.run_inline(max_runs=rounds)

@@ -10,6 +10,8 @@ import signal
 import sys
 import time
 
+from . import checks
+
 
 def _defines(pairs: list[str]) -> dict[str, str]:
     out = {}
@@ -53,9 +55,11 @@ def cmd_run(args) -> int:
     graph = _load(args.config, _defines(args.defines))
     try:
         eng = Engine(graph, threads=args.threads, per_packet=args.per_packet,
-                     cycles=args.cycles, pin=args.pin, dpdk=args.dpdk)
+                     cycles=args.cycles, pin=args.pin, dpdk=args.dpdk,
+                     timestamps=args.timestamps)
     except EngineError as e:
-        print(f"{e}", file=sys.stderr)
+        located = e.loc is not None or e.line
+        print(f"{e}" if located else f"{args.config}: {e}", file=sys.stderr)
         return 1
     stop = {"now": False}
 
@@ -75,16 +79,27 @@ def cmd_run(args) -> int:
         from .report import Recorder
 
         recorder = Recorder(eng, duration=args.duration)
-    t_start = time.monotonic()
-    eng.start()
+    if args.duration is None and not _has_source(eng):
+        print("pktlab: note: no element of this configuration produces packets (no source "
+              "or device input): it runs until Ctrl-C", file=sys.stderr)
+    try:
+        eng.start()
+    except EngineError as e:
+        signal.signal(signal.SIGINT, old)
+        print(f"{e}", file=sys.stderr)
+        return 1
+    t_start = time.monotonic()             # after the start: --duration is time running
     last: dict = {}
     t_last = t_start
+    logged: list[str] = []                  # Print's lines, as they come (--json: at the end)
+    out = sys.stderr if args.handlers else sys.stdout     # -h: stdout holds Click's output only
     try:
         while not stop["now"] and not eng.done:
             now = time.monotonic()
             if args.duration is not None and now - t_start >= args.duration:
                 break
             time.sleep(min(0.05, args.interval))
+            _pass_log(eng, args.json, logged, out)
             now = time.monotonic()
             if live and now - t_last >= args.interval:
                 print(f"[{now - t_start:6.1f}s] " + _rate_line(eng, last, now - t_last),
@@ -95,6 +110,7 @@ def cmd_run(args) -> int:
         if srv is not None:
             srv.close()
         signal.signal(signal.SIGINT, old)
+    _pass_log(eng, args.json, logged, out)
     elapsed = eng.elapsed
     report = {
         "config": args.config,
@@ -110,14 +126,11 @@ def cmd_run(args) -> int:
             recorder.write(args.report, title=f"pktlab run {args.config}",
                            settings=report["settings"], config=f.read())
         print(f"report: {args.report}", file=sys.stderr)
-    log = eng.log()
-    out = sys.stderr if args.handlers else sys.stdout     # -h: stdout holds Click's output only
     if args.json:
-        report["log"] = log
+        report["log"] = "".join(logged)
+        report["log_lost"] = eng.log_dropped
         print(json.dumps(report, indent=2), file=out)
     else:
-        if log:
-            out.write(log)
         print(_summary_table(report), file=out)
     if args.handlers:
         from ..serve.handlers import EngineHandlers
@@ -126,6 +139,24 @@ def cmd_run(args) -> int:
         space = srv.space if srv is not None else EngineHandlers(eng, config_text=text)
         return print_handlers(space, args.handlers)
     return 0
+
+
+def _has_source(eng) -> bool:
+    """Does any element run as a task (a source, a device input, a queue's drain)?"""
+    return any(eng.element_thread(n) is not None for n in eng.elements)
+
+
+def _pass_log(eng, keep: bool, kept: list[str], out) -> None:
+    """The engine's log (Print, warnings) to `out` while it runs, or kept
+    for the JSON report; its 64 KiB never fill between two reads."""
+    text = eng.log()
+    if not text:
+        return
+    if keep:
+        kept.append(text)
+    else:
+        out.write(text)
+        out.flush()
 
 
 def _summary_table(report: dict) -> str:
@@ -212,19 +243,21 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--help", action="help", help="show this help message and exit")
     r.add_argument("config")
     r.add_argument("defines", nargs="*", metavar="NAME=VALUE", help="override define()s")
-    r.add_argument("--threads", type=int, default=1)
-    r.add_argument("--duration", type=float, default=None,
+    r.add_argument("--threads", type=checks.count, default=1)
+    r.add_argument("--duration", type=checks.seconds, default=None,
                    help="seconds to run (default: until the sources stop, or Ctrl-C)")
     r.add_argument("--json", action="store_true", help="print one JSON report at the end")
     r.add_argument("--per-packet", action="store_true", help="batches of one (Click-style)")
     r.add_argument("--cycles", action="store_true", help="count cycles per element")
+    r.add_argument("--timestamps", action="store_true",
+                   help="stamp packets at receive/generation (LatencyHistogram; docs/latency.md)")
     r.add_argument("--pin", action="store_true", help="pin worker threads to CPUs 0..N-1")
     r.add_argument("--dpdk", metavar="EAL_ARGS", default=None,
                    help='DPDK EAL arguments, e.g. --dpdk "--vdev net_null0 --vdev net_null1" '
                         "(laptop defaults added; see docs/io.md)")
-    r.add_argument("--interval", type=float, default=1.0, help="live view period (s)")
+    r.add_argument("--interval", type=checks.period, default=1.0, help="live view period (s)")
     r.add_argument("--quiet", action="store_true", help="no live view")
-    r.add_argument("--report", metavar="HTML", default=None,
+    r.add_argument("--report", metavar="HTML", default=None, type=checks.new_file,
                    help="write a self-contained HTML report of the run (Bokeh, inline)")
     from .control import add_control_commands
     from .serve import add_serve_command, add_server_options
@@ -240,9 +273,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("bench", help="benchmarks (the paper's experiments)")
     b.add_argument("name", nargs="?", default="forward")
-    b.add_argument("--duration", type=float, default=None,
+    b.add_argument("--duration", type=checks.period, default=None,
                    help="seconds per measurement (default 1; the paper's figures: 0.2-0.3)")
-    b.add_argument("--repeat", type=int, default=None,
+    b.add_argument("--repeat", type=checks.count, default=None,
                    help="measurements per figure, median (default 3; the paper's figures: 1)")
     b.add_argument("--json", action="store_true")
     b.add_argument("--csv", action="store_true",
@@ -262,6 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .lab import add_lab_command
 
     add_lab_command(sub)
+    from .course import add_course_command
+
+    add_course_command(sub)
     add_control_commands(sub)
     return p
 

@@ -167,7 +167,7 @@ def cmd_serve(args) -> int:
         text = f.read()
     try:
         eng = Engine(graph, threads=args.threads, cycles=args.cycles, pin=args.pin,
-                     dpdk=args.dpdk)
+                     dpdk=args.dpdk, timestamps=args.timestamps)
     except EngineError as e:
         print(f"{e}", file=sys.stderr)
         return 1
@@ -198,6 +198,8 @@ def add_serve_command(sub, load, parse_defines) -> None:
     s.add_argument("defines", nargs="*", metavar="NAME=VALUE", help="override define()s")
     s.add_argument("--threads", type=int, default=1)
     s.add_argument("--cycles", action="store_true", help="count cycles per element")
+    s.add_argument("--timestamps", action="store_true",
+                   help="stamp packets at receive/generation (LatencyHistogram)")
     s.add_argument("--pin", action="store_true", help="pin worker threads")
     s.add_argument("--dpdk", metavar="EAL_ARGS", default=None, help="DPDK EAL arguments")
     s.add_argument("--stopped", action="store_true",

@@ -52,17 +52,19 @@ def string(p) -> str:
 
 
 def check(rc: int, err, locate=None) -> None:
-    """Raise EngineError for a non-zero status; `locate(element_name)` maps an
-    element to its configuration location when the caller knows it."""
+    """Raise EngineError for a non-zero status; `locate(element_name, kind)`
+    maps an element to the configuration location the error points at, when
+    the caller knows it (errors.locator)."""
     if rc == 0:
         return
     element = string(err.element)
+    kind = _KIND.get(rc, "error")
     loc = None
     if locate is not None and element:
-        loc = locate(element)
+        loc = locate(element, kind)
     raise EngineError(
         string(err.message) or f"engine error {rc}",
-        kind=_KIND.get(rc, "error"),
+        kind=kind,
         element=element or None,
         keyword=string(err.keyword) or None,
         loc=loc,

@@ -37,7 +37,7 @@ def attached(engine, name: str):
 
 def known(name: str) -> str | None:
     """The package that provides accessor NAME when it is not registered yet."""
-    return {"telemetry": "pktlab.telemetry"}.get(name) if name not in _FACTORIES else None
+    return {"telemetry": "pktlab.telemetry", "latency": "pktlab.telemetry"}.get(name) if name not in _FACTORIES else None
 
 
 def resolve(engine, name: str):

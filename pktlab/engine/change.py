@@ -12,10 +12,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from ..graph import Connection, Graph
+from ..graph import Element as GElement
 from . import _lib
 from ._lib import ffi, lib
 from .classes import element_classes
-from .errors import EngineError
+from .errors import EngineError, locator, unknown_class
 
 
 @dataclass
@@ -44,6 +46,17 @@ class Change:
     lost: int | None = None
 
 
+def own_graph(graph) -> Graph:
+    """The engine's own copy, as a Graph (any object with .elements and
+    .connections of the same fields will do): live writes keep it true to
+    what runs (change.py) and must not change the caller's graph."""
+    if isinstance(graph, Graph):
+        return graph.copy()
+    return Graph([GElement(e.name, e.cls, e.config or "", getattr(e, "loc", None))
+                  for e in graph.elements.values()],
+                 [Connection(c.src, c.sport, c.dst, c.dport) for c in graph.connections])
+
+
 def apply_graph(engine, graph, *, defines: dict[str, str] | None = None,
                 label: str | None = None) -> Change:
     """Engine.apply: hand the new graph to the native engine as element and
@@ -52,9 +65,19 @@ def apply_graph(engine, graph, *, defines: dict[str, str] | None = None,
         from ..lang import parse
 
         graph = parse(graph, defines=defines)
-    from ..graph import diff
+    from ..graph import diff, match
 
-    d = diff(engine.graph, graph)
+    if not graph.elements:
+        raise EngineError("the new configuration has no elements (to stop the engine, "
+                          "use stop())", kind="graph")
+    classes = element_classes()
+    for el in graph.elements.values():
+        if el.cls not in classes:
+            raise unknown_class(el, classes)
+    # Anonymous elements are followed by their place in the graph, not their
+    # Class@N number: each new element names the running one it continues.
+    matched = match(engine.graph, graph)
+    d = diff(engine.graph, graph, matched)
     names = list(graph.elements)
     index = {n: i for i, n in enumerate(names)}
     keep = []                                  # cdata strings must outlive the call
@@ -63,9 +86,10 @@ def apply_graph(engine, graph, *, defines: dict[str, str] | None = None,
         loc = getattr(el, "loc", None)
         strs = [ffi.new("char[]", _lib.cstr(x, what, el))
                 for x, what in ((el.name, "element name"), (el.cls, "class"),
-                                (el.config or "", "config"))]
+                                (el.config or "", "config"),
+                                (matched.get(el.name, ""), "element name"))]
         keep.append(strs)
-        els[i].name, els[i].cls, els[i].config = strs
+        els[i].name, els[i].cls, els[i].config, els[i].was = strs
         els[i].line = loc.line if loc else 0
         els[i].col = loc.col if loc else 0
     conns = ffi.new("pl_conn_spec[]", max(1, len(graph.connections)))
@@ -84,8 +108,8 @@ def apply_graph(engine, graph, *, defines: dict[str, str] | None = None,
         rc = lib.pl_engine_apply(engine._h, els, len(names), conns, len(graph.connections),
                                  st, err)
         if rc:
-            _lib.check(rc, err, lambda n: getattr(graph.elements.get(n), "loc", None))
-        engine.graph = graph
+            _lib.check(rc, err, locator(graph))
+        engine.graph = own_graph(graph)
         engine._names = names
         engine._index = index
         if engine._stats is not None:
@@ -114,8 +138,21 @@ def write_live(engine, name: str, index: int, handler: str, value: str) -> None:
         engine._write(index, handler, value)
         us = (time.perf_counter() - t0) * 1e6
         lost = int(engine._read(index, lost_h)) - lost0 if lost_h else None
+        _follow(engine, name, index, handler)
     _record(engine, Change(time=t, label=f"{name}.{handler}={value}", retuned=1, total_us=us,
                            kind="write", element=name, lost=lost))
+
+
+def _follow(engine, name: str, index: int, handler: str) -> None:
+    """The graph says what runs: the written parameter, as the element reads
+    it back (a device may round a ring size), goes into its configuration."""
+    from .configs import with_params
+
+    el = engine.graph.elements[name]
+    param = next(p for p in element_classes()[el.cls].params if p.name.lower() == handler)
+    value = engine._read(index, handler).strip()
+    engine.graph.elements[name] = el.copy(config=with_params(el.cls, el.config,
+                                                             {param.name: value}))
 
 
 def _live_handler(engine, name: str, handler: str) -> tuple[bool, str | None]:

@@ -17,10 +17,10 @@ import weakref
 
 from . import _lib, accessors, decisions, handlercall, inline, output
 from ._lib import ffi, lib
-from .change import Change, apply_graph, write_live
+from .change import Change, apply_graph, own_graph, write_live
 from .classes import element_classes
 from .element import Element
-from .errors import EngineError
+from .errors import EngineError, locator, unknown_class
 from .stats import Stats, pool_info
 
 
@@ -36,13 +36,14 @@ class Engine:
         one of them), else first_cpu + i (pktlab.engine.placement).
     dpdk: DPDK EAL arguments (pktlab.engine.dpdk.init); a graph with DPDK elements
         initialises the EAL with laptop defaults when nobody did.
-    simtime: simulated time (Click's --simtime; one thread): timers fire in
-        virtual time and an idle engine jumps to the next one, so
-        `Script(wait 10, ...)` takes no wall time; simtime_start is the
-        clock's start in seconds (default Click's 1e9).
+    simtime: simulated time (Click's --simtime; one thread): timers fire in virtual
+        time, an idle engine jumps to the next one (`Script(wait 10)` takes no wall
+        time); simtime_start: the clock's start in seconds (default Click's 1e9).
     stdio: elements write straight to this process's stderr (the log) and
         stdout (Script's print) instead of the rings `log()` and `output()`
         read: for command-line drivers.
+    timestamps: stamp packets as sources make or devices receive them (a clock
+        read per batch) for LatencyHistogram; live as `eng.timestamps`.
     """
 
     def __init__(self, graph, threads: int = 1, *, per_packet: bool = False,
@@ -50,12 +51,16 @@ class Engine:
                  cpus: list[int] | None = None,
                  pool_buffers: int = 0, defines: dict[str, str] | None = None,
                  dpdk: str | list[str] | None = None, simtime: bool = False,
-                 simtime_start: float = 0.0, stdio: bool = False):
+                 simtime_start: float = 0.0, stdio: bool = False, timestamps: bool = False):
         if isinstance(graph, str):
             from ..lang import parse
 
             graph = parse(graph, defines=defines)
-        self.graph = graph
+        if not graph.elements:
+            raise EngineError("the configuration has no elements: nothing to run (write at "
+                              "least a source and a sink, e.g. InfiniteSource -> Discard;)",
+                              kind="graph")
+        self.graph = graph = own_graph(graph)      # its own copy (change.py)
         from .dpdk import prepare
 
         prepare(graph, dpdk)
@@ -74,6 +79,7 @@ class Engine:
         opts.simtime = simtime
         opts.simtime_start = simtime_start
         opts.stdio = stdio
+        opts.timestamps = timestamps
         self.simtime = simtime
         err = _lib.new_error()
         handle = lib.pl_engine_new(opts, err)
@@ -111,12 +117,8 @@ class Engine:
             return Placement(cpus=list(cpus), why="cpus given")
         return choose(graph, threads, dpdk.port_nodes() if dpdk.initialized() else {}, first_cpu)
 
-    def _locate(self, name: str):
-        el = self.graph.elements.get(name)
-        return getattr(el, "loc", None) if el is not None else None
-
     def _check(self, rc: int, err) -> None:
-        _lib.check(rc, err, self._locate)
+        _lib.check(rc, err, locator(self.graph))
 
     def _build(self, graph) -> None:
         err = _lib.new_error()
@@ -126,8 +128,8 @@ class Engine:
             rc = lib.pl_engine_add(self._h, cstr(el.name, "element name", el),
                                    cstr(el.cls, "class", el), cstr(el.config or "", "config", el),
                                    loc.line if loc else 0, loc.col if loc else 0, err)
-            if rc == lib.PL_ERR_CLASS:
-                self._unknown_class(el, err)
+            if rc == lib.PL_ERR_CLASS and el.cls not in element_classes():
+                raise unknown_class(el, element_classes())
             self._check(rc, err)
             self._names.append(el.name)
             self._index[el.name] = i
@@ -140,14 +142,6 @@ class Engine:
                                        self._index[c.dst], c.dport, err)
             self._check(rc, err)
         self._check(lib.pl_engine_initialize(self._h, err), err)
-
-    def _unknown_class(self, el, err) -> None:
-        import difflib
-
-        near = difflib.get_close_matches(el.cls, element_classes(), n=1)
-        hint = f"; did you mean '{near[0]}'?" if near else ""
-        raise EngineError(f"unknown element class '{el.cls}'{hint}", kind="class",
-                          element=el.name, loc=getattr(el, "loc", None))
 
     # ---- running ------------------------------------------------------
 
@@ -231,8 +225,13 @@ class Engine:
         return self.apply(text, **kw)
 
     def on_change(self, listener) -> None:
-        """Call listener(change) after every successful apply() (plots' markers)."""
+        """Call listener(change) after every live change: apply() and every
+        live write (plots' markers, sliders, the widget, the cell follow it)."""
         self._listeners.append(listener)
+
+    def off_change(self, listener) -> None:
+        """Stop calling `listener` (compared with ==: a bound method matches)."""
+        self._listeners = [f for f in self._listeners if f != listener]
 
     def uptime(self) -> float:
         """Seconds the engine has run (all start/stop periods together)."""
@@ -331,47 +330,51 @@ class Engine:
         return self._stats
 
     def __getattr__(self, name: str):
-        """Faces the layers above attach (pktlab.engine.accessors): `eng.telemetry`,
-        the engine's telemetry sampler (pktlab.telemetry), started on first use."""
+        """Faces the layers above attach (pktlab.engine.accessors): `eng.telemetry`."""
         if name.startswith("_"):
             raise AttributeError(name)
         return accessors.resolve(self, name)
 
     def pools(self) -> dict:
-        """Buffers of the per-thread pools, all size classes together
-        (`allocated`, `free`, `in_use`, `alloc_failures`), and per class
-        (`classes`: data area `bytes` and the same counts); `max_len` is the
-        longest packet the engine holds."""
+        """Buffers of the per-thread pools (`allocated`, `free`, `in_use`, `alloc_failures`),
+        per class (`classes`: `bytes` and the same counts); `max_len`: the longest packet."""
         return pool_info(self._h)
 
     def core_counters(self) -> dict[str, int]:
-        """The core's own counters over all threads: `grown` (packets an element
-        moved to a larger buffer: the slow path of push/put), `linearized`
-        (multi-segment device packets made contiguous)."""
+        """The core's counters over all threads: `grown` (packets moved to a larger buffer),
+        `linearized` (multi-segment packets made contiguous)."""
         return self.stats().core_counters()
 
     def messages(self) -> list[tuple[str, str, str]]:
-        """What elements said while configured: (element, "message" or "warning",
-        text) each, in order; read once (Click's Message, warnings)."""
+        """What elements said while configured: (element, "message"|"warning", text), once."""
         return output.messages(self)
 
     def log_to(self, fd: int | None) -> None:
-        """Write log lines (Print, ...) straight to file descriptor fd as they
-        come, as Click does to stderr; None: keep them for log()."""
+        """Log lines (Print, ...) straight to fd as they come (as Click's stderr); None: log()."""
         output.log_to(self, fd)
 
     def log(self) -> str:
-        """Lines written by elements such as Print since the last call (Click's
-        stderr: Print, Script's read and errors)."""
+        """Lines elements wrote since the last call (Click's stderr: Print, Script's
+        errors); lines lost to a full log (64 KiB, read too late) are counted."""
         return output.log(self)
 
+    @property
+    def log_dropped(self) -> int:  # log lines lost so far to a full log (see log())
+        return int(lib.pl_engine_log_dropped(self._h))
+
     def output(self) -> str:
-        """What elements printed to standard output since the last call
-        (Script's print)."""
+        """What elements printed to standard output since the last call (Script's print)."""
         return output.out(self)
 
-    def clock(self) -> float:
-        """The engine's clock in seconds (simulated under simtime)."""
+    @property
+    def timestamps(self) -> bool:  # receive/generation timestamps on (LatencyHistogram)
+        return bool(lib.pl_engine_timestamps(self._h))
+
+    @timestamps.setter
+    def timestamps(self, on: bool) -> None:
+        lib.pl_engine_set_timestamps(self._h, 1 if on else 0)
+
+    def clock(self) -> float:  # the engine's clock, seconds (simulated under simtime)
         return lib.pl_engine_clock(self._h) / 1e9
 
     def summary(self) -> dict[str, dict]:

@@ -32,6 +32,12 @@ def _drain(eng, read) -> str:
         if not n:
             break
         chunks.append(ffi.string(buf, n).decode("utf-8", "replace"))
+    dropped = int(lib.pl_engine_log_dropped(eng._h))
+    seen = eng.__dict__.get("_log_dropped_told", 0)
+    if dropped > seen:
+        eng._log_dropped_told = dropped
+        chunks.append(f"[pktlab: {dropped - seen} log line{'s' if dropped - seen != 1 else ''}"
+                      " lost: the engine's log (64 KiB) filled before it was read]\n")
     return "".join(chunks)
 
 

@@ -80,6 +80,10 @@ class ServedState:
         (applied from here or from anywhere else)."""
         self._listeners.append(listener)
 
+    def off_change(self, listener) -> None:
+        """Stop calling `listener` (compared with ==: a bound method matches)."""
+        self._listeners = [f for f in self._listeners if f != listener]
+
     def _add_change(self, d: dict) -> Change:
         i = d["index"]
         with self._hist_lock:

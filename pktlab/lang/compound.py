@@ -49,6 +49,8 @@ class Decl:
     cls: ClassRef
     config: str
     loc: Loc | None
+    cls_loc: Loc | None = None          # where the class is written
+    span: tuple[int, int] | None = None  # the configuration's offsets in the file's text
 
 
 _KEYWORD_ARG = re.compile(r"([A-Za-z0-9_.:?!]+)[ \t\n\r\v\f]+(\S.*)", re.DOTALL)
@@ -95,9 +97,10 @@ class Compound:
     def anon_name(self, class_name: str) -> str:
         return f";{class_name}@{len(self.decls) - self.anonymous_offset + 1}"
 
-    def add(self, name: str, cls: ClassRef, config: str, loc: Loc | None) -> int:
+    def add(self, name: str, cls: ClassRef, config: str, loc: Loc | None,
+            cls_loc: Loc | None = None, span: tuple[int, int] | None = None) -> int:
         i = len(self.decls)
-        self.decls.append(Decl(name, cls, config, loc))
+        self.decls.append(Decl(name, cls, config, loc, cls_loc, span))
         self.element_map[name] = i
         self.nports_in.append(0)
         self.nports_out.append(0)

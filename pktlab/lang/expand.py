@@ -47,6 +47,7 @@ class Expander:
         self.classes: list = []
         self.configs: list[str] = []
         self.locs: list[Loc | None] = []
+        self.source: dict[int, tuple] = {}  # node -> (class loc, config span) where known
         self.envs: list[VarEnv | None] = []
         self.name_map: dict[str, int] = {}
         self.hookups: list[tuple[int, int, int, int, Loc | None]] = []
@@ -89,7 +90,8 @@ class Expander:
 
     def run(self, top: Compound, env: VarEnv) -> None:
         for d in top.decls:
-            self.add_node(d.name, d.cls, d.config, d.loc, env)
+            i = self.add_node(d.name, d.cls, d.config, d.loc, env)
+            self.source[i] = (d.cls_loc, d.span)
         for h in top.conns:
             self.hookup(*h)
         for i, d in enumerate(top.decls):
@@ -193,6 +195,7 @@ class Expander:
                 k += 3
                 continue
             j = self.add_node(cname, d.cls, d.config, d.loc, env)
+            self.source[j] = (d.cls_loc, None)   # its text is the compound's, for every instance
             index.append(j)
             children.append(j)
             k += 1
@@ -225,7 +228,8 @@ class Expander:
         self._memo: tuple[dict, dict] = ({}, {})
         g = Graph(requirements=requirements)
         g.elements = {self.names[i]: Element(self.names[i], self.classes[i],
-                                             uncomment(self.configs[i]), self.locs[i])
+                                             uncomment(self.configs[i]), self.locs[i],
+                                             *self.source.get(i, (None, None)))
                       for i in range(len(self.names)) if real[i]}
         seen: set[Connection] = set()
         names = self.names

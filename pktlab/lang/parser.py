@@ -55,6 +55,8 @@ class _Pending:
     config: str = ""
     bare: bool = True  # no "::" and no configuration
     implicit: bool = False
+    cls_loc: Loc | None = None  # where its class is written
+    span: tuple[int, int] | None = None  # its configuration's text, as offsets
 
 
 def _hint(name: str, candidates) -> str:
@@ -130,6 +132,10 @@ class Parser(Directives, Scopes):
 
     def read_config(self, open_paren: Token) -> str:
         text, closed = self.lex.config(open_paren)
+        start = open_paren.pos + 1
+        # the offsets of the text as written (none where line directives changed it)
+        self.last_span = (start, start + len(text)) if \
+            self.lex.text[start:start + len(text)] == text else None
         if closed:
             self.lex.next()  # the ')'
         else:
@@ -271,6 +277,7 @@ class Parser(Directives, Scopes):
             t = self.lex.next()
             if t.kind == "ident":
                 e.decl = self.force_class(t.text, t)
+                e.cls_loc = self.loc(t)
                 t = self.lex.next()
             elif t.kind == "{":
                 e.decl = self.parse_compound("", t)
@@ -282,6 +289,7 @@ class Parser(Directives, Scopes):
             if e.decl is None and e.cls is None and e.name in self.c.element_map:
                 self.err(t, "configuration string ignored on element reference")
             e.config = self.read_config(t)
+            e.span = self.last_span
             e.bare = False
             t = self.lex.next()
         self.lex.unlex(t)
@@ -352,11 +360,11 @@ class Parser(Directives, Scopes):
                     self.r.error(e.loc, f"undeclared element '{e.name}'{_hint(e.name, known)}")
                     cls = e.name
             if cls is not None:
-                idx = c.add(c.anon_name(e.name), cls, e.config, e.loc)
+                idx = c.add(c.anon_name(e.name), cls, e.config, e.loc, e.loc, e.span)
             else:
                 if _ALL_DIGITS.search(e.name):
                     self.r.error(e.loc, f"element name '{e.name}' has all-digit component")
-                idx = c.add(e.name, e.decl, e.config, e.loc)
+                idx = c.add(e.name, e.decl, e.config, e.loc, e.cls_loc, e.span)
         else:
             idx = existing
             if e.decl is not None:

@@ -8,7 +8,10 @@
     graphview.py  the graph as the front end draws it (widget, saved notebooks, previews)
     controls.py   one slider or box per live parameter
     plots.py      the Bokeh dashboard: throughput, batch sizes, cycles, change markers
+    latencyplot.py  LatencyDashboard: p50/p99 of LatencyHistogram elements over time
     labserver.py  the Jupyter server extension (the .click file preview)
+    course/       the classroom course's autograder and its student versions
+                  (notebooks/course/, `pktlab course`)
 
 Names are loaded on first use (`%load_ext pktlab` needs only the magics).
 May import every layer below: telemetry, traffic, engine, lang, graph.
@@ -19,7 +22,7 @@ from __future__ import annotations
 from importlib import import_module
 
 _PUBLIC = {"GraphWidget": "widget", "Controls": "controls", "Dashboard": "plots",
-           "GraphEditor": "editing"}
+           "GraphEditor": "editing", "LatencyDashboard": "latencyplot"}
 
 
 def __getattr__(name: str):

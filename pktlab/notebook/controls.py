@@ -16,6 +16,7 @@ import html
 
 from ..engine.accessors import attached
 from ..engine.classes import Param, element_class
+from .closing import close_tree
 
 LOG_SPAN = 1024          # integer ranges wider than this get power-of-two stops
 TEXT_SPAN = 1 << 20      # and wider than this a text box
@@ -68,33 +69,58 @@ class Controls:
     """Widgets for the live parameters of `engine` (all elements, or `elements`).
 
     sampler: where change markers go (default: the engine's telemetry, if any).
+    follow: read the engine back after every live change made anywhere (code,
+    the graph widget, another control, a remote client): the controls show
+    what the engine runs, and follow elements added, removed or renamed.
     """
 
-    def __init__(self, engine, elements=None, sampler=None):
+    def __init__(self, engine, elements=None, sampler=None, follow: bool = True):
         import ipywidgets as W
 
         self.engine = engine
         self.sampler = sampler
+        self._only = list(elements) if elements is not None else None
         self.widgets: dict[tuple[str, str], object] = {}
         self.status = W.HTML(value="")
-        rows = []
-        for name, p in live_params(engine, elements):
-            value = engine[name].read(p.name.lower())
-            try:
-                value = int(value)
-            except ValueError:
-                pass
-            w = make_widget(p, value, f"{name}.{p.name}")
-            w.add_class("pktlab-control")
-            w.add_class(f"pktlab-control-{name}-{p.name}".replace("/", "_"))
-            w.observe(self._writer(name, p), names="value")
-            self.widgets[(name, p.name)] = w
-            rows.append(w)
-        if not rows:
-            rows.append(W.HTML("<i>no live-writable parameters in this graph</i>"))
-        self.box = W.VBox(rows + [self.status])
+        self._empty = W.HTML("<i>no live-writable parameters in this graph</i>")
+        self.box = W.VBox([])
         self.box.add_class("pktlab-controls")
         self._reverting = False
+        self._rebuild()
+        self._following = follow
+        if follow and hasattr(engine, "on_change"):
+            engine.on_change(self._on_change)
+
+    # ---- building -----------------------------------------------------------
+
+    def _names(self) -> list[str]:
+        if self._only is None:
+            return list(self.engine.elements)
+        return [n for n in self._only if n in self.engine]
+
+    def _rebuild(self) -> None:
+        """One control per live parameter of the graph as it runs now; the
+        controls of parameters that still exist are kept."""
+        rows = []
+        wanted = live_params(self.engine, self._names())
+        keys = {(name, p.name) for name, p in wanted}
+        for key in [k for k in self.widgets if k not in keys]:
+            close_tree(self.widgets.pop(key))
+        for name, p in wanted:
+            w = self.widgets.get((name, p.name))
+            if w is None:
+                w = self._make(name, p)
+                self.widgets[(name, p.name)] = w
+            rows.append(w)
+        self.box.children = (rows or [self._empty]) + [self.status]
+
+    def _make(self, name: str, p: Param):
+        value = _typed(self.engine[name].read(p.name.lower()))
+        w = make_widget(p, value, f"{name}.{p.name}")
+        w.add_class("pktlab-control")
+        w.add_class(f"pktlab-control-{name}-{p.name}".replace("/", "_").replace("@", "_"))
+        w.observe(self._writer(name, p), names="value")
+        return w
 
     def _writer(self, name: str, p: Param):
         def write(change):
@@ -105,11 +131,7 @@ class Controls:
                 self.engine[name].write(p.name.lower(), value)
             except Exception as e:            # the engine's message, not a traceback
                 self.status.value = f"<span style='color:#b00'>{html.escape(str(e))}</span>"
-                self._reverting = True
-                try:
-                    change["owner"].value = change["old"]
-                finally:
-                    self._reverting = False
+                self._show(change["owner"], change["old"])
                 return
             self.status.value = ""
             # The write is in the engine's history; a sampler of this engine
@@ -122,25 +144,73 @@ class Controls:
     def __getitem__(self, key: tuple[str, str]):
         return self.widgets[key]
 
-    def refresh(self) -> None:
-        """Show the running values again (after a live change or a restart)."""
+    # ---- following the engine ---------------------------------------------
+
+    def _on_change(self, change) -> None:
+        if getattr(change, "kind", "apply") == "apply":
+            self._rebuild()
+        self.refresh()
+
+    def _show(self, w, value) -> None:
+        """Set a control without writing the engine (it already has the value)."""
         self._reverting = True
         try:
-            for (name, pname), w in self.widgets.items():
-                if name not in self.engine:
-                    continue
-                v = self.engine[name].read(pname.lower())
-                try:
-                    w.value = type(w.value)(int(v) if isinstance(w.value, int) else v)
-                except (ValueError, TypeError, KeyError):   # a value the control cannot show
-                    pass
+            options = getattr(w, "options", None)
+            if options is not None and value not in options:
+                # a value set elsewhere between two stops: a stop of its own
+                w.options = sorted({*options, value})
+            if w.value != value:
+                w.value = value
         finally:
             self._reverting = False
+
+    def refresh(self) -> None:
+        """Show the running values again (after a live change or a restart)."""
+        for (name, pname), w in list(self.widgets.items()):
+            if name not in self.engine:
+                continue
+            try:
+                v = self.engine[name].read(pname.lower())
+                if isinstance(w.value, bool):
+                    value = v.strip().lower() in ("true", "1", "yes")
+                elif isinstance(w.value, int):
+                    value = int(v)
+                elif isinstance(w.value, float):
+                    value = float(v)
+                else:
+                    value = v.strip()
+            except Exception:              # a value the control cannot show, or gone
+                continue
+            self._show(w, value)
+
+    def values(self) -> dict[tuple[str, str], object]:
+        """What each control shows now (tests compare it with the engine)."""
+        return {k: w.value for k, w in self.widgets.items()}
+
+    def detach(self) -> None:
+        """Stop following the engine (the controls keep their last values)."""
+        if self._following and hasattr(self.engine, "off_change"):
+            self.engine.off_change(self._on_change)
+        self._following = False
+
+    def close(self) -> None:
+        """Detach and close every control widget."""
+        self.detach()
+        for w in (*self.widgets.values(), self.status, self._empty, self.box):
+            close_tree(w)
+        self.widgets.clear()
 
     def _ipython_display_(self):
         from IPython.display import display
 
         display(self.box)
+
+
+def _typed(text: str):
+    try:
+        return int(text)
+    except ValueError:
+        return text
 
 
 __all__ = ["Controls", "live_params", "make_widget"]

@@ -6,18 +6,21 @@
     %%click dut --remote HOST:PORT [--token T]     (or unix:/path; an empty cell just attaches)
 
 parses the cell, starts an Engine bound to `fwd` in the notebook's namespace
-and shows its views: live tuning controls and the telemetry dashboard (and,
-once it exists, the graph widget: see `add_view`). Running the cell again
-changes the running engine live (`Engine.apply`) when the engine supports it,
-and otherwise stops it and starts the new configuration; the plots keep
-their history and mark the change. With --remote the engine is one that
-`pktlab serve` runs elsewhere (pktlab.connect): the cell's configuration,
-if any, is applied to it live, and the same views show it. `%pktlab list`, `%pktlab stop NAME`,
-`%pktlab start NAME`.
+and shows its views: the graph widget, live tuning controls, the engine's
+log and the telemetry dashboard (`add_view` adds more). Running the cell
+again changes the running engine live (`Engine.apply`) when the engine
+supports it, and otherwise stops it and starts the new configuration; the
+plots keep their history and mark the change. Each name has one Session
+(pktlab.notebook.session): a re-run replaces its views, and every view
+follows the engine whoever changes it. With --remote the engine is one that
+`pktlab serve` runs elsewhere (pktlab.connect): the cell's configuration, if
+any, is applied to it live, and the same views show it. `%pktlab list`,
+`%pktlab stop NAME`,`%pktlab start NAME`.
 
-Mistakes in the cell are shown as FILE:LINE:COL with the line and a caret,
-not as a Python traceback; line numbers count the `%%click` line as line 1,
-as the editor does.
+Mistakes in the cell are shown as FILE:LINE:COL with the line and a caret
+under the offending token, not as a Python traceback; line numbers count the
+`%%click` line as line 1, as the editor does. A failed re-run leaves the
+running engine and its views as they were, under the error.
 """
 
 from __future__ import annotations
@@ -26,8 +29,11 @@ import argparse
 import inspect
 import keyword
 import shlex
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+
+from .cellerrors import CellError, error_text
+from .session import Session
 
 SESSIONS: dict[str, Session] = {}
 # View factories: fn(session) -> a displayable or None, shown in order under
@@ -42,40 +48,30 @@ def add_view(factory: Callable, first: bool = False) -> None:
         VIEWS.insert(0, factory) if first else VIEWS.append(factory)
 
 
-class CellError(Exception):
-    """A configuration mistake: IPython shows the text, not a traceback."""
-
-    def __init__(self, text: str):
-        super().__init__(text)
-        self.text = text
-
-    def _render_traceback_(self):
-        return self.text.splitlines()
-
-
-@dataclass
-class Session:
-    """One %%click NAME: its engine and the views shown for it."""
-
-    name: str
-    text: str
-    options: dict
-    engine: object
-    sampler: object
-    dashboard: object = None
-    controls: object = None
-    changes: list = field(default_factory=list)
+def _positive(kind, what: str):
+    def check(text: str):
+        try:
+            v = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got '{text}'") from None
+        if not v > 0:
+            raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
+        return v
+    return check
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="%%click", add_help=False, exit_on_error=False)
     p.add_argument("name")
-    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--threads", type=_positive(int, "a whole number"), default=1)
     p.add_argument("--dpdk", default=None, metavar="EAL ARGS")
     p.add_argument("--define", "-D", action="append", default=[], metavar="X=Y")
-    p.add_argument("--hz", type=float, default=10.0, help="telemetry sampling rate")
+    p.add_argument("--hz", type=_positive(float, "a rate in Hz"), default=10.0,
+                   help="telemetry sampling rate")
     p.add_argument("--no-cycles", dest="cycles", action="store_false",
                    help="do not count cycles per element")
+    p.add_argument("--timestamps", action="store_true",
+                   help="stamp packets at receive/generation, for LatencyHistogram")
     p.add_argument("--no-views", dest="views", action="store_false",
                    help="start the engine without showing controls and plots")
     p.add_argument("--remote", default=None, metavar="ADDRESS",
@@ -89,9 +85,10 @@ def parse_line(line: str) -> argparse.Namespace:
 
     try:
         args = _parser().parse_args(shlex.split(line))
-    except (argparse.ArgumentError, ValueError) as e:
+    except (argparse.ArgumentError, argparse.ArgumentTypeError, ValueError) as e:
         raise UsageError(f"%%click: {e}\nusage: %%click NAME [--threads N] [--dpdk \"EAL ARGS\"] "
-                         "[--define X=Y] [--hz HZ] [--no-cycles] [--no-views] [--remote ADDRESS]") from None
+                         "[--define X=Y] [--hz HZ] [--no-cycles] [--no-views] "
+                         "[--remote ADDRESS]") from None
     except SystemExit:
         raise UsageError("usage: %%click NAME [--threads N] [--dpdk \"EAL ARGS\"] "
                          "[--define X=Y] [--hz HZ] [--no-cycles] [--no-views]") from None
@@ -105,26 +102,6 @@ def parse_line(line: str) -> argparse.Namespace:
         defines[k.lstrip("$")] = v
     args.defines = defines
     return args
-
-
-def _caret(text: str, line: int, col: int) -> str:
-    lines = text.split("\n")
-    if not 1 <= line <= len(lines):
-        return ""
-    src = lines[line - 1]
-    pad = "".join(c if c == "\t" else " " for c in src[: max(col - 1, 0)])
-    return f"\n    {src}\n    {pad}^"
-
-
-def _error_text(e: Exception, text: str) -> str:
-    """ConfigError already carries carets; EngineError gets one from its loc."""
-    from ..engine import EngineError
-
-    if isinstance(e, EngineError):
-        loc = e.loc
-        line, col = (loc.line, loc.col) if loc is not None else (e.line, e.col)
-        return str(e) + (_caret(text, line, col or 1) if line else "")
-    return str(e)
 
 
 def build(name: str, cell: str, args):
@@ -152,7 +129,8 @@ def remote_engine(graph, text: str, args):
             eng.apply(graph)
         except EngineError as e:
             eng.close()
-            raise CellError(_error_text(e, text) + "\n(the served engine is unchanged)") from None
+            raise CellError(error_text(e, text, graph) + "\n(the served engine is unchanged)") \
+                from None
     return eng
 
 
@@ -162,6 +140,8 @@ def new_engine(graph, text: str, args):
     if getattr(args, "remote", None):
         return remote_engine(graph, text, args)
     kw = {"threads": args.threads, "cycles": args.cycles}
+    if args.timestamps:
+        kw["timestamps"] = True
     if args.dpdk is not None:
         params = inspect.signature(Engine).parameters
         key = next((k for k in ("dpdk", "eal") if k in params), None)
@@ -172,7 +152,7 @@ def new_engine(graph, text: str, args):
     try:
         return Engine(graph, **kw)
     except EngineError as e:
-        raise CellError(_error_text(e, text)) from None
+        raise CellError(error_text(e, text, graph)) from None
 
 
 def _views(session: Session) -> list:
@@ -187,83 +167,148 @@ def _views(session: Session) -> list:
 def widget_view(session: Session):
     """The graph widget (pktlab.notebook.widget), where anywidget is installed."""
     try:
-        from .widget import cell_view
+        from .widget import GraphWidget
     except ImportError:                    # the `lab` extra is not installed
         return None
-    return cell_view(session)
+    session.graph_widget = GraphWidget(session.engine)
+    return session.graph_widget
 
 
 def controls_view(session: Session):
     from .controls import Controls
 
-    session.controls = Controls(session.engine, sampler=session.sampler)
+    session.controls = Controls(session.engine, sampler=session.sampler, follow=False)
     return session.controls.box
+
+
+def log_view(session: Session):
+    from .logview import LogView
+
+    session.log = LogView(session.engine)
+    return session.log.widget
 
 
 def dashboard_view(session: Session):
     from .plots import Dashboard
 
-    if session.dashboard is not None:
-        session.dashboard.detach()       # the earlier output keeps its last picture
-    session.dashboard = Dashboard(session.sampler, title=f"{session.name}")
+    session.dashboard = Dashboard(session.sampler, title=f"{session.name}", subscribe=False)
     return session.dashboard.widget()
 
 
 add_view(widget_view)
 add_view(controls_view)
+add_view(log_view)
 add_view(dashboard_view)
 
 
-def run_cell(shell, line: str, cell: str):
-    """%%click: start (or change) the engine NAME and show its views."""
-    from IPython.display import display
+def _origin(shell, line: str, cell: str) -> tuple[str | None, str]:
+    """(the front end's id of the cell being run, its source): from the
+    execute request, where the front end sends them (JupyterLab does)."""
+    parent = getattr(shell, "parent_header", None) or {}
+    cell_id = (parent.get("metadata") or {}).get("cellId")
+    code = (parent.get("content") or {}).get("code")
+    if not isinstance(code, str) or not code.lstrip().startswith("%%click") or \
+            code.partition("\n")[2].rstrip() != cell.rstrip():
+        code = f"%%click {line}\n{cell}".rstrip("\n")
+    return cell_id, code
 
+
+def _failed(old: Session, e: CellError, cell_id) -> CellError:
+    """A re-run failed: the running engine and its faces stay. In their own
+    cell (whose output the front end cleared) the error comes first, then
+    the faces again."""
+    state = "running" if old.engine.running else "stopped"
+    if old.runs and old.cell_id == cell_id:
+        print(e.text, file=sys.stderr)
+        old.show_again()
+        return CellError(f"%%click {old.name}: not changed (the error is above); the engine "
+                         f"is {state} as before, shown above")
+    return CellError(e.text + f"\n(%%click {old.name}: not changed; the engine is {state} as "
+                     "before)")
+
+
+def _change(old: Session, graph, text: str):
+    """Re-run: change the running engine live (nothing if the text means
+    what runs)."""
+    from ..engine import EngineError
+    from ..graph import diff
+
+    d = diff(old.engine.graph, graph)
+    if d.empty() and not d.renamed:
+        return None
+    old.in_cell = True
+    try:
+        change = old.engine.apply(graph)   # marks the plots through Engine.on_change
+    except EngineError as e:
+        raise CellError(error_text(e, text, graph)) from None
+    finally:
+        old.in_cell = False
+    old.changes.append(change)
+    return change
+
+
+def _restart(old: Session | None, args, graph, text: str, opts: dict) -> Session:
+    """A new engine (first run, other options, or a stopped engine)."""
     from ..engine import EngineError
     from ..engine.accessors import attach
     from ..telemetry import Sampler
 
-    args = parse_line(line)
-    text, graph = build(args.name, cell, args)
-    opts = {"threads": args.threads, "dpdk": args.dpdk, "cycles": args.cycles,
-            "remote": args.remote}
-    old = SESSIONS.get(args.name)
-    if old is not None and old.options == opts and old.engine.running and \
-            hasattr(old.engine, "apply"):
-        if graph.elements or not args.remote:       # an empty --remote cell only attaches
-            try:
-                change = old.engine.apply(graph)   # marks the plots through Engine.on_change
-            except EngineError as e:
-                raise CellError(_error_text(e, text) + "\n(the running engine is unchanged)") \
-                    from None
-            old.text = text
-            old.changes.append(change)
-        session = old
+    eng = new_engine(graph, text, args)
+    remote = old is not None and getattr(old.engine, "remote", False)
+    was_running = old is not None and not remote and old.engine.running
+    if old is not None:
+        # a remote engine goes on serving others: only this client goes
+        old.engine.close() if remote else old.engine.stop()
+    try:
+        eng.start()
+    except EngineError as e:
+        if was_running:
+            old.engine.start()             # as it was: the error is the new one's
+        raise CellError(error_text(e, text, graph)) from None
+    if old is not None:
+        old.retire(old.replaced_note())
+        old.sampler.attach(eng, label="restart")
+        sampler = old.sampler
     else:
-        eng = new_engine(graph, text, args)
-        if old is not None:
-            # a remote engine goes on serving others: only this client goes
-            old.engine.close() if getattr(old.engine, "remote", False) else old.engine.stop()
-            old.sampler.attach(eng, label="restart")
-            sampler = old.sampler
+        sampler = Sampler(eng, hz=args.hz)
+    attach(eng, "telemetry", sampler)
+    sampler.start()
+    session = old if old is not None else Session(args.name, text, opts, None, sampler)
+    session.options = opts
+    session.bind(eng)
+    session.listen()
+    return session
+
+
+def run_cell(shell, line: str, cell: str):
+    """%%click: start (or change) the engine NAME and show its views."""
+    args = parse_line(line)
+    cell_id, code = _origin(shell, line, cell)
+    opts = {"threads": args.threads, "dpdk": args.dpdk, "cycles": args.cycles,
+            "remote": args.remote, "timestamps": args.timestamps}
+    old = SESSIONS.get(args.name)
+    try:
+        text, graph = build(args.name, cell, args)
+        if old is not None and old.options == opts and old.engine.running and \
+                hasattr(old.engine, "apply"):
+            if graph.elements or not args.remote:   # an empty --remote cell only attaches
+                _change(old, graph, text)
+            old.retire(old.replaced_note())
+            session = old
         else:
-            sampler = Sampler(eng, hz=args.hz)
-        attach(eng, "telemetry", sampler)
-        try:
-            eng.start()
-        except EngineError as e:
-            raise CellError(_error_text(e, text)) from None
-        sampler.start()
-        session = Session(args.name, text, opts, eng, sampler)
-        if old is not None:
-            session.changes = old.changes
-            if old.dashboard is not None:
-                old.dashboard.detach()
-        SESSIONS[args.name] = session
+            session = _restart(old, args, graph, text, opts)
+    except CellError as e:
+        if old is None:
+            raise
+        raise _failed(old, e, cell_id) from None
+    session.text, session.cell_id, session.code = text, cell_id, code
+    attached = args.remote and not graph.elements      # what the served engine runs
+    session.defines = dict(args.defines)
+    session.ran = (session.engine.graph if attached else graph).copy()
+    SESSIONS[args.name] = session
     shell.user_ns[args.name] = session.engine
     if args.views:
-        views = _views(session)
-        if views:
-            display(*views)
+        session.show(_views(session))
     return None
 
 
@@ -287,8 +332,15 @@ def line_magic(shell, line: str):
         if cmd == "stop":
             s.engine.stop()
             s.sampler.sample()             # final counts for the plots
+            if s.log is not None:
+                s.log.pump()
         elif not s.engine.running:
-            s.engine.start()
+            from ..engine import EngineError
+
+            try:
+                s.engine.start()
+            except EngineError as e:       # e.g. its DPDK port is another running engine's
+                raise UsageError(f"%pktlab start {n}: {e}") from None
             s.sampler.start()
     return None
 
@@ -327,8 +379,7 @@ def load_ipython_extension(ipython) -> None:
 
 def unload_ipython_extension(ipython) -> None:
     for s in SESSIONS.values():
-        s.engine.stop()
-        s.sampler.stop()
+        s.close()
     SESSIONS.clear()
 
 

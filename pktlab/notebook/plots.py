@@ -18,17 +18,24 @@ The same figures, filled once, make the HTML report (pktlab.cli.report).
 Data sources carry names ("pktlab-throughput", "pktlab-hist",
 "pktlab-cycles", "pktlab-markers") so that tests and other front ends can
 find them in the page's Bokeh document.
+
+A Bokeh document is not thread-safe, and jupyter_bokeh sends one change as
+several comm messages: every change to a dashboard's document (the sampler
+thread's streams, the kernel's Select callbacks) and its serialization for
+the page happen under the dashboard's lock, so the page never sees columns
+of different lengths or a change cut by another.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import threading
 
-import numpy as np
+from .dashfigures import PALETTE, Figures
 
-PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-           "#7f7f7f", "#bcbd22", "#17becf"]
+__all__ = ["PALETTE", "Dashboard", "Figures", "load_bokeh", "summary_html"]
+
 MAX_AUTO = 6
 _loaded = False
 
@@ -64,150 +71,6 @@ def default_hist_element(sampler) -> str | None:
         if not len(L.inp[src]):
             return dst
     return next((n for n in L.names if len(L.inp[n])), None)
-
-
-class Figures:
-    """The dashboard's figures and their named data sources (no data yet)."""
-
-    def __init__(self, names: list[str], hist_element: str | None, all_names: list[str],
-                 title: str = "pktlab", height: int = 230, width: int = 440,
-                 interactive: bool = True, window: float | None = 30.0,
-                 backend: str = "canvas"):
-        from bokeh.layouts import column, row
-        from bokeh.models import (ColumnDataSource, DataRange1d, Div, HoverTool, LabelSet,
-                                  Legend, Range1d, Select)
-        from bokeh.plotting import figure
-
-        self.window = window
-        self.width, self.height = width, height
-        self._row_ends: list[float] = []          # where each label row's last label ends (s)
-
-        self.names = list(names)
-        self.cols = {n: f"e{i}" for i, n in enumerate(self.names)}
-        data = {"t": []} | {c: [] for c in self.cols.values()} | \
-            {f"b{c}": [] for c in self.cols.values()}
-        self.ts = ColumnDataSource(data, name="pktlab-throughput")
-        self.markers = ColumnDataSource({"t": [], "label": [], "text": [], "y": []},
-                                        name="pktlab-markers")
-        sizes = np.arange(1, 258)
-        self.hist = ColumnDataSource({"left": sizes - 0.45, "right": sizes + 0.45,
-                                      "size": sizes, "share": np.zeros(257)},
-                                     name="pktlab-hist")
-        self.cycles = ColumnDataSource({"name": [], "cpp": []}, name="pktlab-cycles")
-
-        tools = "pan,wheel_zoom,box_zoom,reset,save"
-        common = {"height": height, "width": width, "tools": tools, "output_backend": backend}
-        # The live edge: the last `window` seconds, following the newest sample.
-        follow = {"follow": "end", "follow_interval": window} if window else {}
-        x_range = DataRange1d(range_padding=0, **follow)
-        self.fig_tp = figure(title="Throughput", x_range=x_range, x_axis_label="time (s)",
-                             y_axis_label="throughput (Mpps)", name="pktlab-fig-throughput",
-                             **common)
-        self.fig_b = figure(title="Mean batch size", x_range=x_range, x_axis_label="time (s)",
-                            y_axis_label="batch size (packets)", name="pktlab-fig-batch",
-                            **common)
-        items_tp, items_b = [], []
-        for k, n in enumerate(self.names):
-            color = PALETTE[k % len(PALETTE)]
-            c = self.cols[n]
-            r1 = self.fig_tp.line("t", c, source=self.ts, color=color, line_width=2)
-            r2 = self.fig_b.line("t", f"b{c}", source=self.ts, color=color, line_width=2)
-            items_tp.append((n, [r1]))
-            items_b.append((n, [r2]))
-        for f, items in ((self.fig_tp, items_tp), (self.fig_b, items_b)):
-            if items:
-                f.add_layout(Legend(items=items, click_policy="hide", label_text_font_size="8pt"),
-                             "right")
-            f.vspan(x="t", source=self.markers, line_color="#888888", line_dash="dashed")
-            # Labels stacked in rows so that none overlaps another (place_markers); one
-            # that finds no free row shows on hover only, as every marker does.
-            f.add_layout(LabelSet(x="t", y="y", y_units="screen", text="text",
-                                  source=self.markers, text_font_size="8pt",
-                                  text_color="#555555", x_offset=3))
-            f.extra_y_ranges = {"pktlab-markers": Range1d(0, 1)}
-            tag = f.scatter(x="t", y=0.03, y_range_name="pktlab-markers", source=self.markers,
-                            marker="triangle", size=9, color="#888888")
-            f.add_tools(HoverTool(renderers=[tag], tooltips=[("change", "@label"),
-                                                             ("at", "@t{0.0} s")]))
-            f.y_range.start = 0
-
-        self.fig_h = figure(title=self._hist_title(hist_element), height=height, width=width,
-                            tools=tools, x_axis_type="log", x_range=Range1d(0.5, 300),
-                            x_axis_label="batch size (packets)", y_axis_label="share of batches",
-                            name="pktlab-fig-hist", output_backend=backend)
-        self.fig_h.quad(left="left", right="right", bottom=0, top="share", source=self.hist,
-                        color="#1f77b4")
-        self.fig_h.add_tools(HoverTool(tooltips=[("size", "@size"), ("share", "@share{0.000}")]))
-        self.fig_h.y_range.start = 0
-
-        self.fig_c = figure(title="Cycles per packet (exclusive)", height=height, width=width,
-                            y_range=list(reversed(all_names)) or ["-"], tools="save",
-                            x_axis_label="cycles per packet", y_axis_label="element",
-                            name="pktlab-fig-cycles", output_backend=backend)
-        self.fig_c.hbar(y="name", right="cpp", height=0.7, source=self.cycles, color="#2ca02c")
-        self.fig_c.x_range.start = 0
-
-        self.select = Select(title="Histogram of the input of", value=hist_element or "",
-                             options=[n for n in all_names], width=200)
-        self.summary = Div(text="", name="pktlab-summary", width=2 * width)
-        self.title = Div(text=f"<b>{title}</b>", name="pktlab-title")
-        parts = [self.title, row(self.fig_tp, self.fig_b), row(self.fig_h, self.fig_c)]
-        parts += [self.select] if interactive else [self.summary]
-        self.layout = column(*parts, name="pktlab-dashboard")
-        # Nothing the browser changes by itself (auto ranges after each update,
-        # plot sizes, legend clicks) needs to come back to the kernel: without
-        # this every streamed point would send events back and keep it busy.
-        for m in self.layout.references():
-            if m is not self.select:
-                m.syncable = False
-
-    @staticmethod
-    def _hist_title(name):
-        return f"Batch sizes arriving at {name}" if name else "Batch sizes"
-
-    def set_hist_element(self, name: str | None) -> None:
-        self.fig_h.title.text = self._hist_title(name)
-
-    # ---- filling ---------------------------------------------------------
-
-    ROW_PX, CHAR_PX, GAP_PX = 12, 5.5, 8       # an 8pt label's row height, glyph width, gap
-
-    def marker_data(self, markers, restart: bool = True, span: float | None = None) -> dict:
-        """Columns for markers (t, label), each label put on the lowest row
-        (from the bottom) where it ends before the next one starts, at the
-        scale of the time window (or of `span` seconds: a report's whole
-        run). A label that finds no free row is left out of the plot (its
-        marker still shows it on hover): labels never overlap at that scale."""
-        if restart:
-            self._row_ends = []
-        window = span or self.window or 30.0
-        s_per_px = window / max(self.width - 170, 100)      # less the legend and the axis
-        rows = max(1, (self.height - 70) // self.ROW_PX)
-        texts, ys = [], []
-        for t, label in markers:
-            end = t + (len(label) * self.CHAR_PX + self.GAP_PX) * s_per_px
-            row = next((r for r, e in enumerate(self._row_ends) if e <= t), None)
-            if row is None and len(self._row_ends) < rows:
-                row = len(self._row_ends)
-                self._row_ends.append(0.0)
-            if row is None:
-                texts.append("")
-                ys.append(4)
-                continue
-            self._row_ends[row] = end
-            texts.append(label)
-            ys.append(4 + self.ROW_PX * row)
-        return {"t": [m[0] for m in markers], "label": [m[1] for m in markers],
-                "text": texts, "y": ys}
-
-    def hist_share(self, hist: np.ndarray) -> np.ndarray:
-        h = np.asarray(hist, dtype=np.float64)[1:258]
-        tot = h.sum()
-        return h / tot if tot else h
-
-    def cycles_data(self, snap: dict, names: list[str]) -> dict:
-        vals = [snap["elements"].get(n, {}).get("cycles_per_packet") for n in names]
-        return {"name": list(names), "cpp": [0.0 if v is None else max(v, 0.0) for v in vals]}
 
 
 def summary_html(snap: dict) -> str:
@@ -262,6 +125,8 @@ class Dashboard:
     every: push to the browser after every `every`-th sample (3: about 3 Hz at 10 Hz;
     a headless, software-rendered browser on two cores keeps up with that).
     rollover: points kept per series in the page.
+    subscribe: update from the sampler thread by itself (False: whoever owns
+    it calls `update` after every `every`-th sample, as a %%click session does).
     window: seconds of the time axis, following the newest sample (None: all).
     backend: "svg" makes the toolbar's save button write SVG instead of PNG.
     export(path): the dashboard as it is now, to .html (self-contained) or
@@ -270,7 +135,7 @@ class Dashboard:
 
     def __init__(self, source, elements: list[str] | None = None, hist: str | None = None,
                  every: int = 3, rollover: int = 600, title: str | None = None,
-                 window: float | None = 30.0, backend: str = "canvas"):
+                 window: float | None = 30.0, backend: str = "canvas", subscribe: bool = True):
         from ..telemetry import Sampler
 
         sampler = source if isinstance(source, Sampler) else source.telemetry
@@ -289,8 +154,11 @@ class Dashboard:
         self._widget = None
         self._table = None
         self.every = max(int(every), 1)
+        self.lock = threading.RLock()
+        self.detached = False
         self._backfill()
-        sampler.subscribe(self.update, every=self.every)
+        if subscribe:
+            sampler.subscribe(self.update, every=self.every)
 
     def _backfill(self) -> None:
         """Start from the sampler's history (a re-run cell keeps its curves)."""
@@ -310,8 +178,21 @@ class Dashboard:
         self._markers_seen = len(markers)
 
     def _on_select(self, attr, old, new) -> None:
-        self.hist_element = new or None
-        self.figures.set_hist_element(self.hist_element)
+        with self.lock:
+            self.hist_element = new or None
+            self.figures.set_hist_element(self.hist_element)
+
+    def follow(self, change) -> None:
+        """After a live change: lines of renamed elements keep their history
+        under the new names (pktlab.graph.GraphDiff.renamed)."""
+        renamed = getattr(getattr(change, "diff", None), "renamed", None)
+        if renamed:
+            with self.lock:
+                self.figures.rename(renamed)
+                now = {old: new for new, old in renamed.items()}
+                if self.hist_element in now:
+                    self.hist_element = now[self.hist_element]
+                    self.figures.select.value = self.hist_element
 
     @property
     def layout(self):
@@ -324,6 +205,12 @@ class Dashboard:
 
     def update(self, sampler=None) -> None:
         """Push the latest sample into the figures (runs on the sampler thread)."""
+        if self.detached:
+            return
+        with self.lock:
+            self._update()
+
+    def _update(self) -> None:
         s = self.sampler
         snap = s.snapshot(window=self.every / s.hz)
         if snap["interval"] <= 0:
@@ -365,7 +252,11 @@ class Dashboard:
             load_bokeh()
             self._table = W.HTML(value="")
             self._table.add_class("pktlab-summary")
-            self._widget = W.VBox([BokehModel(self.layout), self._table])
+            with self.lock:                  # serialized whole, never mid-stream
+                model = _locked_model_class(BokehModel)(self.layout)
+                model._pktlab_lock = self.lock
+            self._widget = W.VBox([model, self._table])
+            self._widget.add_class("pktlab-dashboard")
         return self._widget
 
     def _ipython_display_(self):
@@ -380,12 +271,41 @@ class Dashboard:
 
     def detach(self) -> None:
         """Stop updating (the page keeps showing the last state)."""
+        self.detached = True
         self.sampler.unsubscribe(self.update)
 
     def close(self) -> None:
+        """Detach and close the widgets (their comms: the page drops them)."""
         self.detach()
         if self._widget is not None:
-            self._widget.close()
+            from .closing import close_tree
+
+            with self.lock:
+                close_tree(self._widget)
+            self._widget = None
+
+
+_LOCKED: list = []
+
+
+def _locked_model_class(base):
+    """jupyter_bokeh's BokehModel whose changes from the page (Select
+    callbacks) take the dashboard's lock, like the sampler's streams."""
+    if not _LOCKED:
+        class LockedBokehModel(base):
+            _pktlab_lock = None
+
+            def _sync_model(self, *args):
+                with self._pktlab_lock or threading.RLock():
+                    super()._sync_model(*args)
+
+            def close(self):                  # twice (ours, then __del__'s) must not raise
+                if not getattr(self, "_pktlab_closed", False):
+                    self._pktlab_closed = True
+                    super().close()
+
+        _LOCKED.append(LockedBokehModel)
+    return _LOCKED[0]
 
 
 __all__ = ["Dashboard", "Figures", "load_bokeh", "summary_html", "default_elements"]

@@ -7,11 +7,10 @@
 
 Python holds the truth: the traits below are the graph; the view (an
 anywidget ESM bundle built from labextension/) only draws them and proposes
-edits as messages, which GraphEditor checks and applies. With a running
-engine, "Apply" hands the edited graph to `Engine.apply` (a live change);
-without one, edits only change the graph. The output bundle also carries the
-graph as `application/vnd.pktlab.graph+json`, so a saved notebook shows the
-graph without a kernel.
+edits as messages, which GraphEditor checks and applies. With a running engine,
+"Apply" hands the edited graph to `Engine.apply` (a live change); without one,
+edits only change the graph. The output bundle also carries the graph as
+`application/vnd.pktlab.graph+json`: a saved notebook shows it without a kernel.
 """
 
 from __future__ import annotations
@@ -23,12 +22,13 @@ import anywidget
 import traitlets as t
 
 from .editing import EditError, GraphEditor, ParamErrors, config_params
+from .following import rebase
 from ..engine import EngineError
 from ..graph import Connection, Graph, diff
 from .graphview import MIME, class_table, graph_html, port_counts, view_json
 from ..telemetry.overlay import LiveOverlay
 
-__all__ = ["GraphWidget", "cell_view", "run_file", "stop_all"]
+__all__ = ["GraphWidget", "run_file", "stop_all"]
 
 _STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"   # built by make setup
 _MISSING = """export default { render({ el }) {
@@ -81,6 +81,16 @@ class GraphWidget(anywidget.AnyWidget):
     status = t.Dict(help="The last message for the user: {kind, text, changed, seq}.").tag(
         sync=True)
     engine_state = t.Unicode("none", help="'none', 'running' or 'stopped'.").tag(sync=True)
+    cell = t.Dict(help="The %%click cell that keeps in step with the engine (set by its "
+                  "session): {id, ran (its text as it ran), text (its text for the engine's "
+                  "graph now), seq, force}; the JupyterLab extension writes `text` into the "
+                  "cell while the cell still holds `ran`.").tag(sync=True)
+    cell_state = t.Unicode("", help="'' (in step), 'updated', 'edited' (the cell changed since "
+                           "it ran: Update overwrites it), 'unsupported' (no JupyterLab "
+                           "extension: the text can be copied)").tag(sync=True)
+    retired = t.Unicode("", help="Why this widget no longer follows an engine (a newer run of "
+                        "its cell replaced it); the view shows it and takes no edits.").tag(
+        sync=True)
     can_undo = t.Bool(False, help="An edit can be undone.").tag(sync=True)
     can_redo = t.Bool(False, help="An undone edit can be redone.").tag(sync=True)
 
@@ -103,6 +113,8 @@ class GraphWidget(anywidget.AnyWidget):
         self.observe(self._params_from_python, names=["parameters"])
         self.observe(self._on_positions, names=["positions"])
         self._overlay = LiveOverlay(lambda: self.engine, self._publish_live, live_hz)
+        self._applying = False
+        self.on_cell = None          # fn(result, seq): the session hears how the cell went
 
     # ---- the graph --------------------------------------------------------
 
@@ -244,6 +256,15 @@ class GraphWidget(anywidget.AnyWidget):
             elif op == "apply":
                 self.apply()
                 return
+            elif op == "cell_synced":
+                self.cell_state = str(msg.get("result", ""))
+                if self.on_cell is not None:
+                    self.on_cell(self.cell_state, msg.get("seq"))
+                return
+            elif op == "cell_update":
+                if self.cell:
+                    self.cell = {**self.cell, "force": True, "seq": self.cell.get("seq", 0) + 1}
+                return
             else:
                 self._say("error", f"unknown operation {op!r}")
                 return
@@ -266,6 +287,9 @@ class GraphWidget(anywidget.AnyWidget):
         """Send the edited graph to the engine (a live change); returns the
         GraphDiff applied, or None if there was nothing to do or it failed
         (the engine is then unchanged and the widget says why)."""
+        if self.retired:
+            self._say("error", f"not applied: {self.retired}")
+            return None
         if self.engine is None:
             self._say("error", "no engine: edits change the graph only")
             return None
@@ -275,6 +299,7 @@ class GraphWidget(anywidget.AnyWidget):
             self._say("info", "nothing to apply")
             return None
         try:
+            self._applying = True
             self.engine.apply(new)
         except (EngineError, ValueError) as e:
             element = getattr(e, "element", None)
@@ -283,6 +308,8 @@ class GraphWidget(anywidget.AnyWidget):
                                                         getattr(e, "message", str(e))}}
             self._say("error", f"not applied, the engine is unchanged: {e}")
             return None
+        finally:
+            self._applying = False
         self._applied = new
         summary = self._pending_summary(d)
         self._sync()
@@ -298,6 +325,27 @@ class GraphWidget(anywidget.AnyWidget):
             parts.append(f"{len(d.connections_added)} connection(s) added, "
                          f"{len(d.connections_removed)} removed")
         return "; ".join(parts)
+
+    # ---- following the engine ---------------------------------------------
+
+    def follow(self, change=None) -> None:
+        """Show the engine as it runs after a change made elsewhere (code, a
+        slider, a re-run, a remote client); edits not applied yet are kept
+        where they do not touch what changed (pktlab.notebook.following)."""
+        if self._applying or self.engine is None or self.retired:
+            return
+        running = self.engine.graph.copy()
+        d = getattr(change, "diff", None) or diff(self._applied or running, running)
+        graph, positions, aside = rebase(self._applied, self._editor.graph, running,
+                                         self._editor.positions, d.renamed)
+        if aside:
+            self._editor.reset(graph, positions)
+            self._say("info", "the engine changed elsewhere; edits not applied were set aside "
+                      "(Undo brings them back)")
+        else:
+            self._editor.graph, self._editor.positions = graph, positions
+        self._applied = running
+        self._sync()
 
     def _publish_live(self, live: dict) -> None:
         self.live = live
@@ -319,7 +367,10 @@ class GraphWidget(anywidget.AnyWidget):
         overlay = getattr(self, "_overlay", None)
         if overlay is not None:
             overlay.close()
+        layout = getattr(self, "layout", None)
         super().close()
+        if layout is not None and layout.comm is not None:
+            layout.close()
 
 
 def _conn(edge) -> tuple[str, int, str, int]:
@@ -347,13 +398,3 @@ def stop_all() -> int:
             eng.stop()
             n += 1
     return n
-
-
-def cell_view(session) -> GraphWidget:
-    """The graph widget under every %%click cell (one of pktlab.notebook.magics'
-    views); the widget shown for the cell's previous run stops sampling."""
-    old = session.__dict__.get("graph_widget")
-    if old is not None:
-        old.close()
-    session.__dict__["graph_widget"] = GraphWidget(session.engine)
-    return session.__dict__["graph_widget"]

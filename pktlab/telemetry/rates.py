@@ -102,6 +102,8 @@ class RingReader:
         T1 = self._threads[b].astype(np.int64)
         dT = np.maximum(T1 - self._threads[a].astype(np.int64), 0) if k else np.zeros_like(T1)
         out["threads"] = {"pps": dT * inv, "packets": T1}
+        for key, fn in getattr(self, "extra", {}).items():
+            out[key] = fn()             # e.g. "latency": LatencyTap.latest (latency.py)
         return out
 
     def series(self, what: str = "pps", names=None, last: int | None = None

@@ -98,6 +98,7 @@ class Sampler(RingReader):
         self.t0 = time.monotonic()
         self.markers: deque[tuple[float, str]] = deque(maxlen=1000)
         self.busy_s = 0.0          # CPU seconds spent sampling (sampler thread)
+        self.extra: dict[str, Callable[[], object]] = {}   # more snapshot keys (latency)
         self._lock = threading.Lock()
         self._listeners: list[list] = []
         self._thread: threading.Thread | None = None
@@ -321,7 +322,15 @@ class Sampler(RingReader):
         self._listeners.append([fn, max(int(every), 1), 0])
 
     def unsubscribe(self, fn) -> None:
-        self._listeners = [e for e in self._listeners if e[0] is not fn]
+        """Stop calling fn. Compared with ==, not `is`: `obj.method` makes a new
+        bound method each time it is read, equal to (not the same object as)
+        the one subscribed."""
+        self._listeners = [e for e in self._listeners if e[0] != fn]
+
+    @property
+    def listeners(self) -> int:
+        """How many listeners are subscribed (a leak shows here)."""
+        return len(self._listeners)
 
     def __repr__(self) -> str:
         state = "sampling" if self.running else "stopped"

@@ -84,7 +84,7 @@ def nb(wlab, request):
 
 
 def widget(lab: Lab, cell: int):
-    w = lab.page.locator(".jp-Notebook .jp-Cell").nth(cell).locator(".pktlab-widget")
+    w = lab.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").nth(cell).locator(".pktlab-widget")
     w.locator("g.pl-node").first.wait_for()
     return w
 
@@ -160,11 +160,11 @@ def test_saved_notebook_shows_the_graph_without_a_kernel(nb):
     # no kernel: shut down any that a preference started anyway
     page.evaluate("() => { window.jupyterapp.shell.currentWidget.sessionContext.shutdown(); }")
     g = parse_file(SHAPES[0])
-    saved = page.locator(".jp-Notebook .jp-Cell").nth(1).locator(".pktlab-mime")
+    saved = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").nth(1).locator(".pktlab-mime")
     saved.locator("g.pl-node").first.wait_for()
     assert saved.locator("g.pl-node").count() == len(g.elements)
     assert saved.locator("g.pl-edge").count() == len(g.connections)
-    edited = page.locator(".jp-Notebook .jp-Cell").nth(1 + len(SHAPES)).locator(".pktlab-mime")
+    edited = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").nth(1 + len(SHAPES)).locator(".pktlab-mime")
     edited.locator('g.pl-node[data-name="counter1"]').wait_for()
     assert page.locator(".jp-Notebook .pktlab-widget").count() == 0
     page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.sessionContext"
@@ -178,7 +178,7 @@ def test_click_cells_and_files_are_highlighted(nb, jupyter_server):
         nb.model.sharedModel.insertCell(0, {cell_type: 'code',
             source: '%%click\\nsrc :: InfiniteSource(LENGTH 64) -> c :: Counter -> Discard;'});
     }""")
-    cell = page.locator(".jp-Notebook .jp-Cell").first
+    cell = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").first
     cell.locator('.cm-content[data-language="click"]').wait_for()
     assert page.evaluate("() => window.jupyterapp.shell.currentWidget.content.widgets[0]"
                          ".model.mimeType") == "text/x-click"

@@ -93,3 +93,43 @@ def test_without_cap_net_raw_the_error_says_so(cls):
     r = subprocess.run([*drop, sys.executable, "-c", code], capture_output=True, text=True,
                        cwd=ROOT, timeout=60)
     assert "needs CAP_NET_RAW" in r.stdout, r.stdout + r.stderr
+
+
+def test_an_interface_made_again_is_reopened_and_a_gone_one_refused(veth):
+    """A veth pair deleted and made again under the same names (a later test
+    bed) has a new index: a restarted engine reopens its socket and receives,
+    instead of running with a socket bound to nothing. A deleted interface
+    fails the start, saying so."""
+    eng = Engine(f"fd :: FromDevice({veth.host}) -> c :: Counter -> Discard;")
+
+    def send(n, tag):
+        p = netns_python(veth.ns, SENDER, veth.peer)
+        _, err = p.communicate("\n".join(f.hex() for f in frames(n, size=90, tag=tag)), timeout=30)
+        assert p.returncode == 0, err
+
+    def wait(count):
+        deadline = time.monotonic() + 10
+        while eng["c"].count < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return eng["c"].count
+
+    eng.start()
+    send(20, 1)
+    assert wait(20) >= 20
+    eng.stop()
+    before = eng["c"].count
+    for cmd in (["link", "del", veth.host],
+                ["link", "add", veth.host, "type", "veth", "peer", "name", veth.peer],
+                ["link", "set", veth.peer, "netns", veth.ns], ["link", "set", veth.host, "up"],
+                ["netns", "exec", veth.ns, "ip", "link", "set", veth.peer, "up"]):
+        subprocess.run(["ip", *cmd], check=True, capture_output=True)
+    eng.start()
+    try:
+        send(20, 2)
+        assert wait(before + 20) >= before + 20, "the restarted engine kept the old socket"
+    finally:
+        eng.stop()
+    subprocess.run(["ip", "link", "del", veth.host], check=True, capture_output=True)
+    with pytest.raises(EngineError, match=f"interface '{veth.host}' is gone") as ei:
+        eng.start()
+    assert ei.value.element == "fd" and not eng.running

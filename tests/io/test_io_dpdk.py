@@ -488,3 +488,40 @@ def test_bench_io_forward_reports_every_figure():
     for key in ("ratio_mpps", "ratio_to_io_loop_mpps", "ratio_page_per_mbuf_mpps"):
         assert res[key] > 0
     assert res["ratio_to_io_loop_mpps"] == res["pktlab"]["mpps"] / res["io_loop_same_pool"]["mpps"]
+
+
+def test_a_port_used_meanwhile_by_another_engine_is_taken_back_or_refused():
+    """Engine A stops; B uses the same ports, stops; A starts again and
+    forwards (it takes the ports back), not "running" at 0 pps. While B
+    runs, A's start fails and says why."""
+    r = run_scenario("""
+        cfg = "fd :: FromDPDKDevice(net_null0) -> c :: Counter -> td :: ToDPDKDevice(net_null1);"
+        def moved(eng, t=0.3):
+            c0 = eng["c"].count
+            time.sleep(t)
+            return eng["c"].count - c0
+        a = pktlab.Engine(cfg)
+        a.start(); first = moved(a); a.stop()
+        b = pktlab.Engine(cfg)
+        b.start(); by_b = moved(b); b.stop()
+        a.start(); again = moved(a); a.stop()
+        b.start()
+        try:
+            a.start()
+            refused = ""
+        except pktlab.EngineError as e:
+            refused = str(e)
+        a_running = a.running
+        b_still = moved(b)
+        b.stop()
+        del b
+        a.start(); after_b = moved(a); a.stop()
+        out(first=first, by_b=by_b, again=again, refused=refused, a_running=a_running,
+            b_still=b_still, after_b=after_b, in_use=pktlab.dpdk.mempool()["in_use"])
+    """)
+    assert r["first"] > 0 and r["by_b"] > 0
+    assert r["again"] > 0, "the first engine restarted but forwarded nothing"
+    assert "used by another engine that is running" in r["refused"] and "fd" in r["refused"]
+    assert not r["a_running"] and r["b_still"] > 0
+    assert r["after_b"] > 0
+    assert r["in_use"] == 0

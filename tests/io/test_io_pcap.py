@@ -166,3 +166,27 @@ def test_todump_from_two_threads_keeps_every_packet(tmp_path):
     recs = read_pcap(dst)
     assert len(recs) == 10000 == eng["td"].count
     assert sorted({cap for _, cap, _, _ in recs}) == [60, 90]
+
+
+def test_a_file_written_by_a_later_engine_is_not_corrupted_by_a_restart(tmp_path):
+    """A stopped engine's ToDump file, rewritten by a later engine, is not
+    appended to when the first engine starts again: the start fails and
+    says why; the later engine's file stays whole."""
+    out = tmp_path / "out.pcap"
+    cfg = f"src :: InfiniteSource(LENGTH 60, LIMIT 5, BURST 1, STOP true) -> td :: ToDump({out});"
+    a = Engine(cfg)
+    a.run_inline()
+    a_file = out.read_bytes()
+    a.start()                          # nobody else wrote it: a restart works
+    a.stop()
+    b = Engine(cfg.replace("LIMIT 5", "LIMIT 7"))
+    b.run_inline()
+    b_file = out.read_bytes()
+    assert len(read_pcap(out)) == 7 and b_file != a_file
+    with pytest.raises(EngineError, match="written by another engine or program") as ei:
+        a.start()
+    assert ei.value.element == "td" and ei.value.keyword == "FILE" and not a.running
+    assert out.read_bytes() == b_file
+    os.unlink(out)
+    with pytest.raises(EngineError, match="was deleted since this engine opened it"):
+        b.start()

@@ -84,9 +84,10 @@ def test_rerun_applies_live_and_marks(shell):
 
 
 @pytest.mark.parametrize("cell, where, caret_under", [
-    ("src :: InfiniteSource(LENGTH 64) -> c :: Countr -> Discard;", "<click bad>:2:", "c :: Countr"),
+    # the caret is under what is wrong: the class, the keyword, the bracket
+    ("src :: InfiniteSource(LENGTH 64) -> c :: Countr -> Discard;", "<click bad>:2:42", "Countr"),
     ("src :: InfiniteSource(LENGTH 64 -> c :: Counter -> Discard;", "<click bad>:2:22", "("),
-    ("\nsrc :: InfiniteSource(BURST many) -> Discard;", "<click bad>:3:1", "src"),
+    ("\nsrc :: InfiniteSource(BURST many) -> Discard;", "<click bad>:3:23", "BURST many"),
 ])
 def test_errors_show_line_column_and_caret_not_a_traceback(shell, capsys, cell, where,
                                                              caret_under):

@@ -2,6 +2,7 @@
 // between ports. Shared by the widget, the MIME renderer and the preview.
 import { DisplayGraph, DEdge, DNode } from './display';
 import { Box, portY } from './layout';
+import { FONTS, fitText } from './measure';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -45,10 +46,14 @@ function drawNode(n: DNode, box: Box, parent: SVGGElement): SVGGElement {
   if (n.members) g.classList.add('pl-compound');
   g.setAttribute('transform', `translate(${box.x},${box.y})`);
   svgEl('rect', { class: 'pl-box', width: box.w, height: box.h, rx: 5 }, g);
-  const name = svgEl('text', { class: 'pl-name', x: box.w / 2, y: box.h / 2 - 3 }, g);
-  name.textContent = n.label;
-  const cls = svgEl('text', { class: 'pl-cls', x: box.w / 2, y: box.h / 2 + 12 }, g);
-  cls.textContent = n.members ? 'compound' : n.cls;
+  // Three lines inside the box: name, class, live numbers (live.ts), each
+  // cut to the box (the title holds the full text).
+  const room = box.w - 12;
+  const name = svgEl('text', { class: 'pl-name', x: box.w / 2, y: box.h / 2 - 9 }, g);
+  name.textContent = fitText(n.label, FONTS.name, room);
+  const cls = svgEl('text', { class: 'pl-cls', x: box.w / 2, y: box.h / 2 + 5 }, g);
+  cls.textContent = fitText(n.members ? 'compound' : n.cls, FONTS.cls, room);
+  svgEl('text', { class: 'pl-live', x: box.w / 2, y: box.h / 2 + 18 }, g);
   const title = svgEl('title', {}, g);
   title.textContent = n.members ? `${n.id}: ${n.members.join(', ')}` : `${n.id} :: ${n.cls}`;
   for (let i = 0; i < n.nin; i++) {

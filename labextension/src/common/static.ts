@@ -38,6 +38,12 @@ export async function renderStatic(host: HTMLElement, g: GraphJSON): Promise<voi
     }
     const canvas = document.createElement('div');
     canvas.className = 'pl-canvas';
+    // fit to the width of the output (scaled, never enlarged)
+    const w = Number(drawn.svg.getAttribute('width'));
+    const h = Number(drawn.svg.getAttribute('height'));
+    drawn.svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
+    drawn.svg.style.maxWidth = '100%';
+    drawn.svg.style.height = 'auto';
     canvas.appendChild(drawn.svg);
     host.appendChild(canvas);
   };

@@ -8,6 +8,7 @@ import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { CLICK_MIME } from '../common/clickmode';
+import { watchCellSync } from './cellsync';
 import { addCommands } from './commands';
 import { registerClickLanguage, watchClickCells } from './language';
 import { graphRendererFactory } from './mime';
@@ -66,6 +67,14 @@ const mime: JupyterFrontEndPlugin<void> = {
   }
 };
 
+const cells: JupyterFrontEndPlugin<void> = {
+  id: 'pktlab:cell-sync',
+  description: 'Keeps %%click cells in step with their engines (edits made in the widget, sliders, code)',
+  autoStart: true,
+  requires: [INotebookTracker],
+  activate: (_app: JupyterFrontEnd, notebooks: INotebookTracker) => watchCellSync(notebooks)
+};
+
 const commands: JupyterFrontEndPlugin<void> = {
   id: 'pktlab:commands',
   description: 'pktlab commands: new Click configuration, run, stop',
@@ -75,4 +84,4 @@ const commands: JupyterFrontEndPlugin<void> = {
     addCommands(app, palette, notebooks)
 };
 
-export default [language, files, mime, commands];
+export default [language, files, mime, cells, commands];

@@ -5,13 +5,14 @@
 // gestures (gestures.ts).
 import type { AnyModel } from '@anywidget/types';
 import { DisplayGraph, displayGraph } from '../common/display';
-import { Box, layout } from '../common/layout';
+import { Box, freePlace, layout, separate } from '../common/layout';
 import { Drawn, drawGraph, moveNode } from '../common/render';
 import { ElementJSON, GraphJSON } from '../common/types';
 import { ParamForm } from './form';
 import { Canvas, dragConnection, dragNode, svgPoint } from './gestures';
 import { paintLive } from './live';
 import { Palette } from './palette';
+import { CellBar } from './cellbar';
 import { button, Toolbar } from './toolbar';
 import { Traits } from './traits';
 
@@ -23,7 +24,14 @@ export class GraphEditorView {
   private side: HTMLDivElement;
   private edgePanel: HTMLDivElement;
   private statusLine: HTMLDivElement;
+  private retiredLine: HTMLDivElement;
+  private cellBar: CellBar;
+  private body: HTMLDivElement;
   private toolbar: Toolbar;
+  /** drawing scale; `fit` keeps the whole graph in view as it changes */
+  private zoom = 1;
+  private fit = true;
+  private resize: ResizeObserver | null = null;
   private palette: Palette;
   private form: ParamForm;
   private selection: Selection = null;
@@ -52,13 +60,19 @@ export class GraphEditorView {
         if (folded) this.collapsed.delete(grp);
         else this.collapsed.add(grp);
         void this.relayout();
-      }
+      },
+      zoom: f => this.setZoom(f)
     });
     this.statusLine = document.createElement('div');
     this.statusLine.className = 'pl-status';
+    this.retiredLine = document.createElement('div');
+    this.retiredLine.className = 'pl-retired';
+    this.retiredLine.hidden = true;
+    this.cellBar = new CellBar({ send: m => this.send(m) });
 
     const body = document.createElement('div');
     body.className = 'pl-body';
+    this.body = body;
     this.palette = new Palette({
       select: () => this.updateEdgePanel(),
       add: cls => this.send({ op: 'add', cls, at: this.freeSpot() })
@@ -75,8 +89,23 @@ export class GraphEditorView {
     this.edgePanel.className = 'pl-edge-panel';
     this.side.append(this.form.node, this.edgePanel);
     body.append(this.palette.node, this.canvas, this.side);
-    this.root.append(this.toolbar.node, body, this.statusLine);
+    this.root.append(this.retiredLine, this.toolbar.node, body, this.cellBar.node, this.statusLine);
     el.appendChild(this.root);
+    this.canvas.addEventListener(
+      'wheel',
+      ev => {
+        if (!ev.ctrlKey) return;
+        ev.preventDefault();
+        this.setZoom(ev.deltaY < 0 ? 1.1 : 1 / 1.1);
+      },
+      { passive: false }
+    );
+    if (typeof ResizeObserver !== 'undefined') {
+      this.resize = new ResizeObserver(() => {
+        if (this.fit) this.fitSvg();
+      });
+      this.resize.observe(this.canvas);
+    }
 
     this.canvas.addEventListener('dragover', ev => ev.preventDefault());
     this.canvas.addEventListener('drop', ev => this.onDrop(ev));
@@ -100,19 +129,35 @@ export class GraphEditorView {
     on(['live'], () => this.applyLive());
     on(['status'], () => this.showStatus());
     on(['pending', 'engine_state', 'can_undo', 'can_redo'], () => this.updateButtons());
+    on(['cell'], () => this.cellBar.sync(this.model.get('cell') ?? {}, this.root));
+    on(['cell_state'], () => this.cellBar.show(this.model.get('cell_state') ?? ''));
+    on(['retired'], () => this.showRetired());
     this.palette.setClasses(this.model.get('classes') ?? {});
     this.updateButtons();
     this.showStatus();
+    this.showRetired();
+    this.cellBar.show(this.model.get('cell_state') ?? '');
     void this.relayout();
   }
 
   dispose(): void {
     for (const d of this.disposers) d();
+    this.resize?.disconnect();
     window.clearTimeout(this.changedTimer);
     this.root.remove();
   }
 
+  private showRetired(): void {
+    const why = this.model.get('retired') ?? '';
+    this.retiredLine.hidden = !why;
+    this.retiredLine.textContent = why;
+    this.root.classList.toggle('pl-is-retired', !!why);
+    if (why) this.toolbar.disable();
+  }
+
   private send(msg: Record<string, unknown>): void {
+    // a retired widget (its cell ran again) only reports on its cell
+    if (this.model.get('retired') && !String(msg.op).startsWith('cell_')) return;
     this.model.send(msg);
   }
 
@@ -156,14 +201,18 @@ export class GraphEditorView {
     this.draw();
   }
 
+  /** Positions the user gave win; laid-out boxes then move out of their way. */
   private overridePositions(): void {
+    const pinned = new Set<string>();
     for (const [name, p] of Object.entries(this.model.get('positions') ?? {})) {
       const b = this.boxes.get(name);
       if (b) {
         b.x = p[0];
         b.y = p[1];
+        pinned.add(name);
       }
     }
+    separate(this.boxes, pinned);
   }
 
   private applyPositions(): void {
@@ -196,16 +245,51 @@ export class GraphEditorView {
     this.showChanged();
   }
 
-  private fitSvg(): void {
-    if (!this.drawn) return;
+  /** The drawing's size in its own units (what fit-to-view fits). */
+  private extent(): [number, number] {
     let w = 200;
     let h = 80;
     for (const b of this.boxes.values()) {
-      w = Math.max(w, b.x + b.w + 40);
-      h = Math.max(h, b.y + b.h + 40);
+      w = Math.max(w, b.x + b.w + 24);
+      h = Math.max(h, b.y + b.h + 24);
     }
-    this.drawn.svg.setAttribute('width', String(w));
-    this.drawn.svg.setAttribute('height', String(h));
+    return [w, h];
+  }
+
+  private setZoom(f: number | 'fit'): void {
+    if (f === 'fit') this.fit = true;
+    else {
+      this.fit = false;
+      this.zoom = Math.min(3, Math.max(0.2, this.zoom * f));
+    }
+    this.fitSvg();
+  }
+
+  /**
+   * Scale the drawing: in fit mode, so that the whole graph shows (never
+   * above 100%); else at the chosen zoom, scrolling. The canvas height
+   * follows the drawing (within bounds), never the palette's list: filtering
+   * the palette does not move anything.
+   */
+  private fitSvg(): void {
+    if (!this.drawn) return;
+    const [w, h] = this.extent();
+    const MIN_H = 220;
+    const MAX_H = 560;
+    const avail = this.canvas.clientWidth - 4;
+    if (this.fit && avail > 40) {
+      const byW = avail / w;
+      const byH = MAX_H / h;
+      this.zoom = Math.max(0.2, Math.min(1, byW, byH));
+    }
+    const svg = this.drawn.svg;
+    svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
+    svg.setAttribute('width', String(Math.round(w * this.zoom)));
+    svg.setAttribute('height', String(Math.round(h * this.zoom)));
+    const height = Math.round(Math.min(MAX_H, Math.max(MIN_H, h * this.zoom + 8)));
+    this.body.style.height = `${height}px`;
+    this.root.dataset.zoom = this.zoom.toFixed(3);
+    this.toolbar.showZoom(this.zoom, this.fit);
   }
 
   private freeSpot(): [number, number] {
@@ -215,7 +299,7 @@ export class GraphEditorView {
       maxY = Math.max(maxY, b.y + b.h);
       minX = Math.min(minX, b.x);
     }
-    return [minX === 1e9 ? 12 : minX, maxY + 24];
+    return freePlace(this.boxes.values(), minX === 1e9 ? 12 : minX, maxY + 24);
   }
 
   // ---- live numbers -------------------------------------------------------
@@ -282,20 +366,12 @@ export class GraphEditorView {
     this.edgePanel.appendChild(head);
     const single = de.edge.conns.length === 1 ? de.edge.conns[0] : null;
     const ins = button(cls ? `Insert ${cls} here` : 'Insert… (pick a class)', 'insert', 'Put the selected palette class on this edge', () => {
-      if (single && cls) this.send({ op: 'insert', cls, edge: single, at: this.edgeMid(sel.id) });
+      // no position: the layered layout puts it on its edge, between its neighbours
+      if (single && cls) this.send({ op: 'insert', cls, edge: single });
     });
     ins.disabled = !cls || !single;
     const del = button('Delete edge', 'delete-edge', 'Disconnect these ports', () => this.deleteSelection());
     this.edgePanel.append(ins, del);
-  }
-
-  private edgeMid(id: string): [number, number] | undefined {
-    const de = this.drawn?.edges.get(id);
-    if (!de) return undefined;
-    const a = this.boxes.get(de.edge.src);
-    const b = this.boxes.get(de.edge.dst);
-    if (!a || !b) return undefined;
-    return [(a.x + a.w + b.x) / 2 - 48, (a.y + b.y) / 2 + 30];
   }
 
   private deleteSelection(): void {

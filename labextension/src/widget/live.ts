@@ -1,5 +1,6 @@
 // Live numbers on the drawn graph: edge rates, element load and drop badges.
-import { Drawn, svgEl } from '../common/render';
+import { FONTS, fitText } from '../common/measure';
+import { Drawn } from '../common/render';
 import { formatRate, LiveData } from '../common/types';
 
 export function paintLive(drawn: Drawn, live: LiveData): void {
@@ -21,21 +22,27 @@ export function paintLive(drawn: Drawn, live: LiveData): void {
   for (const [id, g] of drawn.nodes) {
     const e = els[id];
     const box = g.querySelector<SVGRectElement>('.pl-box');
+    const line = g.querySelector<SVGTextElement>('.pl-live');
     if (!box) continue;
     if (!e) {
       box.style.fill = '';
       g.classList.remove('pl-dropping');
+      if (line) line.textContent = '';
       continue;
     }
     const hue = 120 - 120 * Math.min(1, Math.max(0, e.load));
     box.style.fill = `hsl(${hue}, 70%, 90%)`;
     g.classList.toggle('pl-dropping', e.dropping);
-    let badge = g.querySelector<SVGTextElement>('.pl-badge');
-    if (!badge) badge = svgEl('text', { class: 'pl-badge', x: 4, y: -4 }, g);
-    const drops = e.drops ? `  drops ${e.drops}` : '';
+    const drops = e.drops ? ` · drops ${e.drops}` : '';
     // The thread analysis (the paper's Fig. 13): which workers reach it.
-    const threads = e.threads?.length ? `  T${e.threads.join(',')}${e.locked ? ' locked' : ''}` : '';
-    badge.textContent = `${formatRate(e.pps)}  batch ${e.batch.toFixed(1)}${drops}${threads}`;
+    const threads = e.threads?.length ? ` · T${e.threads.join(',')}${e.locked ? ' locked' : ''}` : '';
+    const text = `${formatRate(e.pps)} · batch ${e.batch.toFixed(1)}${drops}${threads}`;
+    if (line) {
+      // inside the box, cut to it; the whole line is the box's tooltip
+      line.textContent = fitText(text, FONTS.live, Number(box.getAttribute('width') ?? 96) - 8);
+      const title = g.querySelector('title');
+      if (title) title.textContent = `${g.dataset.name} :: ${g.dataset.class}\n${text}`;
+    }
     g.classList.toggle('pl-locked', !!e.locked);
   }
 }

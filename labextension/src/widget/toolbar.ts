@@ -16,6 +16,7 @@ export interface ToolbarEvents {
   delete(): void;
   apply(): void;
   toggleGroup(group: string, folded: boolean): void;
+  zoom(factor: number | 'fit'): void;
 }
 
 export interface ToolbarState {
@@ -30,6 +31,7 @@ export class Toolbar {
   readonly node: HTMLDivElement;
   private buttons: Record<string, HTMLButtonElement> = {};
   private chips: HTMLSpanElement;
+  private zoomLabel: HTMLSpanElement;
 
   constructor(private events: ToolbarEvents) {
     this.node = document.createElement('div');
@@ -47,7 +49,15 @@ export class Toolbar {
     this.chips.className = 'pl-chips';
     const spacer = document.createElement('span');
     spacer.className = 'pl-spacer';
-    this.node.append(this.buttons.undo, this.buttons.redo, this.buttons.delete, this.chips, spacer, this.buttons.apply);
+    const zoom = document.createElement('span');
+    zoom.className = 'pl-zoom';
+    this.buttons.zoomOut = button('−', 'zoom-out', 'Zoom out (Ctrl+wheel)', () => events.zoom(1 / 1.25));
+    this.buttons.zoomIn = button('+', 'zoom-in', 'Zoom in (Ctrl+wheel)', () => events.zoom(1.25));
+    this.buttons.fit = button('Fit', 'fit', 'Fit the whole graph in view', () => events.zoom('fit'));
+    this.zoomLabel = document.createElement('span');
+    this.zoomLabel.className = 'pl-zoom-level';
+    zoom.append(this.buttons.zoomOut, this.zoomLabel, this.buttons.zoomIn, this.buttons.fit);
+    this.node.append(this.buttons.undo, this.buttons.redo, this.buttons.delete, this.chips, spacer, zoom, this.buttons.apply);
   }
 
   /** One chip per group: ▸ folded (click: expand), ▾ expanded (click: collapse). */
@@ -61,6 +71,16 @@ export class Toolbar {
       chip.classList.add('pl-chip');
       this.chips.appendChild(chip);
     }
+  }
+
+  showZoom(zoom: number, fit: boolean): void {
+    this.zoomLabel.textContent = `${Math.round(zoom * 100)}%`;
+    this.buttons.fit.classList.toggle('pl-on', fit);
+  }
+
+  /** A retired widget (its cell ran again) takes no edits. */
+  disable(): void {
+    for (const [k, b] of Object.entries(this.buttons)) if (!['zoomIn', 'zoomOut', 'fit'].includes(k)) b.disabled = true;
   }
 
   update(s: ToolbarState): void {

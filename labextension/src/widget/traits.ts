@@ -22,4 +22,16 @@ export interface Traits {
   engine_state: string;
   can_undo: boolean;
   can_redo: boolean;
+  cell: CellSync;
+  cell_state: string;
+  retired: string;
+}
+
+/** The %%click cell's text for the engine's graph (pktlab/notebook/session.py). */
+export interface CellSync {
+  id?: string;
+  ran?: string;
+  text?: string;
+  seq?: number;
+  force?: boolean;
 }

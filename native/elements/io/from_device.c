@@ -22,6 +22,12 @@ static int fdev_configure(pl_element *e, pl_error *err)
     return pl_io_afpacket.open(&s->dev, &c, e, err);
 }
 
+/* The interface may have been made again since the last run: reopen. */
+static int fdev_start(pl_element *e, pl_error *err)
+{
+    return pl_io_afpacket.start(PL_STATE(e, fdev_state)->dev, e, err);
+}
+
 static void fdev_cleanup(pl_element *e)
 {
     fdev_state *s = PL_STATE(e, fdev_state);
@@ -107,6 +113,7 @@ static const pl_class from_device = {
     .counters = counters,
     .ndrops = 0,
     .configure = fdev_configure,
+    .start = fdev_start,
     .cleanup = fdev_cleanup,
     .run_task = fdev_run,
 };

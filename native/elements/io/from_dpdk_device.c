@@ -244,6 +244,7 @@ static const pl_class from_dpdk_device = {
     .ndrops = 3,
     .configure = fdd_configure,
     .initialize = fdd_initialize,
+    .start = pl_dpdk_elem_start,
     .cleanup = fdd_cleanup,
     .run_task = fdd_run,
     .task_threads = fdd_task_threads,

@@ -142,7 +142,7 @@ static int read_one(pl_element *e, fdump_state *s, pl_ctx *ctx, pl_packet **pp,
     default:
         if (s->d.corrupt && !s->logged) {
             s->logged = 1;
-            pl_log(e->eng, "%s: %s: %s; stopped there", e->name, s->file, s->d.r.error);
+            pl_log(e->eng, "%s: %s: %s; stopped there", PL_NAME(e), s->file, s->d.r.error);
         }
         return R_STOP;
     }
@@ -164,7 +164,7 @@ static void take_requests(pl_element *e, fdump_state *s, pl_ctx *ctx)
         s->has_saved = s->logged = 0;
     }
     if (did & PL_DUMP_REQ_SEEK_FAILED)
-        pl_log(e->eng, "%s: filepos: %s", e->name, why);
+        pl_log(e->eng, "%s: filepos: %s", PL_NAME(e), why);
 }
 
 static uint32_t fdump_run(pl_element *e, pl_ctx *ctx)

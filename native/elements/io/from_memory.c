@@ -150,6 +150,7 @@ static uint32_t fm_run(pl_element *e, pl_ctx *ctx)
             n = left;
     }
     pl_packet *b = NULL;
+    uint64_t first = pl_stamp_now(ctx);
     int progress = 1;             /* LOOP: wrap only after sending something */
     while (n) {
         const uint8_t *r = next_record(s);
@@ -171,6 +172,8 @@ static uint32_t fm_run(pl_element *e, pl_ctx *ctx)
         memcpy(p->data, r + 4, len);
         p->mac_off = PL_HEADROOM;
         memset(p->anno, 0, sizeof p->anno);      /* the pool leaves them as they were */
+        if (first)
+            pl_stamp(p, first);
         s->off += rec_size(len);
         pl_batch_append(&b, p);
         progress = 1;

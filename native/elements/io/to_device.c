@@ -30,6 +30,12 @@ static int tdev_configure(pl_element *e, pl_error *err)
     return 0;
 }
 
+/* The interface may have been made again since the last run: reopen. */
+static int tdev_start(pl_element *e, pl_error *err)
+{
+    return pl_io_afpacket.start(PL_STATE(e, tdev_state)->dev, e, err);
+}
+
 static int tdev_initialize(pl_element *e, pl_error *err)
 {
     return pl_sink_init(e, (uint32_t)PL_STATE(e, tdev_state)->burst, err);
@@ -124,6 +130,7 @@ static const pl_class to_device = {
     .ndrops = 4,
     .configure = tdev_configure,
     .initialize = tdev_initialize,
+    .start = tdev_start,
     .cleanup = tdev_cleanup,
     .push = tdev_push,
     .run_task = pl_sink_run,

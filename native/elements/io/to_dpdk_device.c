@@ -323,6 +323,7 @@ static const pl_class to_dpdk_device = {
     .ndrops = 4,
     .configure = tdd_configure,
     .initialize = tdd_initialize,
+    .start = pl_dpdk_elem_start,
     .cleanup = tdd_cleanup,
     .push = tdd_push,
     .run_task = pl_sink_run,

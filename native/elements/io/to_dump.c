@@ -149,7 +149,15 @@ static void tdump_stop(pl_element *e, pl_ctx *ctx)
     (void)ctx;
     tdump_state *s = PL_STATE(e, tdump_state);
     if (pl_pcap_flush(&s->w))
-        pl_log(e->eng, "%s: cannot write %s", e->name, s->file);
+        pl_log(e->eng, "%s: cannot write %s", PL_NAME(e), s->file);
+}
+
+/* Before a restart: nobody else wrote the file meanwhile (a later engine's
+ * ToDump of the same FILE truncates it). */
+static int tdump_start(pl_element *e, pl_error *err)
+{
+    tdump_state *s = PL_STATE(e, tdump_state);
+    return pl_pcap_check_write(&s->w, s->file, e, err);
 }
 
 static int read_count(pl_element *e, char *buf, size_t len)
@@ -234,6 +242,7 @@ static const pl_class to_dump = {
     .initialize = tdump_initialize,
     .cleanup = tdump_cleanup,
     .push = tdump_push,
+    .start = tdump_start,
     .run_task = pl_sink_run,
     .stop = tdump_stop,
 };

@@ -16,7 +16,7 @@ static const char *const texts[] = {"not ICMP", "bad packet length", "bad ICMP c
 static int bad(pl_element *e, cich_state *s, int r)
 {
     if (s->verbose || !atomic_exchange_explicit(&s->warned, 1, memory_order_relaxed))
-        pl_log(e->eng, "%s: ICMP header check failed: %s", e->name, texts[r]);
+        pl_log(e->eng, "%s: ICMP header check failed: %s", PL_NAME(e), texts[r]);
     return r + 1;
 }
 

@@ -150,7 +150,7 @@ static void fr_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
         } else if (((ip[6] & 0x40) && s->honor_df) || s->mtu < pl_ip_hl(ip) + 8 ||
                    ((s->mtu - pl_ip_hl(ip)) & ~7u) < 8) {
             if (s->verbose)
-                pl_log(e->eng, "%s: IPFragmenter: packet of %u bytes has DF set", e->name,
+                pl_log(e->eng, "%s: IPFragmenter: packet of %u bytes has DF set", PL_NAME(e),
                        pl_rd16(ip + 2));
             if (e->noutputs > 1)
                 pl_batch_append(&df, p);

@@ -12,7 +12,7 @@ static inline int suc_one(pl_element *e, pl_packet **pp, pl_ctx *ctx)
     uint32_t tlen = ip ? pl_transport_length(p) : 0;
     if (!ip || pl_ip_is_fragment(ip) || tlen < 8 || tlen < pl_rd16(ip + hl + 4)) {
         if (e->noutputs == 1)
-            pl_log(e->eng, "%s: fragment or short packet", e->name);
+            pl_log(e->eng, "%s: fragment or short packet", PL_NAME(e));
         return C_BAD + 1;
     }
     if (!pl_packet_writable(ctx->pool, p)) {

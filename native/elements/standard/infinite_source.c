@@ -106,7 +106,10 @@ static pl_packet *isrc_make(pl_element *e, uint64_t want, pl_ctx *ctx)
     }
     const pl_packet *t = s->tmpl;
     uint64_t ts = s->timestamp ? pl_engine_realtime_ns(e->eng) : 0;
+    uint64_t first = pl_stamp_now(ctx);
     PL_BATCH_FOREACH(p, b) {
+        if (first)
+            pl_stamp(p, first);
         p->origin = s->tmpl;
         p->buf = t->buf;
         p->buf_end = t->buf_end;

@@ -57,7 +57,7 @@ static const pl_class paint = {
            "its generic annotations) to COLOR and passes it on. COLOR may be changed\n"
            "while running (handler color). Annotations live in the packet's metadata:\n"
            "painting never copies data.\n\n"
-           "Example: src -> Paint(2) -> PaintSwitch -> ...",
+           "Example: src -> Paint(2) -> CheckPaint(2) -> ...",
     .state_size = sizeof(paint_state),
     .params = params,
     .configure = paint_configure,

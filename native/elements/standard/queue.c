@@ -45,7 +45,7 @@ void pl_queue_cleanup(pl_element *e)
 void pl_queue_overflow(pl_element *e, _Atomic int *warned)
 {
     if (!atomic_exchange_explicit(warned, 1, memory_order_relaxed))
-        pl_log(e->eng, "%s :: %s: overflow", e->name, e->cls->name);
+        pl_log(e->eng, "%s :: %s: overflow", PL_NAME(e), e->cls->name);
 }
 
 static void note_high(pl_queue_state *s, uint64_t n)

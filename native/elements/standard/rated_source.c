@@ -1,5 +1,6 @@
 /* RatedSource: generates packets at a given rate (Click's). */
 #include "../../lib/tokenbucket.h"
+#include "../../core/anno.h"
 #include "source.h"
 
 typedef struct {
@@ -9,6 +10,7 @@ typedef struct {
     uint8_t active, stop;
     double bandwidth;
     uint64_t burst;
+    double timeout;               /* s: a partial batch goes once its oldest packet is this old */
     pl_source_data pkt;
     pl_tb tb;
     double applied;
@@ -87,6 +89,31 @@ static uint64_t allowed(pl_element *e, rsrc_state *s, uint64_t want, uint64_t no
     return have < want ? have : want;
 }
 
+/* Tokens in the bucket, with their fraction: the packets due and not sent. */
+static double backlog(const rsrc_state *s) { return (double)s->tb.tokens / (double)s->tb.scale; }
+
+/* How long (ns) the oldest packet due has waited: the bucket held one token
+ * then; negative while no whole packet is due. */
+static double oldest_age(const rsrc_state *s)
+{
+    return s->applied > 0 ? (backlog(s) - 1) * 1e9 / s->applied : 0;
+}
+
+/* Engine timestamps on: each packet's first timestamp is the time it was due
+ * (the token for it completed), not the time its batch left, so that the
+ * latency a batch's wait adds (BURST / RATE at most) is measured. */
+static void stamp_due(pl_ctx *ctx, const rsrc_state *s, pl_packet *b, double tokens)
+{
+    uint64_t now = pl_engine_realtime_ns(ctx->eng);
+    double gap = s->applied > 0 ? 1e9 / s->applied : 0;
+    double i = 0;
+    for (pl_packet *p = b; p; p = p->next, i++) {
+        double back = (tokens - 1 - i) * gap;
+        uint64_t t = back > 0 && back < (double)now ? now - (uint64_t)back : now;
+        memcpy(p->anno + PL_ANNO_FIRST_TIMESTAMP, &t, 8);
+    }
+}
+
 static uint32_t rsrc_run(pl_element *e, pl_ctx *ctx)
 {
     rsrc_state *s = PL_STATE(e, rsrc_state);
@@ -110,17 +137,30 @@ static uint32_t rsrc_run(pl_element *e, pl_ctx *ctx)
         want = left;
     if (n < want) {
         uint64_t wait = pl_tb_time_until(&s->tb, want);
+        /* TIMEOUT: a partial batch goes once its oldest packet waited that long. */
+        double to = PL_LIVE_D(s->timeout) * 1e9, age = oldest_age(s);
+        if (to > 0 && n >= 1 && age >= to)
+            goto send;
+        if (to > 0) {
+            double w = n >= 1 ? to - age : (double)pl_tb_time_until(&s->tb, 1) + to;
+            if (w < (double)wait)
+                wait = (uint64_t)w + 1;
+        }
         if (wait > 20000) {            /* more than 20 us: sleep on the timer */
             pl_timer_schedule_after(&s->timer, wait);
             pl_task_sleep(e);
         }
         return 0;
     }
+send:;
+    double tokens = backlog(s);
     pl_packet *b = pl_source_batch(ctx, &s->pkt, (uint32_t)n, pl_engine_realtime_ns(e->eng));
     if (!b) {
         pl_count(ctx, e, C_NOBUFS, 1);
         return 0;
     }
+    if (__builtin_expect(pl_timestamps_on(ctx), 0))
+        stamp_due(ctx, s, b, tokens);
     pl_tb_remove(&s->tb, b->b_count);
     pl_count(ctx, e, C_SENT, b->b_count);
     uint32_t got = b->b_count;
@@ -138,11 +178,14 @@ static pl_packet *rsrc_pull(pl_element *e, int port, uint32_t max, pl_ctx *ctx)
     uint64_t n = allowed(e, s, max, pl_engine_now_ns(e->eng));
     if (!n)
         return NULL;
+    double tokens = backlog(s);
     pl_packet *b = pl_source_batch(ctx, &s->pkt, (uint32_t)n, pl_engine_realtime_ns(e->eng));
     if (!b) {
         pl_count(ctx, e, C_NOBUFS, 1);
         return NULL;
     }
+    if (__builtin_expect(pl_timestamps_on(ctx), 0))
+        stamp_due(ctx, s, b, tokens);
     pl_tb_remove(&s->tb, b->b_count);
     pl_count(ctx, e, C_SENT, b->b_count);
     return b;
@@ -196,6 +239,9 @@ static const pl_param params[] = {
      "set RATE from this bandwidth and the packet length"},
     {"BURST", PL_T_UINT, offsetof(rsrc_state, burst), "32", 1, 4096, PL_P_LIVE,
      "packets per batch at most (per-packet mode: 1)"},
+    {"TIMEOUT", PL_T_TIME, offsetof(rsrc_state, timeout), "0", 0, 3600, PL_P_LIVE,
+     "above 50k packets/s, a partial batch goes once its oldest packet waited this long "
+     "(0: it waits for BURST packets)"},
     {0}};
 
 static const pl_handler handlers[] = {
@@ -215,9 +261,14 @@ static const pl_class rated_source = {
            "stops the engine then. A token bucket on the engine clock holds 10 ms of\n"
            "packets, as Click's, so the rate holds over time however late the task\n"
            "runs. Above 50k packets/s packets go in batches of up to BURST; below,\n"
-           "each when due. Between packets the task sleeps on a timer (no CPU).\n"
+           "each when due. A batch waits for BURST packets, so the first of it waits\n"
+           "up to BURST / RATE; with TIMEOUT, a partial batch goes once its oldest\n"
+           "packet waited TIMEOUT (the latency bound at low rate, as a NIC's\n"
+           "interrupt moderation). Between packets the task sleeps on a timer.\n"
            "Pulled (agnostic output), each pull gets the packets due. Packets carry\n"
-           "the time they were made as their timestamp. RATE is live.\n"
+           "the time they were made as their timestamp; with Engine(timestamps=True)\n"
+           "their first timestamp is the time each was due (the offered load's\n"
+           "arrivals), which LatencyHistogram reads. RATE, BURST and TIMEOUT are live.\n"
            "Counters: sent, nobufs.\n\n"
            "Example: RatedSource(LENGTH 64, RATE 1000) -> Counter -> ToDevice(eth0);",
     .state_size = sizeof(rsrc_state),

@@ -34,16 +34,19 @@ static inline int pl_source_data_make(pl_element *e, const pl_bytes *data, int64
     return 0;
 }
 
-/* n packets of the data, timestamped with ts (0: none); NULL when the pool
- * has none (counted by the caller). */
+/* n packets of the data, timestamped with ts (0: none) and stamped when the
+ * engine's timestamps are on; NULL when the pool has none (counted by the caller). */
 static inline pl_packet *pl_source_batch(pl_ctx *ctx, const pl_source_data *d, uint32_t n,
                                          uint64_t ts)
 {
     pl_packet *b = NULL;
+    uint64_t first = pl_stamp_now(ctx);
     for (uint32_t i = 0; i < n; i++) {
         pl_packet *p = pl_packet_alloc(ctx->pool);
         if (!p)
             break;
+        if (first)
+            pl_stamp(p, first);
         memcpy(p->data, d->bytes, d->len);
         p->len = d->len;
         p->mac_off = PL_HEADROOM;
