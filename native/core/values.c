@@ -102,7 +102,10 @@ int pl_parse_bandwidth(const char *s, double *bytes_per_s)
     static const struct unit units[] = {
         {"bps", 0.125}, {"kbps", 125}, {"Kbps", 125}, {"Mbps", 125e3},
         {"Gbps", 125e6}, {"Bps", 1}, {"kBps", 1e3}, {"KBps", 1e3},
-        {"MBps", 1e6}, {"GBps", 1e9}, {"baud", 0.125}, {NULL, 0}};
+        {"MBps", 1e6}, {"GBps", 1e9}, {"baud", 0.125},
+        /* Click's other spellings: b/s and B/s, with its prefixes */
+        {"b/s", 0.125}, {"kb/s", 125}, {"Kb/s", 125}, {"Mb/s", 125e3}, {"Gb/s", 125e6},
+        {"B/s", 1}, {"kB/s", 1e3}, {"KB/s", 1e3}, {"MB/s", 1e6}, {"GB/s", 1e9}, {NULL, 0}};
     return parse_with_unit(s, units, bytes_per_s);
 }
 

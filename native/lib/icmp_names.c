@@ -60,3 +60,19 @@ int pl_icmp_sequenced(int type)
 {
     return type == 0 || type == 8 || type == 13 || type == 14 || type == 15 || type == 16;
 }
+
+static const char *rev(const struct name *t, int v)
+{
+    for (; t && t->name; t++)
+        if (t->value == v)
+            return t->name;
+    return NULL;
+}
+
+const char *pl_icmp_type_name(int type) { return rev(types, type); }
+
+const char *pl_icmp_code_name(int type, int code)
+{
+    return rev(type == 3 ? unreach : type == 5 ? redirect : type == 11 ? timxceed
+               : type == 12 ? paramprob : NULL, code);
+}

@@ -15,4 +15,8 @@ unsigned pl_icmp_hl(int type);
 /* Whether messages of `type` carry an identifier and a sequence number. */
 int pl_icmp_sequenced(int type);
 
+/* Click's name of a type, or of a code of a type; NULL when it has none. */
+const char *pl_icmp_type_name(int type);
+const char *pl_icmp_code_name(int type, int code);
+
 #endif

@@ -106,7 +106,7 @@ static void send_all(pl_element *e, pl_ctx *ctx, pl_packet *q, const uint8_t dst
 }
 
 static void query(pl_element *e, pl_ctx *ctx, uint32_t target, const uint8_t *unicast,
-                  pl_packet **queries)
+                  uint64_t ts, pl_packet **queries)
 {
     static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, zero[6] = {0};
     aq_state *s = PL_STATE(e, aq_state);
@@ -116,6 +116,8 @@ static void query(pl_element *e, pl_ctx *ctx, uint32_t target, const uint8_t *un
     q->len = PL_ARP_FRAME;
     pl_arp_write(q->data, PL_ARP_REQUEST, unicast ? unicast : bcast, s->eth, s->ip, zero, target);
     q->mac_off = (uint16_t)(q->data - q->buf);
+    q->net_off = (uint16_t)(q->mac_off + 14);     /* as Click's set_ether_header */
+    q->timestamp = ts;                            /* the packet's that asked */
     pl_count(ctx, e, C_QUERIES, 1);
     pl_batch_append(queries, q);
 }
@@ -143,6 +145,7 @@ static void ip_packet(pl_element *e, aq_state *s, pl_ctx *ctx, pl_packet *p, uin
                       pl_packet **out, pl_packet **queries)
 {
     uint32_t dst = p->dst_ip;
+    uint64_t ts = p->timestamp;
     uint8_t m[6];
     if (__builtin_expect(!dst, 0)) {
         pl_drop(ctx, e, C_ZERO_DST, p);
@@ -160,7 +163,7 @@ static void ip_packet(pl_element *e, aq_state *s, pl_ctx *ctx, pl_packet *p, uin
         if (!en->is_static && poll && now - en->updated_ns >= poll &&
             now - en->polled_ns >= POLL_GAP_NS) {
             en->polled_ns = now;
-            query(e, ctx, dst, s->broadcast_poll ? NULL : en->eth, queries);
+            query(e, ctx, dst, s->broadcast_poll ? NULL : en->eth, ts, queries);
         }
         return;
     }
@@ -182,7 +185,7 @@ static void ip_packet(pl_element *e, aq_state *s, pl_ctx *ctx, pl_packet *p, uin
         pl_drop(ctx, e, C_QUEUE_FULL, p);
     if (!en->queried_ns || now - en->queried_ns >= QUERY_GAP_NS) {
         en->queried_ns = now;
-        query(e, ctx, dst, NULL, queries);
+        query(e, ctx, dst, NULL, ts, queries);
     }
 }
 

@@ -103,7 +103,7 @@ static inline int ar_check(pl_element *e, pl_packet **pp, pl_ctx *ctx)
     uint16_t vlan = pl_anno_u16(p, PL_ANNO_VLAN_TCI);
     pl_arp_write(p->data, PL_ARP_REPLY, sha, en->eth, tpa, sha, spa);
     p->len = PL_ARP_FRAME;
-    p->net_off = PL_OFF_UNSET;
+    p->net_off = (uint16_t)(p->data - p->buf + 14);   /* Click's set_ether_header */
     p->paint = 0;
     p->dst_ip = 0;
     memset(p->anno, 0, sizeof p->anno);

@@ -235,7 +235,8 @@ int pl_script_any_read(pl_element *e, const char *name, const char *param, char 
     if (r == 1 && (!strcmp(name, "run") || s->type == ST_PROXY)) {
         char *io = strdup(param);
         s->context_said = 0;
-        r = finish(pl_script_step_handler(e, s, 1, 1, name, &io, err), io, buf, len, e, err);
+        int rs = pl_script_step_handler(e, s, 1, 1, name, &io, err);   /* it replaces io */
+        r = finish(rs, io, buf, len, e, err);
     } else if (r == 1)
         r = pl_seterr(err, PL_ERR_HANDLER, e, name, "no '%s.%s' read handler", e->name, name);
     else if (r == 0)
@@ -270,8 +271,8 @@ int pl_script_any_write(pl_element *e, const char *name, const char *value, pl_e
     } else if (what >= 0 || s->type == ST_PROXY) {
         char *io = strdup(value);
         s->context_said = 0;
-        r = finish(pl_script_step_handler(e, s, what < 0 ? 1 : what, 2, name, &io, err), io, NULL,
-                   0, e, err);
+        int rs = pl_script_step_handler(e, s, what < 0 ? 1 : what, 2, name, &io, err);
+        r = finish(rs, io, NULL, 0, e, err);       /* io after the call: it replaces it */
     } else
         r = pl_seterr(err, PL_ERR_HANDLER, e, name, "no '%s.%s' write handler", e->name, name);
     unlock(s);
