@@ -183,7 +183,9 @@ class Lab:
 
     def open(self, path: str, timeout: float = 60) -> None:
         """Open a notebook and wait until its kernel is ready and idle."""
-        self.page.goto(f"{self.server.url}/lab/tree/{path}")
+        # ?reset: a clean workspace, so that no tab an earlier test left open is
+        # restored and becomes the current widget instead of this notebook
+        self.page.goto(f"{self.server.url}/lab/tree/{path}?reset")
         self.page.wait_for_function(
             """() => {
                 const app = window.jupyterapp;
@@ -208,8 +210,9 @@ class Lab:
         self.page.wait_for_function(
             """() => {
                 const w = window.jupyterapp.shell.currentWidget;
-                const k = w.sessionContext.session.kernel;
-                if (!k || k.status !== 'idle') return false;
+                const s = w && w.sessionContext && w.sessionContext.session;
+                const k = s && s.kernel;        // null while a kernel (re)starts: wait
+                if (!k || k.status !== 'idle' || !w.content) return false;
                 const cells = w.content.widgets.filter(c => c.model.type === 'code');
                 return cells.every(c => c.model.executionCount !== null &&
                                         !c.node.querySelector('.jp-InputPrompt')

@@ -398,7 +398,9 @@ def test_built_without_dpdk_message(tmp_path):
             return 0;
         }''')
     srcs = [str(p) for d in ("core", "io", "lib") for p in sorted((ROOT / "native" / d).glob("*.c"))]
-    srcs += [str(ROOT / "native/elements/io/from_dpdk_device.c")]
+    # native/lib's rewriter code looks patterns up in IPRewriterPatterns' registry
+    srcs += [str(ROOT / "native/elements/io/from_dpdk_device.c"),
+             str(ROOT / "native/elements/ip/ip_rewriter_patterns.c")]
     exe = tmp_path / "nodpdk"
     subprocess.run(["gcc", "-std=c11", "-D_GNU_SOURCE", "-O0", "-pthread", "-I", str(ROOT / "native/include"),
                     "-o", str(exe), str(prog), *srcs, "-lm"], check=True, capture_output=True)
