@@ -48,7 +48,7 @@ typedef struct iprw_pattern {
     uint8_t is_napt, sequential, same_first;
 } iprw_pattern;
 
-enum { IPRW_DROP, IPRW_NOCHANGE, IPRW_KEEP, IPRW_PATTERN };
+enum { IPRW_DROP, IPRW_NOCHANGE, IPRW_KEEP, IPRW_PATTERN, IPRW_MAPPER };
 enum { IPRW_RW_DROP = -1, IPRW_RW_ADDMAP = -2 };
 
 typedef struct iprw_input {
@@ -57,7 +57,8 @@ typedef struct iprw_input {
     _Atomic uint32_t count, failures;
     iprw_pattern *pat;            /* own, or an IPRewriterPatterns element's */
     iprw_pattern own;
-    char *pat_name;               /* a named pattern, found in initialize */
+    char *pat_name;               /* a named pattern or mapper, found in initialize */
+    struct iprw_mapper *mapper;   /* IPRW_MAPPER: an IPMapper element's (iprw_registry.h) */
 } iprw_input;
 
 #define IPRW_NIL (-1)
@@ -126,9 +127,10 @@ int iprw_check_input(const iprw_input *is, int noutputs, char *msg, size_t msgle
 int iprw_parse_pattern(char **words, int n, iprw_pattern *p, char *msg, size_t msglen);
 /* Click's IPRewriterPattern::rewrite_flowid: IPRW_RW_ADDMAP or IPRW_RW_DROP. */
 int iprw_pattern_rewrite(iprw_pattern *p, const iprw_fid *fid, iprw_fid *rw, const iprw_table *t,
-                         int m, uint64_t *rng);
+                         int m);
 int iprw_pattern_unparse(const iprw_pattern *p, char *buf, size_t len);
-/* The pattern named `name` of an IPRewriterPatterns element in eng. */
+/* The pattern named `name` of an IPRewriterPatterns element in eng
+ * (iprw_registry.c). */
 iprw_pattern *iprw_named_pattern(struct pl_engine *eng, const char *name);
 int iprw_fid_unparse(const iprw_fid *f, char *buf, size_t len);
 

@@ -1,6 +1,7 @@
 /* The rewriter elements' shared body (iprw_elem.h): Click's IPRewriterBase
  * configure, initialize, the push loop of its subclasses, gc and handlers. */
 #include "iprw_elem.h"
+#include "iprw_registry.h"
 #include "ipfield.h"
 #include "iputil.h"
 #include "random.h"
@@ -33,7 +34,10 @@ int iprw_configure(pl_element *e, const iprw_ops *ops, pl_error *err)
                          pl_param_given(e, "STREAMING_TIMEOUT") > 0;
     s->udp_stream_ms = s->streaming_given ? ms(s->udp_stream) : 0;
     s->reap_ms = ms(s->reap);
-    s->rng = pl_rand_seed(e, e->name);
+    if (iprw_parse_anno(s->reply_anno_s, &s->reply_anno))
+        return pl_seterr(err, PL_ERR_CONFIG, e, "REPLY_ANNO",
+                         "REPLY_ANNO: expected PAINT or an annotation byte 0..%d, got '%s'",
+                         PL_ANNO_SIZE - 1, s->reply_anno_s);
     if (s->capacity_s) {
         int64_t c;
         if (pl_parse_int(s->capacity_s, &c))
@@ -62,6 +66,22 @@ int iprw_configure(pl_element *e, const iprw_ops *ops, pl_error *err)
     return o ? pl_seterr(err, PL_ERR_CONFIG, e, "INPUTSPEC", "%s", all) : 0;
 }
 
+int iprw_parse_anno(const char *text, int *anno)
+{
+    *anno = IPRW_NO_ANNO;
+    if (!text || !*text)
+        return 0;
+    if (!strcmp(text, "PAINT")) {
+        *anno = IPRW_ANNO_PAINT;
+        return 0;
+    }
+    int64_t v;
+    if (pl_parse_int(text, &v) || v < 0 || v >= PL_ANNO_SIZE)
+        return -1;
+    *anno = (int)v;
+    return 0;
+}
+
 /* Click's gc timer, run lazily: expired mappings go at the first packet or
  * handler read after each REAP_INTERVAL (a timer would keep an inline run
  * alive). Called with the lock held. */
@@ -76,6 +96,15 @@ void iprw_maybe_reap(iprw_state *s, uint64_t now)
 int iprw_resolve(pl_element *e, iprw_input *is, int i, pl_error *err)
 {
     char msg[200];
+    if (is->kind == IPRW_MAPPER) {
+        is->mapper = iprw_find_mapper(e->eng, is->pat_name);
+        if (!is->mapper)
+            return pl_seterr(err, PL_ERR_CONFIG, e, "INPUTSPEC", "input spec %d: %s '%s'", i,
+                             pl_engine_find(e->eng, is->pat_name) < 0 ? "unknown specification"
+                                                                      : "element is not an IPMapper",
+                             is->pat_name);
+        return iprw_mapper_resolve(e, is->mapper, is->pat_name, err);
+    }
     if (is->kind == IPRW_PATTERN && is->pat_name) {
         is->pat = iprw_named_pattern(e->eng, is->pat_name);
         if (!is->pat)
@@ -163,7 +192,10 @@ static void one(pl_element *e, iprw_state *s, int port, pl_packet *p, pl_ctx *ct
             result = IPRW_RW_ADDMAP;
             break;
         case IPRW_PATTERN:
-            result = iprw_pattern_rewrite(is->pat, &fid, &rw, &s->t, m, &s->rng);
+        case IPRW_MAPPER:
+            result = is->kind == IPRW_MAPPER
+                         ? iprw_mapper_rewrite(is->mapper, is, &fid, &rw, &s->t, m)
+                         : iprw_pattern_rewrite(is->pat, &fid, &rw, &s->t, m);
             if (result == IPRW_RW_DROP) {
                 atomic_fetch_add_explicit(&is->failures, 1, memory_order_relaxed);
                 why = IPRW_C_NO_MAPPING;
@@ -178,8 +210,8 @@ static void one(pl_element *e, iprw_state *s, int port, pl_packet *p, pl_ctx *ct
             no_flow(e, s, ctx, port, result, why, p, outs);
             return;
         }
-        if (s->reply_anno >= 0)
-            iprw_entry_flow(&s->t, en)->reply_anno = p->anno[s->reply_anno];
+        if (s->reply_anno != IPRW_NO_ANNO)
+            iprw_entry_flow(&s->t, en)->reply_anno = *iprw_anno(p, s->reply_anno);
     }
     if (pl_packet_shared(p)) {
         p = pl_writable(ctx, e, IPRW_C_NOBUFS, p);
@@ -211,6 +243,19 @@ void iprw_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
             pl_output(ctx, e, o, outs[o]);
 }
 
+int32_t iprw_find_entry(iprw_state *s, uint8_t ip_p, const iprw_fid *fid)
+{
+    if (s->ops->find)
+        return s->ops->find(s, ip_p, fid);
+    int32_t en = iprw_map_get(&s->t, 0, fid);
+    if (en != IPRW_NIL && ip_p) {
+        uint8_t fp = iprw_entry_flow(&s->t, en)->ip_p;
+        if (fp && fp != ip_p)
+            return IPRW_NIL;
+    }
+    return en;
+}
+
 /* ---- flow helpers ---- */
 
 uint64_t iprw_be_base(void *arg, const iprw_flow *f)
@@ -226,9 +271,21 @@ void iprw_rewrite_ip(iprw_state *s, iprw_flow *f, int dir, pl_packet *p, uint8_t
     memcpy(ip + 16, &rev->saddr, 4);
     if (s->dst_anno)
         p->dst_ip = rev->saddr;
-    if (dir && s->reply_anno >= 0)
-        p->anno[s->reply_anno] = f->reply_anno;
+    if (dir && s->reply_anno != IPRW_NO_ANNO)
+        *iprw_anno(p, s->reply_anno) = f->reply_anno;
     iprw_update_csum(ip + 10, dir, f->ip_delta);
+}
+
+void iprw_update_l4_csum(const iprw_flow *f, int dir, const pl_packet *p, uint8_t *ip,
+                         unsigned hl)
+{
+    uint32_t tl = pl_transport_length(p);
+    if (!pl_ip_first_fragment(ip))
+        return;
+    if (ip[9] == 6 && tl >= 18)
+        iprw_update_csum(ip + hl + 16, dir, f->udp_delta);
+    else if (ip[9] == 17 && tl >= 8 && (ip[hl + 6] | ip[hl + 7]))
+        iprw_update_csum(ip + hl + 6, dir, f->udp_delta);
 }
 
 int32_t iprw_make_default(iprw_state *s, int m, int in, const iprw_fid *fid, iprw_fid *rw,

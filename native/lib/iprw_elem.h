@@ -33,6 +33,11 @@ typedef struct iprw_ops {
     void (*apply)(struct iprw_state *s, iprw_flow *f, int dir, pl_packet *p, uint8_t *ip,
                   unsigned hl, uint64_t now);
     iprw_be_expiry_fn be_expiry;
+    /* Click's get_entry(ip_p, flowid, get_entry_reply) for ICMPRewriter: the
+     * entry of fid, a flow of protocol ip_p with its ports as the embedded
+     * header gives them (0 when none); NULL: map 0, the flow's protocol
+     * checked (iprw_find_entry). */
+    int32_t (*find)(struct iprw_state *s, uint8_t ip_p, const iprw_fid *fid);
     /* One table line for entry dir of f, without the ports part. */
     int (*unparse)(const iprw_flow *f, int dir, char *buf, size_t len);
 } iprw_ops;
@@ -42,7 +47,8 @@ typedef struct iprw_state {
     char *capacity_s;
     double t0, t1, reap, tcp_data, tcp_done, udp0, udp1, udp_stream;
     uint8_t dst_anno;
-    int64_t reply_anno;          /* -1: none */
+    char *reply_anno_s;
+    int reply_anno;              /* IPRW_NO_ANNO, IPRW_ANNO_PAINT or a byte of anno[] */
     /* derived, in ms */
     uint64_t to[2], tcp_data_ms, tcp_done_ms, udp_to[2], udp_stream_ms, reap_ms;
     int streaming_given;
@@ -51,7 +57,6 @@ typedef struct iprw_state {
     iprw_table t;
     atomic_flag lock;
     uint64_t next_reap;
-    uint64_t rng;
     const iprw_ops *ops;
     pl_element *self;
 } iprw_state;
@@ -87,11 +92,22 @@ static inline uint64_t iprw_now(const pl_element *e) { return pl_engine_now_ns(e
     {"REAP_TIME", PL_T_TIME, offsetof(iprw_state, reap), NULL, 0, 4294967, 0,                   \
      "deprecated: REAP_INTERVAL"}
 
+/* REPLY_ANNO: PAINT or a byte of the generic annotations (iprw_parse_anno). */
+enum { IPRW_NO_ANNO = -1, IPRW_ANNO_PAINT = -2 };
+int iprw_parse_anno(const char *text, int *anno);
+static inline uint8_t *iprw_anno(pl_packet *p, int anno)
+{
+    return anno == IPRW_ANNO_PAINT ? &p->paint : &p->anno[anno];
+}
+#define IPRW_REPLY_ANNO_PARAM                                                                   \
+    {"REPLY_ANNO", PL_T_STRING, offsetof(iprw_state, reply_anno_s), NULL, 0, -1, 0,              \
+     "annotation (PAINT, or a byte 0-47 of the generic ones) that reply packets get from the "   \
+     "flow's first packet"}
+
 #define IPRW_ANNO_PARAMS                                                                        \
     {"DST_ANNO", PL_T_BOOL, offsetof(iprw_state, dst_anno), "true", 0, -1, 0,                   \
      "set the destination IP annotation to the rewritten destination"},                         \
-    {"REPLY_ANNO", PL_T_INT, offsetof(iprw_state, reply_anno), "-1", -1, PL_ANNO_SIZE - 1, 0,   \
-     "annotation byte that reply packets get from the flow's first packet (-1: none)"}
+    IPRW_REPLY_ANNO_PARAM
 
 int iprw_configure(pl_element *e, const iprw_ops *ops, pl_error *err);
 int iprw_initialize(pl_element *e, pl_error *err);
@@ -125,6 +141,9 @@ int iprw_any_mode(pl_element *e, const char *name);
 /* Click's lookup handler: "SADDR SPORT DADDR DPORT" -> the rewritten flow. */
 int iprw_lookup(pl_element *e, int m, const char *param, char *buf, size_t len, pl_error *err);
 
+/* ops->find, or map 0 with the protocol checked (the lock held). */
+int32_t iprw_find_entry(iprw_state *s, uint8_t ip_p, const iprw_fid *fid);
+
 /* Reap expired flows when REAP_INTERVAL passed (the lock held). */
 void iprw_maybe_reap(iprw_state *s, uint64_t now);
 /* Find a spec's named pattern and check its outputs. */
@@ -133,6 +152,10 @@ int iprw_resolve(pl_element *e, iprw_input *is, int i, pl_error *err);
 /* Flow helpers for the classes. */
 uint64_t iprw_be_base(void *arg, const iprw_flow *f);
 void iprw_rewrite_ip(iprw_state *s, iprw_flow *f, int dir, pl_packet *p, uint8_t *ip);
+/* The TCP/UDP checksum step of an address-only rewrite (first fragments;
+ * a UDP checksum of 0 stays 0). */
+void iprw_update_l4_csum(const iprw_flow *f, int dir, const pl_packet *p, uint8_t *ip,
+                         unsigned hl);
 int iprw_unparse_fids(const iprw_flow *f, int dir, char *buf, size_t len);
 int32_t iprw_make_default(iprw_state *s, int m, int in, const iprw_fid *fid, iprw_fid *rw,
                           uint8_t ip_p, uint64_t now);

@@ -77,6 +77,7 @@ static int pattern_text(iprw_state *s, int i, char *buf, size_t len)
     case IPRW_DROP: strcpy(p, "<drop>"); break;
     case IPRW_NOCHANGE: strcpy(p, "<nochange>"); break;
     case IPRW_KEEP: strcpy(p, "<keep>"); break;
+    case IPRW_MAPPER: strcpy(p, "<mapper>"); break;
     default: iprw_pattern_unparse(is->pat, p, sizeof p); break;
     }
     uint32_t c = atomic_load_explicit(&is->count, memory_order_relaxed);

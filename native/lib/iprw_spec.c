@@ -198,9 +198,12 @@ int iprw_parse_input(const char *text, iprw_input *is, char *msg, size_t msglen)
             rc = parse_ports(w + n - 2, is, msg, msglen);
         }
         is->kind = IPRW_PATTERN;
+    } else if (n == 1) {              /* an IPMapper element: found in initialize */
+        is->kind = IPRW_MAPPER;
+        if (!(is->pat_name = strdup(w[0])))
+            rc = fail(msg, msglen, "%sout of memory", "");
     } else
-        rc = fail(msg, msglen, "unknown specification '%s' (pktlab has no IPMapper elements)",
-                  w[0]);
+        rc = fail(msg, msglen, "unknown specification '%s'", w[0]);
     free(copy);
     return rc;
 }
@@ -216,7 +219,7 @@ int iprw_check_input(const iprw_input *is, int noutputs, char *msg, size_t msgle
 }
 
 int iprw_pattern_rewrite(iprw_pattern *p, const iprw_fid *fid, iprw_fid *rw, const iprw_table *t,
-                         int m, uint64_t *rng)
+                         int m)
 {
     *rw = *fid;
     if (p->saddr)
@@ -241,7 +244,7 @@ int iprw_pattern_rewrite(iprw_pattern *p, const iprw_fid *fid, iprw_fid *rw, con
         uint32_t nv = atomic_load_explicit(&p->next_variation, memory_order_relaxed);
         val = nv > top ? 0 : nv;
     } else
-        val = top == 0xffffffffu ? (uint32_t)pl_rand_next(rng) : pl_rand_below(rng, top + 1);
+        val = pl_click_random(0, top);   /* Click's draw: RandomSeed repeats it */
     for (uint32_t count = 0; count <= top; count++, val = val == top ? 0 : val + 1) {
         if (p->is_napt)
             look.dport = htons((uint16_t)(base + val));

@@ -4,6 +4,7 @@
 #define PL_RANDOM_H
 
 #include <stdint.h>
+#include <stdlib.h>
 
 static inline uint64_t pl_rand_next(uint64_t *s)
 {
@@ -28,6 +29,28 @@ static inline uint64_t pl_rand_seed(const void *p, const char *name)
     for (; name && *name; name++)
         h = (h ^ (unsigned char)*name) * 1099511628211ull;
     return h ? h : 1;
+}
+
+/* Click's click_random(low, high) over random(3), the generator RandomSeed
+ * seeds: the same numbers as Click after the same seed (glibc's RAND_MAX is
+ * Click's CLICK_RAND_MAX). random(3) holds a lock: for draws off the
+ * per-packet path (a rewriter's new flow), where Click's sequence matters. */
+static inline uint32_t pl_click_random(uint32_t low, uint32_t high)
+{
+    if (low >= high)
+        return low;
+    uint32_t r, span = high - low;
+    if (span > (uint32_t)RAND_MAX) {
+        while ((r = ((uint32_t)random() << 17) ^ ((uint32_t)random() >> 14)) > span)
+            ;
+        return r + low;
+    }
+    if (span == 1)
+        return low + (((uint32_t)random() >> 14) & 1);
+    uint32_t count = ((uint32_t)RAND_MAX + 1) / (span + 1), max = count * (span + 1);
+    while ((r = (uint32_t)random()) >= max)
+        ;
+    return r / count + low;
 }
 
 #endif

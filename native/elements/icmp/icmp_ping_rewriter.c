@@ -70,7 +70,19 @@ static int pr_unparse(const iprw_flow *f, int dir, char *buf, size_t len)
                     pl_ip_str(r.daddr, d), ntohs(r.sport));
 }
 
+/* A reply's key: (SADDR, ID + 1, DADDR, ID), ID the embedded request's. */
+static int32_t pr_find(iprw_state *s, uint8_t ip_p, const iprw_fid *fid)
+{
+    if (ip_p != 1)
+        return IPRW_NIL;
+    iprw_fid r = *fid;
+    r.sport = (uint16_t)(fid->sport + 1);   /* network order, +1 as Click adds it */
+    r.dport = fid->sport;
+    return iprw_map_get(&s->t, 0, &r);
+}
+
 static const iprw_ops ops = {
+    .find = pr_find,
     .nmaps = 1,
     .flow_of = pr_flow,
     .can_make = pr_can_make,

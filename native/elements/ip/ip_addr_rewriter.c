@@ -40,17 +40,11 @@ static void ar_apply(iprw_state *s, iprw_flow *f, int dir, pl_packet *p, uint8_t
     else {
         memcpy(ip + 16, &rev->saddr, 4);
         p->dst_ip = rev->saddr;
-        if (s->reply_anno >= 0)
-            p->anno[s->reply_anno] = f->reply_anno;
+        if (s->reply_anno != IPRW_NO_ANNO)
+            *iprw_anno(p, s->reply_anno) = f->reply_anno;
     }
     iprw_update_csum(ip + 10, dir, f->ip_delta);
-    uint32_t tl = pl_transport_length(p);
-    if (!pl_ip_first_fragment(ip))
-        ;
-    else if (ip[9] == 6 && tl >= 18)
-        iprw_update_csum(ip + hl + 16, dir, f->udp_delta);
-    else if (ip[9] == 17 && tl >= 8 && (ip[hl + 6] | ip[hl + 7]))
-        iprw_update_csum(ip + hl + 6, dir, f->udp_delta);
+    iprw_update_l4_csum(f, dir, p, ip, hl);
     iprw_touch(s, f, s->to, now);
 }
 
@@ -61,7 +55,16 @@ static int ar_unparse(const iprw_flow *f, int dir, char *buf, size_t len)
                     pl_ip_str(f->fid[!dir].daddr, b));
 }
 
+static int32_t ar_find(iprw_state *s, uint8_t ip_p, const iprw_fid *fid)
+{
+    (void)ip_p;
+    iprw_fid f = {fid->saddr, 0, 0, 0}, r = {0, fid->daddr, 0, 0};
+    int32_t en = iprw_map_get(&s->t, 0, &f);
+    return en != IPRW_NIL ? en : iprw_map_get(&s->t, 0, &r);
+}
+
 static const iprw_ops ops = {
+    .find = ar_find,
     .nmaps = 1,
     .flow_of = ar_flow,
     .lookup = ar_lookup,
@@ -80,8 +83,7 @@ static int read_table(pl_element *e, char *b, size_t n) { return iprw_read_table
 
 static const pl_param params[] = {
     IPRW_BASE_PARAMS,
-    {"REPLY_ANNO", PL_T_INT, offsetof(iprw_state, reply_anno), "-1", -1, PL_ANNO_SIZE - 1, 0,
-     "annotation byte that reply packets get from the flow's first packet (-1: none)"},
+    IPRW_REPLY_ANNO_PARAM,
     {"TIMEOUT", PL_T_TIME, offsetof(iprw_state, t0), "7200s", 0, 4294967, 0,
      "timeout of a mapping"},
     {"GUARANTEE", PL_T_TIME, offsetof(iprw_state, t1), "5s", 0, 4294967, 0,

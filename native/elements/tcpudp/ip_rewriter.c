@@ -40,8 +40,16 @@ static void ir_apply(iprw_state *s, iprw_flow *f, int dir, pl_packet *p, uint8_t
     }
 }
 
+static int32_t ir_find(iprw_state *s, uint8_t ip_p, const iprw_fid *fid)
+{
+    if (ip_p != 6 && ip_p != 17)
+        return IPRW_NIL;
+    return iprw_map_get(&s->t, ip_p == 6 ? M_TCP : M_UDP, fid);
+}
+
 static const iprw_ops ops = {
     .nmaps = 2,
+    .find = ir_find,
     .flow_of = ir_flow,
     .make = ir_make,
     .apply = ir_apply,
