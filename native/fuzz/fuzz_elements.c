@@ -185,6 +185,18 @@ static void build(fz_graph *g, const pl_class *c, const char *config, int nin, i
         int k = add(g, "sink", p, fz_sink_class.name, "");
         conn(g, from, from == g->x ? p : 0, k, 0);
     }
+    /* ICMPRewriter looks mappings up in the rewriter its configuration names
+     * (its manual's example: 'rw'): one, fed by a source of its own, so that
+     * the errors the input sends can quote flows it mapped. */
+    if (!strcmp(c->name, "ICMPRewriter")) {
+        int r = add(g, "rw", 0, "IPRewriter", "pattern 10.0.0.1 1024-65535 - - 0 0");
+        snprintf(g->names[r], sizeof g->names[r], "rw");
+        int s = add(g, "src", nin, fz_source_class.name, "");
+        g->src[g->nsrc++] = s;
+        int k = add(g, "sink", nout, fz_sink_class.name, "");
+        conn(g, s, 0, r, 0);
+        conn(g, r, 0, k, 0);
+    }
 }
 
 static int instantiate(pl_engine *e, const fz_graph *g, pl_error *err)

@@ -269,8 +269,8 @@ static const pl_class icmp_rewriter = {
            "Keywords: DST_ANNO (default true), REPLY_ANNO (an annotation: errors about\n"
            "reply packets get the flow's REPLY_ANNO value, as the rewriter's own).\n"
            "Counters (drops): not_icmp, unmapped, nobufs, bad (no IP header).\n\n"
-           "Example: rw :: IPRewriter(pattern 10.0.0.1 1024-65535 - - 0 1, drop);\n"
-           "  errors -> ICMPRewriter(rw) -> out;",
+           "Example: ICMPRewriter(rw)  (rw :: IPRewriter(pattern 10.0.0.1 1024-65535 - - 0 1),\n"
+           "  and ICMP errors from the outside -> ICMPRewriter(rw) -> inside).",
     .state_size = sizeof(icr_state),
     .params = params,
     .counters = counters,
