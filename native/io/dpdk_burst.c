@@ -72,7 +72,9 @@ uint32_t pl_dpdk_rx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
         max = PL_DPDK_MAX_BURST;
     if (__builtin_expect(__atomic_load_n(&q->revoked, __ATOMIC_RELAXED), 0))
         return 0;
+    pl_bd_mark(ctx, PL_BD_DISPATCH);
     uint16_t n = rte_eth_rx_burst(q->port, q->queue, m, (uint16_t)max);
+    pl_bd_mark(ctx, PL_BD_RX_DEVICE);
     if (!n)
         return 0;
     q->rx_mbufs += n;
@@ -114,13 +116,14 @@ uint32_t pl_dpdk_rx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
         got++;
         bytes += p->len;
     }
-    if (!head)
-        return 0;
-    p->next = NULL;
-    head->b_tail = p;
-    head->b_count = got;
-    head->b_bytes = bytes;
-    pl_batch_join(batch, head);
+    if (head) {
+        p->next = NULL;
+        head->b_tail = p;
+        head->b_count = got;
+        head->b_bytes = bytes;
+        pl_batch_join(batch, head);
+    }
+    pl_bd_mark(ctx, PL_BD_RX_CONV);
     return got;
 }
 
@@ -200,6 +203,7 @@ uint32_t pl_dpdk_tx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
     pl_packet *p = *batch;
     if (!p)
         return 0;
+    pl_bd_mark(ctx, PL_BD_DISPATCH);
     /* The head may be copied and freed below: keep what the rest needs. */
     uint32_t left = p->b_count;
     uint64_t left_bytes = p->b_bytes;
@@ -233,9 +237,11 @@ uint32_t pl_dpdk_tx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
         }
         p = nx;
     }
+    pl_bd_mark(ctx, PL_BD_TX_CONV);
     uint16_t sent = n && !__atomic_load_n(&q->revoked, __ATOMIC_RELAXED)
                         ? rte_eth_tx_burst(q->port, q->queue, m, (uint16_t)n)
                         : 0;
+    pl_bd_mark(ctx, PL_BD_TX_DEVICE);
     q->tx_mbufs += sent;
     /* What the device refused goes back in front of the packets not tried. */
     if (!p)
@@ -255,6 +261,7 @@ uint32_t pl_dpdk_tx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
         p->b_tail = tail;
     }
     *batch = p;
+    pl_bd_mark(ctx, PL_BD_TX_CONV);
     return sent;
 }
 

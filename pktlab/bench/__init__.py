@@ -17,6 +17,7 @@ from .figures import FIGURES as _FIGURES
 BENCHMARKS: dict[str, tuple[str, str, str]] = {
     "forward": ("pktlab.bench.forward", "bench_forward", "format_forward"),
     "io": ("pktlab.bench.io", "bench_io", "format_io"),
+    "breakdown": ("pktlab.bench.breakdown", "bench_breakdown", "format_breakdown"),
     "swap": ("pktlab.bench.swap", "bench_swap", "format_swap"),
     "threads": ("pktlab.bench.threads", "bench_threads", "format_threads"),
     "telemetry": ("pktlab.bench.telemetry", "bench_telemetry", "format_telemetry"),

@@ -141,8 +141,8 @@ def _worker(spec: dict, emit=None) -> list[dict]:
     return out
 
 
-def run_worker(spec: dict, timeout: float = 300) -> list[dict]:
-    r = subprocess.run([sys.executable, "-m", "pktlab.bench.io", "--worker", json.dumps(spec)],
+def run_worker(spec: dict, timeout: float = 300, module: str = "pktlab.bench.io") -> list[dict]:
+    r = subprocess.run([sys.executable, "-m", module, "--worker", json.dumps(spec)],
                        capture_output=True, text=True, timeout=timeout)
     if r.returncode != 0:
         raise RuntimeError(f"benchmark worker failed (exit status {r.returncode}):\n"

@@ -168,3 +168,16 @@ def pool_info(h) -> dict:
     return {"allocated": info.allocated, "free": info.free,
             "in_use": info.allocated - info.free, "alloc_failures": info.alloc_failures,
             "classes": classes, "max_len": info.max_len}
+
+
+def breakdown_of(handle) -> dict[str, dict[str, int]]:
+    """The batch path's stages (Engine(breakdown=True)): TSC cycles summed over
+    the workers and how many marks ended each; EngineError when it is off."""
+    n = lib.pl_breakdown_nstages()
+    cyc, marks = ffi.new("uint64_t[]", n), ffi.new("uint64_t[]", n)
+    if lib.pl_engine_breakdown(handle, cyc, marks, n) < 0:
+        from .errors import EngineError
+        raise EngineError("the breakdown is off: build the engine with Engine(..., breakdown=True)",
+                          kind="state")
+    return {ffi.string(lib.pl_breakdown_stage(i)).decode(): {"cycles": cyc[i], "marks": marks[i]}
+            for i in range(n)}
