@@ -74,7 +74,15 @@ typedef struct pl_ctx {
     uint64_t *bd;                 /* Engine(breakdown=True): this worker's stage
                                      accumulators (pl_bd_mark); NULL: off */
     uint64_t bd_last;             /* the TSC at the last mark */
+    /* Batch vectors (Engine(vectors=True)): the packets of the last device
+     * burst this worker received, in order (vec_n of them; 0: none). A hint
+     * only: a user checks vec[0] against its batch head and each link
+     * (vec[i]->next == vec[i + 1]) before it follows one, so an element that
+     * changed the batch costs the vector, never a wrong packet. NULL: off. */
+    struct pl_packet **vec;
+    uint32_t vec_n;
 } pl_ctx;
+#define PL_VEC_MAX 256
 
 typedef void (*pl_push_fn)(pl_element *e, int port, pl_packet *batch, pl_ctx *ctx);
 /* Pull up to `max` packets from output `port` of e (NULL: nothing there). */

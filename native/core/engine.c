@@ -240,6 +240,7 @@ static int setup_workers(pl_engine *e, pl_error *err)
             .cycles = e->opts.cycles,
             .timestamps = e->opts.timestamps,
             .bd = e->opts.breakdown ? w->bd : NULL,
+            .vec = e->opts.vectors ? w->vec : NULL,
         };
         pthread_mutex_init(&w->tlock, NULL);
         atomic_init(&w->tnext, UINT64_MAX);

@@ -98,6 +98,9 @@ typedef struct pl_engine_opts {
                               one clock read per batch), for LatencyHistogram; off: no cost */
     int breakdown;         /* time the stages of the batch path (rdtsc at stage boundaries,
                               per batch): pl_engine_breakdown; off: one branch per mark */
+    int vectors;           /* batch vectors: a device burst's packets carried as an array
+                              beside the linked batch, so that TX walks the array (links
+                              checked, no dependent loads) instead of the list */
 } pl_engine_opts;
 
 pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err);

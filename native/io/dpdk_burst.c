@@ -91,6 +91,7 @@ uint32_t pl_dpdk_rx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
     uint32_t got = 0;
     uint64_t bytes = 0;
     const uint64_t first = pl_stamp_now(ctx);   /* at receive: a wait for a full burst counts */
+    pl_packet **const vec = ctx->vec;           /* batch vectors: NULL when off */
     for (uint16_t i = 0; i < n; i++) {
         struct rte_mbuf *mb = m[i];
         if (i + PREFETCH < n) {            /* the metadata lines a few packets ahead */
@@ -113,6 +114,8 @@ uint32_t pl_dpdk_rx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
             pl_stamp(p, first);
         *link = p;
         link = &p->next;
+        if (vec)
+            vec[got] = p;
         got++;
         bytes += p->len;
     }
@@ -123,6 +126,8 @@ uint32_t pl_dpdk_rx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
         head->b_bytes = bytes;
         pl_batch_join(batch, head);
     }
+    if (vec)                       /* the vector is the batch only when it starts it */
+        ctx->vec_n = head && *batch == head ? got : 0;
     pl_bd_mark(ctx, PL_BD_RX_CONV);
     return got;
 }
@@ -210,8 +215,20 @@ uint32_t pl_dpdk_tx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
     pl_packet *tail = p->b_tail;
     const uint32_t max_frame = q->max_frame;
     uint32_t n = 0;
+    /* Batch vectors: follow the array where it agrees with the links, so the
+     * next packet's address does not wait for this packet's load. */
+    pl_packet *const *v = ctx->vec;
+    uint32_t vn = v && ctx->vec_n && v[0] == p ? ctx->vec_n : 0, vi = 0;
+    if (v)
+        ctx->vec_n = 0;            /* used once: the batch is about to change */
     while (p && n < max) {
-        pl_packet *nx = p->next;
+        pl_packet *nx;
+        if (vi + 1 < vn && p->next == v[vi + 1])
+            nx = v[++vi];
+        else {
+            nx = p->next;
+            vn = 0;
+        }
         left--;
         left_bytes -= p->len;
         if (__builtin_expect(sendable(p), 1)) {

@@ -61,7 +61,8 @@ def _instrumented(spec: dict, run: dict) -> dict:
     from ..engine._lib import lib
 
     cpu = spec.get("cpu", CPU)
-    eng = Engine(run["config"], pin=True, first_cpu=cpu, breakdown=True)
+    eng = Engine(run["config"], pin=True, first_cpu=cpu, breakdown=True,
+                 vectors=run.get("vectors", False))
     td = eng["td"]
     eng.start()
     try:
@@ -109,39 +110,53 @@ def _one(m: dict) -> dict:
             "cpu_share": m["cpu_s"] / m["wall_s"] if m["wall_s"] else None}
 
 
-def bench_breakdown(duration: float = 1.0, repeat: int = 3) -> dict:
-    spec = {"eal": EAL_NULL, "warmup": 0.5, "duration": duration,
-            "runs": [{"reference": ["net_null0", "net_null1"]}, {"config": _fwd()},
-                     {"config": _fwd(), "breakdown": True}]}
-    got = [run_worker(spec, module="pktlab.bench.breakdown")
-           for _ in range(repeat)]
-    windows = [_one(g[2]) for g in got]
-
+def _summary(windows: list[dict]) -> dict:
+    """Medians over the worker processes of one instrumented variant."""
     def med(f):
         return statistics.median(f(w) for w in windows)
 
     raw = {k: med(lambda w, k=k: w["raw"][k]) for k in (*STAGES, PREEMPTED)}
     net = {k: med(lambda w, k=k: w["net"][k]) for k in STAGES}
-    ns = {"io_loop": [1e3 / g[0]["mpps"] for g in got], "engine": [1e3 / g[1]["mpps"] for g in got],
-          "io_loop_cpu": [1e3 / g[0]["mpps_cpu"] for g in got if g[0]["mpps_cpu"]],
-          "engine_cpu": [1e3 / g[1]["mpps_cpu"] for g in got if g[1]["mpps_cpu"]]}
-    ns = {k: statistics.median(v) if v else None for k, v in ns.items()}
-    whole = med(lambda w: w["whole_ns"])
-    return {"benchmark": "io --breakdown", "frame": 64, "burst": 32, "cpu": CPU,
-            "config": _fwd(), "settings": {"duration": duration, "repeat": repeat, "eal": EAL_NULL},
-            "parts_ns": {k: raw[k] for k in STAGES}, "preempted_ns": raw[PREEMPTED],
-            "parts_net_ns": net, "whole_ns": whole, "parts_sum_ns": sum(raw.values()),
-            "on_cpu_ns": sum(raw[k] for k in STAGES),
+    return {"parts_ns": {k: raw[k] for k in STAGES}, "preempted_ns": raw[PREEMPTED],
+            "parts_net_ns": net, "whole_ns": med(lambda w: w["whole_ns"]),
+            "parts_sum_ns": sum(raw.values()), "on_cpu_ns": sum(raw[k] for k in STAGES),
             "parts_sum_over_whole": med(lambda w: sum(w["raw"].values()) / w["whole_ns"]),
             "net_sum_ns": sum(net.values()), "engine_net_ns": sum(net[k] for k in ENGINE_PARTS),
-            "marks_per_batch": med(lambda w: w["marks_per_batch"]), "mark_ns": med(lambda w: w["mark_ns"]),
-            "tsc_ghz": med(lambda w: w["tsc_ghz"]), "cpu_share": med(lambda w: w["cpu_share"] or 0),
-            "io_loop_ns": ns["io_loop"], "engine_ns": ns["engine"],
-            "io_loop_ns_cpu": ns["io_loop_cpu"], "engine_ns_cpu": ns["engine_cpu"],
-            "engine_over_io_loop": ns["io_loop"] / ns["engine"] if ns["engine"] else None,
-            "engine_over_io_loop_cpu": (ns["io_loop_cpu"] / ns["engine_cpu"]
-                                        if ns["engine_cpu"] and ns["io_loop_cpu"] else None),
-            "windows": windows, "runs": got}
+            "marks_per_batch": med(lambda w: w["marks_per_batch"]),
+            "mark_ns": med(lambda w: w["mark_ns"]), "tsc_ghz": med(lambda w: w["tsc_ghz"]),
+            "windows": windows}
+
+
+def _ns(runs: list[dict], key: str):
+    v = [1e3 / r[key] for r in runs if r.get(key)]
+    return statistics.median(v) if v else None
+
+
+def _ratio(a, b):
+    return a / b if a and b else None
+
+
+def bench_breakdown(duration: float = 1.0, repeat: int = 3) -> dict:
+    """The linked-list batch (the default) and batch vectors (Engine(vectors=True)),
+    each unmarked and marked, and the bare io loop, in every worker process."""
+    fwd = {"config": _fwd()}
+    spec = {"eal": EAL_NULL, "warmup": 0.5, "duration": duration,
+            "runs": [{"reference": ["net_null0", "net_null1"]}, fwd, fwd | {"vectors": True},
+                     fwd | {"breakdown": True}, fwd | {"breakdown": True, "vectors": True}]}
+    got = [run_worker(spec, module="pktlab.bench.breakdown") for _ in range(repeat)]
+    res = {"benchmark": "io --breakdown", "frame": 64, "burst": 32, "cpu": CPU,
+           "config": _fwd(), "settings": {"duration": duration, "repeat": repeat, "eal": EAL_NULL}}
+    res |= _summary([_one(g[3]) for g in got])
+    res["vectors"] = _summary([_one(g[4]) for g in got])
+    for name, i in (("io_loop", 0), ("engine", 1), ("engine_vectors", 2)):
+        res[f"{name}_ns"] = _ns([g[i] for g in got], "mpps")
+        res[f"{name}_ns_cpu"] = _ns([g[i] for g in got], "mpps_cpu")
+    for k in ("", "_cpu"):
+        res[f"engine_over_io_loop{k}"] = _ratio(res[f"io_loop_ns{k}"], res[f"engine_ns{k}"])
+        res[f"vectors_over_io_loop{k}"] = _ratio(res[f"io_loop_ns{k}"], res[f"engine_vectors_ns{k}"])
+        res[f"vectors_over_list{k}"] = _ratio(res[f"engine_ns{k}"], res[f"engine_vectors_ns{k}"])
+    res["runs"] = got
+    return res
 
 
 def _f(x, w=7) -> str:
@@ -171,6 +186,16 @@ def format_breakdown(r: dict) -> str:
               f"{_f(r['engine_over_io_loop_cpu'], 9)}",
               f"  engine's own parts (net of marks): {_f(r['engine_net_ns'], 5)} ns/packet; "
               f"engine - io loop per CPU-s: {_f(_sub(r['engine_ns_cpu'], r['io_loop_ns_cpu']), 5)}"]
+    v = r["vectors"]
+    lines += ["", "  batch vectors (Engine(vectors=True)): TX follows the RX burst's array",
+              "  stage            list (net)  vectors (net)"]
+    for k in STAGES:
+        lines.append(f"  {k:<16} {_f(r['parts_net_ns'][k], 9)}  {_f(v['parts_net_ns'][k], 9)}")
+    lines += [f"  {'on the CPU':<16} {_f(r['net_sum_ns'], 9)}  {_f(v['net_sum_ns'], 9)}"
+              f"     vectors: sum/whole {_f(v['parts_sum_over_whole'], 5)}",
+              f"  unmarked, ns/packet per CPU-s: list {_f(r['engine_ns_cpu'], 5)}, vectors "
+              f"{_f(r['engine_vectors_ns_cpu'], 5)};  speed vectors / list {_f(r['vectors_over_list_cpu'], 5)}"
+              f", vectors / io loop {_f(r['vectors_over_io_loop_cpu'], 5)}"]
     return "\n".join(lines)
 
 

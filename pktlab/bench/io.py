@@ -98,6 +98,7 @@ def _measure(spec: dict, run: dict) -> dict:
         return _reference(spec, run)
     threads = run.get("threads", 1)
     eng = Engine(run["config"], threads=threads, pin=True, per_packet=run.get("per_packet", False),
+                 vectors=run.get("vectors", False),
                  first_cpu=0 if threads > 1 else spec.get("cpu", CPU))
     names = run.get("counter", "td")
     els = [eng[n] for n in ([names] if isinstance(names, str) else names)]

@@ -44,8 +44,8 @@ class Engine:
         read: for command-line drivers.
     timestamps: stamp packets as sources make or devices receive them (a clock
         read per batch) for LatencyHistogram; live as `eng.timestamps`.
-    breakdown: time the stages of the batch path (rdtsc per batch at stage
-        boundaries; `eng.breakdown()`, `pktlab bench io --breakdown`).
+    breakdown: time the batch path's stages (`eng.breakdown()`, `pktlab bench io --breakdown`).
+    vectors: a device burst's packets also as an array, followed by TX (docs/performance.md).
     """
 
     def __init__(self, graph, threads: int = 1, *, per_packet: bool = False,
@@ -54,7 +54,7 @@ class Engine:
                  pool_buffers: int = 0, defines: dict[str, str] | None = None,
                  dpdk: str | list[str] | None = None, simtime: bool = False,
                  simtime_start: float = 0.0, stdio: bool = False, timestamps: bool = False,
-                 breakdown: bool = False):
+                 breakdown: bool = False, vectors: bool = False):
         if isinstance(graph, str):
             from ..lang import parse
 
@@ -71,7 +71,7 @@ class Engine:
         for k, v in (("threads", threads), ("per_packet", per_packet), ("cycles", cycles),
                      ("pin", pin), ("first_cpu", first_cpu), ("pool_buffers", pool_buffers),
                      ("simtime", simtime), ("simtime_start", simtime_start), ("stdio", stdio),
-                     ("timestamps", timestamps), ("breakdown", breakdown)):
+                     ("timestamps", timestamps), ("breakdown", breakdown), ("vectors", vectors)):
             setattr(opts, k, v)
         self.placement = self._place(graph, threads, pin, cpus, first_cpu)
         opts.ncpus = len(self.placement.cpus[:64])
