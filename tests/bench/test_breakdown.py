@@ -58,3 +58,16 @@ def test_engine_breakdown_in_memory():
     assert b["rx_device"]["marks"] == b["tx_device"]["marks"] == 0
     with pytest.raises(EngineError, match="breakdown is off"):
         Engine("InfiniteSource(LIMIT 1, STOP true) -> Discard;").breakdown()
+
+
+def test_fig8_pipeline_rows():
+    """`pktlab bench pipeline`: the Fig. 8 models against full push on one core
+    measured in the same rounds (the reference's own ratio is 1 by definition)."""
+    from pktlab.bench.threads import FIG8, fig8, format_fig8
+
+    r = fig8(duration=0.2, repeat=1)
+    assert set(r["models"]) == set(FIG8)
+    for row in r["models"].values():
+        assert row["mpps"] > 0 and row["mpps_cpu"] > 0
+    assert r["models"]["full push, 1 core"]["over_full_push_1core"] == 1.0
+    assert "1-1 Pipeliner, batches" in format_fig8(r)
