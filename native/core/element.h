@@ -335,7 +335,8 @@ static inline uint64_t pl_rdtsc(void)
  * mark to the stage that just ended, so the stages tile the worker's time
  * without gaps. Marks sit at stage boundaries on the batch path (a dozen per
  * batch, none per packet); off, each is one predictable branch.
- * ctx->bd holds [PL_BD_N] cycles then [PL_BD_N] mark counts.
+ * ctx->bd holds [PL_BD_N] cycles, [PL_BD_N] mark counts, then the last
+ * mark's TSC (so that a reader can count the stage in progress).
  */
 enum { PL_BD_DISPATCH, PL_BD_RX_DEVICE, PL_BD_RX_CONV, PL_BD_STATS, PL_BD_TX_CONV,
        PL_BD_TX_DEVICE, PL_BD_PREEMPTED, PL_BD_N };
@@ -354,6 +355,7 @@ static inline void pl_bd_mark(struct pl_ctx *ctx, int stage)
         __atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + d, __ATOMIC_RELAXED);
         __atomic_store_n(k, __atomic_load_n(k, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
         ctx->bd_last = now;
+        __atomic_store_n(&ctx->bd[2 * PL_BD_N], now, __ATOMIC_RELAXED);   /* for readers */
     }
 }
 

@@ -232,12 +232,13 @@ int pl_stats(pl_engine *e, pl_stats_layout *out);
 
 /* ---- the per-packet cost breakdown (opts.breakdown) ----
  * Stages of the batch path, in TSC cycles summed over the workers, with how
- * many marks ended each (a mark's own cost is pl_breakdown_mark_cycles).
+ * many marks ended each (a mark's own cost is pl_breakdown_mark_cycles);
+ * *open: the cycles since each worker's last mark (the stages in progress).
  * Returns the number of stages written (at most n), or -1 when the engine
  * was built without opts.breakdown. */
 int pl_breakdown_nstages(void);
 const char *pl_breakdown_stage(int i);   /* "dispatch", "rx_device", ...; NULL out of range */
-int pl_engine_breakdown(pl_engine *e, uint64_t *cycles, uint64_t *marks, int n);
+int pl_engine_breakdown(pl_engine *e, uint64_t *cycles, uint64_t *marks, int n, uint64_t *open);
 double pl_breakdown_mark_cycles(uint32_t n);   /* TSC cycles per mark, over n marks here */
 uint64_t pl_tsc(void);                   /* the TSC now (0 where there is none) */
 int pl_port_index(pl_engine *e, int elem, int port);    /* -1 if none */

@@ -7,7 +7,9 @@ How the parts are measured: Engine(breakdown=True) reads the TSC at the
 stage boundaries of the batch path, once per batch (a dozen marks per batch,
 none per packet: native/core/element.h, pl_bd_mark); each mark adds the
 cycles since the previous one to the stage that just ended, so the stages
-tile the worker's time. The parts are cycles / TSC rate / packets forwarded;
+tile the worker's time (the stage open at each end of the window is counted
+from the last mark's TSC, "window edges"). The parts are cycles / TSC rate /
+packets forwarded;
 the whole is the wall time of the measurement window / packets forwarded,
 measured apart (the control thread's clock and the TX counter): the parts
 sum to it when the marks cover the worker's whole loop, no gap, no overlap.
@@ -35,6 +37,7 @@ from .io import CPU, EAL_NULL, _fwd, _measure, _thread_ticks, run_worker
 
 STAGES = ("rx_device", "rx_conversion", "dispatch", "statistics", "tx_conversion", "tx_device")
 PREEMPTED = "preempted"        # a stage longer than ~8 us: the worker was off the CPU
+EDGES = "window_edges"         # the stages open when the window began and ended (in_progress)
 ENGINE_PARTS = ("rx_conversion", "dispatch", "statistics", "tx_conversion")
 
 
@@ -102,6 +105,7 @@ def _one(m: dict) -> dict:
     """ns/packet per stage (raw and net of the marks' cost) from one window."""
     n, hz = m["packets"], m["tsc_hz"]
     raw = {k: m["cycles"][k] / hz / n * 1e9 for k in (*STAGES, PREEMPTED)}
+    raw[EDGES] = m["cycles"]["in_progress"] / hz / n * 1e9
     net = {k: max(0.0, (m["cycles"][k] - m["marks"][k] * m["mark_cycles"]) / hz / n * 1e9)
            for k in STAGES}
     return {"raw": raw, "net": net, "whole_ns": m["wall_s"] / n * 1e9,
@@ -115,9 +119,10 @@ def _summary(windows: list[dict]) -> dict:
     def med(f):
         return statistics.median(f(w) for w in windows)
 
-    raw = {k: med(lambda w, k=k: w["raw"][k]) for k in (*STAGES, PREEMPTED)}
+    raw = {k: med(lambda w, k=k: w["raw"][k]) for k in (*STAGES, PREEMPTED, EDGES)}
     net = {k: med(lambda w, k=k: w["net"][k]) for k in STAGES}
     return {"parts_ns": {k: raw[k] for k in STAGES}, "preempted_ns": raw[PREEMPTED],
+            "window_edges_ns": raw[EDGES],
             "parts_net_ns": net, "whole_ns": med(lambda w: w["whole_ns"]),
             "parts_sum_ns": sum(raw.values()), "on_cpu_ns": sum(raw[k] for k in STAGES),
             "parts_sum_over_whole": med(lambda w: sum(w["raw"].values()) / w["whole_ns"]),
@@ -175,6 +180,8 @@ def format_breakdown(r: dict) -> str:
         lines.append(f"  {k:<16} {_f(r['parts_ns'][k], 9)}  {_f(r['parts_net_ns'][k], 9)}")
     lines += [f"  {'on the CPU':<16} {_f(r['on_cpu_ns'], 9)}  {_f(r['net_sum_ns'], 9)}",
               f"  {PREEMPTED + ' (>8us)':<16} {_f(r['preempted_ns'], 9)}   (the machine's other work)",
+              f"  {'window edges':<16} {_f(r['window_edges_ns'], 9)}   (stages open at the window's "
+              "ends: end minus start)",
               f"  {'sum of parts':<16} {_f(r['parts_sum_ns'], 9)}",
               f"  {'whole (wall)':<16} {_f(r['whole_ns'], 9)}     sum/whole {_f(r['parts_sum_over_whole'], 5)}",
               f"  marks: {_f(r['marks_per_batch'], 4)} per batch, {_f(r['mark_ns'], 4)} ns each; "

@@ -53,7 +53,7 @@ def test_engine_breakdown_in_memory():
                  breakdown=True)
     eng.run()
     b = eng.breakdown()
-    assert set(b) == {*STAGES, "preempted"}
+    assert set(b) == {*STAGES, "preempted", "in_progress"}
     assert b["dispatch"]["cycles"] > 0 and b["statistics"]["marks"] > 0
     assert b["rx_device"]["marks"] == b["tx_device"]["marks"] == 0
     with pytest.raises(EngineError, match="breakdown is off"):
