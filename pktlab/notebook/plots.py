@@ -289,9 +289,16 @@ class Dashboard:
         """Detach and close the widgets (their comms: the page drops them)."""
         self.detach()
         if self._widget is not None:
+            from bokeh.models import Div
+
             from .closing import close_tree
 
             with self.lock:
+                # jupyter_bokeh's view clears its Bokeh document only when it
+                # renders another one, never when it is removed: its views stay
+                # in BokehJS's index (~10 MiB of JS heap per dashboard). A blank
+                # document to render first lets the page free the dashboard's.
+                self._widget.children[0].update_from_model(Div(text=""))
                 close_tree(self._widget)
             self._widget = None
 

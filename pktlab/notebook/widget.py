@@ -15,7 +15,6 @@ edits only change the graph. The output bundle also carries the graph as
 
 from __future__ import annotations
 
-import pathlib
 import weakref
 
 import anywidget
@@ -23,6 +22,7 @@ import traitlets as t
 
 from .editing import EditError, GraphEditor, ParamErrors, config_params
 from .following import rebase
+from .frontend import BUNDLE, CSS, ESM
 from ..engine import EngineError
 from ..graph import Connection, Graph, diff
 from .graphview import MIME, class_table, graph_html, port_counts, view_json
@@ -30,11 +30,6 @@ from .pullview import pull_edges
 from ..telemetry.overlay import LiveOverlay
 
 __all__ = ["GraphWidget", "run_file", "stop_all"]
-
-_STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"   # built by make setup
-_MISSING = """export default { render({ el }) {
-  el.textContent = "pktlab: the widget's front end is not built (run 'make setup' in the "
-    + "pktlab checkout, or reinstall pktlab)"; } };"""
 
 _ENGINES: weakref.WeakSet = weakref.WeakSet()
 
@@ -59,8 +54,8 @@ def _resolve(source, engine):
 class GraphWidget(anywidget.AnyWidget):
     """An editable Click graph, with live numbers when an engine runs it."""
 
-    _esm = _STATIC / "widget.js" if (_STATIC / "widget.js").exists() else _MISSING
-    _css = _STATIC / "widget.css" if (_STATIC / "widget.css").exists() else ""
+    _esm = ESM                  # a loader: the bundle is imported once per page (frontend.py)
+    _css = CSS
 
     elements = t.List(t.Dict(), help="Elements in engine order: {name, class, config}.").tag(
         sync=True)
@@ -221,7 +216,9 @@ class GraphWidget(anywidget.AnyWidget):
     # ---- edits from the view ----------------------------------------------
 
     def _on_msg(self, _widget, content, _buffers) -> None:
-        if isinstance(content, dict) and "op" in content:
+        if isinstance(content, dict) and content.get("op") == "bundle":   # frontend.py
+            self.send({"op": "bundle", "text": BUNDLE})
+        elif isinstance(content, dict) and "op" in content:
             self._handle(content)
 
     def _handle(self, msg: dict) -> None:
