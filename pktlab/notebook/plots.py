@@ -295,9 +295,9 @@ class Dashboard:
 
             with self.lock:
                 # jupyter_bokeh's view clears its Bokeh document only when it
-                # renders another one, never when it is removed: its views stay
-                # in BokehJS's index (~10 MiB of JS heap per dashboard). A blank
-                # document to render first lets the page free the dashboard's.
+                # renders another one, never when it is removed: the dashboard's
+                # root views stay in BokehJS's index. A blank document to render
+                # first has the page remove them (a few small views stay).
                 self._widget.children[0].update_from_model(Div(text=""))
                 close_tree(self._widget)
             self._widget = None
