@@ -21,15 +21,19 @@ import json, sys
 from pktlab import Engine
 from pktlab.engine import EngineError
 conf, feed, names = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
+wait = len(sys.argv) > 4
 try:
     eng = Engine(conf)
 except EngineError as e:
     print(json.dumps({"error": str(e)}), flush=True)
     sys.exit(0)
-if feed:
+if feed and not wait:
     eng.feed("src", [bytes.fromhex(h) for h in feed])
 eng.start()
 print(json.dumps({"ready": True}), flush=True)
+if wait:                               # feed once told to (a sniffer is ready)
+    sys.stdin.readline()
+    eng.feed("src", [bytes.fromhex(h) for h in feed])
 sys.stdin.readline()
 eng.stop()
 out = {n: eng[n].counters() for n in names}
@@ -58,10 +62,10 @@ def ns():
 
 
 class Running:
-    def __init__(self, ns, conf, names, feed=()):
+    def __init__(self, ns, conf, names, feed=(), wait=False):
         self.ns = ns
         self.p = netns_python(ns, ENGINE, conf, json.dumps([f.hex() for f in feed]),
-                              json.dumps(names))
+                              json.dumps(names), *(["wait"] if wait else []))
         first = json.loads(self.p.stdout.readline() or '{"error": "no output"}')
         if "error" in first:
             self.p.kill()
@@ -218,3 +222,41 @@ def test_errors_name_the_keyword(ns):
         out, err = p.communicate(timeout=30)
         first = json.loads(out.splitlines()[0])
         assert want in first.get("error", ""), (conf, first, err)
+
+
+SNIFF = r"""
+import socket, sys, select, time
+dev, n = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+s.bind((dev, 0))
+print("ready", flush=True)
+got, end = [], time.monotonic() + 10
+while len(got) < n and time.monotonic() < end:
+    if select.select([s], [], [], 0.2)[0]:
+        got.append(s.recv(4096).hex())
+print(" ".join(got), flush=True)
+"""
+
+
+def test_tohostsniffers_reach_sniffers_not_the_stack(ns):
+    dev = "pks" + uuid.uuid4().hex[:6]
+    frames = [bytes.fromhex("020000000001020000000002") + b"\x88\xb5" + bytes([i]) * 50
+              for i in range(6)]
+    ip = bytes.fromhex("4500001c00010000401100000a5a00020a5a0001") + bytes(8)
+    conf = (f"src :: FromMemory(BURST 4); ths :: ToHostSniffers({dev});"
+            "src -> c :: Classifier(0/45, -); c[1] -> ths; c[0] -> ips :: ToHostSniffers(TYPE IP);")
+    run = Running(ns, conf, ["ths", "ips"], feed=frames + [ip, b"\x00" * 5], wait=True)
+    try:
+        sn = netns_python(ns, SNIFF, dev, str(len(frames)))
+        assert sn.stdout.readline().strip() == "ready"
+        run.p.stdin.write("go\n")
+        run.p.stdin.flush()
+        out, _ = sn.communicate(timeout=30)
+        st = run.stats(dev)
+    finally:
+        res = run.stop()
+    got = [bytes.fromhex(h) for h in out.split()]
+    assert got == frames                             # the sniffer saw them, in order
+    assert st["rx_packets"] == 0                     # the stack never received one
+    assert res["ths"]["sent"] == len(frames) and res["ths"]["too_small"] == 1
+    assert res["ips"]["sent"] == 1 and res["in_use"] == 0
