@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -260,3 +261,17 @@ def test_tohostsniffers_reach_sniffers_not_the_stack(ns):
     assert st["rx_packets"] == 0                     # the stack never received one
     assert res["ths"]["sent"] == len(frames) and res["ths"]["too_small"] == 1
     assert res["ips"]["sent"] == 1 and res["in_use"] == 0
+
+
+CORPUS = sorted((Path(__file__).parent / "data" / "host").glob("*.click"))
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
+def test_corpus_loads_and_checks(ns, path):
+    """Every configuration of the committed host corpus builds (devices made
+    in the namespace) and `pktlab check` finds nothing unsupported in it."""
+    run = Running(ns, path.read_text(), [])
+    run.stop()
+    r = subprocess.run(["ip", "netns", "exec", ns, sys.executable, "-m", "pktlab.cli.main",
+                        "check", str(path)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
