@@ -122,11 +122,13 @@ def _ping(run, addr, n=5):
     return int(sent), int(got)
 
 
-def test_kernel_routes_pings_through_kerneltun(ns):
+@pytest.mark.parametrize("mode", ["push", "pull"])
+def test_kernel_routes_pings_through_kerneltun(ns, mode):
     dev = "pkt" + uuid.uuid4().hex[:6]
+    into = "tun" if mode == "push" else "Queue(10) -> tun"     # pull: KernelTun's task pulls
     conf = (f"tun :: KernelTun(10.77.0.1/24, DEVNAME {dev}, BURST 8);"
             "tun -> c :: IPClassifier(icmp type echo, -);"
-            "c[0] -> pr :: ICMPPingResponder -> replies :: Counter -> tun;"
+            f"c[0] -> pr :: ICMPPingResponder -> replies :: Counter -> {into};"
             "c[1] -> other :: Counter -> Discard;")
     run = Running(ns, conf, ["tun", "replies", "other"])
     try:
