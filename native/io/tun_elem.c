@@ -89,9 +89,10 @@ uint32_t pl_ktun_run(pl_element *e, pl_ctx *ctx)
         if (cc <= (ssize_t)PL_TUN_PI) {
             int en = errno;
             pl_packet_free(ctx->pool, p);
+            /* As Click's: every error logged, but ENOBUFS once with IGNORE_QUEUE_OVERFLOWS. */
             if (cc < 0 && en != EAGAIN && en != EWOULDBLOCK &&
-                (!s->ignore_q || !s->warned_read || en != ENOBUFS) && !s->warned_read) {
-                s->warned_read = 1;
+                (!__atomic_exchange_n(&s->warned_read, 1, __ATOMIC_RELAXED) || !s->ignore_q ||
+                 en != ENOBUFS)) {
                 pl_log(e->eng, "%s: read from %s: %s", PL_NAME(e), s->t.name, strerror(en));
             }
             break;
@@ -164,8 +165,9 @@ static int write_one(pl_element *e, ktun_state *s, pl_packet *p, pl_ctx *ctx)
     int en = errno;
     pl_packet_free(ctx->pool, p);
     if (w != want) {
-        if (!s->warned_write || (!s->ignore_q && en != ENOBUFS)) {
-            s->warned_write = 1;
+        /* Logged as Click's (ENOBUFS once with IGNORE_QUEUE_OVERFLOWS); all counted. */
+        if (!__atomic_exchange_n(&s->warned_write, 1, __ATOMIC_RELAXED) || !s->ignore_q ||
+            en != ENOBUFS) {
             pl_log(e->eng, "%s(%s): write failed: %s", PL_NAME(e), s->t.name,
                    w < 0 ? strerror(en) : "short write");
         }

@@ -62,8 +62,8 @@ static uint32_t fh_run(pl_element *e, pl_ctx *ctx)
         if (cc <= (ssize_t)PL_TUN_PI) {
             int en = errno;
             pl_packet_free(ctx->pool, p);
-            if (cc < 0 && en != EAGAIN && en != EWOULDBLOCK && !s->warned) {
-                s->warned = 1;
+            if (cc < 0 && en != EAGAIN && en != EWOULDBLOCK &&
+                !__atomic_exchange_n(&s->warned, 1, __ATOMIC_RELAXED)) {
                 pl_log(e->eng, "%s: FromHost read: %s", PL_NAME(e), strerror(en));
             }
             break;

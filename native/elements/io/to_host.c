@@ -75,8 +75,7 @@ static void th_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
         ssize_t want = (ssize_t)q->len, w = write(fd, q->data, q->len);
         int en = errno;
         if (w != want) {
-            if (!s->warned) {
-                s->warned = 1;
+            if (!__atomic_exchange_n(&s->warned, 1, __ATOMIC_RELAXED)) {
                 pl_log(e->eng, "ToHost(%s): write failed: %s", s->devname,
                        w < 0 ? strerror(en) : "short write");
             }

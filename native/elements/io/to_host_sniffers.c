@@ -98,8 +98,7 @@ static void ths_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
         while (read(s->t.fd, sink, sizeof sink) > 0)
             ;
         if (w != (ssize_t)p->len) {
-            if (!s->warned) {
-                s->warned = 1;
+            if (!__atomic_exchange_n(&s->warned, 1, __ATOMIC_RELAXED)) {
                 pl_log(e->eng, "%s: send on %s: %s", PL_NAME(e), s->t.name,
                        w < 0 ? strerror(en) : "short write");
             }
