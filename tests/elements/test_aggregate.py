@@ -83,3 +83,15 @@ def test_bad_handler_values(dump, tmp_path):
         eng["a"].write("freeze", "maybe")
     with pytest.raises(EngineError, match="No such file"):
         eng["a"].write("write_text_file", str(tmp_path / "no" / "such" / "dir"))
+
+
+def test_flows_get_numbers_and_directions_and_non_flows_leave_on_output_1(dump, tmp_path):
+    src = dump("!data src sport dst dport proto\n1.0.0.1 5 2.0.0.2 6 U\n2.0.0.2 6 1.0.0.1 5 U\n"
+               "1.0.0.1 5 2.0.0.2 7 T\n1.0.0.1 - 2.0.0.2 - I\n")
+    out = tmp_path / f"out-{uuid.uuid4().hex}"
+    eng = Engine(f"FromIPSummaryDump({src}, STOP true) -> SetTimestamp -> a :: AggregateIPFlows"
+                 f" -> ToIPSummaryDump({out}, FIELDS aggregate link); a[1] -> no :: Counter"
+                 " -> Discard")
+    eng.run_inline()
+    assert out.read_text().splitlines()[2:] == ["1 0", "1 1", "2 0"]
+    assert eng["no"].read("count") == "1"

@@ -155,7 +155,7 @@ static int update(pl_element *e, ac_state *s, pl_packet *p, int frozen)
         amount = 1 + (s->multipacket ? pl_anno_u32(p, PL_ANNO_EXTRA_PACKETS) : 0);
     else {
         amount = p->len + (s->extra_length ? pl_anno_u32(p, PL_ANNO_EXTRA_LENGTH) : 0);
-        if (s->ip_bytes && p->net_off && p->buf + p->net_off > p->data)
+        if (s->ip_bytes && p->net_off != PL_OFF_UNSET && p->buf + p->net_off > p->data)
             amount -= (uint32_t)(p->buf + p->net_off - p->data);
     }
     if (amount && !*c) {
