@@ -608,6 +608,9 @@ uint64_t pl_engine_now_ns(struct pl_engine *eng);
 uint64_t pl_engine_realtime_ns(struct pl_engine *eng);
 /* The worker running the caller, or -1 on a thread that is not a worker. */
 int pl_current_tid(void);
+/* The calling worker's context when it is one of eng's workers (a handler
+ * written by a Script or a timer may then push packets), else NULL. */
+pl_ctx *pl_current_ctx(struct pl_engine *eng);
 /* An element's home worker: its task's, else the first that reaches it. */
 int pl_element_home(const pl_element *e);
 /* A handler call an element makes (Click's HandlerCall: COUNT_CALL, END_CALL):

@@ -27,6 +27,11 @@ static _Thread_local pl_worker *tls_worker;
 
 int pl_current_tid(void) { return tls_worker ? tls_worker->ctx.tid : -1; }
 
+pl_ctx *pl_current_ctx(pl_engine *e)
+{
+    return tls_worker && tls_worker->eng == e ? &tls_worker->ctx : NULL;
+}
+
 static void pause_briefly(long ns)
 {
     struct timespec ts = {0, ns};

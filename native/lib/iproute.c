@@ -11,7 +11,7 @@
 const char *const pl_rt_counters[] = {"no_route", "bad_port", NULL};
 
 const pl_param_handler pl_rt_param_handlers[] = {
-    {"lookup", "read 'lookup ADDR': 'OUTPUT [GATEWAY]' of ADDR's route, empty if none",
+    {"lookup", "read 'lookup ADDR': 'OUTPUT [GATEWAY]' of ADDR's route, -1 if none",
      pl_rt_read_lookup},
     {"get", "the same as lookup", pl_rt_read_lookup},
     {0}};
@@ -158,6 +158,16 @@ static void unparse(const pl_route *r, char *buf, size_t len)
     snprintf(buf, len, "%s/%s\t%s\t%d", a, m, r->gw ? pl_ip_str(r->gw, g) : "-", r->port);
 }
 
+/* A route as Click's IPRoute::unparse writes it in messages: "18.16.0.0/12 4.0.0.4 0". */
+static const char *route_str(const pl_route *r, char *buf, size_t len)
+{
+    unparse(r, buf, len);
+    for (char *c = buf; *c; c++)
+        if (*c == '\t')
+            *c = ' ';
+    return buf;
+}
+
 int pl_rt_read_table(pl_element *e, char *buf, size_t len)
 {
     pl_rt *rt = PL_STATE(e, pl_rt);
@@ -218,7 +228,11 @@ static int change(pl_element *e, const char *v, const char *kw, int op, pl_error
             int i = find(rt, &r);
             if (i < 0 || (has_full && (rt->v[i].port != full.port ||
                                        (full.gw && rt->v[i].gw != full.gw)))) {
-                rc = route_error(e, kw, item, "no such route", err);
+                char t[80];
+                if (!has_full)
+                    full = r, full.gw = 0, full.port = -1, full.plen = len;
+                rc = pl_seterr(err, PL_ERR_CONFIG, e, kw, "route '%s' not found",
+                               route_str(&full, t, sizeof t));
                 break;
             }
             rt->v[i] = rt->v[--rt->n];
@@ -230,8 +244,10 @@ static int change(pl_element *e, const char *v, const char *kw, int op, pl_error
             rc = route_error(e, kw, item, "the mask must be a prefix", err);
         } else {
             int x = put(rt, &r, op == 1);
-            if (x == -1)
-                rc = route_error(e, kw, item, "a route for this prefix exists (use set)", err);
+            char t[80];
+            if (x == -1)                /* Click's words (IPRouteTable::run_command) */
+                rc = pl_seterr(err, PL_ERR_CONFIG, e, kw, "conflict with existing route '%s'",
+                               route_str(&rt->v[find(rt, &r)], t, sizeof t));
             else if (x)
                 rc = pl_seterr(err, PL_ERR_NOMEM, e, kw, "out of memory");
         }
@@ -280,8 +296,8 @@ int pl_rt_read_lookup(pl_element *e, const char *param, char *buf, size_t len, p
     pthread_mutex_lock(&rt->lock);          /* the structure stays while we read it */
     int found = rt->lookup(e, a, &r);
     pthread_mutex_unlock(&rt->lock);
-    if (!found)
-        return pl_fmt(buf, len, "%s", "");
+    if (!found)                             /* Click's IPRouteTable::lookup_handler */
+        return pl_fmt(buf, len, "%s", "-1");
     char g[16];
     if (r.gw)
         return pl_fmt(buf, len, "%d %s", r.port, pl_ip_str(r.gw, g));

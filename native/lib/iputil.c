@@ -26,6 +26,31 @@ int pl_mask_len(uint32_t mask)
     return (n == 32 || h == ~(0xffffffffu >> n)) && (n || !h) ? n : -1;
 }
 
+/* "18.26" (1 to 3 dotted bytes, Click's IPAddressArg::basic_parse): the number
+ * of bytes, 0 if not such a partial address; the address's other bytes are 0. */
+static int partial_ipv4(const char *s, uint32_t *addr)
+{
+    uint8_t b[4] = {0, 0, 0, 0};
+    int n = 0;
+    while (n < 4) {
+        if (!isdigit((unsigned char)*s))
+            return 0;
+        unsigned v = 0;
+        for (int k = 0; isdigit((unsigned char)*s); k++, s++)
+            if (k == 3 || (v = v * 10 + (unsigned)(*s - '0')) > 255)
+                return 0;
+        b[n++] = (uint8_t)v;
+        if (!*s)
+            break;
+        if (*s++ != '.')
+            return 0;
+    }
+    if (*s || n == 4)
+        return 0;
+    memcpy(addr, b, 4);
+    return n;
+}
+
 /* bare_first: a bare name is its address as a /32 before its prefix (Click's
  * IPPrefixArg(true)); else its prefix first (IPPrefixArg()). */
 static int parse_prefix(const char *s, uint32_t *addr, uint32_t *mask, int *len, int bare_first)
@@ -51,7 +76,8 @@ static int parse_prefix(const char *s, uint32_t *addr, uint32_t *mask, int *len,
     char *slash = strchr(buf, '/');
     if (slash)
         *slash = 0;
-    if (pl_parse_ipv4(buf, addr))
+    int nbytes = 4;
+    if (pl_parse_ipv4(buf, addr) && (!slash || !(nbytes = partial_ipv4(buf, addr))))
         return -1;
     if (!slash) {
         *mask = 0xffffffffu;
@@ -73,6 +99,9 @@ static int parse_prefix(const char *s, uint32_t *addr, uint32_t *mask, int *len,
         *len = (int)l;
         *mask = pl_len_mask((int)l);
     }
+    /* "18.26/24" names bits that were not written: an error, as in Click */
+    if ((*mask & pl_len_mask(nbytes * 8)) != *mask)
+        return -1;
     *addr &= *mask;
     return 0;
 }

@@ -70,6 +70,7 @@ class Parser(Directives, Scopes):
     def __init__(self, reporter: Reporter, classes=None, provided=PROVIDED_PACKAGES):
         self.r = reporter
         self.classes = frozenset(classes) if classes is not None else None
+        self.forced: set[str] = set()  # without `classes`: names taken as primitive classes
         self.provided = provided
         self.top = Compound("", None, 0)
         self.c = self.top  # the scope being filled
@@ -117,7 +118,7 @@ class Parser(Directives, Scopes):
     def element_type(self, name: str) -> ClassRef | None:
         """The class `name` denotes when used in a connection, if it is one."""
         cls = self.lookup_class(name)
-        if cls is None and self.classes is not None and name in self.classes:
+        if cls is None and name in (self.classes if self.classes is not None else self.forced):
             cls = name
         return cls
 
@@ -128,6 +129,11 @@ class Parser(Directives, Scopes):
             return cls
         if self.classes is not None and name not in self.classes:
             self.err(t, f"unknown element class '{name}'{_hint(name, self.classes)}")
+        elif self.classes is None and name not in self.forced:
+            # as click-flatten (LexerT): a class once named stays one, file-wide
+            if name in self.c.element_map:
+                self.err(t, f"'{name}' was previously used as an element name")
+            self.forced.add(name)
         return name
 
     def read_config(self, open_paren: Token) -> str:
@@ -349,11 +355,12 @@ class Parser(Directives, Scopes):
         existing = c.element_map.get(e.name)
         if e.cls is not None or existing is None:
             cls = e.cls
-            if e.decl is not None and cls is not None:
+            if e.decl is not None and (cls is not None or _class_name(e.decl) == e.name):
                 self.r.error(e.loc, f"class '{e.name}' used as element name")
             elif e.decl is None and cls is None:
                 if self.classes is None and "A" <= e.name[:1] <= "Z":
                     cls = e.name  # an anonymous element of a primitive class
+                    self.forced.add(cls)
                 else:
                     known = [n for n in c.element_map if not n.startswith(";")]
                     known += sorted(self.classes or ())
@@ -372,6 +379,10 @@ class Parser(Directives, Scopes):
                 where = f" (previously declared at {prev.loc})" if prev.cls is not TUNNEL else ""
                 self.r.error(e.loc, f"redeclaration of element '{e.name}'{where}")
         return Ref(idx, e.inports, e.outports, e.pos)
+
+
+def _class_name(cls: ClassRef) -> str | None:
+    return cls if isinstance(cls, str) else getattr(cls, "name", None)
 
 
 __all__ = ["GROUP", "PROVIDED_PACKAGES", "TUNNEL", "Abort", "Parser"]

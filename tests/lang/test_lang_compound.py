@@ -205,6 +205,21 @@ def test_class_used_as_element_name():
         parse("elementclass Foo { input -> output }\nFoo :: Bar;")
 
 
+@pytest.mark.parametrize("text, where", [
+    ("elementclass Foo { A -> B; }\nA :: Idle;", "2:1"),    # A, once a class, stays one
+    ("elementclass Foo { A :: A -> B; }\nB :: Idle;", "1:20"),  # named after its own class
+])
+def test_a_class_named_once_stays_a_class(text, where):
+    # as click-flatten (Click's tools/lib/lexert.cc): no list of classes is given here
+    with pytest.raises(ConfigError, match=f"{where}: class '[AB]' used as element name"):
+        parse(text)
+
+
+def test_an_element_name_then_used_as_a_class():
+    with pytest.raises(ConfigError, match="'a' was previously used as an element name"):
+        parse("a :: Idle; b :: a;")
+
+
 def test_redeclaration_through_expansion():
     with pytest.raises(ConfigError, match="redeclaration of element 'c/x'"):
         parse("c/x :: A; c :: { input -> x :: B -> output };")

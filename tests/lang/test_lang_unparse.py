@@ -33,9 +33,12 @@ CONFIGS = st.one_of(st.just(""), st.lists(VALUE, min_size=1, max_size=4).map(", 
 @st.composite
 def graphs(draw):
     names = draw(st.lists(NAMES, min_size=1, max_size=12, unique=True))
+    classes = [draw(CLASSES) for _ in names]
+    # as in click-flatten, a name is either a class or an element in one file
+    assume(not set(names) & set(classes))
     g = Graph()
-    for n in names:
-        g.add_element(n, draw(CLASSES), draw(CONFIGS))
+    for n, c in zip(names, classes):
+        g.add_element(n, c, draw(CONFIGS))
     for _ in range(draw(st.integers(0, 2 * len(names)))):
         g.connect(draw(st.sampled_from(names)), draw(st.integers(0, 3)),
                   draw(st.sampled_from(names)), draw(st.integers(0, 3)))
