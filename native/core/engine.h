@@ -109,6 +109,7 @@ typedef struct pl_engine {
     char *msgs;                  /* configure-time messages (messages.c), under log_lock */
     size_t msgs_len;
     struct pl_addrinfo *addrinfo;   /* AddressInfo's named addresses (addrinfo.h) */
+    _Atomic uint32_t notifiers_made[2];   /* empty, full: Click's signal numbers (notifier.h) */
 } pl_engine;
 
 /* until_idle: also return once nothing can happen any more (every task

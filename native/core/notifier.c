@@ -36,6 +36,8 @@ void pl_notifier_init(pl_notifier *n, int active)
     atomic_init(&n->listeners, NULL);
     n->room = NULL;
     n->owner = NULL;
+    n->seq = 0;
+    n->kind = PL_NOTE_EMPTY;
 }
 
 void pl_notifier_wake_slow(pl_notifier *n)
@@ -55,6 +57,10 @@ int pl_notifier_provide(pl_element *e, int kind, int port, pl_notifier *n, int p
         return pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
     e->notes = v;
     v[e->nnotes++] = (pl_noteprov){kind, port, pass, n};
+    if (!n->seq) {
+        n->kind = kind;
+        n->seq = atomic_fetch_add(&e->eng->notifiers_made[kind == PL_NOTE_FULL], 1) + 1;
+    }
     return 0;
 }
 

@@ -45,6 +45,11 @@ typedef struct pl_notifier {
      * that send one packet at a time and look again do. */
     uint64_t (*room)(struct pl_element *owner);
     struct pl_element *owner;
+    /* Click's signal name (Router::new_notifier_signal): the engine numbers
+     * the notifiers of each kind as they are provided, 32 to a word, so
+     * that NotifierDebug shows "empty.W/MASK:VALUE"; 0 until provided. */
+    uint32_t seq;                 /* number + 1 */
+    int kind;
 } pl_notifier;
 
 /* Derived signal: active when any of v is (or always, when busy). */
@@ -102,6 +107,11 @@ static inline uint64_t pl_signal_room(const pl_signal *s)
     }
     return m;
 }
+
+/* Click's NotifierSignal::unparse: "busy*", "idle", or one
+ * "KIND.WORD/MASK:VALUE" per word of notifiers (hex, '*' when active),
+ * joined by '+', words in order. Returns as pl_fmt does. */
+int pl_signal_unparse(const pl_signal *s, char *buf, size_t len);
 
 /* A listener's signal slot, read on the data path. */
 typedef _Atomic(pl_signal *) pl_signal_slot;

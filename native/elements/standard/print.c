@@ -64,8 +64,11 @@ static pl_packet *print_action(pl_element *e, pl_packet *p, pl_ctx *ctx)
         PUT(" | ");
     for (uint32_t i = 0; i < n && k + 3 < LINE; i++) {
         uint8_t c = p->data[i];
-        if (s->show == SHOW_ASCII)
+        if (s->show == SHOW_ASCII) {      /* Click: a space before every 8 bytes */
+            if (i % 8 == 0)
+                line[k++] = ' ';
             line[k++] = c >= 32 && c < 127 ? (char)c : '.';
+        }
         else
             PUT("%s%02x", i && i % 4 == 0 ? " " : "", c);
     }

@@ -95,6 +95,11 @@ pl_packet *pl_queue_pull(pl_element *e, int port, uint32_t max, pl_ctx *ctx)
         s->sleepiness = 0;
         if (s->notes & PL_QUEUE_FULL_NOTE)
             pl_notifier_wake(&s->full);
+        if (s->quick && !pl_rings_count(&s->rings)) {
+            pl_notifier_sleep(&s->empty);     /* Click's QuickNoteQueue: at once */
+            if (pl_rings_count(&s->rings))
+                pl_notifier_wake(&s->empty);
+        }
         return b;
     }
     if (!(s->notes & PL_QUEUE_EMPTY_NOTE))

@@ -14,6 +14,7 @@ typedef struct {
     int notes;                    /* PL_QUEUE_*_NOTE */
     pl_notifier empty, full;
     unsigned sleepiness;          /* consumer: empty pulls in a row */
+    int quick;                    /* QuickNoteQueue: the empty notifier sleeps once empty */
     _Atomic uint64_t highwater;
     _Atomic uint64_t drops_base;  /* drops at the last reset_counts */
     _Atomic int warned;           /* "overflow" said once */

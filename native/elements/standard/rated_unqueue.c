@@ -41,22 +41,6 @@ uint32_t pl_runq_run(pl_element *e, pl_ctx *ctx)
     }
     pl_rate_follow(e, &s->rc, &s->tb, &s->applied, s->bandwidth);
     pl_tb_refill(&s->tb, pl_engine_now_ns(e->eng));
-    if (s->debt) {
-        /* The last batch carried more bytes than the bucket held (BURST packets
-         * of any size): what it owes comes out of the refills first. */
-        uint64_t have = pl_tb_size(&s->tb), pay = have < s->debt ? have : s->debt;
-        pl_tb_remove(&s->tb, pay);
-        s->debt -= pay;
-        if (s->debt) {
-            uint64_t part = s->debt < s->tb.capacity ? s->debt : s->tb.capacity;
-            uint64_t wait = pl_tb_time_until(&s->tb, part);
-            if (wait != UINT64_MAX)
-                pl_timer_schedule_after(&s->timer, wait);
-            bump(&s->empty_runs);
-            pl_task_sleep(e);
-            return 0;
-        }
-    }
     uint64_t need = s->bandwidth ? PL_TB_BANDWIDTH_THRESH : 1;
     if (!pl_tb_contains(&s->tb, need)) {
         uint64_t wait = pl_tb_time_until(&s->tb, need);
@@ -67,25 +51,33 @@ uint32_t pl_runq_run(pl_element *e, pl_ctx *ctx)
         return 0;
     }
     uint64_t max = ctx->per_packet ? 1 : PL_LIVE(s->burst);
+    pl_packet *b;
     if (!s->bandwidth) {
         uint64_t have = pl_tb_size(&s->tb);
         if (max > have)
             max = have;
+        b = pl_input_pull(ctx, e, 0, (uint32_t)max);
+        if (b)
+            pl_tb_remove(&s->tb, b->b_count);
+    } else {
+        /* A packet's length is known only once it is pulled: pull one at a
+         * time while the bucket holds the threshold, as Click's run_task does
+         * per run, and push what was pulled as one batch. */
+        b = NULL;
+        for (uint64_t k = 0; k < max && pl_tb_contains(&s->tb, need); k++) {
+            pl_packet *p = pl_input_pull(ctx, e, 0, 1);
+            if (!p)
+                break;
+            pl_tb_remove(&s->tb, p->b_bytes);
+            pl_batch_join(&b, p);
+        }
     }
-    pl_packet *b = pl_input_pull(ctx, e, 0, (uint32_t)max);
     if (!b) {
         bump(&s->failed_pulls);
         bump(&s->empty_runs);
         pl_task_sleep_unless(e, &s->signal);
         return 0;
     }
-    if (s->bandwidth) {
-        uint64_t have = pl_tb_size(&s->tb);
-        if (b->b_bytes > have)
-            s->debt += b->b_bytes - have;
-        pl_tb_remove(&s->tb, b->b_bytes);
-    } else
-        pl_tb_remove(&s->tb, b->b_count);
     uint32_t n = b->b_count;
     bump(&s->pushes);
     pl_count(ctx, e, C_COUNT, n);

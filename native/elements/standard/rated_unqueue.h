@@ -13,7 +13,6 @@ typedef struct {
     pl_timer timer;
     pl_signal_slot signal;
     int bandwidth;
-    uint64_t debt;                /* bytes a batch took beyond the bucket: paid first */
     _Atomic uint64_t runs, empty_runs, pushes, failed_pulls;
 } runq_state;
 
