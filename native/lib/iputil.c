@@ -26,6 +26,32 @@ int pl_mask_len(uint32_t mask)
     return (n == 32 || h == ~(0xffffffffu >> n)) && (n || !h) ? n : -1;
 }
 
+/* Click's partial address before a prefix's slash ("10.2/16", "0/0"): 1 to 4
+ * dotted decimal bytes, the rest zero. The number of bytes, or -1. */
+static int partial_ipv4(const char *s, uint32_t *addr)
+{
+    uint8_t b[4] = {0};
+    int n = 0;
+    while (n < 4) {
+        if (!isdigit((unsigned char)*s))
+            return -1;
+        int v = 0;
+        while (isdigit((unsigned char)*s) && v <= 255)
+            v = v * 10 + (*s++ - '0');
+        if (v > 255)
+            return -1;
+        b[n++] = (uint8_t)v;
+        if (!*s)
+            break;
+        if (*s++ != '.')
+            return -1;
+    }
+    if (*s)
+        return -1;
+    memcpy(addr, b, 4);
+    return n;
+}
+
 /* bare_first: a bare name is its address as a /32 before its prefix (Click's
  * IPPrefixArg(true)); else its prefix first (IPPrefixArg()). */
 static int parse_prefix(const char *s, uint32_t *addr, uint32_t *mask, int *len, int bare_first)
@@ -51,8 +77,11 @@ static int parse_prefix(const char *s, uint32_t *addr, uint32_t *mask, int *len,
     char *slash = strchr(buf, '/');
     if (slash)
         *slash = 0;
-    if (pl_parse_ipv4(buf, addr))
+    int nbytes = slash ? partial_ipv4(buf, addr) : -1;
+    if (nbytes < 0 && pl_parse_ipv4(buf, addr))
         return -1;
+    if (nbytes < 0)
+        nbytes = 4;
     if (!slash) {
         *mask = 0xffffffffu;
         *len = 32;
@@ -73,6 +102,9 @@ static int parse_prefix(const char *s, uint32_t *addr, uint32_t *mask, int *len,
         *len = (int)l;
         *mask = pl_len_mask((int)l);
     }
+    /* A mask longer than the bytes given is an error, as Click's. */
+    if (nbytes < 4 && (*mask & pl_len_mask(nbytes * 8)) != *mask)
+        return -1;
     *addr &= *mask;
     return 0;
 }

@@ -37,6 +37,15 @@ static int aq_configure(pl_element *e, pl_error *err)
     if (!s->slim_factor)
         return pl_seterr(err, PL_ERR_CONFIG, e, "CAPACITY_SLIM_FACTOR",
                          "CAPACITY_SLIM_FACTOR cannot be zero");
+    char host[64];
+    const char *slash = strchr(s->ip_s, '/');
+    if (slash && (size_t)(slash - s->ip_s) < sizeof host) {
+        memcpy(host, s->ip_s, (size_t)(slash - s->ip_s));      /* the address, unmasked */
+        host[slash - s->ip_s] = 0;
+        if (pl_parse_ipv4(host, &addr))
+            return pl_seterr(err, PL_ERR_CONFIG, e, "IP", "IP: expected IP address, got '%s'",
+                             host);
+    }
     s->ip_cfg = addr;
     if (!pl_param_given(e, "BROADCAST")) {
         s->bcast_cfg = addr | ~mask;
