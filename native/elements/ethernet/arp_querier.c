@@ -413,9 +413,11 @@ static int write_ipaddr(pl_element *e, const char *v, pl_error *err) { return wr
 static int write_broadcast(pl_element *e, const char *v, pl_error *err) { return write_addr(e, v, &PL_STATE(e, aq_state)->bcast, "broadcast", err); }
 
 static const pl_param params[] = {
-    {"IP", PL_T_STRING, offsetof(aq_state, ip_s), NULL, 0, -1, PL_P_POSITIONAL | PL_P_REQUIRED,
+    {"IP", PL_T_STRING, offsetof(aq_state, ip_s), NULL, 0, -1,
+     PL_P_POSITIONAL | PL_P_REQUIRED | PL_P_ANYWHERE,
      "this host's IP address, or IP/PREFIX (queries come from it; the prefix gives BROADCAST)"},
-    {"ETH", PL_T_ETHER, offsetof(aq_state, eth), NULL, 0, -1, PL_P_POSITIONAL | PL_P_REQUIRED,
+    {"ETH", PL_T_ETHER, offsetof(aq_state, eth), NULL, 0, -1,
+     PL_P_POSITIONAL | PL_P_REQUIRED | PL_P_ANYWHERE,
      "this host's Ethernet address"},
     {"CAPACITY", PL_T_UINT, offsetof(aq_state, capacity), "2048", 0, 4294967295.0, 0,
      "packets waiting for resolution, all addresses together (0: unlimited)"},
