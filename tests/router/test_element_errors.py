@@ -22,7 +22,7 @@ from pktlab import Engine, EngineError
     ("ICMPError(10.0.0.1, unreachable, sideways)", ["CODE"]),
     ("CheckIPHeader(INTERFACES 10.0.0.1/99)", ["INTERFACES"]),
     ("CheckIPHeader(BADSRC 10.0.0.300)", ["BADSRC"]),
-    ("ARPResponder(10.0.0.1)", ["expected 'IP [IP...] ETH'"]),
+    ("ARPResponder(10.0.0.1)", ["argument 0: missing ETH"]),
     ("ARPQuerier(10.0.0.1, 00:01:02:03:04:05, STATIC 10.0.0.2)", ["STATIC"]),
     ("EtherEncap(0x0800, 1:2:3:4:5:6)", ["missing required argument DST"]),
     ("IPFragmenter(4)", ["MTU"]),
