@@ -32,7 +32,7 @@ NETMAP_DIR := build/netmap
 NETMAP_CFLAGS := -O2 -fPIC -Wall -I $(NETMAP_DIR)/src/sys -I $(NETMAP_DIR)/src/apps/include -I $(NETMAP_DIR)/src/libnetmap
 export PKTLAB_SHARED
 
-.PHONY: setup system venv native netmap frontend demo test test-native test-sanitize test-asan test-asan-py test-tsan test-py test-ts test-netmap bench lint clean fuzz fuzz-smoke
+.PHONY: setup system venv native netmap frontend demo test test-native test-sanitize test-asan test-asan-py test-tsan test-py test-ts test-netmap bench lint clean fuzz fuzz-py fuzz-smoke
 
 setup: system netmap $(STAMP) native frontend
 
@@ -192,6 +192,13 @@ $(BUILD)/fuzz_elements: $(FUZZ_SRC) native/fuzz/fuzz.h $(NATIVE_SRC) $(NATIVE_HD
 # Every harness for FUZZ_TIME seconds per class (FUZZ_ARGS: more campaign.py options).
 fuzz: $(BUILD)/fuzz_elements $(STAMP)
 	nice $(PY) native/fuzz/campaign.py --time $(FUZZ_TIME) $(FUZZ_ARGS)
+
+# The Python side's campaign (docs/robustness.md): parser and Engine() inputs,
+# FUZZ_EXAMPLES per hypothesis test (4 parser tests, 2 engine tests).
+FUZZ_EXAMPLES ?= 20000
+fuzz-py: $(STAMP)
+	PKTLAB_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) nice $(PY) -m pytest -q -p no:cacheprovider \
+	  --hypothesis-show-statistics tests/lang/test_lang_fuzz.py tests/engine/test_fuzz_api.py
 
 # The bounded run `make test` does: about two minutes in all, figures printed.
 fuzz-smoke: $(BUILD)/fuzz_elements $(STAMP)

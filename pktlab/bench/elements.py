@@ -11,6 +11,11 @@ adds to a reading), and in nanoseconds at the clock /proc/cpuinfo reports. Null 
 the reference measured in the same run: the cost of an element call that
 does nothing.
 
+With `--click PATH` (a vanilla Click or FastClick userlevel driver), each
+row also has Click's cost for the same element and configuration, above Null,
+measured in the same run (pktlab.bench.click_ref: CPU time differences of
+InfiniteSource chains), beside ours above Null.
+
 Elements that need a device, a file, a peer or a queue around them (sources,
 sinks, schedulers, I/O) are not in the table: `pktlab bench router`, `io`,
 `threads` and the figure benchmarks measure those paths.
@@ -22,6 +27,7 @@ import struct
 
 from ..engine import Engine
 from ..engine.memio import feed
+from .click_ref import click_costs
 from .router import element_cycles
 
 MAC = "02:00:00:00:00:01"
@@ -127,12 +133,17 @@ def cpu_mhz() -> float | None:
     return None
 
 
-def bench_elements(duration: float = 1.0, repeat: int = 3, classes: list[str] | None = None) -> dict:
+def bench_elements(duration: float = 1.0, repeat: int = 3, classes: list[str] | None = None,
+                   click: str | None = None, click_packets: int = 10_000_000) -> dict:
     """duration is unused (each figure is a count of rounds, not a time);
-    repeat: fresh runs per figure, the least kept."""
+    repeat: fresh runs per figure, the least kept; click: a Click driver to
+    measure the same elements in (its cost above Null, per packet)."""
     mhz = cpu_mhz()
     rows = {}
-    for cls in classes or list(CASES):
+    names = list(classes or CASES)
+    if click and "Null" not in names:
+        names.insert(0, "Null")          # the reference both columns are measured above
+    for cls in names:
         config, kind = CASES[cls]
         try:
             b = cost(cls, config, kind, per_packet=False, repeat=repeat)
@@ -143,8 +154,22 @@ def bench_elements(duration: float = 1.0, repeat: int = 3, classes: list[str] | 
         rows[cls] = {"config": config, "input": kind, "batched_cycles": b, "per_packet_cycles": p,
                      "batched_ns": b / mhz * 1e3 if mhz else None,
                      "per_packet_ns": p / mhz * 1e3 if mhz else None}
-    return {"benchmark": "elements", "frame": 60, "burst": 32, "repeat": repeat, "cpu_mhz": mhz,
-            "reference": "Null", "elements": rows}
+    out = {"benchmark": "elements", "frame": 60, "burst": 32, "repeat": repeat, "cpu_mhz": mhz,
+           "reference": "Null", "elements": rows}
+    if click:
+        null = rows.get("Null", {})
+        theirs = click_costs(click, {c: CASES[c] for c in names}, frame(60), packets=click_packets,
+                             repeat=repeat)
+        for cls, row in rows.items():
+            c = theirs.get(cls, {})
+            row["click_ns_above_null"] = c.get("ns_above_null")
+            if "error" in c:
+                row["click_error"] = c["error"]
+            for k in ("batched", "per_packet"):
+                if row.get(f"{k}_ns") is not None and null.get(f"{k}_ns") is not None:
+                    row[f"{k}_ns_above_null"] = row[f"{k}_ns"] - null[f"{k}_ns"]
+        out |= {"click": click, "click_packets": click_packets}
+    return out
 
 
 def format_elements(r: dict) -> str:
@@ -163,4 +188,19 @@ def format_elements(r: dict) -> str:
         lines.append(f"  {cls:<18} {v['batched_cycles']:9.1f} {v['per_packet_cycles']:9.1f}{ns}")
     lines += ["", "  Null: the cost of calling an element that does nothing (the reference);",
               "  per-packet includes the engine's batch-of-one overhead at every edge."]
+    if r.get("click"):
+        lines += ["", f"beside Click ({r['click']}, {r['click_packets']} packets per run, least CPU "
+                  f"time of {r['repeat']}): ns per packet above Null", "",
+                  f"  {'class':<18} {'ours':>8} {'ours':>8} {'Click':>8}",
+                  f"  {'':<18} {'batched':>8} {'per-pkt':>8} {'':>8}"]
+        for cls, v in r["elements"].items():
+            if cls == "Null":
+                continue
+
+            def ns(key, v=v):
+                x = v.get(key)
+                return f"{x:8.1f}" if x is not None else f"{'-':>8}"
+            why = f"   ({v['click_error']})" if v.get("click_error") else ""
+            lines.append(f"  {cls:<18} {ns('batched_ns_above_null')} {ns('per_packet_ns_above_null')} "
+                         f"{ns('click_ns_above_null')}{why}")
     return "\n".join(lines)

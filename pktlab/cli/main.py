@@ -220,6 +220,12 @@ def cmd_bench(args) -> int:
         print(f"pktlab: --csv: benchmark '{args.name}' has no table of rows (the paper's figures "
               f"have: {', '.join(bench.FIGURES)}); use --json", file=sys.stderr)
         return 2
+    if args.click:
+        if args.name != "elements":
+            print("pktlab: --click: only `pktlab bench elements` measures Click beside pktlab",
+                  file=sys.stderr)
+            return 2
+        kw["click"] = args.click
     result = run(**kw)
     if args.csv:
         from ..bench.figures.base import rows_csv
@@ -297,6 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true")
     b.add_argument("--csv", action="store_true",
                    help="the paper's figures (fig3, fig5, ...): one CSV line per measurement")
+    b.add_argument("--click", metavar="PATH", default=None,
+                   help="elements: a Click userlevel driver to measure the same elements in")
     b.set_defaults(fn=cmd_bench)
 
     for name, text in (("flatten", "print the flattened configuration (click-flatten's "

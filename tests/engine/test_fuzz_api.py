@@ -17,6 +17,9 @@ from pktlab.engine.classes import element_classes
 from pktlab.engine.errors import EngineError
 from pktlab.lang import ConfigError
 
+# `make fuzz-py` raises this for a campaign (PKTLAB_FUZZ_EXAMPLES per test); the default is the smoke.
+EXAMPLES = int(os.environ.get("PKTLAB_FUZZ_EXAMPLES") or 300)
+
 OURS = (ConfigError, EngineError)
 # Not the DPDK classes: building one starts the process's only EAL, without
 # the virtual devices later tests give it (the native harness fuzzes them,
@@ -67,7 +70,7 @@ def test_most_classes_have_a_host_graph():
     assert len(hosted) >= len(CLASSES) // 2, sorted(set(CLASSES) - set(hosted))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(cls=st.sampled_from(CLASSES), config=VALUES, data=st.data())
 def test_engine_construction_raises_only_our_errors(cls, config, data):
     shape = data.draw(st.sampled_from(["x :: {c}({a});", "FromMemory -> x :: {c}({a}) -> Discard;",
@@ -78,7 +81,7 @@ def test_engine_construction_raises_only_our_errors(cls, config, data):
         pass
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(cls=st.sampled_from(CLASSES), value=VALUES, data=st.data())
 def test_handler_writes_raise_only_our_errors(cls, value, data):
     text = _host(cls)
