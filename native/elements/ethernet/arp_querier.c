@@ -184,7 +184,7 @@ static void query(run *r, const pl_packet *p, int unicast)
     pl_count(r->ctx, r->e, C_QUERIES, 1);
     arpt_unlock(r->t);
     flush(r);
-    pl_output(r->ctx, r->e, r->e->noutputs - 1, q);
+    pl_output(r->ctx, r->e, r->e->noutputs - 1, pl_batch_one(q));
     arpt_lock(r->t);
 }
 
