@@ -67,7 +67,7 @@ static int add_words(ar_table **tp, const char *arg, char *msg, size_t msglen)
                 rc = snprintf(msg, msglen, "more than one ETH");
             have_eth = 1;
         } else {
-            rc = snprintf(msg, msglen, "expected IP/MASK ETH");
+            rc = snprintf(msg, msglen, "expected IP/MASK ETH, got '%s'", words[k]);
         }
     }
     for (int k = 0; k < nw && !rc && !have_eth; k++)
