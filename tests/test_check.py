@@ -34,7 +34,7 @@ def test_problems_are_located_and_classified():
                    ("r.click:7:16", "class"), ("r.click:8:36", "argument")], got
     assert "OFFSET" in probs[0].message and "'zz'" in probs[0].message
     assert probs[1].message == "unknown element class 'NoSuchClass'"
-    assert probs[2].message == "unknown element class 'ToHostX'"
+    assert probs[2].message == "unknown element class 'ToHostX'; did you mean 'ToHost'?"
     # the error inside the compound names the flat element and its keyword
     assert "Wrap" in probs[3].message and "LENGTH" in probs[3].message
 

@@ -71,7 +71,18 @@ typedef struct pl_ctx {
                                      (cleared whenever a thread starts running it) */
     struct pl_packet **capture;   /* pull through a push function: where its output goes */
     int capture_port;
+    uint64_t *bd;                 /* Engine(breakdown=True): this worker's stage
+                                     accumulators (pl_bd_mark); NULL: off */
+    uint64_t bd_last;             /* the TSC at the last mark */
+    /* Batch vectors (Engine(vectors=True)): the packets of the last device
+     * burst this worker received, in order (vec_n of them; 0: none). A hint
+     * only: a user checks vec[0] against its batch head and each link
+     * (vec[i]->next == vec[i + 1]) before it follows one, so an element that
+     * changed the batch costs the vector, never a wrong packet. NULL: off. */
+    struct pl_packet **vec;
+    uint32_t vec_n;
 } pl_ctx;
+#define PL_VEC_MAX 256
 
 typedef void (*pl_push_fn)(pl_element *e, int port, pl_packet *batch, pl_ctx *ctx);
 /* Pull up to `max` packets from output `port` of e (NULL: nothing there). */
@@ -318,6 +329,36 @@ static inline uint64_t pl_rdtsc(void)
 #endif
 }
 
+/*
+ * The per-packet cost breakdown (Engine(breakdown=True), `pktlab bench io
+ * --breakdown`): a mark reads the TSC and adds the time since the previous
+ * mark to the stage that just ended, so the stages tile the worker's time
+ * without gaps. Marks sit at stage boundaries on the batch path (a dozen per
+ * batch, none per packet); off, each is one predictable branch.
+ * ctx->bd holds [PL_BD_N] cycles, [PL_BD_N] mark counts, then the last
+ * mark's TSC (so that a reader can count the stage in progress).
+ */
+enum { PL_BD_DISPATCH, PL_BD_RX_DEVICE, PL_BD_RX_CONV, PL_BD_STATS, PL_BD_TX_CONV,
+       PL_BD_TX_DEVICE, PL_BD_PREEMPTED, PL_BD_N };
+/* A stage that took longer than this (TSC cycles, ~8 us at 2.5 GHz; a batch
+ * of 32 takes well under 1 us) lost the CPU meanwhile (preempted, or a worker
+ * sleeping idle): its time is the "preempted" stage's, not the engine's. */
+#define PL_BD_PREEMPT 20000
+
+static inline void pl_bd_mark(struct pl_ctx *ctx, int stage)
+{
+    if (__builtin_expect(ctx->bd != NULL, 0)) {
+        uint64_t now = pl_rdtsc(), d = now - ctx->bd_last;
+        if (__builtin_expect(d > PL_BD_PREEMPT, 0))
+            stage = PL_BD_PREEMPTED;
+        uint64_t *c = &ctx->bd[stage], *k = &ctx->bd[PL_BD_N + stage];
+        __atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + d, __ATOMIC_RELAXED);
+        __atomic_store_n(k, __atomic_load_n(k, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+        ctx->bd_last = now;
+        __atomic_store_n(&ctx->bd[2 * PL_BD_N], now, __ATOMIC_RELAXED);   /* for readers */
+    }
+}
+
 /* Statistics are written by their one owning thread and read by the control
  * thread at any time: relaxed atomic load+store (plain moves on x86, no locked
  * instruction), so readers never see a torn value and TSan sees no race. */
@@ -330,10 +371,12 @@ static inline void pl_output(pl_ctx *ctx, pl_element *e, int port, pl_packet *b)
     pl_edge *o = atomic_load_explicit(&e->out[port], memory_order_acquire);
     uint64_t *s = ctx->port_stats + (size_t)o->stat * 4;
     uint32_t n = b->b_count;
+    pl_bd_mark(ctx, PL_BD_DISPATCH);
     PL_STAT_ADD(s[0], n);
     PL_STAT_ADD(s[1], b->b_bytes);
     PL_STAT_ADD(s[2], 1);
     PL_STAT_ADD(ctx->hist[(size_t)o->stat * PL_HIST_BINS + (n > 256 ? 257 : n)], 1);
+    pl_bd_mark(ctx, PL_BD_STATS);
     PL_FUZZ_EMIT(b);
     if (__builtin_expect(ctx->cycles, 0)) {
         uint64_t t0 = pl_rdtsc();

@@ -239,6 +239,8 @@ static int setup_workers(pl_engine *e, pl_error *err)
             .per_packet = e->opts.per_packet,
             .cycles = e->opts.cycles,
             .timestamps = e->opts.timestamps,
+            .bd = e->opts.breakdown ? w->bd : NULL,
+            .vec = e->opts.vectors ? w->vec : NULL,
         };
         pthread_mutex_init(&w->tlock, NULL);
         atomic_init(&w->tnext, UINT64_MAX);

@@ -40,6 +40,8 @@ typedef struct pl_worker {
     /* Blocking when every task sleeps: wake_seq is the futex word. */
     _Alignas(64) _Atomic uint32_t wake_seq;
     _Atomic int sleeping;
+    _Alignas(64) uint64_t bd[2 * PL_BD_N + 1];   /* opts.breakdown: ctx.bd points here */
+    _Alignas(64) pl_packet *vec[PL_VEC_MAX];  /* opts.vectors: ctx.vec points here */
 } pl_worker;
 
 struct pl_region;

@@ -179,3 +179,52 @@ int pl_stats(pl_engine *e, pl_stats_layout *out)
     *out = e->layout;
     return PL_OK;
 }
+
+/* ---- the per-packet cost breakdown (element.h, pl_bd_mark) ---- */
+
+static const char *const bd_names[PL_BD_N] = {"dispatch", "rx_device", "rx_conversion",
+                                              "statistics", "tx_conversion", "tx_device",
+                                              "preempted"};
+
+int pl_breakdown_nstages(void) { return PL_BD_N; }
+
+const char *pl_breakdown_stage(int i) { return i >= 0 && i < PL_BD_N ? bd_names[i] : NULL; }
+
+int pl_engine_breakdown(pl_engine *e, uint64_t *cycles, uint64_t *marks, int n, uint64_t *open)
+{
+    if (!e->opts.breakdown || !e->workers)
+        return -1;
+    if (n > PL_BD_N)
+        n = PL_BD_N;
+    const uint64_t now = pl_rdtsc();
+    *open = 0;
+    for (int t = 0; t < e->nthreads; t++) {
+        uint64_t last = __atomic_load_n(&e->workers[t].bd[2 * PL_BD_N], __ATOMIC_RELAXED);
+        if (last && now > last)
+            *open += now - last;
+    }
+    for (int i = 0; i < n; i++) {
+        cycles[i] = marks[i] = 0;
+        for (int t = 0; t < e->nthreads; t++) {
+            cycles[i] += __atomic_load_n(&e->workers[t].bd[i], __ATOMIC_RELAXED);
+            marks[i] += __atomic_load_n(&e->workers[t].bd[PL_BD_N + i], __ATOMIC_RELAXED);
+        }
+    }
+    return n;
+}
+
+uint64_t pl_tsc(void) { return pl_rdtsc(); }
+
+/* What one mark costs, so that the benchmark can take the marks' own time
+ * out of the stages: n marks in a row on a context of its own. */
+double pl_breakdown_mark_cycles(uint32_t n)
+{
+    uint64_t bd[2 * PL_BD_N + 1] = {0};
+    pl_ctx ctx = {.bd = bd, .bd_last = pl_rdtsc()};
+    if (!n)
+        return 0;
+    const uint64_t t0 = ctx.bd_last;
+    for (uint32_t i = 0; i < n; i++)
+        pl_bd_mark(&ctx, (int)(i % PL_BD_N));
+    return (double)(pl_rdtsc() - t0) / n;
+}

@@ -158,6 +158,10 @@ int pl_worker_loop(pl_worker *w, uint64_t max_runs, int until_idle)
     unsigned idle = w->idle;
     uint64_t runs = 0;
     w->ctx.io_attached = 0;            /* this thread may not be the last one that ran w */
+    if (w->ctx.bd) {                   /* the breakdown's first stage starts here */
+        w->ctx.bd_last = pl_rdtsc();
+        __atomic_store_n(&w->ctx.bd[2 * PL_BD_N], w->ctx.bd_last, __ATOMIC_RELAXED);
+    }
     while (!atomic_load_explicit(&e->stop, memory_order_relaxed) &&
            !atomic_load_explicit(&e->done, memory_order_relaxed) && runs < max_runs) {
         uint32_t work = 0;

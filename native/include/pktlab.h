@@ -96,6 +96,11 @@ typedef struct pl_engine_opts {
                               print) instead of the engine's rings (a command-line driver) */
     int timestamps;        /* stamp packets when received or made (PL_ANNO_FIRST_TIMESTAMP,
                               one clock read per batch), for LatencyHistogram; off: no cost */
+    int breakdown;         /* time the stages of the batch path (rdtsc at stage boundaries,
+                              per batch): pl_engine_breakdown; off: one branch per mark */
+    int vectors;           /* batch vectors: a device burst's packets carried as an array
+                              beside the linked batch, so that TX walks the array (links
+                              checked, no dependent loads) instead of the list */
 } pl_engine_opts;
 
 pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err);
@@ -226,6 +231,18 @@ typedef struct pl_stats_layout {
 } pl_stats_layout;
 
 int pl_stats(pl_engine *e, pl_stats_layout *out);
+
+/* ---- the per-packet cost breakdown (opts.breakdown) ----
+ * Stages of the batch path, in TSC cycles summed over the workers, with how
+ * many marks ended each (a mark's own cost is pl_breakdown_mark_cycles);
+ * *open: the cycles since each worker's last mark (the stages in progress).
+ * Returns the number of stages written (at most n), or -1 when the engine
+ * was built without opts.breakdown. */
+int pl_breakdown_nstages(void);
+const char *pl_breakdown_stage(int i);   /* "dispatch", "rx_device", ...; NULL out of range */
+int pl_engine_breakdown(pl_engine *e, uint64_t *cycles, uint64_t *marks, int n, uint64_t *open);
+double pl_breakdown_mark_cycles(uint32_t n);   /* TSC cycles per mark, over n marks here */
+uint64_t pl_tsc(void);                   /* the TSC now (0 where there is none) */
 int pl_port_index(pl_engine *e, int elem, int port);    /* -1 if none */
 int pl_counter_index(pl_engine *e, int elem);
 

@@ -72,7 +72,9 @@ uint32_t pl_dpdk_rx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
         max = PL_DPDK_MAX_BURST;
     if (__builtin_expect(__atomic_load_n(&q->revoked, __ATOMIC_RELAXED), 0))
         return 0;
+    pl_bd_mark(ctx, PL_BD_DISPATCH);
     uint16_t n = rte_eth_rx_burst(q->port, q->queue, m, (uint16_t)max);
+    pl_bd_mark(ctx, PL_BD_RX_DEVICE);
     if (!n)
         return 0;
     q->rx_mbufs += n;
@@ -89,6 +91,7 @@ uint32_t pl_dpdk_rx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
     uint32_t got = 0;
     uint64_t bytes = 0;
     const uint64_t first = pl_stamp_now(ctx);   /* at receive: a wait for a full burst counts */
+    pl_packet **const vec = ctx->vec;           /* batch vectors: NULL when off */
     for (uint16_t i = 0; i < n; i++) {
         struct rte_mbuf *mb = m[i];
         if (i + PREFETCH < n) {            /* the metadata lines a few packets ahead */
@@ -111,16 +114,21 @@ uint32_t pl_dpdk_rx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
             pl_stamp(p, first);
         *link = p;
         link = &p->next;
+        if (vec)
+            vec[got] = p;
         got++;
         bytes += p->len;
     }
-    if (!head)
-        return 0;
-    p->next = NULL;
-    head->b_tail = p;
-    head->b_count = got;
-    head->b_bytes = bytes;
-    pl_batch_join(batch, head);
+    if (head) {
+        p->next = NULL;
+        head->b_tail = p;
+        head->b_count = got;
+        head->b_bytes = bytes;
+        pl_batch_join(batch, head);
+    }
+    if (vec)                       /* the vector is the batch only when it starts it */
+        ctx->vec_n = head && *batch == head ? got : 0;
+    pl_bd_mark(ctx, PL_BD_RX_CONV);
     return got;
 }
 
@@ -200,14 +208,27 @@ uint32_t pl_dpdk_tx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
     pl_packet *p = *batch;
     if (!p)
         return 0;
+    pl_bd_mark(ctx, PL_BD_DISPATCH);
     /* The head may be copied and freed below: keep what the rest needs. */
     uint32_t left = p->b_count;
     uint64_t left_bytes = p->b_bytes;
     pl_packet *tail = p->b_tail;
     const uint32_t max_frame = q->max_frame;
     uint32_t n = 0;
+    /* Batch vectors: follow the array where it agrees with the links, so the
+     * next packet's address does not wait for this packet's load. */
+    pl_packet *const *v = ctx->vec;
+    uint32_t vn = v && ctx->vec_n && v[0] == p ? ctx->vec_n : 0, vi = 0;
+    if (v)
+        ctx->vec_n = 0;            /* used once: the batch is about to change */
     while (p && n < max) {
-        pl_packet *nx = p->next;
+        pl_packet *nx;
+        if (vi + 1 < vn && p->next == v[vi + 1])
+            nx = v[++vi];
+        else {
+            nx = p->next;
+            vn = 0;
+        }
         left--;
         left_bytes -= p->len;
         if (__builtin_expect(sendable(p), 1)) {
@@ -233,9 +254,11 @@ uint32_t pl_dpdk_tx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
         }
         p = nx;
     }
+    pl_bd_mark(ctx, PL_BD_TX_CONV);
     uint16_t sent = n && !__atomic_load_n(&q->revoked, __ATOMIC_RELAXED)
                         ? rte_eth_tx_burst(q->port, q->queue, m, (uint16_t)n)
                         : 0;
+    pl_bd_mark(ctx, PL_BD_TX_DEVICE);
     q->tx_mbufs += sent;
     /* What the device refused goes back in front of the packets not tried. */
     if (!p)
@@ -255,6 +278,7 @@ uint32_t pl_dpdk_tx(void *qh, pl_ctx *ctx, pl_packet **batch, uint32_t max)
         p->b_tail = tail;
     }
     *batch = p;
+    pl_bd_mark(ctx, PL_BD_TX_CONV);
     return sent;
 }
 

@@ -458,13 +458,14 @@ static void test_apply_storm(void)
     pl_engine_free(e);
 }
 
-/* Packets crossing threads through a Pipeliner, with clones (Tee) on the way. */
-static void test_pipeliner_threads(void)
+/* Packets crossing threads through a Pipeliner, with clones (Tee) on the way;
+ * its ring moving packets or batches (CAPACITY 100: batches of 32 split). */
+static void test_pipeliner_threads_with(const char *conf)
 {
-    static const char *const spec[] = {
+    const char *const spec[] = {
         "src", "InfiniteSource", "LENGTH 64, BURST 32",
         "t", "Tee", "",
-        "p", "Pipeliner", "CAPACITY 256",
+        "p", "Pipeliner", conf,
         "d0", "Discard", "",
         "d1", "Discard", "",
         "sched", "StaticThreadSched", "src 0, p 1"};
@@ -487,7 +488,18 @@ static void test_pipeliner_threads(void)
     uint64_t dropped = read_u64(e, "p", "dropped");
     CHECK(read_u64(e, "d1", "count") == sent);     /* the clones */
     CHECK(read_u64(e, "d0", "count") + dropped + queued == sent);
+    pl_pool_info pi;
+    pl_engine_pools(e, &pi);
+    CHECK(pi.allocated - pi.free == queued);
     pl_engine_free(e);
+}
+
+static void test_pipeliner_threads(void)
+{
+    test_pipeliner_threads_with("CAPACITY 256");
+    test_pipeliner_threads_with("CAPACITY 256, BATCHES true");
+    test_pipeliner_threads_with("CAPACITY 100, BATCHES true");
+    test_pipeliner_threads_with("CAPACITY 100, BATCHES true, BLOCKING true");
 }
 
 /* Jumbo and 64 KB packets crossing threads: grown on the consumer's side,

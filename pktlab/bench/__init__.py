@@ -17,8 +17,10 @@ from .figures import FIGURES as _FIGURES
 BENCHMARKS: dict[str, tuple[str, str, str]] = {
     "forward": ("pktlab.bench.forward", "bench_forward", "format_forward"),
     "io": ("pktlab.bench.io", "bench_io", "format_io"),
+    "breakdown": ("pktlab.bench.breakdown", "bench_breakdown", "format_breakdown"),
     "swap": ("pktlab.bench.swap", "bench_swap", "format_swap"),
     "threads": ("pktlab.bench.threads", "bench_threads", "format_threads"),
+    "pipeline": ("pktlab.bench.threads", "fig8", "format_fig8"),
     "telemetry": ("pktlab.bench.telemetry", "bench_telemetry", "format_telemetry"),
     "router": ("pktlab.bench.router", "bench_router", "format_router"),
     "remote": ("pktlab.bench.remote", "bench_remote", "format_remote"),

@@ -98,6 +98,7 @@ def _measure(spec: dict, run: dict) -> dict:
         return _reference(spec, run)
     threads = run.get("threads", 1)
     eng = Engine(run["config"], threads=threads, pin=True, per_packet=run.get("per_packet", False),
+                 vectors=run.get("vectors", False),
                  first_cpu=0 if threads > 1 else spec.get("cpu", CPU))
     names = run.get("counter", "td")
     els = [eng[n] for n in ([names] if isinstance(names, str) else names)]
@@ -141,8 +142,8 @@ def _worker(spec: dict, emit=None) -> list[dict]:
     return out
 
 
-def run_worker(spec: dict, timeout: float = 300) -> list[dict]:
-    r = subprocess.run([sys.executable, "-m", "pktlab.bench.io", "--worker", json.dumps(spec)],
+def run_worker(spec: dict, timeout: float = 300, module: str = "pktlab.bench.io") -> list[dict]:
+    r = subprocess.run([sys.executable, "-m", module, "--worker", json.dumps(spec)],
                        capture_output=True, text=True, timeout=timeout)
     if r.returncode != 0:
         raise RuntimeError(f"benchmark worker failed (exit status {r.returncode}):\n"

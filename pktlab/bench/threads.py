@@ -33,8 +33,73 @@ QUEUED = ("s0 :: InfiniteSource(LENGTH 64, BURST 32) -> q :: Queue(1024) -> u ::
 PIPED = ("s0 :: InfiniteSource(LENGTH 64, BURST 32) -> p :: Pipeliner(CAPACITY 4096)"
          " -> c :: Counter -> d :: Discard; StaticThreadSched(s0 0, p 1);")
 
+# The paper's Fig. 8 "i-j" models on 2 threads: i cores run the input side,
+# j cores the output side. The same chain (a source, work, a Counter, work,
+# Discard) in full push on one core (the reference), then split in two by a
+# Pipeliner: "1-1" (input on worker 0, output on worker 1), its ring moving
+# batches (BATCHES true) or packets (BATCHES false).
+FIG8_IN = "s0 :: InfiniteSource(LENGTH 64, BURST 32) -> Paint(1) -> a :: Counter -> "
+FIG8_OUT = "Paint(2) -> c :: Counter -> d :: Discard;"
+FIG8 = {"full push, 1 core": FIG8_IN + FIG8_OUT,
+        "1-1 Pipeliner, batches": FIG8_IN + "p :: Pipeliner(CAPACITY 4096, BATCHES true) -> "
+        + FIG8_OUT + "StaticThreadSched(s0 0, p 1);",
+        "1-1 Pipeliner, packets": FIG8_IN + "p :: Pipeliner(CAPACITY 4096, BATCHES false) -> "
+        + FIG8_OUT + "StaticThreadSched(s0 0, p 1);"}
 
 MQ = "fd :: FromDPDKDevice(net_null0) -> td :: ToDPDKDevice(net_null1{nq});"
+
+
+def _fig8_rate(config: str, threads: int, duration: float) -> tuple[float, float]:
+    """(Mpps through c, Mpps per CPU-second of the workers together: the
+    `threads` busiest threads of the process)."""
+    from ..engine import Engine
+    from .io import TICK, _thread_ticks
+
+    eng = Engine(config, threads=threads, pin=True)
+    eng.start()
+    try:
+        time.sleep(0.3)
+        c0, t0, k0 = eng["c"].count, time.perf_counter(), _thread_ticks(os.getpid())
+        time.sleep(duration)
+        c1, t1, k1 = eng["c"].count, time.perf_counter(), _thread_ticks(os.getpid())
+    finally:
+        eng.stop()
+    cpu = sum(sorted((k1[t] - k0.get(t, 0) for t in k1), reverse=True)[:threads]) / TICK
+    return (c1 - c0) / (t1 - t0) / 1e6, (c1 - c0) / cpu / 1e6 if cpu else 0.0
+
+
+def fig8(duration: float = 1.0, repeat: int = 3) -> dict:
+    """Fig. 8 models, alternated in every round: Mpps through the last Counter
+    (and per CPU-second of its workers together: on a shared machine the wall
+    rate of two threads is mostly the other work's), each against the full
+    push of the same chain on one core in the same round."""
+    got: dict[str, list[tuple[float, float]]] = {k: [] for k in FIG8}
+    for _ in range(repeat):
+        for name, config in FIG8.items():
+            got[name].append(_fig8_rate(config, 1 if "1 core" in name else 2, duration))
+    ref = got["full push, 1 core"]
+
+    def over(i, a, b):
+        return b[i] / a[i] if a[i] else 0.0
+
+    rows = {k: {"mpps": statistics.median(x[0] for x in v), "runs_mpps": [x[0] for x in v],
+                "mpps_cpu": statistics.median(x[1] for x in v),
+                "over_full_push_1core": statistics.median(over(0, a, b) for a, b in zip(ref, v)),
+                "over_full_push_1core_cpu": statistics.median(over(1, a, b) for a, b in zip(ref, v))}
+            for k, v in got.items()}
+    return {"benchmark": "pipeline", "cores": os.cpu_count(), "chain": FIG8["full push, 1 core"],
+            "settings": {"duration": duration, "repeat": repeat}, "models": rows}
+
+
+def format_fig8(r: dict) -> str:
+    lines = [f"Fig. 8 models on 2 threads ({r['cores']} cores): {r['chain']}",
+             "  model                      Mpps  / 1-core push   Mpps per CPU-s of the "
+             "workers  / 1-core push"]
+    for k, v in r["models"].items():
+        lines.append(f"  {k:<24} {v['mpps']:7.2f}   {v['over_full_push_1core']:5.2f}"
+                     f"          {v['mpps_cpu']:7.2f}                     "
+                     f"{v['over_full_push_1core_cpu']:5.2f}")
+    return "\n".join(lines)
 
 
 def _router_rate(threads: int, traffic, duration: float) -> float:
@@ -107,6 +172,7 @@ def bench_threads(duration: float = 1.0, repeat: int = 3) -> dict:
         "full_push_vs_queue_1core": push["mpps"] / queued["mpps"],
         "full_push_per_core_vs_pipeliner_per_core": push["mpps"] / (piped["mpps"] / 2),
     }
+    out["fig8"] = fig8(duration, repeat)
     out["router"] = router_scaling(duration, repeat)
     from ..engine import dpdk
 
@@ -129,6 +195,7 @@ def format_threads(r: dict) -> str:
         f" full push per core / Pipeliner per core: {m['full_push_per_core_vs_pipeliner_per_core']:.2f}x",
         f"  Queue + Unqueue on 1 core: {m['queue_1core']['mpps']:.2f} Mpps;"
         f" full push / Queue: {m['full_push_vs_queue_1core']:.2f}x",
+        format_fig8(r["fig8"]) if "fig8" in r else "",
         f"router (60 B, in memory): 1 thread {r['router']['1']['mpps']:.2f} Mpps;"
         f" 2 threads {r['router']['2']['mpps']:.2f} Mpps; speed-up {r['router']['speedup']:.2f}x",
     ] + _format_dpdk(r["dpdk"]))

@@ -212,6 +212,12 @@ def cmd_bench(args) -> int:
         print(f"pktlab: unknown benchmark '{args.name}' (have: {', '.join(bench.BENCHMARKS)})",
               file=sys.stderr)
         return 2
+    if args.breakdown:
+        if args.name not in ("io", "breakdown"):
+            print(f"pktlab: --breakdown: only `pktlab bench io` has one (not '{args.name}')",
+                  file=sys.stderr)
+            return 2
+        args.name = "breakdown"
     run, fmt = bench.get(args.name)
     kw = {k: v for k, v in (("duration", args.duration), ("repeat", args.repeat)) if v is not None}
     if args.name not in bench.FIGURES:       # the paper's figures have short sweeps of their own
@@ -301,6 +307,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--repeat", type=checks.count, default=None,
                    help="measurements per figure, median (default 3; the paper's figures: 1)")
     b.add_argument("--json", action="store_true")
+    b.add_argument("--breakdown", action="store_true",
+                   help="io: the engine's per-packet cost in parts (RX/TX conversion, dispatch, "
+                        "statistics) beside the bare io loop")
     b.add_argument("--csv", action="store_true",
                    help="the paper's figures (fig3, fig5, ...): one CSV line per measurement")
     b.add_argument("--click", metavar="PATH", default=None,

@@ -260,9 +260,31 @@ def graph_vdevs(graph) -> list[str]:
     return out
 
 
+def info_pool(graph) -> dict | None:
+    """DPDKInfo's pool in a graph (FastClick's NB_MBUF, first or by keyword;
+    MBUF_CACHE_SIZE; MBUF_SIZE) as init()'s keywords; None without DPDKInfo.
+    Values that are not integers are left to DPDKInfo's own configure()."""
+    from ..lang.confstr import argvec
+
+    infos = [el for el in graph.elements.values() if el.cls == "DPDKInfo"]
+    if not infos:
+        return None
+    out = {"mbufs": DEFAULT_MBUFS, "cache": DEFAULT_CACHE, "mbuf_size": None, "name": infos[0].name}
+    keys = {"NB_MBUF": "mbufs", "MBUF_CACHE_SIZE": "cache", "MBUF_SIZE": "mbuf_size"}
+    for i, arg in enumerate(argvec(infos[0].config or "")):
+        word, _, rest = arg.strip().partition(" ")
+        if i == 0 and word.isdigit() and not rest:
+            word, rest = "NB_MBUF", word
+        if word in keys and rest.strip().isdigit():
+            out[keys[word]] = int(rest)
+    return out
+
+
 def prepare(graph, args: list[str] | str | None = None) -> None:
-    """Called by Engine: initialise the EAL if the graph needs it and nobody did."""
+    """Called by Engine: initialise the EAL if the graph needs it and nobody did,
+    with DPDKInfo's pool when the graph has one."""
     uses = any(el.cls in CLASSES for el in graph.elements.values())
+    pool = info_pool(graph)
     if args is None and not uses:
         return
     if not available():
@@ -270,18 +292,29 @@ def prepare(graph, args: list[str] | str | None = None) -> None:
             return          # the elements' configure() reports it, naming the element
         init(args)          # raises: built without DPDK
     if initialized():
+        have = mempool()
+        if pool and (have["size"], have["cache_size"]) != (pool["mbufs"], pool["cache"]):
+            raise EngineError(
+                f"{pool['name']} :: DPDKInfo: DPDK's mbuf pool was made already in this process "
+                f"({have['size']} mbufs, cache {have['cache_size']}), not NB_MBUF "
+                f"{pool['mbufs']}, MBUF_CACHE_SIZE {pool['cache']}: it is made once per "
+                "process; restart the process or kernel", kind="state", keyword="NB_MBUF")
         if args is not None and eal_args(args) != _used_args:
             raise EngineError(
                 f"DPDK's EAL is already initialised in this process (with: "
                 f"{shlex.join(_used_args or [])}); it can only be initialised once: restart "
                 "the process or kernel to use other EAL arguments", kind="state", keyword="dpdk")
         return
+    kw = {"mbuf_size": jumbo_mbuf_size(graph)}
+    if pool:
+        kw = {"mbufs": pool["mbufs"], "cache": pool["cache"],
+              "mbuf_size": kw["mbuf_size"] if pool["mbuf_size"] is None else pool["mbuf_size"]}
     if args is None:
-        init(vdevs=graph_vdevs(graph), mbuf_size=jumbo_mbuf_size(graph))
+        init(vdevs=graph_vdevs(graph), **kw)
     else:
-        init(args, mbuf_size=jumbo_mbuf_size(graph))
+        init(args, **kw)
 
 
 __all__ = ["init", "available", "initialized", "ports", "port_nodes", "mempool", "add_vdev", "lcores", "io_loop", "eal_args",
-           "default_args", "used_args", "prepare", "graph_vdevs", "jumbo_mbuf_size",
+           "default_args", "used_args", "prepare", "graph_vdevs", "info_pool", "jumbo_mbuf_size",
            "DEFAULT_MBUFS", "DEFAULT_CACHE", "JUMBO_MTU"]

@@ -21,7 +21,7 @@ from .change import Change, apply_graph, own_graph, write_live
 from .classes import define_addresses, element_classes
 from .element import Element
 from .errors import EngineError, locator, unknown_class
-from .stats import Stats, pool_info
+from .stats import Stats, breakdown_of, pool_info
 
 
 class Engine:
@@ -44,6 +44,8 @@ class Engine:
         read: for command-line drivers.
     timestamps: stamp packets as sources make or devices receive them (a clock
         read per batch) for LatencyHistogram; live as `eng.timestamps`.
+    breakdown: time the batch path's stages (`eng.breakdown()`, `pktlab bench io --breakdown`).
+    vectors: a device burst's packets also as an array, followed by TX (docs/performance.md).
     """
 
     def __init__(self, graph, threads: int = 1, *, per_packet: bool = False,
@@ -51,7 +53,8 @@ class Engine:
                  cpus: list[int] | None = None,
                  pool_buffers: int = 0, defines: dict[str, str] | None = None,
                  dpdk: str | list[str] | None = None, simtime: bool = False,
-                 simtime_start: float = 0.0, stdio: bool = False, timestamps: bool = False):
+                 simtime_start: float = 0.0, stdio: bool = False, timestamps: bool = False,
+                 breakdown: bool = False, vectors: bool = False):
         if isinstance(graph, str):
             from ..lang import parse
 
@@ -62,24 +65,17 @@ class Engine:
                               kind="graph")
         self.graph = graph = own_graph(graph)      # its own copy (change.py)
         from .dpdk import prepare
-
         prepare(graph, dpdk)
         self.threads = threads
         opts = ffi.new("pl_engine_opts *")
-        opts.threads = threads
-        opts.per_packet = per_packet
-        opts.cycles = cycles
-        opts.pin = pin
-        opts.first_cpu = first_cpu
+        for k, v in (("threads", threads), ("per_packet", per_packet), ("cycles", cycles),
+                     ("pin", pin), ("first_cpu", first_cpu), ("pool_buffers", pool_buffers),
+                     ("simtime", simtime), ("simtime_start", simtime_start), ("stdio", stdio),
+                     ("timestamps", timestamps), ("breakdown", breakdown), ("vectors", vectors)):
+            setattr(opts, k, v)
         self.placement = self._place(graph, threads, pin, cpus, first_cpu)
         opts.ncpus = len(self.placement.cpus[:64])
-        for i, c in enumerate(self.placement.cpus[:64]):
-            opts.cpus[i] = c
-        opts.pool_buffers = pool_buffers
-        opts.simtime = simtime
-        opts.simtime_start = simtime_start
-        opts.stdio = stdio
-        opts.timestamps = timestamps
+        opts.cpus[0:opts.ncpus] = self.placement.cpus[:64]
         self.simtime = simtime
         err = _lib.new_error()
         handle = lib.pl_engine_new(opts, err)
@@ -339,6 +335,10 @@ class Engine:
         """Buffers of the per-thread pools (`allocated`, `free`, `in_use`, `alloc_failures`),
         per class (`classes`: `bytes` and the same counts); `max_len`: the longest packet."""
         return pool_info(self._h)
+
+    def breakdown(self) -> dict[str, dict[str, int]]:
+        """Engine(breakdown=True): stage -> {"cycles", "marks"} (pktlab.engine.stats)."""
+        return breakdown_of(self._h)
 
     def core_counters(self) -> dict[str, int]:
         """The core's counters over all threads: `grown` (packets moved to a larger buffer),

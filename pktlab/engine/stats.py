@@ -168,3 +168,20 @@ def pool_info(h) -> dict:
     return {"allocated": info.allocated, "free": info.free,
             "in_use": info.allocated - info.free, "alloc_failures": info.alloc_failures,
             "classes": classes, "max_len": info.max_len}
+
+
+def breakdown_of(handle) -> dict[str, dict[str, int]]:
+    """The batch path's stages (Engine(breakdown=True)): TSC cycles summed over
+    the workers and how many marks ended each, and "in_progress": the cycles
+    since each worker's last mark (a window's sum of parts counts the stage
+    open at each end); EngineError when it is off."""
+    n = lib.pl_breakdown_nstages()
+    cyc, marks, open_ = ffi.new("uint64_t[]", n), ffi.new("uint64_t[]", n), ffi.new("uint64_t *")
+    if lib.pl_engine_breakdown(handle, cyc, marks, n, open_) < 0:
+        from .errors import EngineError
+        raise EngineError("the breakdown is off: build the engine with Engine(..., breakdown=True)",
+                          kind="state")
+    out = {ffi.string(lib.pl_breakdown_stage(i)).decode(): {"cycles": cyc[i], "marks": marks[i]}
+           for i in range(n)}
+    out["in_progress"] = {"cycles": open_[0], "marks": 0}    # since each worker's last mark
+    return out

@@ -13,13 +13,17 @@ control goes back to the running value.
 from __future__ import annotations
 
 import html
+import math
+from dataclasses import replace
 
 from ..engine.accessors import attached
 from ..engine.classes import Param, element_class
 from .closing import close_tree
 
 LOG_SPAN = 1024          # integer ranges wider than this get power-of-two stops
-TEXT_SPAN = 1 << 20      # and wider than this a text box
+TEXT_SPAN = 1 << 24      # and wider than this a text box (a Queue's CAPACITY fits)
+LOG_REAL = 1e4           # real ranges reaching this far get a logarithmic slider (rates)
+PORT_PARAMS = {"OUTPUT": 1, "INPUT": 0}   # a switch's port parameter: bounded by its ports
 
 
 def live_params(engine, elements=None) -> list[tuple[str, Param]]:
@@ -42,8 +46,21 @@ def _stops(lo: int, hi: int, value: int) -> list[int]:
     return sorted(v for v in vals if lo <= v <= hi)
 
 
+def port_bound(graph, name: str, p: Param) -> Param:
+    """A switch's OUTPUT (PullSwitch's INPUT) ranges over the ports the
+    element has in `graph` (-1: none), not over every port an element may have."""
+    side = PORT_PARAMS.get(p.name)
+    if side is None or p.type != "int" or p.min is None or p.min > -1:
+        return p
+    ports = [c.sport if side else c.dport for c in graph.connections
+             if (c.src if side else c.dst) == name]
+    return replace(p, max=float(max(ports, default=0)))
+
+
 def make_widget(p: Param, value, description: str):
-    """The ipywidget that fits a parameter's type and range."""
+    """The ipywidget that fits a parameter's type and range: a slider (power-
+    of-two stops for wide integer ranges, logarithmic for rates), a checkbox,
+    or a text box."""
     import ipywidgets as W
 
     kw = {"description": description, "continuous_update": False,
@@ -60,6 +77,12 @@ def make_widget(p: Param, value, description: str):
             return W.SelectionSlider(options=_stops(lo, hi, value), value=value, **kw)
         return W.IntText(value=value, **kw)
     if p.type == "real" and bounded and isinstance(value, (int, float)):
+        if p.max >= LOG_REAL and value >= 1:
+            lo = math.log10(max(p.min, 1.0))
+            return W.FloatLogSlider(value=float(value), base=10, min=lo,
+                                    max=math.log10(p.max), step=0.01, readout_format=".4g", **kw)
+        if p.max >= LOG_REAL:                # a rate of 0 (or under 1): typed
+            return W.FloatText(value=float(value), **kw)
         return W.FloatSlider(value=float(value), min=p.min, max=p.max,
                              step=(p.max - p.min) / 100, **kw)
     return W.Text(value=str(value), **kw)
@@ -111,12 +134,21 @@ class Controls:
             if w is None:
                 w = self._make(name, p)
                 self.widgets[(name, p.name)] = w
+            elif p.name in PORT_PARAMS and hasattr(w, "max"):
+                # a switch that gained or lost outputs: the slider's range follows
+                hi = port_bound(self.engine.graph, name, p).max
+                if hi is not None and w.max != int(hi):
+                    self._reverting = True
+                    try:
+                        w.max = max(int(hi), w.value)
+                    finally:
+                        self._reverting = False
             rows.append(w)
         self.box.children = (rows or [self._empty]) + [self.status]
 
     def _make(self, name: str, p: Param):
         value = _typed(self.engine[name].read(p.name.lower()))
-        w = make_widget(p, value, f"{name}.{p.name}")
+        w = make_widget(port_bound(self.engine.graph, name, p), value, f"{name}.{p.name}")
         w.add_class("pktlab-control")
         w.add_class(f"pktlab-control-{name}-{p.name}".replace("/", "_").replace("@", "_"))
         w.observe(self._writer(name, p), names="value")
@@ -207,10 +239,12 @@ class Controls:
 
 
 def _typed(text: str):
-    try:
-        return int(text)
-    except ValueError:
-        return text
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
 
 
-__all__ = ["Controls", "live_params", "make_widget"]
+__all__ = ["Controls", "live_params", "make_widget", "port_bound"]

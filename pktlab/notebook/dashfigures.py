@@ -1,7 +1,8 @@
 """The dashboard's figures (pktlab.notebook.plots.Dashboard, and filled once
 the run report's, pktlab.cli.report): throughput and mean batch over time
 with markers for live changes, labels stacked in rows so that none overlaps,
-the batch-size histogram of one element and cycles per packet per element."""
+the batch-size histogram of one element, cycles per packet per element, and
+the fill level of each queue over time (where the graph has queues)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ class Figures:
     def __init__(self, names: list[str], hist_element: str | None, all_names: list[str],
                  title: str = "pktlab", height: int = 230, width: int = 440,
                  interactive: bool = True, window: float | None = 30.0,
-                 backend: str = "canvas"):
+                 backend: str = "canvas", queues: list[str] = ()):
         from bokeh.layouts import column, row
         from bokeh.models import (ColumnDataSource, DataRange1d, Div, HoverTool, LabelSet,
                                   Legend, Range1d, Select)
@@ -94,11 +95,32 @@ class Figures:
         self.fig_c.hbar(y="name", right="cpp", height=0.7, source=self.cycles, color="#2ca02c")
         self.fig_c.x_range.start = 0
 
+        self.queue_names = list(queues)
+        self.qcols = {n: f"q{i}" for i, n in enumerate(self.queue_names)}
+        self.queues = ColumnDataSource({"t": []} | {c: [] for c in self.qcols.values()},
+                                       name="pktlab-queues")
+        self.fig_q = None
+        if self.queue_names:
+            self.fig_q = figure(title="Queue fill", x_range=x_range, x_axis_label="time (s)",
+                                y_axis_label="fill (% of capacity)", y_range=Range1d(0, 105),
+                                name="pktlab-fig-queues", **common)
+            items = [(n, [self.fig_q.line("t", c, source=self.queues, line_width=2,
+                                          color=PALETTE[k % len(PALETTE)])])
+                     for k, (n, c) in enumerate(self.qcols.items())]
+            legend = Legend(items=items, click_policy="hide", label_text_font_size="8pt")
+            self.fig_q.add_layout(legend, "right")
+            self.fig_q.add_tools(HoverTool(tooltips=[("t", "@t{0.0} s")] + [
+                (n, f"@{c}{{0.0}} %") for n, c in self.qcols.items()]))
+            self.fig_q.vspan(x="t", source=self.markers, line_color="#888888",
+                             line_dash="dashed")
+
         self.select = Select(title="Histogram of the input of", value=hist_element or "",
                              options=[n for n in all_names], width=200)
         self.summary = Div(text="", name="pktlab-summary", width=2 * width)
         self.title = Div(text=f"<b>{title}</b>", name="pktlab-title")
         parts = [self.title, row(self.fig_tp, self.fig_b), row(self.fig_h, self.fig_c)]
+        if self.fig_q is not None:
+            parts.append(row(self.fig_q))
         parts += [self.select] if interactive else [self.summary]
         self.layout = column(*parts, name="pktlab-dashboard")
         # Nothing the browser changes by itself (auto ranges after each update,

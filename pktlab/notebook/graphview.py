@@ -102,14 +102,18 @@ def port_counts(graph: Graph) -> dict[str, list[int]]:
     return out
 
 
-def view_json(graph: Graph, positions: dict[str, list[float]] | None = None) -> dict:
-    """The graph as the front end draws it (also the saved MIME bundle)."""
+def view_json(graph: Graph, positions: dict[str, list[float]] | None = None,
+              pull: list[str] | None = None) -> dict:
+    """The graph as the front end draws it (also the saved MIME bundle);
+    pull: its pull edges ("src:sport"), default as the graph resolves them."""
+    from .pullview import pull_edges
     data = graph.to_json()
     for e in data["elements"]:
         e.pop("loc", None)
     data["version"] = VERSION
     data["ports"] = port_counts(graph)
     data["positions"] = {n: list(p) for n, p in (positions or {}).items() if n in graph.elements}
+    data["pull"] = list(pull) if pull is not None else pull_edges(graph)
     return data
 
 

@@ -147,7 +147,8 @@ class Dashboard:
         self.hist_element = hist or default_hist_element(sampler)
         self.rollover = rollover
         self.figures = Figures(names, self.hist_element, sampler.layout.names,
-                               title=title or "pktlab", window=window, backend=backend)
+                               title=title or "pktlab", window=window, backend=backend,
+                               queues=sampler.queues.names(sampler.layout))
         self.figures.select.on_change("value", self._on_select)
         self._markers_seen = 0
         self._ticks = 0
@@ -173,6 +174,11 @@ class Dashboard:
             data[c] = (pps[n] / 1e6)[sel][-self.rollover:]
             data[f"b{c}"] = batch[n][sel][-self.rollover:]
         F.ts.data = data
+        if F.queue_names:
+            tq, fill = s.queue_series(F.queue_names)
+            sel_q = slice(len(tq) % self.every or None, None, self.every)
+            F.queues.data = {"t": tq[sel_q][-self.rollover:]} | {
+                c: (fill[n] * 100)[sel_q][-self.rollover:] for n, c in F.qcols.items()}
         markers = list(s.markers)
         F.markers.data = F.marker_data(markers)
         self._markers_seen = len(markers)
@@ -223,6 +229,11 @@ class Dashboard:
             mb = e["mean_batch"] if e else float("nan")
             row[f"b{c}"] = [float(mb)]
         F.ts.stream(row, rollover=self.rollover)
+        if F.queue_names:
+            q = snap["queues"]
+            F.queues.stream({"t": [snap["t"]]} | {
+                c: [q[n]["fill"] * 100 if n in q else float("nan")] for n, c in F.qcols.items()},
+                rollover=self.rollover)
         self._ticks += 1
         markers = list(s.markers)
         if len(markers) > self._markers_seen:
@@ -278,9 +289,16 @@ class Dashboard:
         """Detach and close the widgets (their comms: the page drops them)."""
         self.detach()
         if self._widget is not None:
+            from bokeh.models import Div
+
             from .closing import close_tree
 
             with self.lock:
+                # jupyter_bokeh's view clears its Bokeh document only when it
+                # renders another one, never when it is removed: the dashboard's
+                # root views stay in BokehJS's index. A blank document to render
+                # first has the page remove them (a few small views stay).
+                self._widget.children[0].update_from_model(Div(text=""))
                 close_tree(self._widget)
             self._widget = None
 

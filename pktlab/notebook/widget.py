@@ -15,7 +15,6 @@ edits only change the graph. The output bundle also carries the graph as
 
 from __future__ import annotations
 
-import pathlib
 import weakref
 
 import anywidget
@@ -23,17 +22,14 @@ import traitlets as t
 
 from .editing import EditError, GraphEditor, ParamErrors, config_params
 from .following import rebase
+from .frontend import BUNDLE, CSS, ESM
 from ..engine import EngineError
 from ..graph import Connection, Graph, diff
 from .graphview import MIME, class_table, graph_html, port_counts, view_json
+from .pullview import pull_edges
 from ..telemetry.overlay import LiveOverlay
 
 __all__ = ["GraphWidget", "run_file", "stop_all"]
-
-_STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"   # built by make setup
-_MISSING = """export default { render({ el }) {
-  el.textContent = "pktlab: the widget's front end is not built (run 'make setup' in the "
-    + "pktlab checkout, or reinstall pktlab)"; } };"""
 
 _ENGINES: weakref.WeakSet = weakref.WeakSet()
 
@@ -50,18 +46,16 @@ def _resolve(source, engine):
         from ..lang import parse
 
         return parse(source), engine
-    if source is None and engine is not None:
-        return engine.graph, engine
     if source is None:
-        return Graph(), engine
+        return (engine.graph if engine is not None else Graph()), engine
     raise TypeError(f"GraphWidget needs an Engine, a Graph or Click text, not {type(source)}")
 
 
 class GraphWidget(anywidget.AnyWidget):
     """An editable Click graph, with live numbers when an engine runs it."""
 
-    _esm = _STATIC / "widget.js" if (_STATIC / "widget.js").exists() else _MISSING
-    _css = _STATIC / "widget.css" if (_STATIC / "widget.css").exists() else ""
+    _esm = ESM                  # a loader: the bundle is imported once per page (frontend.py)
+    _css = CSS
 
     elements = t.List(t.Dict(), help="Elements in engine order: {name, class, config}.").tag(
         sync=True)
@@ -71,6 +65,7 @@ class GraphWidget(anywidget.AnyWidget):
     positions = t.Dict(help="Element positions a user gave, {element: [x, y]}; the others "
                        "are laid out automatically.").tag(sync=True)
     ports = t.Dict(help="Ports to draw per element: {element: [inputs, outputs]}.").tag(sync=True)
+    pull = t.List(t.Unicode(), help="'src:sport' of every pull edge (dashed).").tag(sync=True)
     classes = t.Dict(help="The element classes (palette and parameter forms), from the "
                      "engine's descriptors.").tag(sync=True)
     errors = t.Dict(help="Rejected parameter values: {element: {KEYWORD: message}}.").tag(
@@ -150,6 +145,7 @@ class GraphWidget(anywidget.AnyWidget):
                          for e in g.elements.values()],
             "connections": [[c.src, c.sport, c.dst, c.dport] for c in g.connections],
             "ports": port_counts(g),
+            "pull": pull_edges(g, self.engine),
             "parameters": {n: config_params(e.cls, e.config) for n, e in g.elements.items()},
             "positions": {n: list(p) for n, p in self._editor.positions.items()},
             "can_undo": self._editor.can_undo,
@@ -220,7 +216,9 @@ class GraphWidget(anywidget.AnyWidget):
     # ---- edits from the view ----------------------------------------------
 
     def _on_msg(self, _widget, content, _buffers) -> None:
-        if isinstance(content, dict) and "op" in content:
+        if isinstance(content, dict) and content.get("op") == "bundle":   # frontend.py
+            self.send({"op": "bundle", "text": BUNDLE})
+        elif isinstance(content, dict) and "op" in content:
             self._handle(content)
 
     def _handle(self, msg: dict) -> None:
@@ -359,7 +357,7 @@ class GraphWidget(anywidget.AnyWidget):
         bundle = super()._repr_mimebundle_(**kwargs)
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
         data = dict(data)
-        data[MIME] = view_json(self._editor.graph, self._editor.positions)
+        data[MIME] = view_json(self._editor.graph, self._editor.positions, pull=self.pull)
         data["text/html"] = graph_html(self._editor.graph)
         return data, metadata
 
@@ -374,8 +372,7 @@ class GraphWidget(anywidget.AnyWidget):
 
 
 def _conn(edge) -> tuple[str, int, str, int]:
-    src, sport, dst, dport = edge
-    return str(src), int(sport), str(dst), int(dport)
+    return str(edge[0]), int(edge[1]), str(edge[2]), int(edge[3])
 
 
 def run_file(path, threads: int = 1, defines: dict[str, str] | None = None) -> GraphWidget:
@@ -392,9 +389,7 @@ def run_file(path, threads: int = 1, defines: dict[str, str] | None = None) -> G
 
 def stop_all() -> int:
     """Stop every engine a widget of this kernel knows; returns how many ran."""
-    n = 0
-    for eng in list(_ENGINES):
-        if eng.running:
-            eng.stop()
-            n += 1
-    return n
+    running = [eng for eng in list(_ENGINES) if eng.running]
+    for eng in running:
+        eng.stop()
+    return len(running)

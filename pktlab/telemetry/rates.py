@@ -37,7 +37,7 @@ class RingReader:
         out = {"t": 0.0, "interval": 0.0, "samples": self._n, "hz": self.hz,
                "elements": {}, "ports": {}, "edges": [], "markers": list(self.markers),
                "threads": {"pps": np.zeros(0), "packets": np.zeros(0, np.uint64)},
-               "core": {c: {"count": 0, "per_s": 0.0} for c in CORE_COUNTERS}}
+               "core": {c: {"count": 0, "per_s": 0.0} for c in CORE_COUNTERS}, "queues": {}}
         if last < 0:
             return out
         N = self.history
@@ -102,6 +102,8 @@ class RingReader:
         T1 = self._threads[b].astype(np.int64)
         dT = np.maximum(T1 - self._threads[a].astype(np.int64), 0) if k else np.zeros_like(T1)
         out["threads"] = {"pps": dT * inv, "packets": T1}
+        queues = getattr(self, "queues", None)
+        out["queues"] = queues.latest(b, L.names) if queues is not None else {}
         for key, fn in getattr(self, "extra", {}).items():
             out[key] = fn()             # e.g. "latency": LatencyTap.latest (latency.py)
         return out
@@ -115,6 +117,16 @@ class RingReader:
         """
         t, vals = self.series_many((what,), names, last)
         return t, vals[what]
+
+    def queue_series(self, names=None, last: int | None = None
+                     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Each queue's fill share (length / capacity) per sample: (times, {queue: values})."""
+        n = self._n
+        m = min(n, self.history, last or n)
+        queues = self.queues
+        names = list(queues.names(self.layout) if names is None else names)
+        idx = np.arange(n - m, n) % self.history
+        return self._t[idx], queues.fill(idx, names)
 
     def series_many(self, whats, names=None, last: int | None = None
                     ) -> tuple[np.ndarray, dict[str, dict[str, np.ndarray]]]:

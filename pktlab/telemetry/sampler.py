@@ -23,6 +23,8 @@ Definitions (port = output port = edge, as in the statistics region):
                     Engine(cycles=True); None otherwise and for sources)
   threads["pps"]    packets per second pushed out by the tasks (sources) of
                     each worker thread
+  queues            length, capacity and fill share of every queue, read
+                    through its handlers each sample (pktlab/telemetry/queues.py)
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ import numpy as np
 from ..engine.accessors import attach, attached
 from ..engine.classes import element_class
 from ..engine.stats import PACKETS
+from .queues import QueueRing
 from .rates import RingReader
 
 log = logging.getLogger(__name__)
@@ -110,6 +113,7 @@ class Sampler(RingReader):
         self._gen = None
         self._shape = None
         self._layout: _Layout | None = None
+        self.queues = QueueRing(self.history)
         self._rebind()
         self._watch(engine)
 
@@ -171,6 +175,7 @@ class Sampler(RingReader):
         statistics were taken (monotonic seconds; a remote engine's frames
         carry the server's clock), default now."""
         c0 = time.thread_time()
+        qvals = self.queues.read(self.engine, self._layout)
         with self._lock:
             eng = self.engine
             st = eng.stats()
@@ -194,6 +199,7 @@ class Sampler(RingReader):
             if len(self._task_ports):
                 np.take(self._pk, self._task_ports, axis=1, out=self._tp, mode="clip")
                 np.sum(self._tp, axis=1, out=self._threads[i])
+            self.queues.store(i, qvals)
             self._n = n + 1          # publish: readers use slots below _n only
         self.busy_s += time.thread_time() - c0
         for entry in list(self._listeners):
@@ -298,6 +304,7 @@ class Sampler(RingReader):
             self._n = 0
             self._pu = 0
             self._layout = None
+            self.queues = QueueRing(self.history)
             self._rebind()
         self._watch(engine)
         if was_running and (hasattr(engine, "on_sample") or not self.running):

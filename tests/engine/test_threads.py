@@ -2,6 +2,8 @@
 
 import time
 
+import pytest
+
 from pktlab import Engine
 
 
@@ -48,9 +50,11 @@ def test_figure_13_thread_vectors():
     assert eng.decisions()["atomic_refcounts"] is True
 
 
-def test_pipeliner_moves_packets_between_threads_and_conserves():
-    eng = Engine("""
-        src :: InfiniteSource(LENGTH 64, BURST 32) -> p :: Pipeliner(CAPACITY 4096)
+@pytest.mark.parametrize("conf", ["CAPACITY 4096", "CAPACITY 4096, BATCHES true",
+                                  "CAPACITY 100, BATCHES true", "CAPACITY 100, BATCHES true, BLOCKING true"])
+def test_pipeliner_moves_packets_between_threads_and_conserves(conf):
+    eng = Engine(f"""
+        src :: InfiniteSource(LENGTH 64, BURST 32) -> p :: Pipeliner({conf})
             -> c :: Counter -> d :: Discard;
         StaticThreadSched(src 0, p 1);
     """, threads=2)
@@ -64,10 +68,11 @@ def test_pipeliner_moves_packets_between_threads_and_conserves():
     assert eng.pools()["in_use"] == queued
 
 
-def test_pipeliner_on_one_thread_drops_when_full_instead_of_blocking():
-    eng = Engine("""
+@pytest.mark.parametrize("batches", ["false", "true"])
+def test_pipeliner_on_one_thread_drops_when_full_instead_of_blocking(batches):
+    eng = Engine(f"""
         src :: InfiniteSource(LENGTH 64, BURST 256, LIMIT 5000, STOP true)
-            -> p :: Pipeliner(CAPACITY 64, BLOCKING true) -> d :: Discard;
+            -> p :: Pipeliner(CAPACITY 64, BLOCKING true, BATCHES {batches}) -> d :: Discard;
     """)
     eng.run_inline()
     c = eng["p"].counters()
@@ -75,13 +80,14 @@ def test_pipeliner_on_one_thread_drops_when_full_instead_of_blocking():
     assert eng["src"].count == 5000 == eng["d"].count + c["dropped"] + eng["p"].queued
 
 
-def test_live_change_adds_a_pipeliner_and_conserves():
+@pytest.mark.parametrize("pipe", ["Pipeliner", "Pipeliner(BATCHES true)"])
+def test_live_change_adds_a_pipeliner_and_conserves(pipe):
     base = "src :: InfiniteSource(LENGTH 64, BURST 32) -> c :: Counter -> d :: Discard; StaticThreadSched(src 0);"
     eng = Engine(base, threads=2)
     assert eng.decisions()["atomic_refcounts"] is False
     eng.start()
     time.sleep(0.05)
-    eng.apply(base.replace("-> c ::", "-> p :: Pipeliner -> c ::"))
+    eng.apply(base.replace("-> c ::", f"-> p :: {pipe} -> c ::"))
     assert eng.decisions()["atomic_refcounts"] is True
     time.sleep(0.1)
     eng.apply(base)                                 # the Pipeliner goes: its queue is dropped, counted
@@ -155,3 +161,4 @@ def test_live_change_swaps_a_queue_and_keeps_its_packets():
     eng.run_inline(max_runs=1000)
     assert eng["d"].count == 3000 and eng["q"].length == 0
     assert eng.pools()["in_use"] == 0
+

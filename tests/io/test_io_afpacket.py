@@ -133,3 +133,35 @@ def test_an_interface_made_again_is_reopened_and_a_gone_one_refused(veth):
     with pytest.raises(EngineError, match=f"interface '{veth.host}' is gone") as ei:
         eng.start()
     assert ei.value.element == "fd" and not eng.running
+
+
+def test_polldevice_receives_as_fromdevice(veth):
+    """Click's kernel PollDevice runs as FromDevice (its keywords accepted)."""
+    pkts = frames(50, size=80, tag=5)
+    eng = Engine(f"pd :: PollDevice({veth.host}, 4, PROMISC true, TIMESTAMP false, QUIET true,"
+                 " HEADROOM 64, LENGTH 1600) -> c :: Counter -> out :: ToMemory(1000);")
+    assert eng["pd"].burst == 4
+    eng.start()
+    try:
+        p = netns_python(veth.ns, SENDER, veth.peer)
+        _, err = p.communicate("\n".join(f.hex() for f in pkts), timeout=30)
+        assert p.returncode == 0, err
+        deadline = time.monotonic() + 10
+        while eng["c"].count < len(pkts) and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        eng.stop()
+    assert [g for g in eng.drain("out") if g[12:14] == b"\x88\xb5"] == pkts
+
+
+def test_polldevice_allow_nonexistent_and_unsupported():
+    eng = Engine("PollDevice(plnosuchdev0, ALLOW_NONEXISTENT true) -> c :: Counter -> Discard;")
+    eng.start()
+    eng.stop()
+    assert eng["c"].count == 0
+    with pytest.raises(EngineError, match="plnosuchdev0"):
+        Engine("PollDevice(plnosuchdev0) -> Discard;")
+    with pytest.raises(EngineError, match="HEADROOM"):
+        Engine("PollDevice(lo, HEADROOM 1000) -> Discard;")
+    with pytest.raises(EngineError, match="UP_CALL"):
+        Engine("PollDevice(lo, UP_CALL x.y) -> Discard;")

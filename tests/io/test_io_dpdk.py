@@ -527,3 +527,30 @@ def test_a_port_used_meanwhile_by_another_engine_is_taken_back_or_refused():
     assert not r["a_running"] and r["b_still"] > 0
     assert r["after_b"] > 0
     assert r["in_use"] == 0
+
+
+def test_dpdkinfo_sizes_the_pool():
+    """FastClick's DPDKInfo: its NB_MBUF and MBUF_CACHE_SIZE make the shared
+    pool; once made, another DPDKInfo is an error, and so are the keywords
+    pktlab has nothing for."""
+    r = run_scenario("""
+        eng = pktlab.Engine('''DPDKInfo(8192, MBUF_CACHE_SIZE 128, MBUF_SIZE 2304);
+                               fd :: FromDPDKDevice(net_null0) -> td :: ToDPDKDevice(net_null1);''')
+        eng.start(); time.sleep(0.2); eng.stop()
+        pool = pktlab.dpdk.mempool()
+        moved = eng["td"].count
+        del eng
+        errs = []
+        for conf in ("DPDKInfo(NB_MBUF 4096); FromDPDKDevice(net_null0) -> Discard;",
+                     "DPDKInfo(8192, MBUF_CACHE_SIZE 128, RX_PTHRESH 8); FromDPDKDevice(net_null0) -> Discard;"):
+            try:
+                pktlab.Engine(conf)
+                errs.append("")
+            except EngineError as e:
+                errs.append(str(e))
+        out(size=pool["size"], cache=pool["cache_size"], room=pool["data_room"], moved=moved,
+            errs=errs)
+    """)
+    assert (r["size"], r["cache"], r["room"]) == (8192, 128, 2304) and r["moved"] > 0
+    assert "made already" in r["errs"][0] and "NB_MBUF 4096" in r["errs"][0]
+    assert "RX_PTHRESH is not supported" in r["errs"][1]

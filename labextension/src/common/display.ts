@@ -22,6 +22,8 @@ export interface DEdge {
   dport: number;
   /** the graph connections this edge draws (several when collapsed) */
   conns: ConnJSON[];
+  /** a pull edge: its downstream end pulls packets (drawn dashed) */
+  pull: boolean;
 }
 
 export interface DisplayGraph {
@@ -68,6 +70,7 @@ export function displayGraph(g: GraphJSON, collapsed: ReadonlySet<string>): Disp
     return m.get(key)!;
   };
   const edges = new Map<string, DEdge>();
+  const pulls = new Set(g.pull ?? []);
   for (const c of g.connections) {
     const [s, sp, d, dp] = c;
     const sn = nodeOf.get(s) ?? s;
@@ -77,8 +80,11 @@ export function displayGraph(g: GraphJSON, collapsed: ReadonlySet<string>): Disp
     const dport = members.has(dn) ? portFor(inPorts, dn, `${d}:${dp}`) : dp;
     const id = `${sn}:${sport}:${dn}:${dport}`;
     const edge = edges.get(id);
-    if (edge) edge.conns.push(c);
-    else edges.set(id, { id, src: sn, sport, dst: dn, dport, conns: [c] });
+    const pull = pulls.has(`${s}:${sp}`);
+    if (edge) {
+      edge.conns.push(c);
+      edge.pull = edge.pull && pull;
+    } else edges.set(id, { id, src: sn, sport, dst: dn, dport, conns: [c], pull });
   }
   for (const n of nodes) {
     if (n.members) {

@@ -98,7 +98,7 @@ export function drawGraph(dg: DisplayGraph, boxes: Map<string, Box>): Drawn {
     const dn = byId.get(e.dst);
     if (!a || !b || !sn || !dn) continue;
     const d = edgePath(portPoint(a, sn, e.sport, true), portPoint(b, dn, e.dport, false));
-    const group = svgEl('g', { class: 'pl-edge', 'data-edge': e.id }, edgeLayer);
+    const group = svgEl('g', { class: e.pull ? 'pl-edge pl-pull' : 'pl-edge pl-push', 'data-edge': e.id }, edgeLayer);
     svgEl('path', { class: 'pl-edge-hit', d }, group);
     const line = svgEl('path', { class: 'pl-edge-line', d, 'marker-end': 'url(#pl-arrow)' }, group);
     const [x1, y1] = portPoint(a, sn, e.sport, true);
@@ -106,7 +106,25 @@ export function drawGraph(dg: DisplayGraph, boxes: Map<string, Box>): Drawn {
     const label = svgEl('text', { class: 'pl-edge-label', x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 5 }, group);
     edges.set(e.id, { group, line, label, edge: e });
   }
+  if (dg.edges.some(e => e.pull)) drawLegend(svg, maxY + 30);
   return { svg, root, nodes, edges };
+}
+
+/** Push and pull edges told apart, under the graph (drawn when it has pull edges). */
+function drawLegend(svg: SVGSVGElement, y: number): void {
+  const g = svgEl('g', { class: 'pl-legend', transform: `translate(12,${y})` }, svg);
+  let x = 0;
+  for (const [kind, text] of [
+    ['push', 'push: the upstream element sends'],
+    ['pull', 'pull: the downstream element asks']
+  ]) {
+    const item = svgEl('g', { class: `pl-edge pl-${kind} pl-legend-${kind}` }, g);
+    svgEl('path', { class: 'pl-edge-line', d: `M${x},0 L${x + 28},0` }, item);
+    const t = svgEl('text', { class: 'pl-legend-text', x: x + 34, y: 4 }, item);
+    t.textContent = text;
+    x += 34 + text.length * 6 + 18;
+  }
+  svg.setAttribute('height', String(Number(svg.getAttribute('height')) + 24));
 }
 
 /** Move one drawn node and the edges touching it. */

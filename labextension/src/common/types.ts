@@ -19,6 +19,8 @@ export interface GraphJSON {
   ports: Record<string, [number, number]>;
   positions?: Record<string, [number, number]>;
   requirements?: string[];
+  /** "src:sport" of every pull edge (the rest are push) */
+  pull?: string[];
 }
 
 export interface ParamInfo {

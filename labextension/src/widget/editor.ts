@@ -2,7 +2,7 @@
 // edits to it as messages; Python checks and applies them (pktlab/notebook/widget.py).
 // Its parts: the model (traits.ts), the parameter form (form.ts), the palette
 // (palette.ts), the toolbar (toolbar.ts), live numbers (live.ts), pointer
-// gestures (gestures.ts).
+// gestures (gestures.ts), zoom and fit (viewport.ts), the edge panel (edgepanel.ts).
 import type { AnyModel } from '@anywidget/types';
 import { DisplayGraph, displayGraph } from '../common/display';
 import { Box, freePlace, layout, separate } from '../common/layout';
@@ -13,8 +13,10 @@ import { Canvas, dragConnection, dragNode, svgPoint } from './gestures';
 import { paintLive } from './live';
 import { Palette } from './palette';
 import { CellBar } from './cellbar';
-import { button, Toolbar } from './toolbar';
+import { Toolbar } from './toolbar';
 import { Traits } from './traits';
+import { showEdgePanel } from './edgepanel';
+import { Viewport } from './viewport';
 
 type Selection = { kind: 'node'; id: string } | { kind: 'edge'; id: string } | null;
 
@@ -26,12 +28,8 @@ export class GraphEditorView {
   private statusLine: HTMLDivElement;
   private retiredLine: HTMLDivElement;
   private cellBar: CellBar;
-  private body: HTMLDivElement;
   private toolbar: Toolbar;
-  /** drawing scale; `fit` keeps the whole graph in view as it changes */
-  private zoom = 1;
-  private fit = true;
-  private resize: ResizeObserver | null = null;
+  private view: Viewport;
   private palette: Palette;
   private form: ParamForm;
   private selection: Selection = null;
@@ -61,7 +59,7 @@ export class GraphEditorView {
         else this.collapsed.add(grp);
         void this.relayout();
       },
-      zoom: f => this.setZoom(f)
+      zoom: f => this.view.set(f)
     });
     this.statusLine = document.createElement('div');
     this.statusLine.className = 'pl-status';
@@ -72,7 +70,6 @@ export class GraphEditorView {
 
     const body = document.createElement('div');
     body.className = 'pl-body';
-    this.body = body;
     this.palette = new Palette({
       select: () => this.updateEdgePanel(),
       add: cls => this.send({ op: 'add', cls, at: this.freeSpot() })
@@ -91,21 +88,7 @@ export class GraphEditorView {
     body.append(this.palette.node, this.canvas, this.side);
     this.root.append(this.retiredLine, this.toolbar.node, body, this.cellBar.node, this.statusLine);
     el.appendChild(this.root);
-    this.canvas.addEventListener(
-      'wheel',
-      ev => {
-        if (!ev.ctrlKey) return;
-        ev.preventDefault();
-        this.setZoom(ev.deltaY < 0 ? 1.1 : 1 / 1.1);
-      },
-      { passive: false }
-    );
-    if (typeof ResizeObserver !== 'undefined') {
-      this.resize = new ResizeObserver(() => {
-        if (this.fit) this.fitSvg();
-      });
-      this.resize.observe(this.canvas);
-    }
+    this.view = new Viewport(this.canvas, body, this.root, this.toolbar, () => ({ drawn: this.drawn, boxes: this.boxes }));
 
     this.canvas.addEventListener('dragover', ev => ev.preventDefault());
     this.canvas.addEventListener('drop', ev => this.onDrop(ev));
@@ -121,7 +104,7 @@ export class GraphEditorView {
         this.disposers.push(() => this.model.off(`change:${n}` as never, fn));
       }
     };
-    on(['elements', 'connections', 'ports'], () => void this.relayout());
+    on(['elements', 'connections', 'ports', 'pull'], () => void this.relayout());
     on(['positions'], () => this.applyPositions());
     on(['parameters', 'classes'], () => this.refreshForm());
     on(['classes'], () => this.palette.setClasses(this.model.get('classes') ?? {}));
@@ -142,7 +125,7 @@ export class GraphEditorView {
 
   dispose(): void {
     for (const d of this.disposers) d();
-    this.resize?.disconnect();
+    this.view.dispose();
     window.clearTimeout(this.changedTimer);
     this.root.remove();
   }
@@ -168,7 +151,8 @@ export class GraphEditorView {
       elements: this.model.get('elements') ?? [],
       connections: this.model.get('connections') ?? [],
       ports: this.model.get('ports') ?? {},
-      positions: this.model.get('positions') ?? {}
+      positions: this.model.get('positions') ?? {},
+      pull: this.model.get('pull') ?? []
     };
   }
 
@@ -245,51 +229,8 @@ export class GraphEditorView {
     this.showChanged();
   }
 
-  /** The drawing's size in its own units (what fit-to-view fits). */
-  private extent(): [number, number] {
-    let w = 200;
-    let h = 80;
-    for (const b of this.boxes.values()) {
-      w = Math.max(w, b.x + b.w + 24);
-      h = Math.max(h, b.y + b.h + 24);
-    }
-    return [w, h];
-  }
-
-  private setZoom(f: number | 'fit'): void {
-    if (f === 'fit') this.fit = true;
-    else {
-      this.fit = false;
-      this.zoom = Math.min(3, Math.max(0.2, this.zoom * f));
-    }
-    this.fitSvg();
-  }
-
-  /**
-   * Scale the drawing: in fit mode, so that the whole graph shows (never
-   * above 100%); else at the chosen zoom, scrolling. The canvas height
-   * follows the drawing (within bounds), never the palette's list: filtering
-   * the palette does not move anything.
-   */
   private fitSvg(): void {
-    if (!this.drawn) return;
-    const [w, h] = this.extent();
-    const MIN_H = 220;
-    const MAX_H = 560;
-    const avail = this.canvas.clientWidth - 4;
-    if (this.fit && avail > 40) {
-      const byW = avail / w;
-      const byH = MAX_H / h;
-      this.zoom = Math.max(0.2, Math.min(1, byW, byH));
-    }
-    const svg = this.drawn.svg;
-    svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
-    svg.setAttribute('width', String(Math.round(w * this.zoom)));
-    svg.setAttribute('height', String(Math.round(h * this.zoom)));
-    const height = Math.round(Math.min(MAX_H, Math.max(MIN_H, h * this.zoom + 8)));
-    this.body.style.height = `${height}px`;
-    this.root.dataset.zoom = this.zoom.toFixed(3);
-    this.toolbar.showZoom(this.zoom, this.fit);
+    this.view.apply();
   }
 
   private freeSpot(): [number, number] {
@@ -346,32 +287,12 @@ export class GraphEditorView {
   }
 
   private updateEdgePanel(): void {
-    this.edgePanel.replaceChildren();
     const sel = this.selection;
-    const cls = this.palette.selected;
-    if (sel?.kind !== 'edge' || !this.drawn) {
-      if (cls && !sel) {
-        const hint = document.createElement('div');
-        hint.className = 'pl-form-note';
-        hint.textContent = `Select an edge to insert ${cls} on it, or double-click ${cls} to add it.`;
-        this.edgePanel.appendChild(hint);
-      }
-      return;
-    }
-    const de = this.drawn.edges.get(sel.id);
-    if (!de) return;
-    const head = document.createElement('div');
-    head.className = 'pl-form-head';
-    head.textContent = de.edge.conns.map(c => `${c[0]} [${c[1]}] -> [${c[3]}] ${c[2]}`).join('\n');
-    this.edgePanel.appendChild(head);
-    const single = de.edge.conns.length === 1 ? de.edge.conns[0] : null;
-    const ins = button(cls ? `Insert ${cls} here` : 'Insert… (pick a class)', 'insert', 'Put the selected palette class on this edge', () => {
-      // no position: the layered layout puts it on its edge, between its neighbours
-      if (single && cls) this.send({ op: 'insert', cls, edge: single });
+    const de = sel?.kind === 'edge' ? this.drawn?.edges.get(sel.id) : undefined;
+    showEdgePanel(this.edgePanel, de, this.palette.selected, Boolean(sel), {
+      send: m => this.send(m),
+      deleteSelection: () => this.deleteSelection()
     });
-    ins.disabled = !cls || !single;
-    const del = button('Delete edge', 'delete-edge', 'Disconnect these ports', () => this.deleteSelection());
-    this.edgePanel.append(ins, del);
   }
 
   private deleteSelection(): void {

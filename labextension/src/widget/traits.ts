@@ -12,6 +12,7 @@ export interface Traits {
   elements: ElementJSON[];
   connections: ConnJSON[];
   ports: Record<string, [number, number]>;
+  pull: string[];
   positions: Record<string, [number, number]>;
   parameters: Record<string, Record<string, string>>;
   classes: Record<string, ClassInfo>;

@@ -1,73 +1,5 @@
 /* FromDevice: receives from a Linux interface through an AF_PACKET socket. */
-#include "../../io/io.h"
-
-typedef struct {
-    char *devname, *method;
-    uint64_t burst, snaplen;
-    uint8_t promisc, active;
-    void *dev;
-} fdev_state;
-
-enum { C_NOBUFS, C_RECEIVED };
-static const char *const counters[] = {"nobufs", "received", NULL};
-
-static int fdev_configure(pl_element *e, pl_error *err)
-{
-    fdev_state *s = PL_STATE(e, fdev_state);
-    int method;
-    if (pl_afp_parse_method(e, s->method, &method, err))
-        return err->status;
-    pl_io_conf c = {.name = s->devname, .rx = 1, .nqueues = 1, .snaplen = (uint32_t)s->snaplen,
-                    .promisc = s->promisc, .method = method};
-    return pl_io_afpacket.open(&s->dev, &c, e, err);
-}
-
-/* The interface may have been made again since the last run: reopen. */
-static int fdev_start(pl_element *e, pl_error *err)
-{
-    return pl_io_afpacket.start(PL_STATE(e, fdev_state)->dev, e, err);
-}
-
-static void fdev_cleanup(pl_element *e)
-{
-    fdev_state *s = PL_STATE(e, fdev_state);
-    if (s->dev)
-        pl_io_afpacket.close(s->dev);
-    s->dev = NULL;
-}
-
-static uint32_t fdev_run(pl_element *e, pl_ctx *ctx)
-{
-    fdev_state *s = PL_STATE(e, fdev_state);
-    if (!PL_LIVE(s->active))
-        return 0;
-    pl_packet *b = NULL;
-    uint32_t n = pl_io_afpacket.rx_burst(s->dev, ctx, &b, (uint32_t)PL_LIVE(s->burst));
-    pl_io_queue *q = s->dev;
-    if (__builtin_expect(q->nobufs, 0)) {
-        pl_count(ctx, e, C_NOBUFS, q->nobufs);
-        q->nobufs = 0;
-    }
-    if (!n)
-        return 0;
-    pl_count(ctx, e, C_RECEIVED, n);
-    pl_output_source(ctx, e, 0, b);
-    return n;
-}
-
-static int read_count(pl_element *e, char *buf, size_t len)
-{
-    return pl_fmt(buf, len, "%llu", (unsigned long long)pl_counter_total(e, C_RECEIVED));
-}
-
-static int read_kernel_drops(pl_element *e, char *buf, size_t len)
-{
-    fdev_state *s = PL_STATE(e, fdev_state);
-    pl_io_stats st = {0};
-    if (s->dev)
-        pl_io_afpacket.stats(s->dev, &st);
-    return pl_fmt(buf, len, "%llu", (unsigned long long)st.imissed);
-}
+#include "../../io/afp_rx_elem.h"
 
 static const pl_param params[] = {
     {"DEVNAME", PL_T_STRING, offsetof(fdev_state, devname), NULL, 0, -1,
@@ -82,18 +14,15 @@ static const pl_param params[] = {
      "promiscuous mode"},
     {"ACTIVE", PL_T_BOOL, offsetof(fdev_state, active), "true", 0, -1, PL_P_LIVE,
      "whether to receive"},
-    {0}};
-
-static const pl_handler handlers[] = {
-    {.name = "count", .doc = "packets received", .read = read_count},
-    {.name = "kernel_drops", .doc = "packets the kernel dropped for want of ring space", .read = read_kernel_drops},
+    {"TIMESTAMP", PL_T_BOOL, offsetof(fdev_state, timestamp), "true", 0, -1, 0,
+     "keep the kernel's receive timestamp"},
     {0}};
 
 static const pl_class from_device = {
     .name = "FromDevice",
     .ports = "0/1",
     .processing = "h/h",
-    .doc = "FromDevice(DEVNAME [, METHOD, BURST, SNAPLEN, PROMISC, ACTIVE])\n"
+    .doc = "FromDevice(DEVNAME [, METHOD, BURST, SNAPLEN, PROMISC, ACTIVE, TIMESTAMP])\n"
            "Receives packets from a Linux network interface.\n\n"
            "Opens an AF_PACKET socket on DEVNAME (needs CAP_NET_RAW). METHOD\n"
            "PACKET_MMAP reads a TPACKET_V3 ring shared with the kernel, up to BURST\n"
@@ -105,16 +34,17 @@ static const pl_class from_device = {
            "with their kernel timestamp; frames this host sends on DEVNAME are not\n"
            "received. With LINUX on an interface whose MTU exceeds 1,906 bytes each\n"
            "frame costs two system calls (a peek at its length, then recv).\n"
+           "TIMESTAMP false leaves packets without the kernel's timestamp.\n"
            "Counters: nobufs, received. Handlers: count, kernel_drops, burst (rw).\n\n"
            "Example: FromDevice(veth0, METHOD PACKET_MMAP) -> c :: Counter -> Discard;",
     .state_size = sizeof(fdev_state),
     .params = params,
-    .handlers = handlers,
-    .counters = counters,
+    .handlers = pl_fdev_handlers,
+    .counters = pl_fdev_counters,
     .ndrops = 0,
-    .configure = fdev_configure,
-    .start = fdev_start,
-    .cleanup = fdev_cleanup,
-    .run_task = fdev_run,
+    .configure = pl_fdev_configure,
+    .start = pl_fdev_start,
+    .cleanup = pl_fdev_cleanup,
+    .run_task = pl_fdev_run,
 };
 PL_REGISTER_CLASS(from_device);

@@ -122,7 +122,9 @@ static uint32_t fdd_run(pl_element *e, pl_ctx *ctx)
     have += got;
     if (!have)
         return 0;
+    pl_bd_mark(ctx, PL_BD_DISPATCH);
     pl_count(ctx, e, C_RECEIVED, got);
+    pl_bd_mark(ctx, PL_BD_STATS);
     /* I/O batching: push full bursts; a partial one after WAIT_POLLS polls. */
     if (have < burst && ++ri->polls < WAIT_POLLS)
         return 1;

@@ -139,6 +139,7 @@ static pl_packet *send_all(pl_element *e, tdd_state *s, tx_thr *t, pl_ctx *ctx, 
         uint32_t before = b->b_count;
         uint32_t sent = pl_io_dpdk.tx_burst(t->q, ctx, &b, burst);
         pl_count(ctx, e, C_SENT, sent);
+        pl_bd_mark(ctx, PL_BD_STATS);
         uint32_t done = before - pl_batch_count(b);
         uint32_t tried = before < burst ? before : burst;
         if (done < tried) {                       /* the ring is full */

@@ -1,12 +1,15 @@
 /* Pipeliner: per-thread rings drained by another thread (FastClick's). */
 #include "../../core/engine.h"
+#include "../../core/batchring.h"
 #include "../../core/rings.h"
 
 typedef struct {
     uint64_t capacity;
     uint64_t burst;
     uint8_t blocking;
+    uint8_t batches;                   /* a slot per batch (batchring.h), else per packet */
     pl_rings rings;
+    pl_brings brings;
 } pipe_state;
 
 enum { C_DROPPED, C_PASSED };
@@ -15,6 +18,8 @@ static const char *const counters[] = {"dropped", "passed", NULL};
 static int pipe_initialize(pl_element *e, pl_error *err)
 {
     pipe_state *s = PL_STATE(e, pipe_state);
+    if (s->batches)
+        return pl_brings_init(&s->brings, e, s->capacity, err);
     return pl_rings_init(&s->rings, e, s->capacity, err);
 }
 
@@ -24,7 +29,8 @@ static void pipe_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
     uint32_t n = b->b_count;
     /* BLOCKING waits for room only when another thread drains us. */
     int wait = s->blocking && e->thread != ctx->tid;
-    pl_packet *rest = pl_rings_put(&s->rings, ctx->tid, b, wait, &e->eng->stop);
+    pl_packet *rest = s->batches ? pl_brings_put(&s->brings, ctx->tid, b, wait, &e->eng->stop)
+                                 : pl_rings_put(&s->rings, ctx->tid, b, wait, &e->eng->stop);
     uint32_t dropped = rest ? rest->b_count : 0;
     pl_drop_batch(ctx, e, C_DROPPED, rest);
     pl_count(ctx, e, C_PASSED, n - dropped);
@@ -36,7 +42,8 @@ static uint32_t pipe_run(pl_element *e, pl_ctx *ctx)
     uint32_t moved = 0;
     uint32_t burst = (uint32_t)PL_LIVE(s->burst);
     pl_packet *b;
-    while (moved < 8 * burst && (b = pl_rings_get(&s->rings, burst))) {
+    while (moved < 8 * burst &&
+           (b = s->batches ? pl_brings_get(&s->brings, burst) : pl_rings_get(&s->rings, burst))) {
         moved += b->b_count;
         pl_output(ctx, e, 0, b);
     }
@@ -45,18 +52,28 @@ static uint32_t pipe_run(pl_element *e, pl_ctx *ctx)
 
 static void pipe_cleanup(pl_element *e)
 {
-    pl_rings_destroy(&PL_STATE(e, pipe_state)->rings, e, C_DROPPED);
+    pipe_state *s = PL_STATE(e, pipe_state);
+    if (s->batches)
+        pl_brings_destroy(&s->brings, e, C_DROPPED);
+    else
+        pl_rings_destroy(&s->rings, e, C_DROPPED);
 }
 
-/* Live change: queued packets move to the replacement, oldest first. */
+/* Live change: queued packets move to the replacement, oldest first (either
+ * kind of ring to either). */
 static void pipe_take_state(pl_element *e, pl_element *old)
 {
-    pl_rings_hand_over(&PL_STATE(old, pipe_state)->rings, &PL_STATE(e, pipe_state)->rings);
+    pipe_state *o = PL_STATE(old, pipe_state), *s = PL_STATE(e, pipe_state);
+    pl_packet *all = o->batches ? pl_brings_take_all(&o->brings) : pl_rings_take_all(&o->rings);
+    atomic_store_explicit(s->batches ? &s->brings.carry : &s->rings.carry, all,
+                          memory_order_release);
 }
 
 static int read_queued(pl_element *e, char *buf, size_t len)
 {
-    return pl_fmt(buf, len, "%llu", (unsigned long long)pl_rings_count(&PL_STATE(e, pipe_state)->rings));
+    pipe_state *s = PL_STATE(e, pipe_state);
+    return pl_fmt(buf, len, "%llu", (unsigned long long)(s->batches ? pl_brings_count(&s->brings)
+                                                                    : pl_rings_count(&s->rings)));
 }
 
 static int read_dropped(pl_element *e, char *buf, size_t len)
@@ -71,6 +88,8 @@ static const pl_param params[] = {
      "packets per batch pushed downstream"},
     {"BLOCKING", PL_T_BOOL, offsetof(pipe_state, blocking), "false", 0, -1, 0,
      "wait for room instead of dropping (only across threads)"},
+    {"BATCHES", PL_T_BOOL, offsetof(pipe_state, batches), "false", 0, -1, 0,
+     "move whole batches (a ring slot per batch) rather than packets (a slot per packet)"},
     {0}};
 
 static const pl_handler handlers[] = {
@@ -82,7 +101,7 @@ static const pl_class pipeliner = {
     .name = "Pipeliner",
     .ports = "1-/1",
     .processing = "h/h",
-    .doc = "Pipeliner([CAPACITY, BURST, BLOCKING])\n"
+    .doc = "Pipeliner([CAPACITY, BURST, BLOCKING, BATCHES])\n"
            "Passes packets from the threads that push them to its own thread.\n\n"
            "Each worker that can push into the Pipeliner gets its own lock-free ring of\n"
            "CAPACITY packets; the Pipeliner's task (on the worker chosen by the\n"
@@ -92,6 +111,12 @@ static const pl_class pipeliner = {
            "waits for room (never when it drains itself). Packets cross threads here,\n"
            "so the engine makes reference counts atomic. Replaced by live change, it\n"
            "hands its queued packets to the replacement.\n"
+           "BATCHES true moves whole batches: one ring slot per batch, joined in O(1)\n"
+           "on the other side without relinking a packet, the whole batch prefetched\n"
+           "through the packet addresses the producer wrote beside it; a batch larger\n"
+           "than the room left is split. BATCHES false (the default) moves packets, one\n"
+           "slot each, relinked and prefetched a few ahead. `pktlab bench pipeline`\n"
+           "compares the two (docs/performance.md).\n"
            "Counters: dropped (drop), passed.\n\n"
            "Example: FromDPDKDevice(0) -> Pipeliner -> heavy :: IPClassifier(...) -> ...",
     .state_size = sizeof(pipe_state),
