@@ -85,6 +85,20 @@ static int define(pl_addrinfo *t, const char *scope, size_t scope_len, const cha
     return 0;
 }
 
+int pl_addrinfo_define_raw(struct pl_engine *e, const char *element, const char *name, int type,
+                           const void *data, size_t len)
+{
+    if (!e->addrinfo && !(e->addrinfo = calloc(1, sizeof *e->addrinfo)))
+        return -1;
+    const char *slash = strrchr(element, '/');
+    return define(e->addrinfo, element, slash ? (size_t)(slash - element) + 1 : 0, name, type,
+                  data, len);
+}
+
+static const uint8_t *query(int type, const char *name);
+
+const uint8_t *pl_addrinfo_query_raw(int type, const char *name) { return query(type, name); }
+
 /* Click's NameInfo::query: the element's compound, then each enclosing one. */
 static const uint8_t *query(int type, const char *name)
 {

@@ -103,11 +103,15 @@ static int prepare(pl_engine *e, change *ch, const pl_elem_spec *els, const pl_c
         }
     }
     pl_names_free(&seen);
-    /* The new graph's AddressInfo names first, as when a graph is built. */
-    for (int i = 0; i < n; i++)
+    /* The new graph's AddressInfo and PortInfo names first, as when a graph is built. */
+    for (int i = 0; i < n; i++) {
         if (!strcmp(els[i].cls, "AddressInfo") &&
             pl_engine_define_addresses(e, els[i].name, els[i].config, err))
             return -1;
+        if (!strcmp(els[i].cls, "PortInfo") &&
+            pl_engine_define_ports(e, els[i].name, els[i].config, err))
+            return -1;
+    }
     for (int i = 0; i < n; i++) {
         const char *key = els[i].was ? els[i].was : els[i].name;
         int k = *key ? pl_engine_find(e, key) : -1;

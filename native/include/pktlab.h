@@ -116,6 +116,8 @@ int pl_engine_connect(pl_engine *e, int from, int from_port, int to, int to_port
  * element's address arguments take the names wherever AddressInfo is. */
 int pl_engine_define_addresses(pl_engine *e, const char *element, const char *config,
                                pl_error *err);
+/* The same for the port names of PortInfo element `element`. */
+int pl_engine_define_ports(pl_engine *e, const char *element, const char *config, pl_error *err);
 /* Check ports, configure every element, assign tasks, lay out statistics. */
 int pl_engine_initialize(pl_engine *e, pl_error *err);
 

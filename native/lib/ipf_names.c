@@ -1,6 +1,8 @@
 /* Names the IPClassifier language knows (Click's lists). */
 #include "ipf.h"
 
+#include "../core/addrinfo.h"
+
 #include <strings.h>
 
 struct nv { const char *n; uint32_t v; };
@@ -33,7 +35,10 @@ static const struct nv tcp_flags[] = {{"fin", 1}, {"syn", 2}, {"rst", 4}, {"psh"
                                       {"ack", 16}, {"urg", 32}, {"ece", 64}, {"cwr", 128},
                                       {0, 0}};
 
-int ipf_port_name(const char *s, uint32_t *out) { return find(ports, s, out); }
+int ipf_port_name(const char *s, uint32_t *out)
+{
+    return pl_portinfo_port(s, 0, out) ? find(ports, s, out) : 0;   /* PortInfo's names first */
+}
 int ipf_proto_name(const char *s, uint32_t *out) { return find(protos, s, out); }
 int ipf_icmp_type_name(const char *s, uint32_t *out) { return find(icmp_types, s, out); }
 int ipf_tcp_flag_name(const char *s, uint32_t *out) { return find(tcp_flags, s, out); }

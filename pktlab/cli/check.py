@@ -112,7 +112,7 @@ def check_text(text: str, filename: str = "<config>",
         return problems
     # the parse with classes located an unknown class at its element's name
     # or at the class; the plain reading places the element on the same line
-    addresses = [el for el in graph.elements.values() if el.cls == "AddressInfo"]
+    addresses = [el for el in graph.elements.values() if el.cls in ("AddressInfo", "PortInfo")]
     # (the same message, less any "; did you mean" suggestion)
     reported = {(p.loc.file, p.loc.line, p.message.split(";")[0]) for p in problems
                 if p.loc is not None}

@@ -155,15 +155,16 @@ def element_class(name: str) -> ElementClass:
 
 
 def define_addresses(handle, elements, locate=None) -> None:
-    """Give the engine the names of every AddressInfo among `elements`
-    (Element-like: name, cls, config) before any element is added, as Click
-    configures AddressInfo first."""
+    """Give the engine the names of every AddressInfo and PortInfo among
+    `elements` (Element-like: name, cls, config) before any element is
+    added, as Click configures them first."""
     err = _lib.new_error()
     for el in elements:
-        if el.cls == "AddressInfo":
-            _lib.check(lib.pl_engine_define_addresses(
-                handle, _lib.cstr(el.name, "element name", el),
-                _lib.cstr(el.config or "", "config", el), err), err, locate)
+        define = {"AddressInfo": lib.pl_engine_define_addresses,
+                  "PortInfo": lib.pl_engine_define_ports}.get(el.cls)
+        if define is not None:
+            _lib.check(define(handle, _lib.cstr(el.name, "element name", el),
+                              _lib.cstr(el.config or "", "config", el), err), err, locate)
 
 
 def check_element(name: str, cls: str, config: str,

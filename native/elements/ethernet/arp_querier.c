@@ -1,28 +1,23 @@
 /* ARPQuerier: encapsulates IP packets in Ethernet headers found via ARP. */
 #include "../../core/args.h"
+#include "../../core/engine.h"
 #include "../../lib/arp.h"
 #include "../../lib/arpt.h"
 #include "../../lib/iputil.h"
 
 #include <stdio.h>
-#include <time.h>
-
-#define QUERY_GAP_NS 100000000ull     /* at most 10 queries a second per address */
-#define POLL_GAP_NS 1000000000ull
-#define WAIT_MAX_NS 3000000000ull     /* waiting packets of an unresolved address */
 
 typedef struct {
-    uint32_t ip;
+    char *ip_s, *table_s, *static_s;
     uint8_t eth[6];
-    uint64_t capacity, entry_capacity, entry_packet_capacity;
+    uint64_t capacity, entry_capacity, entry_packet_capacity, slim_factor;
     double timeout, poll_timeout;
-    uint32_t bcast;
+    uint32_t ip_cfg, bcast_cfg;
+    _Atomic uint32_t ip, bcast;
     uint8_t broadcast_poll;
-    char *static_s;
-    arpt t;
-    atomic_flag lock;
-    pl_packet *orphans;           /* removed by a handler; freed by the data path */
-    _Atomic int flush;            /* a handler resolved an address with waiting packets */
+    int64_t poll_j;
+    arpt own;
+    _Atomic(arpt *) t;            /* &own, or TABLE's */
 } aq_state;
 
 enum { C_ZERO_DST, C_QUEUE_FULL, C_EXPIRED, C_CLEARED, C_RESPONSE, C_BAD_RESPONSE, C_NOBUFS,
@@ -31,39 +26,85 @@ static const char *const counters[] = {"zero_dst", "queue_full", "expired", "cle
                                        "response", "bad_response", "nobufs", "queries",
                                        "broadcasts", NULL};
 
-static void lock(aq_state *s)
-{
-    while (atomic_flag_test_and_set_explicit(&s->lock, memory_order_acquire))
-        ;
-}
-static void unlock(aq_state *s) { atomic_flag_clear_explicit(&s->lock, memory_order_release); }
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int insert_static(aq_state *s, uint32_t ip, const uint8_t eth[6])
-{
-    int rc = arpt_set_static(&s->t, ip, eth);
-    if (rc > 0)
-        atomic_store(&s->flush, 1);
-    return rc < 0 ? -1 : 0;
-}
-
 static int aq_configure(pl_element *e, pl_error *err)
 {
     aq_state *s = PL_STATE(e, aq_state);
+    uint32_t addr, mask;
+    int len;
+    if (pl_parse_prefix(s->ip_s, &addr, &mask, &len))
+        return pl_seterr(err, PL_ERR_CONFIG, e, "IP", "IP: expected IP address or prefix, got '%s'",
+                         s->ip_s);
+    if (!s->slim_factor)
+        return pl_seterr(err, PL_ERR_CONFIG, e, "CAPACITY_SLIM_FACTOR",
+                         "CAPACITY_SLIM_FACTOR cannot be zero");
+    char host[64];
+    const char *slash = strchr(s->ip_s, '/');
+    if (slash && (size_t)(slash - s->ip_s) < sizeof host) {
+        memcpy(host, s->ip_s, (size_t)(slash - s->ip_s));      /* the address, unmasked */
+        host[slash - s->ip_s] = 0;
+        if (pl_parse_ipv4(host, &addr))
+            return pl_seterr(err, PL_ERR_CONFIG, e, "IP", "IP: expected IP address, got '%s'",
+                             host);
+    }
+    s->ip_cfg = addr;
+    if (!pl_param_given(e, "BROADCAST")) {
+        s->bcast_cfg = addr | ~mask;
+        if (s->bcast_cfg == addr)
+            s->bcast_cfg = 0xffffffffu;
+    }
+    atomic_store(&s->ip, s->ip_cfg);
+    atomic_store(&s->bcast, s->bcast_cfg);
+    s->poll_j = arpt_timeout_j(s->poll_timeout);
+    arpt_init(&s->own);
+    s->own.packet_capacity = (uint32_t)s->capacity;
+    s->own.entry_capacity = (uint32_t)s->entry_capacity;
+    s->own.entry_packet_capacity = (uint32_t)s->entry_packet_capacity;
+    s->own.slim_factor = (uint32_t)s->slim_factor;
+    s->own.timeout_j = arpt_timeout_j(s->timeout);
+    atomic_store(&s->t, s->table_s ? NULL : &s->own);
     char bad[512];
-    arpt_init(&s->t);
-    atomic_flag_clear(&s->lock);
-    int rc = arpt_load_static(&s->t, s->static_s, bad, sizeof bad);
+    int rc = arpt_load_static(&s->own, s->static_s, bad, sizeof bad);
     if (rc == -1)
         return pl_seterr(err, PL_ERR_CONFIG, e, "STATIC",
                          "STATIC: expected 'IP ETH' pairs, got '%s'", bad);
-    return rc ? pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory") : 0;
+    if (rc && !s->table_s)
+        return pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
+    if (s->static_s && s->table_s)
+        return pl_seterr(err, PL_ERR_CONFIG, e, "STATIC", "STATIC: not with TABLE");
+    return 0;
+}
+
+/* TABLE: the ARPTable element of that name in the graph (as it is now). */
+static int resolve_table(pl_element *e, pl_error *err)
+{
+    aq_state *s = PL_STATE(e, aq_state);
+    if (!s->table_s)
+        return 0;
+    arpt *t = arpt_find_element(e->eng, s->table_s);
+    if (!t)
+        return err ? pl_seterr(err, PL_ERR_CONFIG, e, "TABLE",
+                               "TABLE: '%s' is not an ARPTable element", s->table_s)
+                   : -1;
+    atomic_store(&s->t, t);
+    return 0;
+}
+
+static int aq_initialize(pl_element *e, pl_error *err)
+{
+    if (e->eng->state != PL_S_BUILD)
+        return 0;                      /* a live change: take_state / graph_changed look */
+    return resolve_table(e, err);
+}
+
+static void aq_graph_changed(pl_element *e) { resolve_table(e, NULL); }
+
+static void free_list(pl_element *e, int counter, pl_packet *q)
+{
+    while (q) {
+        pl_packet *nx = q->next;
+        pl_packet_free_ctl(e, counter, q);
+        q = nx;
+    }
 }
 
 static void aq_cleanup(pl_element *e)
@@ -71,298 +112,350 @@ static void aq_cleanup(pl_element *e)
     /* Packets still waiting go back to the pools, counted (live change
      * removing the element, or the engine's end). */
     aq_state *s = PL_STATE(e, aq_state);
-    arpt_clear(&s->t, &s->orphans);
-    while (s->orphans) {
-        pl_packet *p = s->orphans;
-        s->orphans = p->next;
-        pl_packet_free_ctl(e, C_CLEARED, p);
-    }
-    arpt_destroy(&s->t);
+    pl_packet *killed = NULL;
+    arpt_clear(&s->own, &killed);
+    free_list(e, C_CLEARED, killed);
+    free_list(e, C_CLEARED, s->own.orphans);
+    free_list(e, C_CLEARED, s->own.ready);
+    s->own.orphans = s->own.ready = s->own.ready_tail = NULL;
 }
 
-/* Prepend the Ethernet header to dst and add p to *out (or drop it). */
-static void encap(pl_element *e, pl_ctx *ctx, pl_packet *p, const uint8_t dst[6], pl_packet **out)
+static void aq_take_state(pl_element *e, pl_element *old)
 {
-    aq_state *s = PL_STATE(e, aq_state);
-    if (!pl_packet_push_front(ctx->pool, p, PL_ETHER_HLEN)) {
-        pl_drop(ctx, e, C_NOBUFS, p);
+    aq_state *s = PL_STATE(e, aq_state), *o = PL_STATE(old, aq_state);
+    resolve_table(e, NULL);
+    if (s->table_s || o->table_s || s->ip_cfg != atomic_load(&o->ip) ||
+        memcmp(s->eth, o->eth, 6) || s->bcast_cfg != atomic_load(&o->bcast))
         return;
-    }
-    memcpy(p->data, dst, 6);
-    memcpy(p->data + 6, s->eth, 6);
-    pl_wr16(p->data + 12, PL_ETHERTYPE_IP);
-    p->mac_off = (uint16_t)(p->data - p->buf);
-    pl_batch_append(out, p);
+    arpt_lock(&s->own);
+    arpt_lock(&o->own);
+    pl_packet *killed = NULL;
+    arpt_clear(&s->own, &killed);      /* STATIC entries are the old table's too */
+    free_list(e, C_CLEARED, killed);
+    arpt_take(&s->own, &o->own);
+    arpt_unlock(&o->own);
+    arpt_unlock(&s->own);
 }
 
-static void send_all(pl_element *e, pl_ctx *ctx, pl_packet *q, const uint8_t dst[6],
-                     pl_packet **out)
+/* ---- data path ---- */
+
+typedef struct {
+    pl_element *e;
+    aq_state *s;
+    arpt *t;
+    pl_ctx *ctx;
+    int64_t now;
+    pl_packet *out, *killed;
+} run;
+
+static void flush(run *r)
 {
-    while (q) {
-        pl_packet *nx = q->next;
-        encap(e, ctx, q, dst, out);
-        q = nx;
+    pl_packet *k = r->killed;
+    r->killed = NULL;
+    while (k) {
+        pl_packet *nx = k->next;
+        pl_drop(r->ctx, r->e, C_EXPIRED, k);
+        k = nx;
+    }
+    if (r->out) {
+        pl_packet *o = r->out;
+        r->out = NULL;
+        pl_output(r->ctx, r->e, 0, o);
     }
 }
 
-static void query(pl_element *e, pl_ctx *ctx, uint32_t target, const uint8_t *unicast,
-                  uint64_t ts, pl_packet **queries)
+/* Send a query for p's destination (unicast to p's Ethernet destination when
+ * a known entry is polled), in Click's order: after what went out before. */
+static void query(run *r, const pl_packet *p, int unicast)
 {
-    static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, zero[6] = {0};
-    aq_state *s = PL_STATE(e, aq_state);
-    pl_packet *q = pl_packet_alloc(ctx->pool);
+    aq_state *s = r->s;
+    pl_packet *q = pl_packet_alloc(r->ctx->pool);
     if (!q)
         return;
+    static const uint8_t zero[6] = {0}, bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    const uint8_t *dst = unicast && !s->broadcast_poll ? p->data : bcast;
     q->len = PL_ARP_FRAME;
-    pl_arp_write(q->data, PL_ARP_REQUEST, unicast ? unicast : bcast, s->eth, s->ip, zero, target);
+    pl_arp_write(q->data, PL_ARP_REQUEST, dst, s->eth, atomic_load_explicit(&s->ip,
+                 memory_order_relaxed), zero, p->dst_ip);
     q->mac_off = (uint16_t)(q->data - q->buf);
     q->net_off = (uint16_t)(q->mac_off + 14);     /* as Click's set_ether_header */
-    q->timestamp = ts;                            /* the packet's that asked */
-    pl_count(ctx, e, C_QUERIES, 1);
-    pl_batch_append(queries, q);
+    q->timestamp = p->timestamp;
+    pl_anno_set_u16(q, PL_ANNO_VLAN_TCI, pl_anno_u16(p, PL_ANNO_VLAN_TCI));
+    pl_count(r->ctx, r->e, C_QUERIES, 1);
+    arpt_unlock(r->t);
+    flush(r);
+    pl_output(r->ctx, r->e, r->e->noutputs - 1, pl_batch_one(q));
+    arpt_lock(r->t);
 }
 
-static void free_orphans(pl_element *e, aq_state *s, pl_ctx *ctx)
+static void send(run *r, pl_packet *p)
 {
-    while (s->orphans) {
-        pl_packet *p = s->orphans;
-        s->orphans = p->next;
-        pl_drop(ctx, e, C_CLEARED, p);
-    }
+    memcpy(p->data + 6, r->s->eth, 6);
+    pl_batch_append(&r->out, p);
 }
 
-static void flush_resolved(pl_element *e, aq_state *s, pl_ctx *ctx, pl_packet **out)
+/* Click's handle_ip: p has its Ethernet header already when `cached`. */
+static void handle_ip(run *r, pl_packet *p, int cached)
 {
-    atomic_store(&s->flush, 0);
-    for (int32_t i = 0; i < s->t.n; i++) {
-        arpt_entry *en = &s->t.v[i];
-        if (en->known && en->q_head)
-            send_all(e, ctx, arpt_take_queue(&s->t, en), en->eth, out);
-    }
-}
-
-static void ip_packet(pl_element *e, aq_state *s, pl_ctx *ctx, pl_packet *p, uint64_t now,
-                      pl_packet **out, pl_packet **queries)
-{
-    uint32_t dst = p->dst_ip;
-    uint64_t ts = p->timestamp;
-    uint8_t m[6];
-    if (__builtin_expect(!dst, 0)) {
-        pl_drop(ctx, e, C_ZERO_DST, p);
+    aq_state *s = r->s;
+    if (!atomic_load_explicit(&s->ip, memory_order_relaxed)) {
+        pl_drop(r->ctx, r->e, C_ZERO_DST, p);
         return;
     }
-    if (pl_arp_group_ether(dst, s->bcast, m)) {
-        pl_count(ctx, e, C_BROADCASTS, 1);
-        encap(e, ctx, p, m, out);
-        return;
-    }
-    uint64_t timeout = (uint64_t)(s->timeout * 1e9), poll = (uint64_t)(s->poll_timeout * 1e9);
-    arpt_entry *en = arpt_find(&s->t, dst);
-    if (en && en->known && (en->is_static || !timeout || now - en->updated_ns < timeout)) {
-        encap(e, ctx, p, en->eth, out);
-        if (!en->is_static && poll && now - en->updated_ns >= poll &&
-            now - en->polled_ns >= POLL_GAP_NS) {
-            en->polled_ns = now;
-            query(e, ctx, dst, s->broadcast_poll ? NULL : en->eth, ts, queries);
+    if (!cached) {
+        if (!pl_packet_push_front(r->ctx->pool, p, PL_ETHER_HLEN)) {
+            pl_drop(r->ctx, r->e, C_NOBUFS, p);
+            return;
         }
+        pl_wr16(p->data + 12, PL_ETHERTYPE_IP);
+        p->mac_off = (uint16_t)(p->data - p->buf);
+    }
+    uint32_t dst = p->dst_ip;
+    for (;;) {
+        int rc = arpt_lookup(r->t, dst, r->now, s->poll_j, p->data);
+        if (rc >= 0) {
+            if (rc > 0)
+                query(r, p, 1);
+            send(r, p);
+            return;
+        }
+        if (pl_arp_group_ether(dst, atomic_load_explicit(&s->bcast, memory_order_relaxed),
+                               p->data)) {
+            pl_count(r->ctx, r->e, C_BROADCASTS, 1);
+            send(r, p);
+            return;
+        }
+        if (!dst) {
+            pl_drop(r->ctx, r->e, C_ZERO_DST, p);
+            return;
+        }
+        rc = arpt_append(r->t, dst, p, r->now, &r->killed);
+        if (rc == -2)
+            continue;                  /* known after all */
+        if (rc < 0)
+            pl_drop(r->ctx, r->e, C_QUEUE_FULL, p);
+        else if (rc > 0)
+            query(r, p, 0);           /* p waits in the table: only read here */
         return;
     }
-    en = arpt_get(&s->t, dst, (uint32_t)s->entry_capacity);
-    if (!en) {
-        pl_drop(ctx, e, C_QUEUE_FULL, p);
-        return;
-    }
-    en->known = 0;
-    pl_packet *q;
-    int full = arpt_wait(&s->t, en, p, now, WAIT_MAX_NS, s->capacity, s->entry_packet_capacity,
-                         &q);
-    while (q) {
+}
+
+static void release(run *r, pl_packet *q)
+{
+    while (q) {                        /* in the order they arrived */
         pl_packet *nx = q->next;
-        pl_drop(ctx, e, C_EXPIRED, q);
+        q->next = NULL;
+        handle_ip(r, q, 1);
         q = nx;
     }
-    if (full)
-        pl_drop(ctx, e, C_QUEUE_FULL, p);
-    if (!en->queried_ns || now - en->queried_ns >= QUERY_GAP_NS) {
-        en->queried_ns = now;
-        query(e, ctx, dst, NULL, ts, queries);
-    }
 }
 
-static void response(pl_element *e, aq_state *s, pl_ctx *ctx, pl_packet *p, uint64_t now,
-                     pl_packet **out)
+static void response(run *r, pl_packet *p)
 {
     const uint8_t *f = p->data;
-    if (!pl_arp_valid(f, p->len) || pl_rd16(f + ARP_OP) != PL_ARP_REPLY) {
-        pl_drop(ctx, e, C_BAD_RESPONSE, p);
+    if (p->len < PL_ARP_FRAME) {
+        pl_drop(r->ctx, r->e, C_BAD_RESPONSE, p);
         return;
     }
-    uint32_t spa;
-    memcpy(&spa, f + ARP_SPA, 4);
-    arpt_entry *en = spa && !(f[ARP_SHA] & 1)
-                         ? arpt_learn(&s->t, spa, f + ARP_SHA, now, (uint32_t)s->entry_capacity)
-                         : NULL;
-    if (en && en->q_head)
-        send_all(e, ctx, arpt_take_queue(&s->t, en), en->eth, out);
-    pl_drop(ctx, e, C_RESPONSE, p);
+    if (pl_arp_valid(f, p->len) && pl_rd16(f + ARP_OP) == PL_ARP_REPLY && !(f[ARP_SHA] & 1)) {
+        uint32_t spa;
+        memcpy(&spa, f + ARP_SPA, 4);
+        pl_packet *waiting = NULL;
+        if (!arpt_insert(r->t, spa, f + ARP_SHA, 0, r->now, &waiting, &r->killed))
+            release(r, waiting);
+    }
+    pl_drop(r->ctx, r->e, C_RESPONSE, p);
 }
 
 static void aq_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
 {
     aq_state *s = PL_STATE(e, aq_state);
-    pl_packet *out = NULL, *queries = NULL;
-    uint64_t now = now_ns();
-    lock(s);
-    if (__builtin_expect(s->orphans != NULL, 0))
-        free_orphans(e, s, ctx);
-    if (__builtin_expect(atomic_load_explicit(&s->flush, memory_order_relaxed), 0))
-        flush_resolved(e, s, ctx, &out);
+    arpt *t = atomic_load_explicit(&s->t, memory_order_acquire);
+    if (__builtin_expect(!t, 0))
+        t = &s->own;                   /* TABLE not resolved yet (a live change settling) */
+    run r = {e, s, t, ctx, arpt_jiffies(pl_engine_now_ns(e->eng)), NULL, NULL};
+    arpt_lock(t);
+    if (__builtin_expect(t->orphans != NULL || t->ready != NULL, 0)) {
+        pl_packet *o = t->orphans, *ready = t->ready;
+        t->orphans = t->ready = t->ready_tail = NULL;
+        while (o) {
+            pl_packet *nx = o->next;
+            pl_drop(ctx, e, C_CLEARED, o);
+            o = nx;
+        }
+        release(&r, ready);
+    }
+    arpt_expire(t, r.now, &r.killed);
     for (pl_packet *p = b, *nx; p; p = nx) {
         nx = p->next;
+        p->next = NULL;
         if (port == 0)
-            ip_packet(e, s, ctx, p, now, &out, &queries);
+            handle_ip(&r, p, 0);
         else
-            response(e, s, ctx, p, now, &out);
+            response(&r, p);
     }
-    unlock(s);
-    if (out)
-        pl_output(ctx, e, 0, out);
-    if (queries)
-        pl_output(ctx, e, e->noutputs > 1 ? 1 : 0, queries);
+    arpt_unlock(t);
+    flush(&r);
 }
 
 /* ---- handlers ---- */
 
-static int read_table(pl_element *e, char *buf, size_t len)
+static arpt *table(pl_element *e)
 {
     aq_state *s = PL_STATE(e, aq_state);
-    lock(s);
-    int rc = arpt_format(&s->t, now_ns(), buf, len);
-    unlock(s);
+    arpt *t = atomic_load(&s->t);
+    return t ? t : &s->own;
+}
+
+static int64_t now_j(pl_element *e) { return arpt_jiffies(pl_engine_now_ns(e->eng)); }
+
+static int read_table(pl_element *e, char *buf, size_t len)
+{
+    arpt *t = table(e);
+    arpt_lock(t);
+    int rc = arpt_format(t, now_j(e), buf, len);
+    arpt_unlock(t);
     return rc ? PL_ERR_HANDLER : 0;
 }
 
-static int write_insert(pl_element *e, const char *v, pl_error *err)
+static int write_entry(pl_element *e, const char *v, int insert, pl_error *err)
 {
-    aq_state *s = PL_STATE(e, aq_state);
-    char ip_s[64], eth_s[64];
     uint32_t ip;
     uint8_t eth[6];
-    if (sscanf(v, "%63s %63s", ip_s, eth_s) != 2 || pl_parse_ipv4(ip_s, &ip) ||
-        pl_parse_ether(eth_s, eth))
-        return pl_seterr(err, PL_ERR_HANDLER, e, "insert", "insert: expected 'IP ETH', got '%s'", v);
-    lock(s);
-    int rc = insert_static(s, ip, eth);
-    unlock(s);
-    return rc ? pl_seterr(err, PL_ERR_NOMEM, e, "insert", "out of memory") : 0;
+    if (arpt_parse_entry(v, &ip, insert ? eth : NULL))
+        return pl_seterr(err, PL_ERR_HANDLER, e, insert ? "insert" : "delete",
+                         insert ? "expected 'IP ETH', got '%s'" : "expected IP address, got '%s'",
+                         v);
+    arpt *t = table(e);
+    arpt_lock(t);
+    int rc = arpt_handler_set(t, ip, insert ? eth : NULL, now_j(e));
+    arpt_unlock(t);
+    return rc ? pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory") : 0;
 }
 
-static int write_delete(pl_element *e, const char *v, pl_error *err)
-{
-    aq_state *s = PL_STATE(e, aq_state);
-    uint32_t ip;
-    char ip_s[64];
-    if (sscanf(v, "%63s", ip_s) != 1 || pl_parse_ipv4(ip_s, &ip))
-        return pl_seterr(err, PL_ERR_HANDLER, e, "delete", "delete: expected an IP address");
-    lock(s);
-    arpt_remove(&s->t, ip, &s->orphans);
-    unlock(s);
-    return 0;
-}
+static int write_insert(pl_element *e, const char *v, pl_error *err) { return write_entry(e, v, 1, err); }
+static int write_delete(pl_element *e, const char *v, pl_error *err) { return write_entry(e, v, 0, err); }
 
 static int write_clear(pl_element *e, const char *v, pl_error *err)
 {
     (void)v;
     (void)err;
-    aq_state *s = PL_STATE(e, aq_state);
-    lock(s);
-    arpt_clear(&s->t, &s->orphans);
-    unlock(s);
+    arpt *t = table(e);
+    arpt_lock(t);
+    arpt_handler_clear(t);
+    arpt_unlock(t);
     return 0;
 }
 
-static int read_counter(pl_element *e, int c, char *buf, size_t len)
-{
-    return pl_fmt(buf, len, "%llu", (unsigned long long)pl_counter_total(e, c));
-}
-static int read_queries(pl_element *e, char *buf, size_t len) { return read_counter(e, C_QUERIES, buf, len); }
-static int read_responses(pl_element *e, char *buf, size_t len) { return read_counter(e, C_RESPONSE, buf, len); }
+static uint64_t total(pl_element *e, int c) { return pl_counter_total(e, c); }
 
-static int read_drops(pl_element *e, char *buf, size_t len)
+static uint64_t own_drops(pl_element *e)
 {
-    uint64_t n = 0;
-    for (int c = 0; c < NDROPS; c++)
-        if (c != C_RESPONSE)
-            n += pl_counter_total(e, c);
-    return pl_fmt(buf, len, "%llu", (unsigned long long)n);
+    return total(e, C_ZERO_DST) + total(e, C_NOBUFS);
 }
+
+static int read_stats(pl_element *e, char *buf, size_t len)
+{
+    arpt *t = table(e);
+    arpt_lock(t);
+    uint64_t d = t->drops;
+    arpt_unlock(t);
+    return pl_fmt(buf, len, "%llu packets killed\n%llu ARP queries sent\n",
+                  (unsigned long long)(own_drops(e) + d),
+                  (unsigned long long)total(e, C_QUERIES));
+}
+
+static int read_u64(char *buf, size_t len, uint64_t v)
+{
+    return pl_fmt(buf, len, "%llu", (unsigned long long)v);
+}
+static int read_queries(pl_element *e, char *buf, size_t len) { return read_u64(buf, len, total(e, C_QUERIES)); }
+static int read_responses(pl_element *e, char *buf, size_t len) { return read_u64(buf, len, total(e, C_RESPONSE)); }
+static int read_drops(pl_element *e, char *buf, size_t len) { return read_u64(buf, len, own_drops(e)); }
 
 static int read_count(pl_element *e, char *buf, size_t len)
 {
-    aq_state *s = PL_STATE(e, aq_state);
-    lock(s);
-    int n = s->t.live;
-    unlock(s);
-    return pl_fmt(buf, len, "%d", n);
+    arpt *t = table(e);
+    arpt_lock(t);
+    uint32_t n = t->entries;
+    arpt_unlock(t);
+    return read_u64(buf, len, n);
 }
 
 static int read_length(pl_element *e, char *buf, size_t len)
 {
-    aq_state *s = PL_STATE(e, aq_state);
-    lock(s);
-    uint64_t n = s->t.saved;
-    unlock(s);
-    return pl_fmt(buf, len, "%llu", (unsigned long long)n);
+    arpt *t = table(e);
+    arpt_lock(t);
+    uint32_t n = t->packets;
+    arpt_unlock(t);
+    return read_u64(buf, len, n);
 }
 
-static int read_ipaddr(pl_element *e, char *buf, size_t len)
+static int read_addr(char *buf, size_t len, _Atomic uint32_t *a)
 {
-    char a[16];
-    return pl_fmt(buf, len, "%s", pl_ip_str(PL_STATE(e, aq_state)->ip, a));
+    char s[16];
+    return pl_fmt(buf, len, "%s", pl_ip_str(atomic_load(a), s));
 }
 
-static int read_broadcast(pl_element *e, char *buf, size_t len)
+static int write_addr(pl_element *e, const char *v, _Atomic uint32_t *a, const char *h,
+                      pl_error *err)
 {
-    char a[16];
-    return pl_fmt(buf, len, "%s", pl_ip_str(PL_STATE(e, aq_state)->bcast, a));
+    uint32_t x;
+    if (pl_parse_ipv4(v, &x))
+        return pl_seterr(err, PL_ERR_HANDLER, e, h, "expected IP address, got '%s'", v);
+    atomic_store(a, x);
+    return 0;
 }
+
+static int read_ipaddr(pl_element *e, char *buf, size_t len) { return read_addr(buf, len, &PL_STATE(e, aq_state)->ip); }
+static int read_broadcast(pl_element *e, char *buf, size_t len) { return read_addr(buf, len, &PL_STATE(e, aq_state)->bcast); }
+static int write_ipaddr(pl_element *e, const char *v, pl_error *err) { return write_addr(e, v, &PL_STATE(e, aq_state)->ip, "ipaddr", err); }
+static int write_broadcast(pl_element *e, const char *v, pl_error *err) { return write_addr(e, v, &PL_STATE(e, aq_state)->bcast, "broadcast", err); }
 
 static const pl_param params[] = {
-    {"IP", PL_T_IPV4, offsetof(aq_state, ip), NULL, 0, -1, PL_P_POSITIONAL | PL_P_REQUIRED,
-     "this host's IP address (queries come from it)"},
-    {"ETH", PL_T_ETHER, offsetof(aq_state, eth), NULL, 0, -1, PL_P_POSITIONAL | PL_P_REQUIRED,
+    {"IP", PL_T_STRING, offsetof(aq_state, ip_s), NULL, 0, -1,
+     PL_P_POSITIONAL | PL_P_REQUIRED | PL_P_ANYWHERE,
+     "this host's IP address, or IP/PREFIX (queries come from it; the prefix gives BROADCAST)"},
+    {"ETH", PL_T_ETHER, offsetof(aq_state, eth), NULL, 0, -1,
+     PL_P_POSITIONAL | PL_P_REQUIRED | PL_P_ANYWHERE,
      "this host's Ethernet address"},
-    {"CAPACITY", PL_T_UINT, offsetof(aq_state, capacity), "2048", 0, 1e9, 0,
+    {"CAPACITY", PL_T_UINT, offsetof(aq_state, capacity), "2048", 0, 4294967295.0, 0,
      "packets waiting for resolution, all addresses together (0: unlimited)"},
-    {"ENTRY_CAPACITY", PL_T_UINT, offsetof(aq_state, entry_capacity), "0", 0, 1e9, 0,
-     "entries in the table (0: unlimited)"},
-    {"ENTRY_PACKET_CAPACITY", PL_T_UINT, offsetof(aq_state, entry_packet_capacity), "0", 0, 1e9,
-     0, "packets waiting for one address (0: unlimited)"},
+    {"ENTRY_CAPACITY", PL_T_UINT, offsetof(aq_state, entry_capacity), "0", 0, 4294967295.0, 0,
+     "entries in the table (0: unlimited); the oldest go first"},
+    {"ENTRY_PACKET_CAPACITY", PL_T_UINT, offsetof(aq_state, entry_packet_capacity), "0", 0,
+     4294967295.0, 0, "packets waiting for one address (0: unlimited)"},
+    {"CAPACITY_SLIM_FACTOR", PL_T_UINT, offsetof(aq_state, slim_factor), "2", 0, 4294967295.0, 0,
+     "past CAPACITY, 1/CAPACITY_SLIM_FACTOR of the waiting packets are dropped, oldest first"},
     {"TIMEOUT", PL_T_TIME, offsetof(aq_state, timeout), "300s", 0, 1e9, 0,
-     "lifetime of learned entries (0: forever)"},
+     "lifetime of entries (0: forever)"},
     {"POLL_TIMEOUT", PL_T_TIME, offsetof(aq_state, poll_timeout), "60s", 0, 1e9, 0,
      "age after which a used entry is refreshed by a query (0: never)"},
-    {"BROADCAST", PL_T_IPV4, offsetof(aq_state, bcast), "255.255.255.255", 0, -1, 0,
-     "local broadcast address, sent to ff:ff:ff:ff:ff:ff"},
+    {"BROADCAST", PL_T_IPV4, offsetof(aq_state, bcast_cfg), NULL, 0, -1, 0,
+     "local broadcast address, sent to ff:ff:ff:ff:ff:ff (default: from IP/PREFIX, else "
+     "255.255.255.255)"},
     {"BROADCAST_POLL", PL_T_BOOL, offsetof(aq_state, broadcast_poll), "false", 0, -1, 0,
      "send refresh queries broadcast instead of unicast"},
+    {"TABLE", PL_T_STRING, offsetof(aq_state, table_s), NULL, 0, -1, 0,
+     "an ARPTable element to use (and share) instead of a table of its own"},
     {"STATIC", PL_T_STRING, offsetof(aq_state, static_s), NULL, 0, -1, 0,
      "permanent entries 'IP ETH IP ETH ...' (pktlab; Click's way is the insert handler)"},
     {0}};
 
 static const pl_handler handlers[] = {
-    {"table", "the ARP table: 'IP ETH static|fresh|dynamic' or 'IP - waiting N'", read_table,
-     NULL},
-    {"insert", "add a permanent entry 'IP ETH'", NULL, write_insert},
-    {"delete", "remove the entry of an IP address", NULL, write_delete},
-    {"clear", "remove every entry", NULL, write_clear},
-    {"queries", "ARP queries sent", read_queries, NULL},
-    {"responses", "ARP responses received", read_responses, NULL},
-    {"drops", "packets dropped", read_drops, NULL},
-    {"count", "entries in the table", read_count, NULL},
-    {"length", "packets waiting for resolution", read_length, NULL},
-    {"ipaddr", "this host's IP address", read_ipaddr, NULL},
-    {"broadcast", "the broadcast IP address", read_broadcast, NULL},
+    {"table", "the ARP table: 'IP VALID ETH AGE' lines, oldest first", read_table, NULL,
+     PL_H_EXPENSIVE},
+    {"stats", "'N packets killed' and 'N ARP queries sent' lines", read_stats, NULL, 0},
+    {"insert", "add an entry 'IP ETH' (it expires after TIMEOUT)", NULL, write_insert, 0},
+    {"delete", "make the entry of an IP address unknown", NULL, write_delete, 0},
+    {"clear", "remove every entry", NULL, write_clear, PL_H_BUTTON},
+    {"queries", "ARP queries sent", read_queries, NULL, 0},
+    {"responses", "ARP responses received", read_responses, NULL, 0},
+    {"drops", "packets dropped here (not by the table)", read_drops, NULL, 0},
+    {"count", "entries in the table", read_count, NULL, 0},
+    {"length", "packets waiting for resolution", read_length, NULL, 0},
+    {"ipaddr", "this host's IP address", read_ipaddr, write_ipaddr, 0},
+    {"broadcast", "the broadcast IP address", read_broadcast, write_broadcast, 0},
     {0}};
 
 static const pl_class arp_querier = {
@@ -374,18 +467,27 @@ static const pl_class arp_querier = {
            "IP packets on input 0 are routed by their destination IP annotation. When\n"
            "its Ethernet address is known, the packet gets an Ethernet header (from ETH)\n"
            "and leaves on output 0. Otherwise it waits in the table and an ARP query is\n"
-           "sent (at most 10 a second per address); ARP replies arriving on input 1\n"
-           "record the address and release the waiting packets. Queries go to output\n"
-           "1 when it exists, else to output 0. 0.0.0.0 is dropped; 255.255.255.255\n"
-           "and BROADCAST go to ff:ff:ff:ff:ff:ff, multicast to 01:00:5e:... (RFC 1112).\n"
-           "Learned entries expire after TIMEOUT and are refreshed after POLL_TIMEOUT;\n"
-           "waiting packets of an address that never answers are dropped after 3 s.\n"
-           "Static use: STATIC entries (or the insert handler) never expire, so with\n"
-           "them and no ARP traffic ARPQuerier is a static encapsulation; input 1 may\n"
-           "then stay unconnected.\n"
-           "Counters (drops): zero_dst, queue_full, expired, cleared, response (replies\n"
-           "consumed), bad_response, nobufs; queries, broadcasts.\n\n"
-           "Example: c[1] -> [1] arpq :: ARPQuerier(10.0.0.1, 00:00:c0:ae:67:ef);\n"
+           "sent (at most 10 a second per address, one in 2 s after 10 unanswered);\n"
+           "ARP replies arriving on input 1 record the address and release the\n"
+           "waiting packets in their order. Queries go to the last output. 0.0.0.0 is\n"
+           "dropped; 255.255.255.255 and BROADCAST go to ff:ff:ff:ff:ff:ff, multicast\n"
+           "to 01:00:5e:... (RFC 1112). IP may be IP/PREFIX: BROADCAST is then the\n"
+           "prefix's broadcast address.\n"
+           "The table is Click's ARPTable: entries expire TIMEOUT after their last\n"
+           "update (a used entry is polled with a query after POLL_TIMEOUT, unicast\n"
+           "unless BROADCAST_POLL); past ENTRY_CAPACITY the oldest entries go, past\n"
+           "CAPACITY the oldest entries' packets (down to CAPACITY -\n"
+           "CAPACITY/CAPACITY_SLIM_FACTOR). TABLE names an ARPTable element to use\n"
+           "instead (several ARPQueriers may share one); the capacity keywords are\n"
+           "then the ARPTable's. A live change keeps the table when IP, ETH and\n"
+           "BROADCAST stay. STATIC entries (pktlab) never expire; with them and no\n"
+           "ARP traffic ARPQuerier is a static encapsulation (input 1 may stay\n"
+           "unconnected).\n"
+           "Counters (drops): zero_dst, queue_full (ENTRY_PACKET_CAPACITY), expired\n"
+           "(given up by the table: capacity, expiry), cleared (clear, end), response\n"
+           "(replies consumed), bad_response (too short), nobufs; queries,\n"
+           "broadcasts.\n\n"
+           "Example: c[1] -> [1] arpq :: ARPQuerier(10.0.0.1/24, 00:00:c0:ae:67:ef);\n"
            "         rt[1] -> ... -> [0] arpq -> out0;",
     .state_size = sizeof(aq_state),
     .params = params,
@@ -393,7 +495,10 @@ static const pl_class arp_querier = {
     .counters = counters,
     .ndrops = NDROPS,
     .configure = aq_configure,
+    .initialize = aq_initialize,
     .cleanup = aq_cleanup,
     .push = aq_push,
+    .take_state = aq_take_state,
+    .graph_changed = aq_graph_changed,
 };
 PL_REGISTER_CLASS(arp_querier);
