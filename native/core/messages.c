@@ -43,12 +43,21 @@ void pl_message(pl_element *el, int level, const char *fmt, ...)
     pl_engine *e = el->eng;
     char head[160];
     int h = snprintf(head, sizeof head, "%.128s\t%d\t", el->name, level);
-    size_t add = (size_t)h + strlen(text) + 1;
+    if (h < 0)
+        return;
+    /* The record is copied by length, not printed again: head and text are
+     * already formatted, and their sizes are known. */
+    size_t hl = (size_t)h, tl = strlen(text);
+    size_t add = hl + tl + 1;
     pthread_mutex_lock(&e->log_lock);
     char *grown = realloc(e->msgs, e->msgs_len + add + 1);
     if (grown) {
         e->msgs = grown;
-        snprintf(e->msgs + e->msgs_len, add + 1, "%s%s\n", head, text);
+        char *w = e->msgs + e->msgs_len;
+        memcpy(w, head, hl);
+        memcpy(w + hl, text, tl);
+        w[hl + tl] = '\n';
+        w[add] = '\0';
         e->msgs_len += add;
     }
     pthread_mutex_unlock(&e->log_lock);
