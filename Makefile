@@ -16,7 +16,7 @@ APT_PACKAGES := build-essential pkg-config python3-dev libdpdk-dev dpdk dpdk-dev
 
 CC ?= gcc
 NATIVE_SRC := $(wildcard native/core/*.c) $(wildcard native/elements/*/*.c) $(wildcard native/lib/*.c) $(wildcard native/io/*.c)
-NATIVE_HDR := $(wildcard native/include/*.h native/core/*.h native/lib/*.h native/io/*.h)
+NATIVE_HDR := $(wildcard native/include/*.h native/core/*.h native/lib/*.h native/io/*.h native/elements/*/*.h)
 # Handler and keyword tables name only the fields they use; C zero-fills the
 # rest (flags = 0), which -Wextra would report once per row.
 CFLAGS_TEST := -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror=implicit-function-declaration -pthread
@@ -32,7 +32,7 @@ NETMAP_DIR := build/netmap
 NETMAP_CFLAGS := -O2 -fPIC -Wall -I $(NETMAP_DIR)/src/sys -I $(NETMAP_DIR)/src/apps/include -I $(NETMAP_DIR)/src/libnetmap
 export PKTLAB_SHARED
 
-.PHONY: setup system venv native netmap frontend demo test test-native test-sanitize test-asan test-asan-py test-tsan test-py test-ts test-netmap bench lint clean fuzz fuzz-py fuzz-smoke
+.PHONY: setup system venv native netmap frontend demo test test-native test-sanitize test-asan test-asan-py test-tsan test-py test-ts test-netmap bench lint clean fuzz fuzz-py fuzz-smoke FORCE
 
 setup: system netmap $(STAMP) native frontend
 
@@ -183,7 +183,16 @@ FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined 
   -Wno-unused-function -pthread
 FUZZ_TIME ?= 60
 FUZZ_ARGS ?=
-$(BUILD)/fuzz_elements: $(FUZZ_SRC) native/fuzz/fuzz.h $(NATIVE_SRC) $(NATIVE_HDR)
+# The names of the sources linked in, rewritten only when the set changes: an
+# element class added (whatever its file's time) or removed relinks the fuzzer,
+# whose class list is the one its sources register.
+FUZZ_LIST := $(BUILD)/fuzz_sources.list
+$(FUZZ_LIST): FORCE
+	@mkdir -p $(BUILD)
+	@printf '%s\n' $(sort $(FUZZ_SRC) $(NATIVE_SRC)) > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+FORCE:
+$(BUILD)/fuzz_elements: $(FUZZ_SRC) native/fuzz/fuzz.h $(NATIVE_SRC) $(NATIVE_HDR) $(FUZZ_LIST)
 	@mkdir -p $(BUILD)
 	@command -v $(CLANG) >/dev/null || { echo "fuzzing needs $(CLANG) (Debian: clang-14 libclang-rt-14-dev)"; exit 1; }
 	@echo "$(CLANG) [fuzz flags] -o $@ native/fuzz/*.c [native sources]"
