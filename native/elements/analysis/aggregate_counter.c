@@ -1,6 +1,7 @@
 /* AggregateCounter: counts packets (or bytes) per aggregate annotation. */
 #include "../../core/anno.h"
 #include "../../core/args.h"
+#include "aggregate_counter.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -9,121 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * Counts live in an open-addressing hash table keyed by the aggregate
- * annotation (host order, as Click's AGGREGATE_ANNO), grown by doubling when
- * half full: memory is taken only when a new aggregate arrives and the table
- * is full, never per packet otherwise. A spin flag guards the table between
- * the data path (held once per batch) and the handlers. The files list
- * aggregates in increasing order, as the pre-order walk of Click's trie does.
- */
-typedef struct {
-    uint32_t agg, count;
-} ac_slot;
-
-/* AGGREGATE_* / COUNT_*: at N, freeze, stop, or call a handler. */
-enum { ACT_NONE, ACT_FREEZE, ACT_STOP, ACT_CALL };
-typedef struct {
-    int action;
-    uint64_t at;
-    char *call;                   /* ACT_CALL: "HANDLER [VALUE]" */
-} ac_trigger;
-
-typedef struct {
-    uint8_t bytes, ip_bytes, multipacket, extra_length;
-    char *agg_freeze, *agg_stop, *agg_call, *count_freeze, *count_stop, *count_call;
-    char *banner;
-    atomic_flag lock;
-    ac_slot *slot;
-    uint8_t *used;
-    uint32_t cap, nused, nnz;     /* nnz: aggregates with a nonzero count */
-    int has_zero;                 /* aggregate 0 lives outside the table */
-    uint32_t zero_count;
-    uint64_t total;
-    ac_trigger tr[2];             /* [0] aggregates, [1] count */
-    _Atomic int frozen, active;
-} ac_state;
-
 enum { C_COUNTED, C_UNCOUNTED };
 static const char *const counters[] = {"counted", "uncounted", NULL};
-
-static void lock(ac_state *s)
-{
-    while (atomic_flag_test_and_set_explicit(&s->lock, memory_order_acquire))
-        ;
-}
-static void unlock(ac_state *s) { atomic_flag_clear_explicit(&s->lock, memory_order_release); }
-
-static uint32_t hash(uint32_t a)
-{
-    a ^= a >> 16;
-    a *= 0x7feb352du;
-    a ^= a >> 15;
-    a *= 0x846ca68bu;
-    return a ^ (a >> 16);
-}
-
-static int table_alloc(ac_state *s, uint32_t cap)
-{
-    ac_slot *slot = calloc(cap, sizeof *slot);
-    uint8_t *used = calloc(cap, 1);
-    if (!slot || !used) {
-        free(slot);
-        free(used);
-        return -1;
-    }
-    ac_slot *old = s->slot;
-    uint8_t *oldu = s->used;
-    uint32_t oldcap = s->cap;
-    s->slot = slot, s->used = used, s->cap = cap;
-    for (uint32_t i = 0; i < oldcap; i++)
-        if (oldu[i]) {
-            uint32_t j = hash(old[i].agg) & (cap - 1);
-            while (used[j])
-                j = (j + 1) & (cap - 1);
-            used[j] = 1, slot[j] = old[i];
-        }
-    free(old);
-    free(oldu);
-    return 0;
-}
-
-static void clear(ac_state *s)
-{
-    memset(s->used, 0, s->cap);
-    s->nused = 0, s->nnz = 0, s->total = 0, s->has_zero = 0, s->zero_count = 0;
-}
-
-/* The count of aggregate a, created unless frozen (NULL: frozen and new, or no memory). */
-static uint32_t *find(ac_state *s, uint32_t a, int frozen, int *created)
-{
-    *created = 0;
-    if (!a) {                                   /* 0 also marks free slots' keys: apart */
-        if (frozen && !s->zero_count)       /* as Click: a frozen table counts no new one */
-            return NULL;
-        *created = !s->has_zero;
-        s->has_zero = 1;
-        return &s->zero_count;
-    }
-    uint32_t j = hash(a) & (s->cap - 1);
-    while (s->used[j]) {
-        if (s->slot[j].agg == a)
-            return frozen && !s->slot[j].count ? NULL : &s->slot[j].count;
-        j = (j + 1) & (s->cap - 1);
-    }
-    if (frozen)
-        return NULL;
-    if (s->nused * 2 >= s->cap) {                      /* half full: double */
-        if (s->cap >= (1u << 30) || table_alloc(s, s->cap * 2))
-            return NULL;
-        return find(s, a, frozen, created);
-    }
-    s->used[j] = 1;
-    s->nused++;
-    s->slot[j].agg = a, s->slot[j].count = 0;
-    *created = 1;
-    return &s->slot[j].count;
-}
 
 static void fire(pl_element *e, ac_state *s, ac_trigger *t)
 {
@@ -135,9 +23,9 @@ static void fire(pl_element *e, ac_state *s, ac_trigger *t)
         atomic_store(&s->active, 0);
         pl_engine_request_stop(e->eng);
     } else if (action == ACT_CALL) {
-        unlock(s);                              /* the handler may be one of ours */
+        ac_unlock(s);                              /* the handler may be one of ours */
         pl_handler_call(e, t->call, 1, NULL, 0, NULL);
-        lock(s);
+        ac_lock(s);
     }
 }
 
@@ -147,7 +35,7 @@ static int update(pl_element *e, ac_state *s, pl_packet *p, int frozen)
     if (!atomic_load_explicit(&s->active, memory_order_relaxed))
         return 0;
     int created;
-    uint32_t *c = find(s, pl_anno_u32(p, PL_ANNO_AGGREGATE), frozen, &created);
+    uint32_t *c = ac_find(s, pl_anno_u32(p, PL_ANNO_AGGREGATE), frozen, &created);
     if (!c)
         return 0;
     uint32_t amount;
@@ -177,7 +65,7 @@ static void ac_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
     ac_state *s = PL_STATE(e, ac_state);
     int two = e->noutputs > 1;
     pl_packet *yes = NULL, *no = NULL;
-    lock(s);
+    ac_lock(s);
     for (pl_packet *p = b, *next; p; p = next) {
         next = p->next;
         int frozen = port == 1 || atomic_load_explicit(&s->frozen, memory_order_relaxed);
@@ -189,7 +77,7 @@ static void ac_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
             pl_batch_append(two ? &no : &yes, p);
         }
     }
-    unlock(s);
+    ac_unlock(s);
     if (yes)
         pl_output(ctx, e, 0, yes);
     if (no)
@@ -240,7 +128,7 @@ static int ac_configure(pl_element *e, pl_error *err)
         || parse_trigger(e, s->count_stop, ACT_STOP, "COUNT_STOP", &s->tr[1], err)
         || parse_trigger(e, s->count_call, ACT_CALL, "COUNT_CALL", &s->tr[1], err))
         return err->status;
-    if (table_alloc(s, 256))
+    if (ac_table_alloc(s, 256))
         return pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
     atomic_store(&s->frozen, 0);
     atomic_store(&s->active, 1);
@@ -257,90 +145,10 @@ static void ac_cleanup(pl_element *e)
         free(s->tr[k].call), s->tr[k].call = NULL;
 }
 
-static int cmp_agg(const void *a, const void *b)
-{
-    const ac_slot *x = a, *y = b;
-    return (x->agg > y->agg) - (x->agg < y->agg);
-}
-
-enum { W_TEXT, W_BINARY, W_IP, W_PDF };
-
-static int write_file(pl_element *e, const char *value, int format, pl_error *err)
-{
-    ac_state *s = PL_STATE(e, ac_state);
-    char name[4096];
-    while (isspace((unsigned char)*value))
-        value++;
-    size_t n = strlen(value);
-    while (n && isspace((unsigned char)value[n - 1]))
-        n--;
-    if (!n || n >= sizeof name)
-        return pl_seterr(err, PL_ERR_HANDLER, e, "", "argument should be filename");
-    memcpy(name, value, n);
-    name[n] = 0;
-    lock(s);
-    uint32_t k = 0, cap = s->cap;
-    ac_slot *v = malloc(sizeof *v * ((size_t)cap + 1));
-    if (v) {
-        if (s->has_zero && s->zero_count)
-            v[k++] = (ac_slot){0, s->zero_count};
-        for (uint32_t i = 0; i < cap; i++)
-            if (s->used[i] && s->slot[i].count)
-                v[k++] = s->slot[i];
-    }
-    uint32_t nnz = s->nnz;
-    uint64_t total = s->total;
-    unlock(s);
-    if (!v)
-        return pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
-    qsort(v, k, sizeof *v, cmp_agg);
-    int std = !strcmp(name, "-");
-    FILE *f = std ? stdout : fopen(name, format == W_BINARY ? "wb" : "w");
-    if (!f) {
-        free(v);
-        return pl_seterr(err, PL_ERR_HANDLER, e, "", "%s: %s", name, strerror(errno));
-    }
-    fprintf(f, "!IPAggregate 1.0\n");
-    if (s->banner && *s->banner) {
-        fputs(s->banner, f);
-        if (s->banner[strlen(s->banner) - 1] != '\n')
-            fputc('\n', f);
-    }
-    fprintf(f, "!num_nonzero %u\n", nnz);
-    if (format == W_BINARY) {
-        uint16_t probe = 1;
-        uint8_t little;
-        memcpy(&little, &probe, 1);
-        fprintf(f, little ? "!packed_le\n" : "!packed_be\n");
-        for (uint32_t i = 0; i < k; i++)
-            fwrite(&v[i], sizeof v[i], 1, f);
-    } else {
-        if (format == W_IP)
-            fprintf(f, "!ip\n");
-        for (uint32_t i = 0; i < k; i++) {
-            uint32_t a = v[i].agg;
-            if (format == W_IP)
-                fprintf(f, "%u.%u.%u.%u %u\n", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255,
-                        v[i].count);
-            else if (format == W_PDF)
-                fprintf(f, "%u %.12g\n", a, (double)v[i].count / (double)total);
-            else
-                fprintf(f, "%u %u\n", a, v[i].count);
-        }
-    }
-    free(v);
-    int bad = ferror(f);
-    if (std)
-        fflush(f);
-    else
-        bad |= fclose(f) != 0;
-    return bad ? pl_seterr(err, PL_ERR_HANDLER, e, "", "%s: file error", name) : 0;
-}
-
-static int w_text(pl_element *e, const char *v, pl_error *err) { return write_file(e, v, W_TEXT, err); }
-static int w_binary(pl_element *e, const char *v, pl_error *err) { return write_file(e, v, W_BINARY, err); }
-static int w_ip(pl_element *e, const char *v, pl_error *err) { return write_file(e, v, W_IP, err); }
-static int w_pdf(pl_element *e, const char *v, pl_error *err) { return write_file(e, v, W_PDF, err); }
+static int w_text(pl_element *e, const char *v, pl_error *err) { return ac_write_file(e, v, W_TEXT, err); }
+static int w_binary(pl_element *e, const char *v, pl_error *err) { return ac_write_file(e, v, W_BINARY, err); }
+static int w_ip(pl_element *e, const char *v, pl_error *err) { return ac_write_file(e, v, W_IP, err); }
+static int w_pdf(pl_element *e, const char *v, pl_error *err) { return ac_write_file(e, v, W_PDF, err); }
 
 static int set_flag(pl_element *e, _Atomic int *flag, const char *v, pl_error *err)
 {
@@ -380,9 +188,9 @@ static int w_clear(pl_element *e, const char *v, pl_error *err)
 {
     (void)v, (void)err;
     ac_state *s = PL_STATE(e, ac_state);
-    lock(s);
-    clear(s);
-    unlock(s);
+    ac_lock(s);
+    ac_clear(s);
+    ac_unlock(s);
     return 0;
 }
 
@@ -391,11 +199,11 @@ static int w_counts_pdf(pl_element *e, const char *v, pl_error *err)
 {
     (void)v;
     ac_state *s = PL_STATE(e, ac_state);
-    lock(s);
+    ac_lock(s);
     uint32_t k = 0;
     ac_slot *old = malloc(sizeof *old * ((size_t)s->cap + 1));
     if (!old) {
-        unlock(s);
+        ac_unlock(s);
         return pl_seterr(err, PL_ERR_NOMEM, e, "", "out of memory");
     }
     if (s->has_zero)
@@ -403,17 +211,17 @@ static int w_counts_pdf(pl_element *e, const char *v, pl_error *err)
     for (uint32_t i = 0; i < s->cap; i++)
         if (s->used[i])
             old[k++] = s->slot[i];
-    clear(s);
+    ac_clear(s);
     int created;
     for (uint32_t i = 0; i < k; i++) {
-        uint32_t *c = find(s, old[i].count, 0, &created);
+        uint32_t *c = ac_find(s, old[i].count, 0, &created);
         if (c) {
             s->nnz += !*c;
             (*c)++;
             s->total++;
         }
     }
-    unlock(s);
+    ac_unlock(s);
     free(old);
     return 0;
 }
@@ -421,18 +229,18 @@ static int w_counts_pdf(pl_element *e, const char *v, pl_error *err)
 static int r_nagg(pl_element *e, char *buf, size_t len)
 {
     ac_state *s = PL_STATE(e, ac_state);
-    lock(s);
+    ac_lock(s);
     uint32_t n = s->nnz;
-    unlock(s);
+    ac_unlock(s);
     return pl_fmt(buf, len, "%u", n);
 }
 
 static int r_count(pl_element *e, char *buf, size_t len)
 {
     ac_state *s = PL_STATE(e, ac_state);
-    lock(s);
+    ac_lock(s);
     uint64_t n = s->total;
-    unlock(s);
+    ac_unlock(s);
     return pl_fmt(buf, len, "%llu", (unsigned long long)n);
 }
 
