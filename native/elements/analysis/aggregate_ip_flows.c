@@ -2,255 +2,15 @@
 #include "../../core/anno.h"
 #include "../../core/timer.h"
 #include "../../lib/netpkt.h"
+#include "aggregate_ip_flows.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * Click's design (elements/analysis/aggregateipflows.cc): per protocol (TCP,
- * UDP), a table of host pairs (the two addresses, lower first, compared as
- * Click compares them: the raw 32-bit words); each pair holds its flows (the
- * port pair, most recent first) and the fragments waiting for their first
- * fragment's ports, in arrival order. Time is packet time, in seconds; flows
- * are reaped every REAP seconds of it. Memory is taken for a new host pair or
- * flow, never for a packet of a known one. A spin flag guards the tables
- * between the data path (once per batch) and the clear handler.
- */
-typedef struct aif_flow {
-    uint32_t ports, agg;
-    int64_t last_sec;
-    uint8_t over, reverse;
-    struct aif_flow *next;
-} aif_flow;
-
-typedef struct {
-    uint32_t a, b;
-    int used;
-    aif_flow *flows;
-    pl_packet *fhead, *ftail;
-} aif_pair;
-
-typedef struct {
-    aif_pair *v;
-    uint32_t cap, n;
-} aif_map;
-
-typedef struct {
-    uint64_t tcp_timeout, tcp_done_timeout, udp_timeout, fragment_timeout, reap;
-    uint8_t icmp, fragments;
-    atomic_flag lock;
-    aif_map map[2];               /* TCP, UDP */
-    uint32_t next;
-    int64_t active_sec, gc_sec;
-    uint64_t smallest_timeout;
-    pl_timer clear_timer;         /* clear written outside a worker: done on one */
-} aif_state;
-
-enum { C_NOT_FLOW, C_STALE_FRAGMENT, C_NOMEM };
 static const char *const counters[] = {"not_flow", "stale_fragments", "nomem", NULL};
 
-static void lock(aif_state *s)
-{
-    while (atomic_flag_test_and_set_explicit(&s->lock, memory_order_acquire))
-        ;
-}
-static void unlock(aif_state *s) { atomic_flag_clear_explicit(&s->lock, memory_order_release); }
-
-static uint32_t pair_hash(uint32_t a, uint32_t b) { return (a << 12) + b + ((a >> 20) & 0x1f); }
-
-static int map_grow(aif_map *m)
-{
-    uint32_t cap = m->cap ? m->cap * 2 : 64;
-    aif_pair *v = calloc(cap, sizeof *v);
-    if (!v)
-        return -1;
-    for (uint32_t i = 0; i < m->cap; i++)
-        if (m->v[i].used) {
-            uint32_t j = pair_hash(m->v[i].a, m->v[i].b) & (cap - 1);
-            while (v[j].used)
-                j = (j + 1) & (cap - 1);
-            v[j] = m->v[i];
-        }
-    free(m->v);
-    m->v = v, m->cap = cap;
-    return 0;
-}
-
-static aif_pair *map_find(aif_map *m, uint32_t a, uint32_t b)
-{
-    if (m->n * 2 >= m->cap && map_grow(m))
-        return NULL;
-    uint32_t j = pair_hash(a, b) & (m->cap - 1);
-    while (m->v[j].used) {
-        if (m->v[j].a == a && m->v[j].b == b)
-            return &m->v[j];
-        j = (j + 1) & (m->cap - 1);
-    }
-    m->v[j] = (aif_pair){.a = a, .b = b, .used = 1};
-    m->n++;
-    return &m->v[j];
-}
-
-static int64_t sec(const pl_packet *p) { return (int64_t)(p->timestamp / 1000000000u); }
-
-static uint32_t raw32(const uint8_t *b)
-{
-    uint32_t v;
-    memcpy(&v, b, 4);
-    return v;
-}
-
-/* The IP header that names the flow: the packet's, or (paint 2) an ICMP error's quote. */
-static const uint8_t *flow_header(const pl_packet *p, const aif_state *s, int *paint)
-{
-    const uint8_t *ip = pl_net_header(p);
-    uint32_t n = pl_net_length(p);
-    *paint = 0;
-    if (n < 20 || (ip[0] >> 4) != 4 || pl_ip_hl(ip) < 20 || pl_ip_hl(ip) > n)
-        return NULL;
-    if (ip[9] == 1 && pl_ip_first_fragment(ip) && s->icmp) {
-        const uint8_t *icmp = ip + pl_ip_hl(ip);
-        uint32_t tl = n - pl_ip_hl(ip);
-        if (tl < 8)
-            return NULL;
-        int t = icmp[0];
-        if (t != 3 && t != 11 && t != 12 && t != 4 && t != 5)
-            return NULL;
-        const uint8_t *q = icmp + 8;
-        if (tl < 8 + 20 || pl_ip_hl(q) < 20 || tl < 8 + pl_ip_hl(q))
-            return NULL;
-        *paint = 2;
-        return q;
-    }
-    return ip;
-}
-
-/* Flow over: RST, or FIN both ways (only packets, not ICMP errors, count). */
-static void emit_hook(const pl_packet *p, const uint8_t *ip, aif_flow *f)
-{
-    f->last_sec = sec(p);
-    const uint8_t *end = p->data + p->len, *tcp = ip + pl_ip_hl(ip);
-    if (ip[9] == 6 && pl_ip_first_fragment(ip) && tcp + 14 <= end && p->paint < 2) {
-        uint8_t flags = tcp[13];
-        if (flags & 0x04)
-            f->over = 3;
-        else if (flags & 0x01)
-            f->over |= (uint8_t)(1 << p->paint);
-        else if (flags & 0x02)
-            f->over = 0;
-    }
-}
-
-static uint64_t relevant_timeout(const aif_state *s, const aif_flow *f, int udp)
-{
-    return udp ? s->udp_timeout : f->over == 3 ? s->tcp_done_timeout : s->tcp_timeout;
-}
-
-static aif_flow *find_flow(aif_state *s, aif_pair *hp, int udp, uint32_t ports, int flipped,
-                           const pl_packet *p, const uint8_t *ip)
-{
-    for (aif_flow **pp = &hp->flows, *f = *pp; f; pp = &f->next, f = *pp)
-        if (f->ports == ports) {
-            int64_t age = sec(p) - f->last_sec;
-            const uint8_t *tcp = ip + pl_ip_hl(ip);
-            int syn = ip[9] == 6 && tcp + 14 <= p->data + p->len && (tcp[13] & 0x02);
-            if ((age > (int64_t)s->smallest_timeout && age > (int64_t)relevant_timeout(s, f, udp))
-                || (f->over == 3 && syn)) {
-                f->agg = s->next++;          /* the old flow died: a new number */
-                f->reverse = (uint8_t)flipped;
-                f->over = 0;
-            }
-            *pp = f->next;                   /* to the front */
-            f->next = hp->flows;
-            hp->flows = f;
-            return f;
-        }
-    aif_flow *f = malloc(sizeof *f);
-    if (!f)
-        return NULL;
-    *f = (aif_flow){.ports = ports, .agg = s->next++, .reverse = (uint8_t)flipped,
-                    .next = hp->flows};
-    hp->flows = f;
-    return f;
-}
-
 static void out(pl_packet **b, pl_packet *p) { pl_batch_append(b, p); }
-
-/* The first waiting fragment leaves: annotated from (or annotating) the
- * others of its IP ID; one that no first fragment named is dropped. */
-static void emit_fragment_head(pl_element *e, aif_pair *hp, pl_packet **yes, pl_ctx *ctx)
-{
-    pl_packet *head = hp->fhead;
-    hp->fhead = head->next;
-    aif_state *s = PL_STATE(e, aif_state);
-    int paint;
-    const uint8_t *ip = flow_header(head, s, &paint);
-    uint16_t id = pl_rd16(ip + 4);
-    uint32_t agg = pl_anno_u32(head, PL_ANNO_AGGREGATE);
-    for (pl_packet *p = hp->fhead; p; p = p->next) {
-        const uint8_t *q = flow_header(p, s, &paint);
-        if (pl_rd16(q + 4) != id)
-            continue;
-        if (agg) {
-            pl_anno_set_u32(p, PL_ANNO_AGGREGATE, agg);
-            p->paint = head->paint;
-        } else if (pl_anno_u32(p, PL_ANNO_AGGREGATE)) {
-            agg = pl_anno_u32(p, PL_ANNO_AGGREGATE);
-            pl_anno_set_u32(head, PL_ANNO_AGGREGATE, agg);
-            head->paint = p->paint;
-            break;
-        }
-    }
-    if (!agg) {
-        pl_drop(ctx, e, C_STALE_FRAGMENT, head);
-        return;
-    }
-    for (aif_flow **pp = &hp->flows, *f = *pp; f; pp = &f->next, f = *pp)
-        if (f->agg == agg) {
-            *pp = f->next;
-            f->next = hp->flows;
-            hp->flows = f;
-            emit_hook(head, ip, f);
-            break;
-        }
-    out(yes, head);
-}
-
-static void reap_map(pl_element *e, aif_map *m, uint64_t timeout, uint64_t done_timeout,
-                     pl_packet **yes, pl_ctx *ctx)
-{
-    aif_state *s = PL_STATE(e, aif_state);
-    int64_t t = s->active_sec - (int64_t)timeout, dt = s->active_sec - (int64_t)done_timeout;
-    int64_t ft = s->active_sec - (int64_t)s->fragment_timeout;
-    int paint;
-    for (uint32_t i = 0; i < m->cap; i++) {
-        aif_pair *hp = &m->v[i];
-        if (!hp->used)
-            continue;
-        while (hp->fhead && (sec(hp->fhead) < ft
-                             || !pl_ip_is_fragment(flow_header(hp->fhead, s, &paint))))
-            emit_fragment_head(e, hp, yes, ctx);
-        if (hp->fhead)
-            continue;                        /* no flow goes while fragments wait */
-        for (aif_flow **pp = &hp->flows, *f = *pp; f; f = *pp)
-            if ((int32_t)((uint32_t)f->last_sec - (uint32_t)(f->over == 3 ? dt : t)) < 0) {
-                *pp = f->next;
-                free(f);
-            } else
-                pp = &f->next;
-    }
-}
-
-static void reap(pl_element *e, pl_packet **yes, pl_ctx *ctx)
-{
-    aif_state *s = PL_STATE(e, aif_state);
-    if (s->gc_sec) {
-        reap_map(e, &s->map[0], s->tcp_timeout, s->tcp_done_timeout, yes, ctx);
-        reap_map(e, &s->map[1], s->udp_timeout, s->udp_timeout, yes, ctx);
-    }
-    s->gc_sec = s->active_sec + (int64_t)s->reap;
-}
 
 enum { A_EMIT, A_DROP, A_HELD };
 
@@ -260,15 +20,15 @@ static int handle(pl_element *e, pl_packet *p, pl_packet **yes, pl_ctx *ctx)
     if (!p->timestamp)
         p->timestamp = pl_engine_realtime_ns(e->eng);
     int paint;
-    const uint8_t *ip = flow_header(p, s, &paint);
-    if (!ip || (ip[9] != 6 && ip[9] != 17) || (!raw32(ip + 12) && !raw32(ip + 16)))
+    const uint8_t *ip = aif_flow_header(p, s, &paint);
+    if (!ip || (ip[9] != 6 && ip[9] != 17) || (!aif_raw32(ip + 12) && !aif_raw32(ip + 16)))
         return A_DROP;
     int udp = ip[9] == 17;
-    uint32_t src = raw32(ip + 12), dst = raw32(ip + 16);
+    uint32_t src = aif_raw32(ip + 12), dst = aif_raw32(ip + 16);
     uint32_t a = src < dst ? src : dst, b = src < dst ? dst : src;
     if (a != src)
         paint ^= 1;
-    aif_pair *hp = map_find(&s->map[udp], a, b);
+    aif_pair *hp = aif_map_find(&s->map[udp], a, b);
     if (!hp) {
         pl_count(ctx, e, C_NOMEM, 1);
         return A_DROP;
@@ -278,12 +38,12 @@ static int handle(pl_element *e, pl_packet *p, pl_packet **yes, pl_ctx *ctx)
         const uint8_t *ports_at = ip + pl_ip_hl(ip);
         if (ports_at + 4 > p->data + p->len)
             return A_DROP;                   /* too short for the ports */
-        uint32_t ports = raw32(ports_at);
+        uint32_t ports = aif_raw32(ports_at);
         if (a == b && (int32_t)((ports << 16) - ports) < 0)
             paint ^= 1;
         if (paint & 1)
             ports = ((ports >> 16) & 0xffff) | (ports << 16);
-        f = find_flow(s, hp, udp, ports, paint & 1, p, ip);
+        f = aif_find_flow(s, hp, udp, ports, paint & 1, p, ip);
         if (!f) {
             pl_count(ctx, e, C_NOMEM, 1);
             return A_DROP;
@@ -301,17 +61,17 @@ static int handle(pl_element *e, pl_packet *p, pl_packet **yes, pl_ctx *ctx)
         else
             hp->fhead = p;
         hp->ftail = p;
-        s->active_sec = sec(p);
+        s->active_sec = aif_sec(p);
         int64_t ft = s->active_sec - (int64_t)s->fragment_timeout;
-        while (hp->fhead && (sec(hp->fhead) < ft
-                             || !pl_ip_is_fragment(flow_header(hp->fhead, s, &paint))))
-            emit_fragment_head(e, hp, yes, ctx);
+        while (hp->fhead && (aif_sec(hp->fhead) < ft
+                             || !pl_ip_is_fragment(aif_flow_header(hp->fhead, s, &paint))))
+            aif_emit_fragment_head(e, hp, yes, ctx);
         return A_HELD;
     }
     if (!f)
         return A_DROP;
-    s->active_sec = sec(p);
-    emit_hook(p, ip, f);
+    s->active_sec = aif_sec(p);
+    aif_emit_hook(p, ip, f);
     return A_EMIT;
 }
 
@@ -332,18 +92,18 @@ static void aif_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
     (void)port;
     aif_state *s = PL_STATE(e, aif_state);
     pl_packet *yes = NULL, *no = NULL;
-    lock(s);
+    aif_lock(s);
     for (pl_packet *p = b, *next; p; p = next) {
         next = p->next;
         int action = handle(e, p, &yes, ctx);
         if (s->active_sec >= s->gc_sec)
-            reap(e, &yes, ctx);
+            aif_reap(e, &yes, ctx);
         if (action == A_EMIT)
             out(&yes, p);
         else if (action == A_DROP)
             out(&no, p);
     }
-    unlock(s);
+    aif_unlock(s);
     send(e, ctx, yes, no);
 }
 
@@ -352,12 +112,12 @@ static void do_clear(pl_element *e, pl_ctx *ctx)
 {
     aif_state *s = PL_STATE(e, aif_state);
     pl_packet *yes = NULL;
-    lock(s);
+    aif_lock(s);
     int64_t active = s->active_sec, gc = s->gc_sec;
     s->active_sec = s->gc_sec = 0x7fffffff;
-    reap(e, &yes, ctx);
+    aif_reap(e, &yes, ctx);
     s->active_sec = active, s->gc_sec = gc;
-    unlock(s);
+    aif_unlock(s);
     send(e, ctx, yes, NULL);
 }
 
