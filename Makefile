@@ -130,13 +130,14 @@ test-py: setup
 
 # One binary per native/tests/test_*.c, each built plain, with ASan+UBSan and with TSan.
 NATIVE_TESTS := $(patsubst native/tests/test_%.c,%,$(wildcard native/tests/test_*.c))
-$(BUILD)/test_%: native/tests/test_%.c $(NATIVE_SRC) $(NATIVE_HDR)
+TEST_HDR := $(wildcard native/tests/*.h)
+$(BUILD)/test_%: native/tests/test_%.c $(NATIVE_SRC) $(NATIVE_HDR) $(TEST_HDR)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS_TEST) -O2 -o $@ $< $(NATIVE_SRC) -lm
-$(BUILD)/asan_%: native/tests/test_%.c $(NATIVE_SRC) $(NATIVE_HDR)
+$(BUILD)/asan_%: native/tests/test_%.c $(NATIVE_SRC) $(NATIVE_HDR) $(TEST_HDR)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS_TEST) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -o $@ $< $(NATIVE_SRC) -lm
-$(BUILD)/tsan_%: native/tests/test_%.c $(NATIVE_SRC) $(NATIVE_HDR)
+$(BUILD)/tsan_%: native/tests/test_%.c $(NATIVE_SRC) $(NATIVE_HDR) $(TEST_HDR)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS_TEST) -fsanitize=thread -o $@ $< $(NATIVE_SRC) -lm
 
