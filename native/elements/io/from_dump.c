@@ -1,29 +1,8 @@
 /* FromDump: replays a pcap or pcapng file, streamed, with Click's FromDump keywords. */
-#include "../../io/dump_reader.h"
+#include "from_dump.h"
 
 #include <stdlib.h>
 
-typedef struct {
-    char *file;
-    uint8_t stop, timing, active, force_ip, mmap;
-    uint64_t burst;
-    double sample, start_after, end_after, interval;
-    char *start, *end, *end_call;
-    uint64_t filepos_arg;
-    int end_stop;                     /* END_CALL is a stop (STOP true, NAME.stop, stop) */
-    int end_inactive;                 /* END_CALL sets active false */
-    pl_dump d;
-    pl_packet *due;                   /* read, waiting for its time (TIMING) */
-    uint8_t *saved;                   /* `due` across a stop: its bytes, length, time */
-    uint32_t saved_len, saved_cap;
-    int has_saved;
-    uint64_t saved_ts;
-    uint64_t t0_wall, t0_file;        /* TIMING: when the first packet went, its timestamp */
-    int started, logged;
-    _Atomic uint64_t count_base;      /* reset_counts */
-} fdump_state;
-
-enum { C_TOOLONG, C_NONIP, C_SENT, C_NOBUFS, C_SKIPPED };
 static const char *const counters[] = {"too_long", "non_ip", "sent", "nobufs", "skipped", NULL};
 
 enum { R_PACKET, R_SKIP, R_STOP };
@@ -244,86 +223,6 @@ static void fdump_stop(pl_element *e, pl_ctx *ctx)
     }
 }
 
-static int read_count(pl_element *e, char *buf, size_t len)
-{
-    uint64_t base = atomic_load(&PL_STATE(e, fdump_state)->count_base);
-    return pl_fmt(buf, len, "%llu", (unsigned long long)(pl_counter_total(e, C_SENT) - base));
-}
-
-static int write_reset_counts(pl_element *e, const char *v, pl_error *err)
-{
-    atomic_store(&PL_STATE(e, fdump_state)->count_base, pl_counter_total(e, C_SENT));
-    return 0;
-}
-
-static int read_sampling_prob(pl_element *e, char *buf, size_t len)
-{
-    return pl_trace_window_prob_text(&PL_STATE(e, fdump_state)->d.win, buf, len);
-}
-
-static int read_filename(pl_element *e, char *buf, size_t len)
-{
-    return pl_fmt(buf, len, "%s", PL_STATE(e, fdump_state)->file);
-}
-
-#define DUMP_INFO(fn, what)                                                \
-    static int fn(pl_element *e, char *buf, size_t len)                    \
-    {                                                                      \
-        return pl_dump_info(&PL_STATE(e, fdump_state)->d, what, buf, len); \
-    }
-DUMP_INFO(read_encap, PL_DUMP_INFO_ENCAP)
-DUMP_INFO(read_filesize, PL_DUMP_INFO_FILESIZE)
-DUMP_INFO(read_filepos, PL_DUMP_INFO_FILEPOS)
-DUMP_INFO(read_packet_filepos, PL_DUMP_INFO_PACKET_FILEPOS)
-
-/* The task moves there at its next run (a record boundary; back only in a
- * regular file); a bad offset is logged and ends the file. */
-static int write_filepos(pl_element *e, const char *v, pl_error *err)
-{
-    if (pl_dump_request_seek(&PL_STATE(e, fdump_state)->d, v, e, err))
-        return err->status;
-    atomic_store(&e->task_done, 0);
-    return 0;
-}
-
-static int write_extend_interval(pl_element *e, const char *v, pl_error *err)
-{
-    return pl_dump_request_extend(&PL_STATE(e, fdump_state)->d, v, e, err);
-}
-
-static int write_reset_timing(pl_element *e, const char *v, pl_error *err)
-{
-    atomic_store(&PL_STATE(e, fdump_state)->d.reset_timing, 1);
-    return 0;
-}
-
-static int write_stop(pl_element *e, const char *v, pl_error *err)
-{
-    __atomic_store_n(&PL_STATE(e, fdump_state)->active, 0, __ATOMIC_RELAXED);
-    pl_engine_request_stop(e->eng);
-    return 0;
-}
-
-static const pl_handler handlers[] = {
-    {.name = "count", .doc = "packets sent on output 0", .read = read_count},
-    {.name = "reset_counts", .doc = "set count to 0", .write = write_reset_counts},
-    {.name = "sampling_prob", .doc = "the sampling probability (SAMPLE, as held)",
-     .read = read_sampling_prob},
-    {.name = "encap", .doc = "the file's link type (its first interface's, for pcapng)",
-     .read = read_encap},
-    {.name = "filename", .doc = "the file", .read = read_filename},
-    {.name = "filesize", .doc = "size of the file in bytes, or - (a pipe)", .read = read_filesize},
-    {.name = "filepos", .doc = "bytes read so far; writing moves to that record",
-     .read = read_filepos, .write = write_filepos},
-    {.name = "packet_filepos", .doc = "file offset of the last packet sent",
-     .read = read_packet_filepos},
-    {.name = "extend_interval", .doc = "move END later by a time and become active again",
-     .write = write_extend_interval},
-    {.name = "reset_timing", .doc = "take the times given as absolute from now on",
-     .write = write_reset_timing},
-    {.name = "stop", .doc = "stop sending and stop the engine", .write = write_stop},
-    {0}};
-
 #define FDUMP_DOC                                                                            \
     "FromDump(FILE [, TIMING, KEYWORDS STOP, SAMPLE, FORCE_IP, START, START_AFTER, END,\n"  \
     "         END_AFTER, INTERVAL, END_CALL, FILEPOS, ACTIVE, BURST, MMAP])\n"                \
@@ -398,7 +297,7 @@ static const pl_class from_dump = {
     .doc = FDUMP_DOC,
     .state_size = sizeof(fdump_state),
     .params = params,
-    .handlers = handlers,
+    .handlers = pl_from_dump_handlers,
     .counters = counters,
     .ndrops = 2,
     .configure = fdump_configure,
