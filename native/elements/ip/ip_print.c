@@ -1,5 +1,6 @@
 /* IPPrint: logs a tcpdump-like line per IP packet (Click's format) and passes it on. */
 #include "../../core/anno.h"
+#include "ip_print.h"
 #include "../../lib/icmp_names.h"
 #include "../../lib/netpkt.h"
 #include "../../lib/timestamp.h"
@@ -8,44 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-typedef struct {
-    char *label, *contents, *payload, *outfile, *channel;
-    int64_t maxlength, nbytes;
-    uint8_t id, timestamp, paint, tos, ttl, swap, length, aggregate, active;
-    int show;                     /* 0 none, 1 hex, 2 ascii */
-    int show_payload;
-    FILE *out;
-} ipprint_state;
-
-#define LINE 8192
-
-typedef struct {
-    char *s;
-    size_t k;
-} acc;
-
-static void put(acc *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(acc *a, const char *fmt, ...)
-{
-    if (a->k >= LINE - 1)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(a->s + a->k, LINE - a->k, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        a->k = a->k + (size_t)n < LINE - 1 ? a->k + (size_t)n : LINE - 1;
-}
-
-static void addr(acc *a, const uint8_t *x) { put(a, "%u.%u.%u.%u", x[0], x[1], x[2], x[3]); }
-
-static void pair(acc *a, const uint8_t *ip)
-{
-    addr(a, ip + 12);
-    put(a, " > ");
-    addr(a, ip + 16);
-}
 
 static int word_bool(const char *s, int *v)
 {
@@ -110,157 +73,6 @@ static void ipprint_cleanup(pl_element *e)
     s->out = NULL;
 }
 
-static void tcp_line(acc *a, const uint8_t *ip, const uint8_t *t, int tl, const pl_packet *p)
-{
-    int first = pl_ip_first_fragment(ip);
-    if (tl < 4 || !first) {
-        pair(a, ip);
-        put(a, first ? ": truncated-tcp" : ": tcp");
-        return;
-    }
-    addr(a, ip + 12);
-    put(a, ".%u > ", pl_rd16(t));
-    addr(a, ip + 16);
-    put(a, ".%u: ", pl_rd16(t + 2));
-    if (tl < 14) {
-        put(a, "truncated-tcp");
-        return;
-    }
-    int ip_len = pl_rd16(ip + 2);
-    int seqlen = ip_len - (int)pl_ip_hl(ip) - ((t[12] >> 4) << 2);
-    uint8_t f = t[13];
-    if (f & 0x02)
-        put(a, "S"), seqlen++;
-    if (f & 0x01)
-        put(a, "F"), seqlen++;
-    if (f & 0x04)
-        put(a, "R");
-    if (f & 0x08)
-        put(a, "P");
-    if (!(f & 0x0f))
-        put(a, ".");
-    uint32_t seq = pl_rd32(t + 4);
-    put(a, " %u:%u(%d,%u,%d)", seq, seq + (uint32_t)seqlen, seqlen, p->len, ip_len);
-    if (f & 0x10)
-        put(a, " ack %u", pl_rd32(t + 8));
-    if (tl < 16) {
-        put(a, "truncated-tcp");
-        return;
-    }
-    put(a, " win %u", pl_rd16(t + 14));
-}
-
-static void udp_line(acc *a, const uint8_t *ip, const uint8_t *t, int tl)
-{
-    int first = pl_ip_first_fragment(ip);
-    if (tl < 4 || !first) {
-        pair(a, ip);
-        put(a, first ? ": truncated-udp" : ": udp");
-        return;
-    }
-    addr(a, ip + 12);
-    put(a, ".%u > ", pl_rd16(t));
-    addr(a, ip + 16);
-    put(a, ".%u: ", pl_rd16(t + 2));
-    if (tl < 8)
-        put(a, "truncated-udp");
-    else
-        put(a, "udp %u", pl_rd16(t + 4));
-}
-
-static const char *proto_name(int p)
-{
-    switch (p) {
-    case 1: return "icmp";
-    case 2: return "igmp";
-    case 4: return "ipip";
-    case 6: return "tcp";
-    case 17: return "udp";
-    case 33: return "dccp";
-    case 47: return "gre";
-    case 132: return "sctp";
-    default: return NULL;
-    }
-}
-
-static void icmp_line(acc *a, ipprint_state *s, const uint8_t *ip, const uint8_t *t, int tl)
-{
-    pair(a, ip);
-    put(a, ": ");
-    if (!pl_ip_first_fragment(ip)) {
-        put(a, "icmp");
-        return;
-    }
-    if (tl < 2)
-        goto trunc;
-    uint8_t type = t[0], code = t[1];
-    const char *cn = pl_icmp_code_name(type, code);
-    switch (type) {
-    case 0: case 8:
-        put(a, type ? "icmp echo " : "icmp echo-reply ");
-        if (tl < 8)
-            goto trunc;
-        {
-            uint16_t id, sq;
-            memcpy(&id, t + 4, 2);
-            memcpy(&sq, t + 6, 2);
-            if (s->swap)
-                id = (uint16_t)(id << 8 | id >> 8), sq = (uint16_t)(sq << 8 | sq >> 8);
-            put(a, "(%u, %u)", id, sq);
-        }
-        return;
-    case 3: {
-        char cb[24];
-        if (!cn) {
-            snprintf(cb, sizeof cb, "code %d", code);
-            cn = cb;
-        }
-        int elen = tl - 8;
-        if (elen < 20) {
-            put(a, "icmp unreachable %s ", cn);
-            goto trunc;
-        }
-        const uint8_t *eip = t + 8;
-        int eulen = elen - (int)pl_ip_hl(eip);
-        put(a, "icmp ");
-        addr(a, eip + 16);
-        put(a, " unreachable %s", cn);
-        const char *pn = proto_name(eip[9]);
-        if (code == 2) {
-            if (pn)
-                put(a, " %s", pn);
-            else
-                put(a, " %d", eip[9]);
-        } else if (code == 3) {
-            if (pn)
-                put(a, " %s", pn);
-            else
-                put(a, " protocol %d", eip[9]);
-            if (eulen < 4)
-                goto trunc;
-            put(a, "/%u", pl_rd16(eip + pl_ip_hl(eip) + 2));
-        } else if (code == 4 && pl_rd16(t + 6)) {
-            put(a, " (mtu %u)", pl_rd16(t + 6));
-        }
-        return;
-    }
-    default: {
-        const char *tn = pl_icmp_type_name(type);
-        if (tn)
-            put(a, "icmp %s", tn);
-        else
-            put(a, "icmp type %d", type);
-        if (cn)
-            put(a, " %s", cn);
-        else if (code)
-            put(a, " code %d", code);
-        return;
-    }
-    }
-trunc:
-    put(a, "truncated-icmp");
-}
-
 static pl_packet *ipprint_action(pl_element *e, pl_packet *p, pl_ctx *ctx)
 {
     (void)ctx;
@@ -270,22 +82,22 @@ static pl_packet *ipprint_action(pl_element *e, pl_packet *p, pl_ctx *ctx)
     char line[LINE];
     acc a = {line, 0};
     if (s->label && *s->label)
-        put(&a, "%s: ", s->label);
+        ipp_put(&a, "%s: ", s->label);
     if (s->timestamp) {
         char ts[40];
         pl_ts_format(ts, sizeof ts, pl_ts_get(&p->timestamp));
-        put(&a, "%s: ", ts);
+        ipp_put(&a, "%s: ", ts);
     }
     if (s->aggregate)
-        put(&a, "#%u", pl_anno_u32(p, PL_ANNO_AGGREGATE));
+        ipp_put(&a, "#%u", pl_anno_u32(p, PL_ANNO_AGGREGATE));
     if (s->paint)
-        put(&a, "%s%d", s->aggregate ? "." : "paint ", p->paint);
+        ipp_put(&a, "%s%d", s->aggregate ? "." : "paint ", p->paint);
     if (s->aggregate || s->paint)
-        put(&a, ": ");
+        ipp_put(&a, ": ");
     const uint8_t *ip = pl_net_header(p);
     uint32_t nl = pl_net_length(p);
     if (nl < 20) {
-        put(&a, "truncated-ip");
+        ipp_put(&a, "truncated-ip");
     } else {
         int ip_len = pl_rd16(ip + 2), payload_len = ip_len - (int)pl_ip_hl(ip);
         int tl = (int)nl - (int)pl_ip_hl(ip);
@@ -293,26 +105,26 @@ static pl_packet *ipprint_action(pl_element *e, pl_packet *p, pl_ctx *ctx)
             tl = payload_len;
         const uint8_t *t = ip + pl_ip_hl(ip);
         if (s->id)
-            put(&a, "id %u ", pl_rd16(ip + 4));
+            ipp_put(&a, "id %u ", pl_rd16(ip + 4));
         if (s->ttl)
-            put(&a, "ttl %d ", ip[8]);
+            ipp_put(&a, "ttl %d ", ip[8]);
         if (s->tos)
-            put(&a, "tos %d ", ip[1]);
+            ipp_put(&a, "tos %d ", ip[1]);
         if (s->length)
-            put(&a, "length %d ", ip_len);
+            ipp_put(&a, "length %d ", ip_len);
         if (ip[9] == 6)
-            tcp_line(&a, ip, t, tl, p);
+            ipp_tcp_line(&a, ip, t, tl, p);
         else if (ip[9] == 17)
-            udp_line(&a, ip, t, tl);
+            ipp_udp_line(&a, ip, t, tl);
         else if (ip[9] == 1)
-            icmp_line(&a, s, ip, t, tl);
+            ipp_icmp_line(&a, s, ip, t, tl);
         else {
-            pair(&a, ip);
-            put(&a, ": ip-proto-%d", ip[9]);
+            ipp_pair(&a, ip);
+            ipp_put(&a, ": ip-proto-%d", ip[9]);
         }
         uint16_t off = pl_rd16(ip + 6);
         if (off & 0x3fff)
-            put(&a, " (frag %u:%d@%u%s)", pl_rd16(ip + 4), payload_len, (unsigned)(off & 0x1fff) << 3,
+            ipp_put(&a, " (frag %u:%d@%u%s)", pl_rd16(ip + 4), payload_len, (unsigned)(off & 0x1fff) << 3,
                 off & 0x2000 ? "+" : "");
         if (s->show) {
             const uint8_t *d = p->data, *end = p->data + p->len;
@@ -331,13 +143,13 @@ static pl_packet *ipprint_action(pl_element *e, pl_packet *p, pl_ctx *ctx)
             for (int64_t i = 0; i < bytes; i++) {
                 int grp = s->show == 1 ? 24 : 48, sub = s->show == 1 ? 4 : 8;
                 if (i % grp == 0)
-                    put(&a, "\n  ");
+                    ipp_put(&a, "\n  ");
                 else if (i % sub == 0)
-                    put(&a, " ");
+                    ipp_put(&a, " ");
                 if (s->show == 1)
-                    put(&a, "%02x", d[i]);
+                    ipp_put(&a, "%02x", d[i]);
                 else
-                    put(&a, "%c", d[i] < 32 || d[i] > 126 ? '.' : d[i]);
+                    ipp_put(&a, "%c", d[i] < 32 || d[i] > 126 ? '.' : d[i]);
             }
         }
     }
