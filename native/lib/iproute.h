@@ -10,8 +10,10 @@
 #define PL_IPROUTE_H
 
 #include "../core/element.h"
+#include "netpkt.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 typedef struct pl_route {
     uint32_t addr, mask, gw;      /* network order; gw 0 = none */
@@ -92,6 +94,54 @@ static inline int pl_rt_forward(pl_element *e, pl_packet *p, pl_ctx *ctx, const 
         p->dst_ip = r->gw;
     return r->port;
 }
+
+/*
+ * A lookup element whose routes compile into one table, published whole
+ * (DirectIPLookup, RadixIPLookup, RangeIPLookup): its state, and the glue
+ * between its table and the element. The class writes its table type, a
+ * FREE(table *) that takes NULL, a COMMIT(e, err) that builds the table from
+ * rt.v and publishes it into `table` (pl_rt_publish), and an inline
+ * FIND(const table *, addr) for the data path; PL_RT_TABLE_ELEMENT(P, ...)
+ * then defines P_lookup, P_configure, P_cleanup, P_route and P_push, FIND
+ * inlined into the batch loop.
+ */
+typedef struct pl_rt_table_state {
+    pl_rt rt;
+    _Atomic(void *) table;
+} pl_rt_table_state;
+
+static inline const void *pl_rt_table(pl_element *e)
+{
+    return atomic_load_explicit(&PL_STATE(e, pl_rt_table_state)->table, memory_order_acquire);
+}
+
+#define PL_RT_TABLE_ELEMENT(P, TABLE, FIND, FREE, COMMIT)                                  \
+    static int P##_lookup(pl_element *e, uint32_t a, pl_route *out)                         \
+    {                                                                                       \
+        return pl_rt_found(FIND((const TABLE *)pl_rt_table(e), a), out);                    \
+    }                                                                                       \
+    static int P##_configure(pl_element *e, pl_error *err)                                  \
+    {                                                                                       \
+        pl_rt_table_state *s = PL_STATE(e, pl_rt_table_state);                              \
+        s->rt.contiguous_only = 1;                                                          \
+        s->rt.commit = COMMIT;                                                              \
+        s->rt.lookup = P##_lookup;                                                          \
+        return pl_rt_configure(e, err);                                                     \
+    }                                                                                       \
+    static void P##_cleanup(pl_element *e)                                                  \
+    {                                                                                       \
+        FREE(atomic_load(&PL_STATE(e, pl_rt_table_state)->table));                          \
+        pl_rt_cleanup(e);                                                                   \
+    }                                                                                       \
+    static inline int P##_route(pl_element *e, pl_packet *p, pl_ctx *ctx, const void *t)    \
+    {                                                                                       \
+        return pl_rt_forward(e, p, ctx, FIND((const TABLE *)t, p->dst_ip));                 \
+    }                                                                                       \
+    static void P##_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)                \
+    {                                                                                       \
+        (void)port;                                                                         \
+        pl_push_split(e, b, ctx, P##_route, pl_rt_table(e), PL_RT_BAD_PORT);                \
+    }
 
 /* Reads with a parameter: lookup ADDR (and its synonym get). */
 extern const pl_param_handler pl_rt_param_handlers[];

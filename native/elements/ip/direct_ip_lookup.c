@@ -23,10 +23,7 @@ typedef struct {
     uint16_t *tbl8;               /* ngroups x 256 */
 } dir_table;
 
-typedef struct {
-    pl_rt rt;
-    _Atomic(void *) table;
-} dir_state;
+typedef pl_rt_table_state dir_state;
 
 static void dir_free(dir_table *t)
 {
@@ -118,40 +115,7 @@ static inline const pl_route *dir_find(const dir_table *t, uint32_t addr)
     return v ? &t->routes[v - 1] : NULL;
 }
 
-static int dir_lookup(pl_element *e, uint32_t a, pl_route *out)
-{
-    const dir_table *t = atomic_load_explicit(&PL_STATE(e, dir_state)->table,
-                                              memory_order_acquire);
-    return pl_rt_found(dir_find(t, a), out);
-}
-
-static int dir_configure(pl_element *e, pl_error *err)
-{
-    dir_state *s = PL_STATE(e, dir_state);
-    s->rt.contiguous_only = 1;
-    s->rt.commit = dir_commit;
-    s->rt.lookup = dir_lookup;
-    return pl_rt_configure(e, err);
-}
-
-static void dir_cleanup(pl_element *e)
-{
-    dir_free(atomic_load(&PL_STATE(e, dir_state)->table));
-    pl_rt_cleanup(e);
-}
-
-static inline int dir_route(pl_element *e, pl_packet *p, pl_ctx *ctx, const void *t)
-{
-    return pl_rt_forward(e, p, ctx, dir_find(t, p->dst_ip));
-}
-
-static void dir_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
-{
-    (void)port;
-    pl_push_split(e, b, ctx, dir_route,
-                  atomic_load_explicit(&PL_STATE(e, dir_state)->table, memory_order_acquire),
-                  PL_RT_BAD_PORT);
-}
+PL_RT_TABLE_ELEMENT(dir, dir_table, dir_find, dir_free, dir_commit)
 
 static const pl_param params[] = {PL_RT_PARAMS(dir_state)};
 static const pl_handler handlers[] = {PL_RT_HANDLERS_RW, {0}};

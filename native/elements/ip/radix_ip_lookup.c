@@ -18,10 +18,7 @@ typedef struct {
     uint32_t *nodes;              /* nnodes x 256 */
 } rdx_table;
 
-typedef struct {
-    pl_rt rt;
-    _Atomic(void *) table;
-} rdx_state;
+typedef pl_rt_table_state rdx_state;
 
 static void rdx_free(rdx_table *t)
 {
@@ -107,40 +104,7 @@ static inline const pl_route *rdx_find(const rdx_table *t, uint32_t addr)
     return v ? &t->routes[v - 1] : NULL;
 }
 
-static int rdx_lookup(pl_element *e, uint32_t a, pl_route *out)
-{
-    const rdx_table *t = atomic_load_explicit(&PL_STATE(e, rdx_state)->table,
-                                              memory_order_acquire);
-    return pl_rt_found(rdx_find(t, a), out);
-}
-
-static int rdx_configure(pl_element *e, pl_error *err)
-{
-    rdx_state *s = PL_STATE(e, rdx_state);
-    s->rt.contiguous_only = 1;
-    s->rt.commit = rdx_commit;
-    s->rt.lookup = rdx_lookup;
-    return pl_rt_configure(e, err);
-}
-
-static void rdx_cleanup(pl_element *e)
-{
-    rdx_free(atomic_load(&PL_STATE(e, rdx_state)->table));
-    pl_rt_cleanup(e);
-}
-
-static inline int rdx_route(pl_element *e, pl_packet *p, pl_ctx *ctx, const void *t)
-{
-    return pl_rt_forward(e, p, ctx, rdx_find(t, p->dst_ip));
-}
-
-static void rdx_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
-{
-    (void)port;
-    pl_push_split(e, b, ctx, rdx_route,
-                  atomic_load_explicit(&PL_STATE(e, rdx_state)->table, memory_order_acquire),
-                  PL_RT_BAD_PORT);
-}
+PL_RT_TABLE_ELEMENT(rdx, rdx_table, rdx_find, rdx_free, rdx_commit)
 
 static const pl_param params[] = {PL_RT_PARAMS(rdx_state)};
 static const pl_handler handlers[] = {PL_RT_HANDLERS_RW, {0}};

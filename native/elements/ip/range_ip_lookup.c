@@ -25,10 +25,7 @@ typedef struct {
     rng_entry *e;
 } rng_table;
 
-typedef struct {
-    pl_rt rt;
-    _Atomic(void *) table;
-} rng_state;
+typedef pl_rt_table_state rng_state;
 
 typedef struct {
     uint32_t start;                /* host order */
@@ -163,40 +160,7 @@ static inline const pl_route *rng_find(const rng_table *t, uint32_t addr)
     return v ? &t->routes[v - 1] : NULL;
 }
 
-static int rng_lookup(pl_element *e, uint32_t a, pl_route *out)
-{
-    const rng_table *t = atomic_load_explicit(&PL_STATE(e, rng_state)->table,
-                                              memory_order_acquire);
-    return pl_rt_found(rng_find(t, a), out);
-}
-
-static int rng_configure(pl_element *e, pl_error *err)
-{
-    rng_state *s = PL_STATE(e, rng_state);
-    s->rt.contiguous_only = 1;
-    s->rt.commit = rng_commit;
-    s->rt.lookup = rng_lookup;
-    return pl_rt_configure(e, err);
-}
-
-static void rng_cleanup(pl_element *e)
-{
-    rng_free(atomic_load(&PL_STATE(e, rng_state)->table));
-    pl_rt_cleanup(e);
-}
-
-static inline int rng_route(pl_element *e, pl_packet *p, pl_ctx *ctx, const void *t)
-{
-    return pl_rt_forward(e, p, ctx, rng_find(t, p->dst_ip));
-}
-
-static void rng_push(pl_element *e, int port, pl_packet *b, pl_ctx *ctx)
-{
-    (void)port;
-    pl_push_split(e, b, ctx, rng_route,
-                  atomic_load_explicit(&PL_STATE(e, rng_state)->table, memory_order_acquire),
-                  PL_RT_BAD_PORT);
-}
+PL_RT_TABLE_ELEMENT(rng, rng_table, rng_find, rng_free, rng_commit)
 
 static const pl_param params[] = {PL_RT_PARAMS(rng_state)};
 static const pl_handler handlers[] = {PL_RT_HANDLERS_RW, {0}};
