@@ -66,4 +66,13 @@ extern const pl_handler pl_ktun_handlers[];
      "deprecated spelling of DEVNAME"},                                                         \
     {0}
 
+
+/* The class fields KernelTun and KernelTap share: everything but the name,
+ * the manual and the parameter table (its defaults differ). */
+#define PL_KTUN_CLASS                                                                          \
+    .ports = "0-1/1-2", .processing = "a/h", .flow = "x/y", .sources = PL_S_SOURCE,           \
+    .state_size = sizeof(ktun_state), .handlers = pl_ktun_handlers,                           \
+    .counters = pl_ktun_counters, .ndrops = KT_SENT + 1, .configure = pl_ktun_configure,       \
+    .cleanup = pl_ktun_cleanup, .push = pl_ktun_push, .run_task = pl_ktun_run
+
 #endif

@@ -5,10 +5,7 @@ static const pl_param params[] = {PL_KTUN_PARAMS("true", "30")};
 
 static const pl_class kernel_tap = {
     .name = "KernelTap",
-    .ports = "0-1/1-2",
-    .processing = "a/h",
-    .flow = "x/y",
-    .sources = PL_S_SOURCE,
+    PL_KTUN_CLASS,
     .doc = "KernelTap(ADDR/MASK [, GATEWAY, keywords ETHER, MTU, HEADROOM, BURST,\n"
            "          IGNORE_QUEUE_OVERFLOWS, DEVNAME])\n"
            "Interface to a Linux TAP device (user-level).\n\n"
@@ -32,14 +29,6 @@ static const pl_class kernel_tap = {
            "             -> c :: Classifier(12/0806 20/0001, 12/0800);\n"
            "         c[0] -> ARPResponder(10.0.0.2 2:0:0:0:0:2) -> tap;\n"
            "         c[1] -> Discard;",
-    .state_size = sizeof(ktun_state),
     .params = params,
-    .handlers = pl_ktun_handlers,
-    .counters = pl_ktun_counters,
-    .ndrops = KT_SENT + 1,
-    .configure = pl_ktun_configure,
-    .cleanup = pl_ktun_cleanup,
-    .push = pl_ktun_push,
-    .run_task = pl_ktun_run,
 };
 PL_REGISTER_CLASS(kernel_tap);

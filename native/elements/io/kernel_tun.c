@@ -5,10 +5,7 @@ static const pl_param params[] = {PL_KTUN_PARAMS("false", "28")};
 
 static const pl_class kernel_tun = {
     .name = "KernelTun",
-    .ports = "0-1/1-2",
-    .processing = "a/h",
-    .flow = "x/y",
-    .sources = PL_S_SOURCE,
+    PL_KTUN_CLASS,
     .doc = "KernelTun(ADDR/MASK [, GATEWAY, keywords TAP, HEADROOM, BURST, ETHER, MTU,\n"
            "          IGNORE_QUEUE_OVERFLOWS, DEVNAME])\n"
            "Interface to a Linux TUN device (user-level).\n\n"
@@ -38,14 +35,6 @@ static const pl_class kernel_tun = {
            "selected_calls, packets, burst (rw).\n\n"
            "Example: tun :: KernelTun(10.0.0.1/24);\n"
            "         tun -> IPClassifier(icmp type echo) -> ICMPPingResponder -> tun;",
-    .state_size = sizeof(ktun_state),
     .params = params,
-    .handlers = pl_ktun_handlers,
-    .counters = pl_ktun_counters,
-    .ndrops = KT_SENT + 1,
-    .configure = pl_ktun_configure,
-    .cleanup = pl_ktun_cleanup,
-    .push = pl_ktun_push,
-    .run_task = pl_ktun_run,
 };
 PL_REGISTER_CLASS(kernel_tun);
