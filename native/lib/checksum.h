@@ -104,4 +104,15 @@ static inline uint64_t pl_pseudo_sum(const uint8_t *ip, uint8_t proto, uint32_t 
     return pl_csum_add(sum, t, 4);
 }
 
+/* The ICMPv6 checksum of the len-byte message msg in IPv6 header ip6 (RFC
+ * 4443: the pseudo header is the addresses, len, next header 58); 0 when a
+ * message that carries its checksum is valid. */
+static inline uint16_t pl_icmp6_sum(const uint8_t *ip6, const uint8_t *msg, uint32_t len)
+{
+    uint8_t pseudo[8] = {(uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8),
+                         (uint8_t)len, 0, 0, 0, 58};
+    uint64_t sum = pl_csum_add(pl_csum_add(0, ip6 + 8, 32), pseudo, 8);
+    return (uint16_t)~pl_csum_fold(pl_csum_add(sum, msg, len));
+}
+
 #endif

@@ -27,6 +27,8 @@ from pktlab import Engine, EngineError
     ("ARPQuerier(10.0.0.1/40, 00:01:02:03:04:05)", ["IP", "expected IP address or prefix"]),
     ("ARPQuerier(10.0.0.1, 00:01:02:03:04:05, TABLE nosuch)", ["TABLE", "not an ARPTable"]),
     ("ARPTable(CAPACITY_SLIM_FACTOR 0)", ["CAPACITY_SLIM_FACTOR cannot be zero"]),
+    ("IP6NDSolicitor(10.0.0.1, 00:01:02:03:04:05)", ["IP", "not an IPv6 address"]),
+    ("IP6NDSolicitor(fe80::1, 00:01:02:03:04)", ["ETH"]),
     ("PortInfo(foo bar)", ["expected 'NAME PORT/PROTO'"]),
     ("EtherVLANEncap(0x0800, 1:1:1:1:1:1, 2:2:2:2:2:2, ANNOX)", ["VLAN_TCI"]),
     ("StripEtherVLANHeader(4096)", ["NATIVE_VLAN"]),

@@ -107,14 +107,6 @@ static const na_entry *find(const na_state *s, const uint8_t *a)
     return best;
 }
 
-static uint16_t icmp6_sum(const uint8_t *ip6, const uint8_t *msg, uint32_t len)
-{
-    uint8_t pseudo[8] = {(uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8),
-                         (uint8_t)len, 0, 0, 0, 58};
-    uint64_t sum = pl_csum_add(pl_csum_add(0, ip6 + 8, 32), pseudo, 8);
-    return (uint16_t)~pl_csum_fold(pl_csum_add(sum, msg, len));
-}
-
 static pl_packet *na_action(pl_element *e, pl_packet *p, pl_ctx *ctx)
 {
     na_state *s = PL_STATE(e, na_state);
@@ -126,7 +118,7 @@ static pl_packet *na_action(pl_element *e, pl_packet *p, pl_ctx *ctx)
         r = C_BAD_FRAME;
     else if (ns[0] != 135 || ns[1] != 0)
         r = C_NOT_SOLICITATION;
-    else if (icmp6_sum(ip6, ns, plen) != 0)
+    else if (pl_icmp6_sum(ip6, ns, plen) != 0)
         r = C_BAD_CHECKSUM;
     const na_entry *en = r < 0 ? find(s, ns + 8) : NULL;
     if (r < 0 && !en)
@@ -160,7 +152,7 @@ static pl_packet *na_action(pl_element *e, pl_packet *p, pl_ctx *ctx)
     na[24] = 2;                        /* target link-layer address option */
     na[25] = 1;
     memcpy(na + 26, en->eth, 6);
-    uint16_t c = icmp6_sum(h, na, 32);
+    uint16_t c = pl_icmp6_sum(h, na, 32);
     memcpy(na + 2, &c, 2);
     p->len = FRAME;
     p->net_off = PL_OFF_UNSET;
