@@ -5,7 +5,11 @@
  * jiffies: a counter holds a fraction of its capacity (max = full), refilled
  * by tokens_per_tick per elapsed tick, so rates from 1 packet/s to tens of
  * millions are exact over time and the bucket refills smoothly, not once a
- * millisecond.
+ * millisecond. A bucket whose hz is set before its first assign (pl_tb_hz)
+ * ticks at that frequency instead, as Click's jiffy buckets do (hz 1000:
+ * CLICK_HZ at user level), so that elements that must count as Click counts
+ * (RatedUnqueue, RatedSplitter: RATE 100, BURST_SIZE 1 moves a packet every
+ * 11 ms, since 10 ticks of truncated tokens fall short of one) do.
  *
  * A bucket is read and written by one thread (its element's); rate changes
  * from the control side go through pl_tb_assign_adjust under the element's
@@ -26,8 +30,19 @@ typedef struct pl_tb {
     uint64_t rate;                         /* tokens per second, as configured */
     uint64_t capacity;
     uint64_t tokens;                       /* fraction of the capacity */
-    uint64_t time;                         /* ns, engine clock */
+    uint64_t time;                         /* ticks, engine clock */
+    uint64_t hz;                           /* ticks per second; 0: ns */
 } pl_tb;
+
+/* Full, as a fraction: 64 bits; Click's 32 for a jiffy bucket (Click's
+ * TokenBucket is unsigned), so that its remainders are Click's too. */
+static inline uint64_t pl_tb_max(const pl_tb *b) { return b->hz ? UINT32_MAX : PL_TB_MAX; }
+static inline uint64_t pl_tb_freq(const pl_tb *b) { return b->hz ? b->hz : PL_TB_FREQ; }
+static inline uint64_t pl_tb_tick_ns(const pl_tb *b) { return PL_TB_FREQ / pl_tb_freq(b); }
+
+/* Click's jiffy bucket: hz ticks per second (a divisor of 10^9) and 32-bit
+ * fractions, from the next assign on (before the bucket holds tokens). */
+static inline void pl_tb_hz(pl_tb *b, uint64_t hz) { b->hz = hz; }
 
 /* Click's TokenRateX::assign(rate, capacity). */
 static inline void pl_tb_assign(pl_tb *b, uint64_t rate, uint64_t capacity)
@@ -36,13 +51,20 @@ static inline void pl_tb_assign(pl_tb *b, uint64_t rate, uint64_t capacity)
         rate = 0;
         capacity = 1;
     }
+    uint64_t freq = pl_tb_freq(b);
+    if (rate) {
+        /* Click: capacity holds at least one tick's tokens */
+        uint64_t min_capacity = (rate - 1) / freq + 1;
+        if (capacity < min_capacity)
+            capacity = min_capacity;
+    }
     b->rate = rate;
     b->capacity = capacity;
-    b->scale = PL_TB_MAX / capacity;
-    unsigned __int128 t = (unsigned __int128)rate * b->scale / PL_TB_FREQ;
+    b->scale = pl_tb_max(b) / capacity;
+    unsigned __int128 t = (unsigned __int128)rate * b->scale / freq;
     if (rate) {
-        b->tokens_per_tick = t > PL_TB_MAX ? PL_TB_MAX : t ? (uint64_t)t : 1;
-        b->until_full = (PL_TB_MAX - 1) / b->tokens_per_tick + 1;
+        b->tokens_per_tick = t > pl_tb_max(b) ? pl_tb_max(b) : t ? (uint64_t)t : 1;
+        b->until_full = (pl_tb_max(b) - 1) / b->tokens_per_tick + 1;
     } else {
         b->tokens_per_tick = 0;
         b->until_full = UINT64_MAX;
@@ -56,27 +78,29 @@ static inline void pl_tb_assign_adjust(pl_tb *b, uint64_t rate, uint64_t capacit
     pl_tb_assign(b, rate, capacity);
     if (old_scale != b->scale && old_scale) {
         unsigned __int128 t = (unsigned __int128)b->tokens * b->scale / old_scale;
-        b->tokens = t > PL_TB_MAX ? PL_TB_MAX : (uint64_t)t;
+        b->tokens = t > pl_tb_max(b) ? pl_tb_max(b) : (uint64_t)t;
     }
 }
 
-static inline void pl_tb_set_full(pl_tb *b) { b->tokens = PL_TB_MAX; }
+static inline void pl_tb_set_full(pl_tb *b) { b->tokens = pl_tb_max(b); }
 
 /* Set to t tokens (set(1): one token, as Click's sources start). */
 static inline void pl_tb_set(pl_tb *b, uint64_t t)
 {
     unsigned __int128 f = (unsigned __int128)t * b->scale;
-    b->tokens = f > PL_TB_MAX ? PL_TB_MAX : (uint64_t)f;
+    b->tokens = f > pl_tb_max(b) ? pl_tb_max(b) : (uint64_t)f;
 }
 
+/* now: ns on the engine clock. */
 static inline void pl_tb_refill(pl_tb *b, uint64_t now)
 {
+    now /= pl_tb_tick_ns(b);
     uint64_t diff = now > b->time ? now - b->time : 0;
     if (diff >= b->until_full)
-        b->tokens = PL_TB_MAX;
+        b->tokens = pl_tb_max(b);
     else if (diff > 0) {
         unsigned __int128 n = (unsigned __int128)diff * b->tokens_per_tick + b->tokens;
-        b->tokens = n > PL_TB_MAX ? PL_TB_MAX : (uint64_t)n;
+        b->tokens = n > pl_tb_max(b) ? pl_tb_max(b) : (uint64_t)n;
     }
     b->time = now;
 }
@@ -106,11 +130,11 @@ static inline int pl_tb_remove_if(pl_tb *b, uint64_t t)
     return 1;
 }
 
-/* Ticks (ns) until the bucket holds t tokens; UINT64_MAX: never. */
-static inline uint64_t pl_tb_time_until(const pl_tb *b, uint64_t t)
+/* Ticks until the bucket holds t tokens; UINT64_MAX: never. */
+static inline uint64_t pl_tb_ticks_until(const pl_tb *b, uint64_t t)
 {
     unsigned __int128 f = (unsigned __int128)t * b->scale;
-    if (f > PL_TB_MAX)
+    if (f > pl_tb_max(b))
         return UINT64_MAX;
     if (f <= b->tokens || b->until_full == 0)
         return 0;
@@ -119,10 +143,17 @@ static inline uint64_t pl_tb_time_until(const pl_tb *b, uint64_t t)
     return ((uint64_t)f - b->tokens - 1) / b->tokens_per_tick + 1;
 }
 
+/* Nanoseconds until the bucket holds t tokens (whole ticks); UINT64_MAX: never. */
+static inline uint64_t pl_tb_time_until(const pl_tb *b, uint64_t t)
+{
+    uint64_t k = pl_tb_ticks_until(b, t), ns = pl_tb_tick_ns(b);
+    return k == UINT64_MAX ? k : k > UINT64_MAX / ns ? UINT64_MAX : k * ns;
+}
+
 /* The rate in tokens per second this bucket really runs at (TokenRateX::rate). */
 static inline uint64_t pl_tb_rate(const pl_tb *b)
 {
-    unsigned __int128 r = ((unsigned __int128)b->tokens_per_tick * PL_TB_FREQ + b->scale / 2) /
+    unsigned __int128 r = ((unsigned __int128)b->tokens_per_tick * pl_tb_freq(b) + b->scale / 2) /
                           b->scale;
     return r > UINT64_MAX ? UINT64_MAX : (uint64_t)r;
 }

@@ -14,6 +14,7 @@ int pl_runq_configure(pl_element *e, int bandwidth, pl_error *err)
     if (cap < 0)
         return err->status;
     s->bandwidth = bandwidth;
+    pl_tb_hz(&s->tb, PL_RUNQ_HZ);
     pl_tb_assign(&s->tb, (uint64_t)s->rc.rate, (uint64_t)cap);
     s->applied = s->rc.rate;
     return 0;

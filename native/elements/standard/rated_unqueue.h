@@ -4,6 +4,10 @@
 
 #include "rates.h"
 
+/* Click's TokenBucket ticks in jiffies (CLICK_HZ 1000 at user level); so do
+ * these buckets, so that their counts are Click's to the packet. */
+#define PL_RUNQ_HZ 1000
+
 typedef struct {
     pl_rate_conf rc;
     uint64_t burst;
