@@ -89,3 +89,24 @@ def test_addressinfo_names_are_known_to_the_check():
     probs = check_text(text, "n.click")
     assert [(str(p.loc), p.kind) for p in probs] == [("n.click:2:6", "argument")]
     assert "'wan:eth'" in probs[0].message
+
+
+def test_check_opens_no_device_and_creates_no_file(tmp_path):
+    """The check configures each element in a dry engine: outputs are not
+    created, no TUN device, packet socket or netmap port is opened, while the
+    arguments are still checked."""
+    out, text_out, arp_out = tmp_path / "out.pcap", tmp_path / "ip.txt", tmp_path / "arp.txt"
+    text = f"""\
+FromMemory -> ToDump({out});
+FromMemory -> IPPrint(OUTFILE {text_out}) -> Discard;
+FromMemory -> ARPPrint(OUTFILE {arp_out}) -> Discard;
+KernelTun(10.213.0.1/24, DEVNAME lo) -> Discard;
+FromDevice(pl-no-such-dev0) -> Discard;
+FromMemory -> ToDevice(pl-no-such-dev1);
+FromMemory -> ToHostSniffers(lo);
+"""
+    assert check_text(text, "dry.click") == []
+    assert not out.exists() and not text_out.exists() and not arp_out.exists()
+    # the arguments before the device are still read
+    probs = check_text("KernelTun(10.213.0.1/33) -> Discard;\n", "bad.click")
+    assert [(str(p.loc), p.kind) for p in probs] == [("bad.click:1:1", "argument")]

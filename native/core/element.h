@@ -553,6 +553,11 @@ uint64_t pl_output_total(pl_element *e, int port, int field);
 /* Worker threads of the engine (per-thread state is sized with it). */
 int pl_element_nthreads(const pl_element *e);
 
+/* A dry engine (pl_engine_opts.dry, `pktlab check`): configure checks the
+ * arguments and returns before it acquires a device, a socket or an output
+ * file, since nothing will run. */
+int pl_element_dry(const pl_element *e);
+
 /* Park every running worker at its next quiescent point (and wait for it),
  * then let them go: for changes the data path must not see half-done, such
  * as rebuilding a device queue. Control thread only. */

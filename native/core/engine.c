@@ -276,6 +276,9 @@ int pl_engine_initialize(pl_engine *e, pl_error *err)
 {
     if (e->state != PL_S_BUILD)
         return pl_seterr(err, PL_ERR_STATE, NULL, "", "the graph is already initialized");
+    if (e->opts.dry)
+        return pl_seterr(err, PL_ERR_STATE, NULL, "", "a dry engine (configure only, as "
+                         "`pktlab check` makes) opened no device and cannot run");
     pl_adj adj;
     if (pl_adj_build(&adj, e->nelems, e->conns, e->nconns))
         return pl_seterr(err, PL_ERR_NOMEM, NULL, "", "out of memory");

@@ -17,6 +17,7 @@ _Static_assert(sizeof(((pl_pkt_meta *)0)->anno) == PL_ANNO_SIZE,
 static pthread_mutex_t memio_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int pl_element_nthreads(const pl_element *e) { return e->eng->nthreads; }
+int pl_element_dry(const pl_element *e) { return e->eng->opts.dry; }
 
 static pl_element *memio_element(pl_engine *e, int elem, int drain, pl_error *err)
 {

@@ -5,6 +5,7 @@
     python native/fuzz/campaign.py --runs 1000000     # until a million executions per class
     python native/fuzz/campaign.py --smoke            # what `make test` runs: ~2 minutes in all
     python native/fuzz/campaign.py --classes IPGWOptions,ICMPError --time 600
+    python native/fuzz/campaign.py --runs 1000000 --jobs 2   # two classes at a time
 
 Each class runs alone (PL_FUZZ_CLASS), from the committed seeds
 (native/fuzz/corpus/elements) and its own growing corpus (native/fuzz/work/CLASS,
@@ -14,7 +15,8 @@ does not end the class's time: the input is saved (native/fuzz/work/artifacts),
 counted, and the class goes on from its corpus. The inputs in
 native/fuzz/regressions (CLASS-*, each a bug found once) run first.
 
-Prints one line per class (executions, rate, crashes, conservation
+Classes run --jobs at a time (default: one per CPU for --smoke, else 1),
+each in its own scratch directory. Prints one line per class (executions, rate, crashes, conservation
 violations, corpus) and the totals; --json FILE writes them. Exit status 1 if
 anything crashed. Standard library only: CI runs it from a bare venv.
 """
@@ -22,6 +24,7 @@ anything crashed. Standard library only: CI runs it from a bare venv.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import json
 import os
 import re
@@ -122,6 +125,8 @@ def main(argv=None) -> int:
     ap.add_argument("--smoke", action="store_true", help=f"about {SMOKE_SECONDS} s in all")
     ap.add_argument("--json", type=Path, help="write the figures here")
     ap.add_argument("--artifacts", type=Path, default=WORK / "artifacts")
+    ap.add_argument("--jobs", type=int, default=0,
+                    help="classes fuzzed at the same time (default: CPUs for --smoke, else 1)")
     args, extra = ap.parse_known_args(argv)
     names = classes(args.binary)
     if args.classes:
@@ -138,12 +143,19 @@ def main(argv=None) -> int:
         print(f"regressions: {nreg} inputs, {regfails} failed")
         print(f"{'class':<20} {'executions':>11} {'exec/s':>7} {'crashes':>7} {'conserv':>7} "
               f"{'corpus':>6}")
-        for cls in names:
-            r = run_class(args.binary, cls, seconds, 0 if args.smoke else args.runs,
-                          Path(scratch), args.artifacts, extra)
-            results.append(r)
-            print(f"{cls:<20} {r['executions']:>11} {r['per_second']:>7} {r['crashes']:>7} "
-                  f"{r['conservation']:>7} {r['corpus']:>6}", flush=True)
+        jobs = args.jobs or (len(os.sched_getaffinity(0)) if args.smoke else 1)
+
+        def one(cls: str) -> dict:
+            own = Path(scratch) / cls           # file elements write here
+            own.mkdir()
+            return run_class(args.binary, cls, seconds, 0 if args.smoke else args.runs,
+                             own, args.artifacts, extra)
+
+        with concurrent.futures.ThreadPoolExecutor(max(1, jobs)) as pool:
+            for cls, r in zip(names, pool.map(one, names)):   # (in class order)
+                results.append(r)
+                print(f"{cls:<20} {r['executions']:>11} {r['per_second']:>7} {r['crashes']:>7} "
+                      f"{r['conservation']:>7} {r['corpus']:>6}", flush=True)
     total = sum(r["executions"] for r in results)
     crashes = sum(r["crashes"] for r in results)
     cons = sum(r["conservation"] for r in results)

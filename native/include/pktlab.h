@@ -101,6 +101,9 @@ typedef struct pl_engine_opts {
     int vectors;           /* batch vectors: a device burst's packets carried as an array
                               beside the linked batch, so that TX walks the array (links
                               checked, no dependent loads) instead of the list */
+    int dry;               /* configure only (`pktlab check`): elements check their arguments
+                              but open no device, socket or output file; such an engine
+                              cannot be initialized or run */
 } pl_engine_opts;
 
 pl_engine *pl_engine_new(const pl_engine_opts *opts, pl_error *err);

@@ -176,6 +176,7 @@ def check_element(name: str, cls: str, config: str,
     whose names the element's arguments may use."""
     opts = ffi.new("pl_engine_opts *")
     opts.threads = 1
+    opts.dry = 1            # configure only: no device, socket or output file is opened
     err = _lib.new_error()
     handle = lib.pl_engine_new(opts, err)
     if handle == ffi.NULL:

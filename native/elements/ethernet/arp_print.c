@@ -17,7 +17,7 @@ typedef struct {
 static int arpprint_configure(pl_element *e, pl_error *err)
 {
     arpprint_state *s = PL_STATE(e, arpprint_state);
-    if (s->outfile) {
+    if (s->outfile && !pl_element_dry(e)) {  /* (pktlab check: not created) */
         s->out = fopen(s->outfile, "wb");
         if (!s->out)
             return pl_seterr(err, PL_ERR_CONFIG, e, "OUTFILE", "%s: %s", s->outfile,

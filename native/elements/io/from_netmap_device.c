@@ -41,6 +41,8 @@ static int fnd_configure(pl_element *e, pl_error *err)
                     .nqueues = s->n_queues > 0 ? (uint32_t)s->n_queues : 0,
                     .ndesc = (uint32_t)s->d.ndesc, .promisc = s->promisc, .copy = s->copy,
                     .buffers = (uint32_t)s->buffers};
+    if (pl_element_dry(e))             /* pktlab check: nothing opened */
+        return 0;
     if (pl_io_netmap.open(&s->d.dev, &c, e, err))
         return err->status;
 #ifdef PL_HAVE_NETMAP

@@ -49,7 +49,7 @@ static int tdump_configure(pl_element *e, pl_error *err)
                          "LOOP, PPP, HDLC, ..., or #N)", s->encap);
     s->linktype = (uint32_t)lt;
     /* With USE_ENCAP_FROM the type is known once every element exists. */
-    return s->use_encap_from ? 0 : open_file(e, s, err);
+    return s->use_encap_from || pl_element_dry(e) ? 0 : open_file(e, s, err);
 }
 
 /* USE_ENCAP_FROM: the link type the named elements' encap handlers agree on. */

@@ -37,6 +37,8 @@ static int ths_configure(pl_element *e, pl_error *err)
     else
         return pl_seterr(err, PL_ERR_CONFIG, e, "TYPE", "TYPE '%s': expected ETHER or IP",
                          s->type);
+    if (pl_element_dry(e))             /* pktlab check: nothing opened */
+        return 0;
     if (pl_tun_open(&s->t, *s->devname ? s->devname : NULL, 1, e, err))
         return err->status;
     /* Up, no address, no ARP: the kernel's stack never sees what goes out. */

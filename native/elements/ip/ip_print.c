@@ -93,7 +93,7 @@ static int ipprint_configure(pl_element *e, pl_error *err)
         s->show = pv, s->show_payload = 1;
     if (e->given & (1ull << 4))   /* NBYTES (deprecated) */
         s->maxlength = s->nbytes;
-    if (s->outfile) {
+    if (s->outfile && !pl_element_dry(e)) {  /* (pktlab check: not created) */
         s->out = fopen(s->outfile, "wb");
         if (!s->out)
             return pl_seterr(err, PL_ERR_CONFIG, e, "OUTFILE", "%s: %s", s->outfile,
