@@ -158,5 +158,5 @@ def test_timing_survives_a_run_in_steps(files, per_packet):
         if eng.done:
             break
     assert eng.done and eng["c"].read("count") == "40"
-    got = [l for l in out.read_text().splitlines() if not l.startswith("!")]
+    got = [line for line in out.read_text().splitlines() if not line.startswith("!")]
     assert got == [f"{i}.500000 10.0.0.{i}" for i in range(1, 41)]
