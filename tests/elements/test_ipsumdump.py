@@ -139,3 +139,24 @@ def test_time_sorted_sched_merges_pulled_dumps(files, per_packet):
     assert out.read_text().split()[4:] == ["0.100000", "0.200000", "0.300000", "0.500000",
                                            "0.900000", "1.500000"]
     assert eng["t"].read("well_ordered") == "true"
+
+
+@pytest.mark.parametrize("per_packet", [False, True])
+def test_timing_survives_a_run_in_steps(files, per_packet):
+    """TIMING in simulated time, run in short steps as `pktlab click` runs it
+    (each step a start and a stop of the engine): the packet that waits for
+    its time keeps its timer across steps, so all 40 one-second gaps are
+    waited out (it used to stop after about 32 packets, the timer lost at a
+    step's end)."""
+    lines = "".join(f"{i}.5 10.0.0.1 10.0.0.{i}\n" for i in range(1, 41))
+    src, out = files("!data timestamp src dst\n" + lines)
+    eng = Engine(f"FromIPSummaryDump({src}, STOP true, TIMING true) -> c :: Counter"
+                 f" -> ToIPSummaryDump({out}, FIELDS timestamp ip_dst)",
+                 simtime=True, per_packet=per_packet)
+    for _ in range(400):
+        eng.run_inline(64)
+        if eng.done:
+            break
+    assert eng.done and eng["c"].read("count") == "40"
+    got = [line for line in out.read_text().splitlines() if not line.startswith("!")]
+    assert got == [f"{i}.500000 10.0.0.{i}" for i in range(1, 41)]

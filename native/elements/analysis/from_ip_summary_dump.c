@@ -16,6 +16,7 @@ typedef struct {
     uint64_t burst;
     pl_isd_source src;
     pl_packet *due;               /* TIMING: waiting for its time */
+    uint64_t due_at;              /* ... which is this, on the engine clock */
     int have_timing;
     int64_t timing_offset;        /* engine clock minus packet time */
     pl_timer timer;
@@ -150,6 +151,7 @@ static uint32_t take(pl_element *e, fisd_state *s, pl_ctx *ctx, uint32_t max, pl
             int64_t when = ts + s->timing_offset;
             if (now < when) {
                 s->due = p;
+                s->due_at = (uint64_t)when;
                 pl_timer_schedule_at(&s->timer, (uint64_t)when);
                 if (s->pulled)
                     pl_notifier_sleep(&s->note);
@@ -217,6 +219,17 @@ static int write_active(pl_element *e, const char *v, pl_error *err)
     if (on && s->pulled && !s->stopped)
         pl_notifier_wake(&s->note);
     pl_task_wake(e);
+    return 0;
+}
+
+/* A run starts again (an inline run goes in steps, each a start and a stop):
+ * the packet that waits for its time gets its timer back, which the stop took. */
+static int fisd_start(pl_element *e, pl_error *err)
+{
+    (void)err;
+    fisd_state *s = PL_STATE(e, fisd_state);
+    if (s->due && !s->stopped)
+        pl_timer_schedule_at(&s->timer, s->due_at);
     return 0;
 }
 
@@ -337,6 +350,7 @@ static const pl_class from_ip_summary_dump = {
     .initialize = fisd_initialize,
     .cleanup = fisd_cleanup,
     .run_task = fisd_run,
+    .start = fisd_start,
     .pull = fisd_pull,
     .stop = fisd_stop,
 };
