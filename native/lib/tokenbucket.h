@@ -58,6 +58,8 @@ static inline void pl_tb_assign(pl_tb *b, uint64_t rate, uint64_t capacity)
         if (capacity < min_capacity)
             capacity = min_capacity;
     }
+    if (capacity > pl_tb_max(b))        /* a jiffy bucket holds at most 2^32-1 tokens */
+        capacity = pl_tb_max(b);
     b->rate = rate;
     b->capacity = capacity;
     b->scale = pl_tb_max(b) / capacity;

@@ -28,8 +28,9 @@ typedef struct {
     pl_timer timer;
 } ru_state;
 
-enum { C_COUNT, C_LOADED, C_NOBUFS };
-static const char *const counters[] = {"count", "loaded", "nobufs", NULL};
+/* freed: loaded packets freed when the replay ends, resets or goes (a drop reason). */
+enum { C_FREED, C_COUNT, C_LOADED, C_NOBUFS };
+static const char *const counters[] = {"freed", "count", "loaded", "nobufs", NULL};
 
 static void ru_wake(pl_timer *t, pl_ctx *ctx)
 {
@@ -55,16 +56,17 @@ static int ru_initialize(pl_element *e, pl_error *err)
     return pl_listen(e, PL_NOTE_EMPTY, 0, &s->signal, pl_task_wake, err);
 }
 
-static void ru_free_all(pl_element *e, pl_pool *pool)
+static void ru_free_all(pl_element *e, pl_ctx *ctx)
 {
     ru_state *s = PL_STATE(e, ru_state);
     pl_packet *p = s->head;
     while (p) {
         pl_packet *next = p->next;
-        if (pool)
-            pl_packet_free(pool, p);
-        else
-            pl_packet_free_ctl(e, -1, p);
+        if (ctx) {
+            pl_packet_free(ctx->pool, p);
+            pl_count(ctx, e, C_FREED, 1);
+        } else
+            pl_packet_free_ctl(e, C_FREED, p);
         p = next;
     }
     s->head = s->tail = s->cur = NULL;
@@ -160,7 +162,7 @@ static uint32_t ru_run(pl_element *e, pl_ctx *ctx)
 {
     ru_state *s = PL_STATE(e, ru_state);
     if (atomic_exchange(&s->reset, 0))
-        ru_free_all(e, ctx->pool);
+        ru_free_all(e, ctx);
     if (!PL_LIVE(s->active)) {
         pl_task_sleep(e);             /* writing active wakes it */
         return 0;
@@ -294,12 +296,14 @@ static const pl_class replay_unqueue = {
            "Differs from FastClick: one input (FastClick's merges several by timestamp).\n\n"
            "Handlers: active, stop, timing, burst (read/write), loaded (read), reset\n"
            "(write: free the loaded packets; the next run loads again).\n"
-           "Counters: count (packets pushed), loaded, nobufs (clones not made).\n\n"
+           "Counters: freed (loaded packets freed at the end, on reset or at stop: a drop reason),\n"
+           "count (packets pushed), loaded, nobufs (clones not made).\n\n"
            "Example: FromDump(trace.pcap, STOP true) -> ReplayUnqueue(STOP 3) -> ToMemory;",
     .state_size = sizeof(ru_state),
     .params = params,
     .handlers = handlers,
     .counters = counters,
+    .ndrops = 1,
     .configure = ru_configure,
     .initialize = ru_initialize,
     .cleanup = ru_cleanup,
