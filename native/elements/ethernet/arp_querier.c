@@ -31,6 +31,11 @@ static int aq_configure(pl_element *e, pl_error *err)
     aq_state *s = PL_STATE(e, aq_state);
     uint32_t addr, mask;
     int len;
+    /* Click: one argument is read twice, as IP and as ETH (an AddressInfo
+     * name or a device that has both). */
+    if (!pl_param_given(e, "ETH") && pl_parse_ether(s->ip_s, s->eth))
+        return pl_seterr(err, PL_ERR_CONFIG, e, "ETH", "missing required argument ETH ('%s' "
+                         "names no Ethernet address)", s->ip_s);
     if (pl_parse_prefix(s->ip_s, &addr, &mask, &len))
         return pl_seterr(err, PL_ERR_CONFIG, e, "IP", "IP: expected IP address or prefix, got '%s'",
                          s->ip_s);
@@ -417,8 +422,8 @@ static const pl_param params[] = {
      PL_P_POSITIONAL | PL_P_REQUIRED | PL_P_ANYWHERE,
      "this host's IP address, or IP/PREFIX (queries come from it; the prefix gives BROADCAST)"},
     {"ETH", PL_T_ETHER, offsetof(aq_state, eth), NULL, 0, -1,
-     PL_P_POSITIONAL | PL_P_REQUIRED | PL_P_ANYWHERE,
-     "this host's Ethernet address"},
+     PL_P_POSITIONAL | PL_P_ANYWHERE,
+     "this host's Ethernet address (given alone, IP names both: ARPQuerier(eth0))"},
     {"CAPACITY", PL_T_UINT, offsetof(aq_state, capacity), "2048", 0, 4294967295.0, 0,
      "packets waiting for resolution, all addresses together (0: unlimited)"},
     {"ENTRY_CAPACITY", PL_T_UINT, offsetof(aq_state, entry_capacity), "0", 0, 4294967295.0, 0,
