@@ -314,6 +314,14 @@ ipf_node *ipf_primitive(ipf_parser *ps)
             ps->prev = p;
             return ipf_build(ps, &p);
         }
+        uint32_t port;                  /* Click: "icmp echo-reply", an ICMP type by name */
+        if (!ipf_icmp_type_name(w, &f) && ipf_port_name(w, &port) && !qualified) {
+            p.type = P_ICMPTYPE;
+            p.value = f;
+            ps->pos++;
+            ps->prev = p;
+            return ipf_build(ps, &p);
+        }
         if (bare_value(ps, &p, qualified))
             return NULL;
         if (p.proto < 0 && proto > 0)
